@@ -1,0 +1,13 @@
+import { NotFound } from '#shared/errors';
+import { httpHandler, ok } from '#shared/http';
+import { z } from 'zod';
+import { dynamoSkuRepository } from '../adapters/sku-repository.ts';
+import { skuCode } from '../schemas/sku.ts';
+
+const skus = dynamoSkuRepository();
+
+export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async ({ params }) => {
+  const sku = await skus.get(params.sku);
+  if (!sku) throw new NotFound('SKU', params.sku);
+  return ok(sku);
+});

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { routeByKey } from '#manifest/index';
+import { type Principal, principalFrom } from './auth.ts';
+import { DomainError, Forbidden, type FieldIssue, Unauthorized, ValidationFailed } from './errors.ts';
+import { logger } from './powertools.ts';
+
+/** What a use case's HTTP adapter returns: a status and a JSON body. */
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+export const ok = (body: unknown): HttpResult => ({ status: 200, body });
+export const created = (body: unknown): HttpResult => ({ status: 201, body });
+export const accepted = (body: unknown): HttpResult => ({ status: 202, body });
+
+export interface HttpRequest<B, P, Q> {
+  body: B;
+  params: P;
+  query: Q;
+  /** Present on every role-protected route (the wrapper rejects the request otherwise). */
+  principal: Principal | undefined;
+  correlationId: string;
+  sourceIp: string | undefined;
+  event: APIGatewayProxyEventV2;
+}
+
+interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType> {
+  body?: B;
+  params?: P;
+  query?: Q;
+}
+
+const CORRELATION_HEADER = 'x-correlation-id';
+
+export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, part: string): z.output<T> {
+  if (!schema) return value as z.output<T>;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = toFieldIssues(result.error, part === 'body' ? undefined : part);
+    throw new ValidationFailed(`Invalid ${part}: ${issues.map((i) => i.field).join(', ')}`, issues);
+  }
+  return result.data;
+}
+
+function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ValidationFailed('The request body is not valid JSON', [
+      { field: '(body)', message: 'not JSON' },
+    ]);
+  }
+}
+
+/**
+ * Enforces the roles the manifest declares for this route. API Gateway (or the local
+ * gateway) has already verified the token; this decides whether the verified caller's
+ * groups allow the route. A route missing from the manifest is refused, never served open.
+ */
+export function authorize(event: APIGatewayProxyEventV2): Principal | undefined {
+  const route = routeByKey(event.routeKey);
+  if (!route) throw new Forbidden(`Route ${event.routeKey} is not declared`);
+  if ('public' in route.auth) return principalFrom(event);
+  const principal = principalFrom(event);
+  if (!principal) throw new Unauthorized();
+  if (!principal.roles.some((role) => (route.auth as { roles: readonly string[] }).roles.includes(role))) {
+    throw new Forbidden();
+  }
+  return principal;
+}
+
+export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof DomainError) {
+    return json(
+      error.status,
+      {
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
+      },
+      correlationId,
+    );
+  }
+  logger.error('Unhandled error', { error: error as Error, correlationId });
+  return json(
+    500,
+    { error: { code: 'INTERNAL', message: 'Something went wrong; quote the correlation id when reporting it', details: { correlationId } } },
+    correlationId,
+  );
+}
+
+function json(
+  status: number,
+  body: unknown,
+  correlationId: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', [CORRELATION_HEADER]: correlationId, ...headers },
+    body: body === undefined ? '' : JSON.stringify(body),
+  };
+}
+
+/**
+ * Wraps an HTTP use-case adapter: correlation id, role check, zod parsing of body, path
+ * parameters and query, and one error mapper. The adapter stays a few lines long.
+ */
+export function httpHandler<
+  B extends z.ZodType = z.ZodUnknown,
+  P extends z.ZodType = z.ZodUnknown,
+  Q extends z.ZodType = z.ZodUnknown,
+>(
+  spec: HttpSpec<B, P, Q>,
+  run: (req: HttpRequest<z.output<B>, z.output<P>, z.output<Q>>) => Promise<HttpResult>,
+) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>().handler(
+    async (event) => {
+      const correlationId = event.headers?.[CORRELATION_HEADER] ?? event.requestContext?.requestId ?? randomUUID();
+      logger.appendKeys({ correlationId, route: event.routeKey });
+      try {
+        const principal = authorize(event);
+        const request: HttpRequest<z.output<B>, z.output<P>, z.output<Q>> = {
+          params: parsePart(spec.params, event.pathParameters ?? {}, 'path'),
+          query: parsePart(spec.query, event.queryStringParameters ?? {}, 'query'),
+          body: parsePart(spec.body, spec.body ? parseJsonBody(event) : undefined, 'body'),
+          principal,
+          correlationId,
+          sourceIp: event.requestContext?.http?.sourceIp,
+          event,
+        };
+        const result = await run(request);
+        return json(result.status, result.body, correlationId, result.headers);
+      } catch (error) {
+        return errorResponse(error, correlationId);
+      } finally {
+        logger.removeKeys(['correlationId', 'route']);
+      }
+    },
+  );
+}
+
+/** The principal on a role-protected route (the wrapper has already rejected anonymous callers). */
+export function requirePrincipal(principal: Principal | undefined): Principal {
+  if (!principal) throw new Unauthorized();
+  return principal;
+}

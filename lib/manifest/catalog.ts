@@ -1,0 +1,32 @@
+import type { ContextManifest, Role } from './types.ts';
+
+const CATALOG_EDITORS: readonly Role[] = ['admin', 'inventory-controller'];
+const EVERYONE: readonly Role[] = [
+  'admin',
+  'supervisor',
+  'inventory-controller',
+  'warehouse-associate',
+  'customer-service',
+  'finance',
+];
+
+/** Catalog: SKUs, barcodes, kits. */
+export const catalog: ContextManifest = {
+  functions: {
+    putSku: {
+      entry: 'functions/catalog/handlers/put-sku.ts',
+      description: 'PUT /api/skus/{sku}: create or replace a SKU (name, barcodes, kit components)',
+      table: 'RW',
+      publishes: true,
+    },
+    getSku: {
+      entry: 'functions/catalog/handlers/get-sku.ts',
+      description: 'GET /api/skus/{sku}',
+      table: 'R',
+    },
+  },
+  routes: [
+    { method: 'PUT', path: '/api/skus/{sku}', fn: 'putSku', auth: { roles: CATALOG_EDITORS } },
+    { method: 'GET', path: '/api/skus/{sku}', fn: 'getSku', auth: { roles: EVERYONE } },
+  ],
+};

@@ -1,0 +1,79 @@
+import { catalog } from './catalog.ts';
+import { inventory } from './inventory.ts';
+import { platform } from './platform.ts';
+import {
+  type ContextManifest,
+  type RouteSpec,
+  routeKey,
+  type StateMachineSpec,
+  type SystemManifest,
+} from './types.ts';
+
+export * from './types.ts';
+
+/** Each bounded context declares its own part; adding a context means adding it here. */
+const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory];
+
+function compose(parts: readonly ContextManifest[]): SystemManifest {
+  const manifest: SystemManifest = {
+    functions: {},
+    routes: [],
+    rules: [],
+    stateMachines: [],
+    schedules: [],
+    streams: [],
+  };
+  for (const part of parts) {
+    for (const [name, spec] of Object.entries(part.functions)) {
+      if (manifest.functions[name]) throw new Error(`Function ${name} is declared twice`);
+      manifest.functions[name] = spec;
+    }
+    (manifest.routes as RouteSpec[]).push(...(part.routes ?? []));
+    (manifest.rules as SystemManifest['rules'][number][]).push(...(part.rules ?? []));
+    (manifest.stateMachines as StateMachineSpec[]).push(...(part.stateMachines ?? []));
+    (manifest.schedules as SystemManifest['schedules'][number][]).push(...(part.schedules ?? []));
+    (manifest.streams as SystemManifest['streams'][number][]).push(...(part.streams ?? []));
+  }
+  validate(manifest);
+  return manifest;
+}
+
+/** Fails at load time on dangling references, so neither CDK nor the local runtime starts broken. */
+function validate(m: SystemManifest): void {
+  const fn = (name: string, where: string) => {
+    if (!m.functions[name]) throw new Error(`${where} refers to unknown function ${name}`);
+  };
+  const keys = new Set<string>();
+  for (const route of m.routes) {
+    const key = routeKey(route);
+    if (keys.has(key)) throw new Error(`Route ${key} is declared twice`);
+    keys.add(key);
+    fn(route.fn, `Route ${key}`);
+    if (route.path.startsWith('/api/') && !('roles' in route.auth && route.auth.roles.length > 0)) {
+      throw new Error(`Route ${key} must declare at least one role`);
+    }
+  }
+  const machines = new Set(m.stateMachines.map((s) => s.name));
+  for (const rule of m.rules) {
+    if ('fn' in rule.target) fn(rule.target.fn, `Rule ${rule.name}`);
+    else if (!machines.has(rule.target.stateMachine)) {
+      throw new Error(`Rule ${rule.name} targets unknown state machine ${rule.target.stateMachine}`);
+    }
+  }
+  for (const sm of m.stateMachines) for (const f of Object.values(sm.functions)) fn(f, `State machine ${sm.name}`);
+  for (const s of m.schedules) fn(s.fn, `Schedule ${s.name}`);
+  for (const s of m.streams) fn(s.fn, `Stream consumer ${s.name}`);
+  for (const [name, spec] of Object.entries(m.functions)) {
+    for (const w of spec.startsWorkflows ?? []) {
+      if (!machines.has(w)) throw new Error(`Function ${name} starts unknown state machine ${w}`);
+    }
+  }
+}
+
+export const MANIFEST: SystemManifest = compose(CONTEXTS);
+
+const ROUTES_BY_KEY = new Map(MANIFEST.routes.map((r) => [routeKey(r), r]));
+
+export function routeByKey(key: string): RouteSpec | undefined {
+  return ROUTES_BY_KEY.get(key);
+}

@@ -1,0 +1,40 @@
+import type { ContextManifest } from './types.ts';
+
+/** Platform: health, the event journal, local-only simulation endpoints. */
+export const platform: ContextManifest = {
+  functions: {
+    health: {
+      entry: 'functions/platform/handlers/health.ts',
+      description: 'GET /health: 200 only when the table, the bus and the workflow runner answer',
+      table: 'R',
+      probesHealth: true,
+    },
+    recordEvent: {
+      entry: 'functions/platform/handlers/record-event.ts',
+      description: 'Journals every qm.* event so ops can trace what happened to an entity',
+      table: 'RW',
+    },
+    listEvents: {
+      entry: 'functions/platform/handlers/list-events.ts',
+      description: 'GET /api/events: the event journal, newest first, filterable by type and subject',
+      table: 'R',
+    },
+  },
+  routes: [
+    { method: 'GET', path: '/health', fn: 'health', auth: { public: 'health' } },
+    {
+      method: 'GET',
+      path: '/api/events',
+      fn: 'listEvents',
+      auth: { roles: ['admin', 'supervisor', 'inventory-controller', 'customer-service', 'finance'] },
+    },
+  ],
+  rules: [
+    {
+      name: 'journal-all-events',
+      description: 'Every Quartermaster event goes to the event journal',
+      pattern: { source: [{ prefix: 'qm.' }] },
+      target: { fn: 'recordEvent' },
+    },
+  ],
+};

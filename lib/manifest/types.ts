@@ -1,0 +1,123 @@
+/**
+ * The system manifest: one description of Quartermaster that both the CDK stacks and the
+ * local runtime read. Nothing here imports aws-cdk-lib, so the local runtime and Lambda-free
+ * tests can load it cheaply. Drift between AWS and local is impossible because neither side
+ * keeps its own copy of routes, rules, workflows or schedules.
+ */
+
+export const ROLES = [
+  'admin',
+  'supervisor',
+  'inventory-controller',
+  'warehouse-associate',
+  'customer-service',
+  'finance',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Table access a function is granted; `RW` includes `R`. */
+export type TableAccess = 'R' | 'RW';
+
+export interface FunctionSpec {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  description: string;
+  /** Access to the single table. @default none */
+  table?: TableAccess;
+  /** May PutEvents on the erp bus. @default false */
+  publishes?: boolean;
+  /** State machines (by manifest name) it may start or describe. @default [] */
+  startsWorkflows?: readonly string[];
+  /** May call SendTaskSuccess/Failure/Heartbeat (human steps). @default false */
+  completesTasks?: boolean;
+  /** Access to the exports bucket. @default none */
+  exportsBucket?: 'R' | 'RW';
+  /** May read the channel secrets (SSM SecureString on AWS, `.data/` locally). @default false */
+  readsSecrets?: boolean;
+  /** May describe the table, the bus and every state machine (the health check). @default false */
+  probesHealth?: boolean;
+  /** @default 10 */
+  timeoutSeconds?: number;
+  /** @default 512 */
+  memoryMb?: number;
+}
+
+/** Who may call a route. Every `/api/*` route must name roles; only health and webhooks are public. */
+export type RouteAuth =
+  | { roles: readonly Role[] }
+  /** Unauthenticated: health checks, and webhooks that verify their own signatures. */
+  | { public: 'health' | 'webhook' | 'local-only' };
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/api/inventory/{sku}`. */
+  path: string;
+  fn: string;
+  auth: RouteAuth;
+}
+
+export type RuleTarget =
+  | { fn: string }
+  /** Starts the named state machine with the whole event as input. */
+  | { stateMachine: string };
+
+export interface RuleSpec {
+  name: string;
+  description: string;
+  /** An EventBridge event pattern; the bus name is added by the deployer. */
+  pattern: Record<string, unknown>;
+  target: RuleTarget;
+}
+
+export interface StateMachineSpec {
+  /** kebab-case; the ASL file is `statemachines/<name>.asl.json`. */
+  name: string;
+  description: string;
+  /** `${Placeholder}` in the ASL → function name (its ARN is substituted). */
+  functions: Record<string, string>;
+}
+
+export interface ScheduleSpec {
+  name: string;
+  description: string;
+  /** `rate(N minutes|hours|days)` or `cron(...)` as EventBridge Scheduler takes it. */
+  expression: string;
+  fn: string;
+}
+
+export interface StreamConsumerSpec {
+  name: string;
+  description: string;
+  fn: string;
+  /** @default 100 */
+  batchSize?: number;
+}
+
+export interface ContextManifest {
+  functions: Record<string, FunctionSpec>;
+  routes?: readonly RouteSpec[];
+  rules?: readonly RuleSpec[];
+  stateMachines?: readonly StateMachineSpec[];
+  schedules?: readonly ScheduleSpec[];
+  streams?: readonly StreamConsumerSpec[];
+}
+
+export interface SystemManifest {
+  functions: Record<string, FunctionSpec>;
+  routes: readonly RouteSpec[];
+  rules: readonly RuleSpec[];
+  stateMachines: readonly StateMachineSpec[];
+  schedules: readonly ScheduleSpec[];
+  streams: readonly StreamConsumerSpec[];
+}
+
+/** The route key as API Gateway v2 writes it into `event.routeKey`. */
+export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+/** Env var a function reads to find a state machine's ARN. */
+export const stateMachineArnEnv = (name: string): string =>
+  `QM_SM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ARN`;
+
+export const stateMachineFile = (name: string): string => `statemachines/${name}.asl.json`;
