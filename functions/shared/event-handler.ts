@@ -14,11 +14,11 @@ export function eventHandler(run: (event: BusEvent) => Promise<void>) {
     await run(event);
     return { handled: event.detail.metadata.eventId };
   });
-  return middy<unknown, void, Error, Context>().handler(async (raw) => {
+  return middy<unknown, void, Error, Context>().handler(async (raw, context) => {
     const event = busEventSchema.parse(raw);
     logger.appendKeys({ correlationId: event.detail.metadata.correlationId, detailType: event['detail-type'] });
     try {
-      await once(event);
+      await once(event, context);
     } finally {
       logger.removeKeys(['correlationId', 'detailType']);
     }

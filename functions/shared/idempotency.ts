@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ENV } from '#manifest/table';
@@ -23,15 +24,16 @@ export function idempotencyStore(): DynamoDBPersistenceLayer {
 }
 
 /** Makes an event consumer run once per envelope eventId, however often it is delivered. */
-export function idempotentByEventId<TEvent, TResult>(
-  fn: (event: TEvent) => Promise<TResult>,
-): (event: TEvent) => Promise<TResult> {
-  return makeIdempotent(fn, {
-    persistenceStore: idempotencyStore(),
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: 'detail.metadata.eventId',
-      expiresAfterSeconds: 24 * 60 * 60,
-      throwOnNoIdempotencyKey: true,
-    }),
+export function idempotentByEventId<TEvent, TResult>(fn: (event: TEvent) => Promise<TResult>) {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'detail.metadata.eventId',
+    expiresAfterSeconds: 24 * 60 * 60,
+    throwOnNoIdempotencyKey: true,
   });
+  const run = makeIdempotent(fn, { persistenceStore: idempotencyStore(), config });
+  /** The Lambda context lets an in-progress record expire when the function times out. */
+  return (event: TEvent, context: Context): Promise<TResult> => {
+    config.registerLambdaContext(context);
+    return run(event);
+  };
 }

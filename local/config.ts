@@ -1,0 +1,35 @@
+import path from 'node:path';
+
+/** Where and on which ports the local runtime lives; every value can be overridden by env. */
+export interface LocalConfig {
+  port: number;
+  ddbPort: number;
+  s3Port: number;
+  dataDir: string;
+  region: string;
+  stage: 'local';
+  tableName: string;
+  busName: string;
+  exportsBucket: string;
+}
+
+export const LOCAL_ACCOUNT = '000000000000';
+
+export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const port = Number(env.PORT ?? 3000);
+  return {
+    port,
+    ddbPort: Number(env.QM_DDB_PORT ?? 8000),
+    s3Port: Number(env.QM_S3_PORT ?? 4569),
+    dataDir: path.resolve(env.QM_DATA_DIR ?? '.data'),
+    region: env.AWS_REGION ?? 'us-east-1',
+    stage: 'local',
+    tableName: 'quartermaster-local',
+    busName: 'qm-erp-local',
+    exportsBucket: 'qm-exports-local',
+  };
+}
+
+/** JWT issuer/audience of the local identity provider (the Cognito user pool's stand-in). */
+export const localIssuer = (port: number) => `http://localhost:${port}/local/auth`;
+export const LOCAL_AUDIENCE = 'qm-console-local';

@@ -1,0 +1,300 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import S3rver from 's3rver';
+import { MANIFEST } from '../lib/manifest/index.ts';
+import { ENV } from '../lib/manifest/table.ts';
+import { ROLES, type Role, stateMachineArnEnv, type SystemManifest } from '../lib/manifest/types.ts';
+import { createAwsEmulator } from './aws-emulator.ts';
+import { type DeliveryPolicy, LocalBus, type PutEventsEntry } from './bus.ts';
+import { LOCAL_ACCOUNT, type LocalConfig, localConfig } from './config.ts';
+import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
+import { compileRoutes, gatewayError, matchRoute, readBody, sendJson, toApiGatewayEvent, writeLambdaResult } from './gateway.ts';
+import { loadIdentity } from './identity.ts';
+import { LocalLambdas } from './lambda.ts';
+import { startSchedules } from './scheduler.ts';
+import { LocalStepFunctions } from './stepfunctions.ts';
+import { StreamPoller } from './streams.ts';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface RuntimeOptions extends Partial<LocalConfig> {
+  /** Keep DynamoDB in memory (tests). @default false */
+  inMemory?: boolean;
+  /** Bus retry policy override (tests use short back-offs). */
+  busPolicy?: DeliveryPolicy;
+  /** Run schedules. @default true */
+  schedules?: boolean;
+  manifest?: SystemManifest;
+}
+
+export interface LocalRuntime {
+  url: string;
+  config: LocalConfig;
+  bus: LocalBus;
+  sfn: LocalStepFunctions;
+  lambdas: LocalLambdas;
+  token(role: Role, username?: string): Promise<string>;
+  /** Waits until bus deliveries, workflows and stream consumers have nothing in progress. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole system on this machine: DynamoDB Local, s3rver, the local bus, local Step
+ * Functions, stream consumers, schedules, and the HTTP gateway serving the manifest's routes
+ * (and the console) on one port.
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalRuntime> {
+  const config: LocalConfig = { ...localConfig(), ...stripUndefined(options) };
+  const manifest = options.manifest ?? MANIFEST;
+  await mkdir(config.dataDir, { recursive: true });
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+
+  try {
+    const ddb = await startDynamoDbLocal({ port: config.ddbPort, dataDir: config.dataDir, inMemory: options.inMemory });
+    stops.push(() => ddb.stop());
+    const awsCreds = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const ddbClient = new DynamoDBClient({ endpoint: ddb.endpoint, region: config.region, credentials: awsCreds });
+    stops.push(() => ddbClient.destroy());
+    await ensureTable(ddbClient, config.tableName);
+
+    const s3dir = path.join(config.dataDir, 's3');
+    await mkdir(s3dir, { recursive: true });
+    const s3 = new S3rver({
+      port: config.s3Port,
+      address: '127.0.0.1',
+      directory: s3dir,
+      silent: true,
+      configureBuckets: [{ name: config.exportsBucket }],
+    });
+    await s3.run();
+    stops.push(() => s3.close());
+
+    const identity = await loadIdentity(config.dataDir, config.port);
+    const url = `http://localhost:${config.port}`;
+
+    const lambdas = new LocalLambdas(manifest, REPO_ROOT);
+    const sfn = new LocalStepFunctions(manifest.stateMachines, (fn, payload) => lambdas.invoke(fn, payload), {
+      root: REPO_ROOT,
+      region: config.region,
+      account: LOCAL_ACCOUNT,
+    });
+    stops.push(() => sfn.stop());
+
+    // The environment every handler reads at cold start, as the deployer sets it on AWS.
+    Object.assign(process.env, {
+      [ENV.tableName]: config.tableName,
+      [ENV.busName]: config.busName,
+      [ENV.exportsBucket]: config.exportsBucket,
+      [ENV.stage]: 'local',
+      [ENV.awsEndpoint]: `http://127.0.0.1:${config.port}`,
+      [ENV.ddbEndpoint]: ddb.endpoint,
+      [ENV.s3Endpoint]: `http://127.0.0.1:${config.s3Port}`,
+      [ENV.secretsDir]: path.join(config.dataDir, 'secrets'),
+      QM_STATE_MACHINE_ARNS: JSON.stringify(sfn.arns()),
+      ...Object.fromEntries(manifest.stateMachines.map((m) => [stateMachineArnEnv(m.name), sfn.arnOf(m.name)])),
+      AWS_REGION: config.region,
+      AWS_ACCESS_KEY_ID: awsCreds.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: awsCreds.secretAccessKey,
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+    });
+
+    const busArn = `arn:aws:events:${config.region}:${LOCAL_ACCOUNT}:event-bus/${config.busName}`;
+    const bus = new LocalBus(
+      manifest.rules,
+      async (target, event) => {
+        if ('fn' in target) await lambdas.invoke(target.fn, event);
+        else sfn.startExecution(sfn.arnOf(target.stateMachine), JSON.stringify(event));
+      },
+      {
+        busName: config.busName,
+        region: config.region,
+        account: LOCAL_ACCOUNT,
+        dataDir: config.dataDir,
+        ...(options.busPolicy ? { policy: options.busPolicy } : {}),
+      },
+    );
+    stops.push(() => bus.drain());
+    const emulate = createAwsEmulator({ bus, sfn, busName: config.busName, busArn });
+
+    const routes = compileRoutes(manifest.routes);
+    const consoleDir = path.join(REPO_ROOT, 'console', 'dist');
+
+    const server: Server = createServer((req, res) => {
+      handleRequest(req, res).catch((error: Error & { status?: number }) => {
+        if (!res.headersSent) {
+          sendJson(res, error.status ?? 500, gatewayError(error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL', error.status === 413 ? error.message : 'Internal Server Error'));
+        }
+        if (!error.status) console.error('[gateway]', error);
+      });
+    });
+
+    async function handleRequest(req: IncomingMessage, res: ServerResponse) {
+      const reqUrl = new URL(req.url ?? '/', url);
+      const target = req.headers['x-amz-target'];
+      if (typeof target === 'string') {
+        const reply = await emulate(target, (await readBody(req)).toString('utf8'));
+        return sendJson(res, reply.status, reply.body, { 'content-type': 'application/x-amz-json-1.1', ...reply.headers });
+      }
+      if (reqUrl.pathname.startsWith('/local/')) return handleLocal(req, res, reqUrl);
+
+      const method = req.method ?? 'GET';
+      const { route, pathParameters } = matchRoute(routes, method, reqUrl.pathname);
+      if (!route) {
+        if (method === 'GET' && !reqUrl.pathname.startsWith('/api/') && !reqUrl.pathname.startsWith('/webhooks/')) {
+          return serveConsole(res, consoleDir, reqUrl.pathname);
+        }
+        return sendJson(res, 404, gatewayError('NOT_FOUND', `No route for ${method} ${reqUrl.pathname}`));
+      }
+      let claims: Awaited<ReturnType<typeof identity.verify>> | undefined;
+      const header = req.headers.authorization;
+      if ('roles' in route.auth) {
+        // What the HTTP API JWT authorizer does before the function is invoked.
+        const token = header?.replace(/^Bearer\s+/i, '');
+        if (!token) return sendJson(res, 401, gatewayError('UNAUTHORIZED', 'A bearer token is required'));
+        try {
+          claims = await identity.verify(token);
+        } catch {
+          return sendJson(res, 401, gatewayError('UNAUTHORIZED', 'The bearer token is invalid or expired'));
+        }
+      }
+      const body = await readBody(req);
+      const event = toApiGatewayEvent({ req, url: reqUrl, body, route, pathParameters, ...(claims ? { claims } : {}) });
+      let result: unknown;
+      try {
+        result = await lambdas.invoke(route.fn, event);
+      } catch (error) {
+        console.error(`[lambda ${route.fn}]`, error);
+        return sendJson(res, 500, gatewayError('INTERNAL', 'Internal Server Error'));
+      }
+      writeLambdaResult(res, result);
+    }
+
+    async function handleLocal(req: IncomingMessage, res: ServerResponse, reqUrl: URL) {
+      const key = `${req.method} ${reqUrl.pathname}`;
+      if (key === 'POST /local/events') {
+        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { Entries?: PutEventsEntry[] };
+        if (!Array.isArray(input.Entries) || input.Entries.length === 0 || input.Entries.length > 10) {
+          return sendJson(res, 400, gatewayError('VALIDATION_FAILED', 'Entries must hold 1 to 10 PutEvents entries'));
+        }
+        return sendJson(res, 200, await bus.putEvents(input.Entries));
+      }
+      if (key === 'GET /local/events') {
+        const detailType = reqUrl.searchParams.get('detailType') ?? undefined;
+        const source = reqUrl.searchParams.get('source') ?? undefined;
+        return sendJson(res, 200, { items: bus.events({ ...(detailType ? { detailType } : {}), ...(source ? { source } : {}) }) });
+      }
+      if (key === 'GET /local/dead-letters') return sendJson(res, 200, { items: bus.deadLetters });
+      if (key === 'GET /local/auth/.well-known/jwks.json') return sendJson(res, 200, { keys: [identity.publicJwk] });
+      if (key === 'POST /local/auth/token') {
+        // The local stand-in for Cognito's hosted sign-in: pick a role, get an ID token.
+        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { role?: string; username?: string };
+        if (!input.role || !ROLES.includes(input.role as Role)) {
+          return sendJson(res, 400, gatewayError('VALIDATION_FAILED', `role must be one of ${ROLES.join(', ')}`));
+        }
+        const token = await identity.sign({ role: input.role as Role, ...(input.username ? { username: input.username } : {}) });
+        return sendJson(res, 200, { idToken: token, role: input.role });
+      }
+      if (key === 'GET /local/workflows/executions') {
+        const name = reqUrl.searchParams.get('stateMachine');
+        return sendJson(res, 200, {
+          items: sfn.listExecutions(name ? sfn.arnOf(name) : undefined).map((e) => sfn.describeExecution(e.executionArn)),
+        });
+      }
+      return sendJson(res, 404, gatewayError('NOT_FOUND', `No local endpoint ${key}`));
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, () => resolve());
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    const poller = StreamPoller.create(ddbClient, ddb.endpoint, config.tableName, manifest.streams, (fn, e) => lambdas.invoke(fn, e), config.region);
+    await poller.start();
+    stops.push(() => poller.stop());
+
+    if (options.schedules !== false) {
+      const schedules = startSchedules(manifest.schedules, async (s) => {
+        await lambdas.invoke(s.fn, { scheduleName: s.name, scheduledAt: new Date().toISOString() });
+      });
+      stops.push(() => schedules.stop());
+    }
+
+    return {
+      url,
+      config,
+      bus,
+      sfn,
+      lambdas,
+      token: (role, username) => identity.sign({ role, ...(username ? { username } : {}) }),
+      async settle() {
+        for (let quiet = 0; quiet < 3; ) {
+          await bus.drain();
+          await sfn.settle();
+          await new Promise((r) => setTimeout(r, 60));
+          quiet = poller.isIdle() ? quiet + 1 : 0;
+        }
+        await bus.drain();
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+/** Serves the built console; unknown paths fall back to index.html for client-side routes. */
+async function serveConsole(res: ServerResponse, dir: string, pathname: string) {
+  const safe = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
+  let file = path.join(dir, safe);
+  if (!file.startsWith(dir) || !(await stat(file).then((s) => s.isFile(), () => false))) {
+    file = path.join(dir, 'index.html');
+  }
+  try {
+    const data = await readFile(file);
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+    });
+    res.end(data);
+  } catch {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(
+      '<!doctype html><title>Quartermaster</title><h1>Quartermaster (local)</h1><p>The console is not built yet: run <code>npm run build:console</code>. The API is at <code>/api</code>, health at <a href="/health">/health</a>.</p>',
+    );
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
