@@ -132,6 +132,11 @@ function invalid(reason: string): never {
   throw new InvalidEventPatternError(reason);
 }
 
+/** Orders fields by path as Java's String.compareTo does (UTF-16 code units), like event-ruler. */
+function byPath([a]: [string, unknown], [b]: [string, unknown]): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -163,13 +168,11 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   checkWildcardComplexity(rules);
 
   const branches = rules.map((rule) => ({
-    fields: [...rule.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([path, matchers]) => ({
-        path,
-        present: matchers.filter((m) => !isAbsence(m)),
-        absent: matchers.some(isAbsence),
-      })),
+    fields: [...rule.entries()].sort(byPath).map(([path, matchers]) => ({
+      path,
+      present: matchers.filter((m) => !isAbsence(m)),
+      absent: matchers.some(isAbsence),
+    })),
   }));
   return { branches };
 }
@@ -494,8 +497,7 @@ function parseIp(text: string): Uint8Array | undefined {
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
   const groups = (half: string | undefined): string[] | undefined => {
-    if (half === undefined) return [];
-    if (half === '') return [];
+    if (half === undefined || half === '') return [];
     const parts = half.split(':');
     return parts.every((part) => /^[0-9a-fA-F]{1,4}$/.test(part)) ? parts : undefined;
   };
@@ -537,7 +539,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 function checkWildcardComplexity(rules: RuleMap[]): void {
   const machines = new Map<string, Set<string>>();
   for (const rule of rules) {
-    const fields = [...rule.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const fields = [...rule.entries()].sort(byPath);
     let prefix = '';
     for (const [path, matchers] of fields) {
       const key = `${prefix}\u0000${path}`;

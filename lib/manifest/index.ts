@@ -1,5 +1,6 @@
 import { catalog } from './catalog.ts';
 import { inventory } from './inventory.ts';
+import { orders } from './orders.ts';
 import { platform } from './platform.ts';
 import {
   type ContextManifest,
@@ -12,7 +13,7 @@ import {
 export * from './types.ts';
 
 /** Each bounded context declares its own part; adding a context means adding it here. */
-const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory];
+const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {
   const manifest: SystemManifest = {
