@@ -30,7 +30,11 @@ export interface AdjustResult {
   applied: boolean;
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 16;
+
+/** Full-jitter back-off: concurrent writers to one position spread out instead of colliding again. */
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
 /** The movement id is derived from the idempotency key, so a retried command hits the same item. */
 export const adjustmentMovementId = (idempotencyKey: string) => `adj:${idempotencyKey}`;
@@ -90,7 +94,10 @@ export async function adjustStock(
       await publish(ports, movement, ctx.correlationId);
       return { movement, position: next, applied: true };
     } catch (error) {
-      if (error instanceof PositionChanged && attempt < MAX_ATTEMPTS) continue;
+      if (error instanceof PositionChanged && attempt < MAX_ATTEMPTS) {
+        await backoff(attempt);
+        continue;
+      }
       throw error;
     }
   }
