@@ -36,7 +36,13 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
   // Spread over 16 positions: adjustments are optimistic, so one hot position measures retries, not the path.
   const http = await measure(total, concurrency, async (i) => {
     const res = await runtime.api('POST', '/api/inventory/adjustments', {
-      body: { sku: skus[i % skus.length], locationId: 'BENCH-WH', delta: 1, reason: 'bench', idempotencyKey: `bench-adj-${i}` },
+      body: {
+        sku: skus[i % skus.length],
+        locationId: 'BENCH-WH',
+        delta: 1,
+        reason: 'bench',
+        idempotencyKey: `bench-adj-${i}`,
+      },
     });
     if (res.status !== 201) throw new Error(`adjustment answered ${res.status}`);
   });

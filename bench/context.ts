@@ -16,7 +16,12 @@ export type Bench = (ctx: BenchContext) => Promise<Record<string, unknown>>;
 
 export function rawClient(endpoint: string, region: string): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }),
+    new DynamoDBClient({
+      endpoint,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
   );
 }
 
@@ -36,8 +41,15 @@ export async function measure(total: number, concurrency: number, task: (i: numb
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
-  return { operations: total, seconds: round(seconds), perSecond: round(total / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  const pct = (p: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
+  return {
+    operations: total,
+    seconds: round(seconds),
+    perSecond: round(total / seconds),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+  };
 }
 
 export const round = (n: number) => Math.round(n * 100) / 100;

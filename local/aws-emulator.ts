@@ -13,13 +13,19 @@ export interface AwsJsonReply {
 
 const epoch = (d: Date | undefined) => (d ? d.getTime() / 1000 : undefined);
 
-export function createAwsEmulator(deps: { bus: LocalBus; sfn: LocalStepFunctions; busName: string; busArn: string }) {
+export function createAwsEmulator(deps: {
+  bus: LocalBus;
+  sfn: LocalStepFunctions;
+  busName: string;
+  busArn: string;
+}) {
   type Op = (input: Record<string, unknown>) => unknown;
   const ops: Record<string, Op> = {
     'AWSEvents.PutEvents': (input) => deps.bus.putEvents((input.Entries as PutEventsEntry[]) ?? []),
     'AWSEvents.DescribeEventBus': (input) => {
       const name = String(input.Name ?? 'default');
-      if (name !== deps.busName && name !== deps.busArn) throw named('ResourceNotFoundException', `Event bus ${name} does not exist.`);
+      if (name !== deps.busName && name !== deps.busArn)
+        throw named('ResourceNotFoundException', `Event bus ${name} does not exist.`);
       return { Name: deps.busName, Arn: deps.busArn };
     },
     'AWSStepFunctions.StartExecution': (input) => {
@@ -34,7 +40,8 @@ export function createAwsEmulator(deps: { bus: LocalBus; sfn: LocalStepFunctions
       const d = deps.sfn.describeExecution(String(input.executionArn));
       return { ...d, startDate: epoch(d.startDate), stopDate: epoch(d.stopDate) };
     },
-    'AWSStepFunctions.DescribeStateMachine': (input) => deps.sfn.describeStateMachine(String(input.stateMachineArn)),
+    'AWSStepFunctions.DescribeStateMachine': (input) =>
+      deps.sfn.describeStateMachine(String(input.stateMachineArn)),
     'AWSStepFunctions.ListExecutions': (input) => ({
       executions: deps.sfn
         .listExecutions(input.stateMachineArn as string | undefined, input.statusFilter as never)
@@ -52,7 +59,11 @@ export function createAwsEmulator(deps: { bus: LocalBus; sfn: LocalStepFunctions
       return {};
     },
     'AWSStepFunctions.SendTaskFailure': (input) => {
-      deps.sfn.sendTaskFailure(String(input.taskToken), input.error as string | undefined, input.cause as string | undefined);
+      deps.sfn.sendTaskFailure(
+        String(input.taskToken),
+        input.error as string | undefined,
+        input.cause as string | undefined,
+      );
       return {};
     },
     'AWSStepFunctions.SendTaskHeartbeat': (input) => {
@@ -69,7 +80,13 @@ export function createAwsEmulator(deps: { bus: LocalBus; sfn: LocalStepFunctions
       return { status: 200, body: (await op(input)) ?? {} };
     } catch (e) {
       const err = e as Error;
-      const known = ['ResourceNotFoundException', 'ExecutionAlreadyExists', 'TaskDoesNotExist', 'StateMachineDoesNotExist', 'ExecutionDoesNotExist'];
+      const known = [
+        'ResourceNotFoundException',
+        'ExecutionAlreadyExists',
+        'TaskDoesNotExist',
+        'StateMachineDoesNotExist',
+        'ExecutionDoesNotExist',
+      ];
       if (known.includes(err.name)) return error(400, err.name, err.message);
       if (err instanceof SyntaxError) return error(400, 'InvalidInput', err.message);
       return error(500, 'InternalException', err.message);

@@ -129,7 +129,11 @@ export class LocalBus {
         if (attempt >= policy.attempts) {
           const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
           this.deadLetters.push({ rule: rule.name, event, error: message });
-          await this.archive(`dlq-${rule.name}.jsonl`, { event, error: message, at: new Date().toISOString() });
+          await this.archive(`dlq-${rule.name}.jsonl`, {
+            event,
+            error: message,
+            at: new Date().toISOString(),
+          });
           return;
         }
         await new Promise((r) => setTimeout(r, policy.backoffMs(attempt)));

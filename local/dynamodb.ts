@@ -25,7 +25,12 @@ export async function startDynamoDbLocal(opts: {
     dbPath = path.join(opts.dataDir, 'dynamodb');
     await mkdir(dbPath, { recursive: true });
   }
-  const child: ChildProcess = spawn({ port: opts.port, sharedDb: true, ...(dbPath ? { path: dbPath } : {}), stdio: 'pipe' });
+  const child: ChildProcess = spawn({
+    port: opts.port,
+    sharedDb: true,
+    ...(dbPath ? { path: dbPath } : {}),
+    stdio: 'pipe',
+  });
   let exited = false;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -35,10 +40,15 @@ export async function startDynamoDbLocal(opts: {
     exited = true;
   });
   const endpoint = `http://127.0.0.1:${opts.port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) throw new Error(`DynamoDB Local exited (is Java 17+ installed? is port ${opts.port} free?)\n${stderr}`);
+    if (exited)
+      throw new Error(`DynamoDB Local exited (is Java 17+ installed? is port ${opts.port} free?)\n${stderr}`);
     try {
       await client.send(new DescribeTableCommand({ TableName: '__probe__' }));
       break;

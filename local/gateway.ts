@@ -49,7 +49,9 @@ export function matchRoute(routes: CompiledRoute[], method: string, path: string
     if (!m) continue;
     pathMatched = true;
     if (route.spec.method !== method) continue;
-    const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]));
+    const pathParameters = Object.fromEntries(
+      route.params.map((p, i) => [p, decodeURIComponent(m[i + 1] ?? '')]),
+    );
     return { route: route.spec, pathParameters };
   }
   return { route: undefined, pathMatched };
@@ -117,7 +119,10 @@ export function toApiGatewayEvent(input: {
       ...(input.claims ? { authorizer: { jwt: { claims: input.claims, scopes: [] } } } : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     ...(input.body.length
-      ? { body: isText ? input.body.toString('utf8') : input.body.toString('base64'), isBase64Encoded: !isText }
+      ? {
+          body: isText ? input.body.toString('utf8') : input.body.toString('base64'),
+          isBase64Encoded: !isText,
+        }
       : { isBase64Encoded: false }),
   } as APIGatewayProxyEventV2;
 }
@@ -127,7 +132,10 @@ export function writeLambdaResult(res: ServerResponse, result: unknown): void {
   if (result && typeof result === 'object' && 'statusCode' in result) {
     const r = result as APIGatewayProxyStructuredResultV2;
     const body = r.body ? Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-    res.writeHead(r.statusCode ?? 200, { ...(r.headers as Record<string, string>), 'content-length': body.length });
+    res.writeHead(r.statusCode ?? 200, {
+      ...(r.headers as Record<string, string>),
+      'content-length': body.length,
+    });
     res.end(body);
     return;
   }
@@ -136,7 +144,12 @@ export function writeLambdaResult(res: ServerResponse, result: unknown): void {
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const data = Buffer.from(JSON.stringify(body));
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': data.length, ...headers });
   res.end(data);

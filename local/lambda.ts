@@ -48,10 +48,12 @@ export class LocalLambdas {
     if (!pending) {
       const spec = this.manifest.functions[fn];
       if (!spec) throw new Error(`Unknown function ${fn}`);
-      pending = import(pathToFileURL(path.join(this.root, spec.entry)).href).then((mod: { handler?: Handler }) => {
-        if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
-        return mod.handler;
-      });
+      pending = import(pathToFileURL(path.join(this.root, spec.entry)).href).then(
+        (mod: { handler?: Handler }) => {
+          if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
+          return mod.handler;
+        },
+      );
       this.loaded.set(fn, pending);
     }
     return pending;

@@ -6,12 +6,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import S3rver from 's3rver';
 import { MANIFEST } from '../lib/manifest/index.ts';
 import { ENV } from '../lib/manifest/table.ts';
-import { ROLES, type Role, stateMachineArnEnv, type SystemManifest } from '../lib/manifest/types.ts';
+import { ROLES, type Role, type SystemManifest, stateMachineArnEnv } from '../lib/manifest/types.ts';
 import { createAwsEmulator } from './aws-emulator.ts';
 import { type DeliveryPolicy, LocalBus, type PutEventsEntry } from './bus.ts';
 import { LOCAL_ACCOUNT, type LocalConfig, localConfig } from './config.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
-import { compileRoutes, gatewayError, matchRoute, readBody, sendJson, toApiGatewayEvent, writeLambdaResult } from './gateway.ts';
+import {
+  compileRoutes,
+  gatewayError,
+  matchRoute,
+  readBody,
+  sendJson,
+  toApiGatewayEvent,
+  writeLambdaResult,
+} from './gateway.ts';
 import { loadIdentity } from './identity.ts';
 import { LocalLambdas } from './lambda.ts';
 import { startSchedules } from './scheduler.ts';
@@ -57,10 +65,18 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   };
 
   try {
-    const ddb = await startDynamoDbLocal({ port: config.ddbPort, dataDir: config.dataDir, inMemory: options.inMemory });
+    const ddb = await startDynamoDbLocal({
+      port: config.ddbPort,
+      dataDir: config.dataDir,
+      inMemory: options.inMemory,
+    });
     stops.push(() => ddb.stop());
     const awsCreds = { accessKeyId: 'local', secretAccessKey: 'local' };
-    const ddbClient = new DynamoDBClient({ endpoint: ddb.endpoint, region: config.region, credentials: awsCreds });
+    const ddbClient = new DynamoDBClient({
+      endpoint: ddb.endpoint,
+      region: config.region,
+      credentials: awsCreds,
+    });
     stops.push(() => ddbClient.destroy());
     await ensureTable(ddbClient, config.tableName);
 
@@ -98,7 +114,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       [ENV.s3Endpoint]: `http://127.0.0.1:${config.s3Port}`,
       [ENV.secretsDir]: path.join(config.dataDir, 'secrets'),
       QM_STATE_MACHINE_ARNS: JSON.stringify(sfn.arns()),
-      ...Object.fromEntries(manifest.stateMachines.map((m) => [stateMachineArnEnv(m.name), sfn.arnOf(m.name)])),
+      ...Object.fromEntries(
+        manifest.stateMachines.map((m) => [stateMachineArnEnv(m.name), sfn.arnOf(m.name)]),
+      ),
       AWS_REGION: config.region,
       AWS_ACCESS_KEY_ID: awsCreds.accessKeyId,
       AWS_SECRET_ACCESS_KEY: awsCreds.secretAccessKey,
@@ -132,7 +150,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const server: Server = createServer((req, res) => {
       handleRequest(req, res).catch((error: Error & { status?: number }) => {
         if (!res.headersSent) {
-          sendJson(res, error.status ?? 500, gatewayError(error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL', error.status === 413 ? error.message : 'Internal Server Error'));
+          sendJson(
+            res,
+            error.status ?? 500,
+            gatewayError(
+              error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL',
+              error.status === 413 ? error.message : 'Internal Server Error',
+            ),
+          );
         }
         if (!error.status) console.error('[gateway]', error);
       });
@@ -143,14 +168,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       const target = req.headers['x-amz-target'];
       if (typeof target === 'string') {
         const reply = await emulate(target, (await readBody(req)).toString('utf8'));
-        return sendJson(res, reply.status, reply.body, { 'content-type': 'application/x-amz-json-1.1', ...reply.headers });
+        return sendJson(res, reply.status, reply.body, {
+          'content-type': 'application/x-amz-json-1.1',
+          ...reply.headers,
+        });
       }
       if (reqUrl.pathname.startsWith('/local/')) return handleLocal(req, res, reqUrl);
 
       const method = req.method ?? 'GET';
       const { route, pathParameters } = matchRoute(routes, method, reqUrl.pathname);
       if (!route) {
-        if (method === 'GET' && !reqUrl.pathname.startsWith('/api/') && !reqUrl.pathname.startsWith('/webhooks/')) {
+        if (
+          method === 'GET' &&
+          !reqUrl.pathname.startsWith('/api/') &&
+          !reqUrl.pathname.startsWith('/webhooks/')
+        ) {
           return serveConsole(res, consoleDir, reqUrl.pathname);
         }
         return sendJson(res, 404, gatewayError('NOT_FOUND', `No route for ${method} ${reqUrl.pathname}`));
@@ -168,7 +200,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
         }
       }
       const body = await readBody(req);
-      const event = toApiGatewayEvent({ req, url: reqUrl, body, route, pathParameters, ...(claims ? { claims } : {}) });
+      const event = toApiGatewayEvent({
+        req,
+        url: reqUrl,
+        body,
+        route,
+        pathParameters,
+        ...(claims ? { claims } : {}),
+      });
       let result: unknown;
       try {
         result = await lambdas.invoke(route.fn, event);
@@ -182,32 +221,53 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     async function handleLocal(req: IncomingMessage, res: ServerResponse, reqUrl: URL) {
       const key = `${req.method} ${reqUrl.pathname}`;
       if (key === 'POST /local/events') {
-        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { Entries?: PutEventsEntry[] };
+        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as {
+          Entries?: PutEventsEntry[];
+        };
         if (!Array.isArray(input.Entries) || input.Entries.length === 0 || input.Entries.length > 10) {
-          return sendJson(res, 400, gatewayError('VALIDATION_FAILED', 'Entries must hold 1 to 10 PutEvents entries'));
+          return sendJson(
+            res,
+            400,
+            gatewayError('VALIDATION_FAILED', 'Entries must hold 1 to 10 PutEvents entries'),
+          );
         }
         return sendJson(res, 200, await bus.putEvents(input.Entries));
       }
       if (key === 'GET /local/events') {
         const detailType = reqUrl.searchParams.get('detailType') ?? undefined;
         const source = reqUrl.searchParams.get('source') ?? undefined;
-        return sendJson(res, 200, { items: bus.events({ ...(detailType ? { detailType } : {}), ...(source ? { source } : {}) }) });
+        return sendJson(res, 200, {
+          items: bus.events({ ...(detailType ? { detailType } : {}), ...(source ? { source } : {}) }),
+        });
       }
       if (key === 'GET /local/dead-letters') return sendJson(res, 200, { items: bus.deadLetters });
-      if (key === 'GET /local/auth/.well-known/jwks.json') return sendJson(res, 200, { keys: [identity.publicJwk] });
+      if (key === 'GET /local/auth/.well-known/jwks.json')
+        return sendJson(res, 200, { keys: [identity.publicJwk] });
       if (key === 'POST /local/auth/token') {
         // The local stand-in for Cognito's hosted sign-in: pick a role, get an ID token.
-        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { role?: string; username?: string };
+        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as {
+          role?: string;
+          username?: string;
+        };
         if (!input.role || !ROLES.includes(input.role as Role)) {
-          return sendJson(res, 400, gatewayError('VALIDATION_FAILED', `role must be one of ${ROLES.join(', ')}`));
+          return sendJson(
+            res,
+            400,
+            gatewayError('VALIDATION_FAILED', `role must be one of ${ROLES.join(', ')}`),
+          );
         }
-        const token = await identity.sign({ role: input.role as Role, ...(input.username ? { username: input.username } : {}) });
+        const token = await identity.sign({
+          role: input.role as Role,
+          ...(input.username ? { username: input.username } : {}),
+        });
         return sendJson(res, 200, { idToken: token, role: input.role });
       }
       if (key === 'GET /local/workflows/executions') {
         const name = reqUrl.searchParams.get('stateMachine');
         return sendJson(res, 200, {
-          items: sfn.listExecutions(name ? sfn.arnOf(name) : undefined).map((e) => sfn.describeExecution(e.executionArn)),
+          items: sfn
+            .listExecutions(name ? sfn.arnOf(name) : undefined)
+            .map((e) => sfn.describeExecution(e.executionArn)),
         });
       }
       return sendJson(res, 404, gatewayError('NOT_FOUND', `No local endpoint ${key}`));
@@ -225,7 +285,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
         }),
     );
 
-    const poller = StreamPoller.create(ddbClient, ddb.endpoint, config.tableName, manifest.streams, (fn, e) => lambdas.invoke(fn, e), config.region);
+    const poller = StreamPoller.create(
+      ddbClient,
+      ddb.endpoint,
+      config.tableName,
+      manifest.streams,
+      (fn, e) => lambdas.invoke(fn, e),
+      config.region,
+    );
     await poller.start();
     stops.push(() => poller.stop());
 
@@ -275,7 +342,13 @@ const MIME: Record<string, string> = {
 async function serveConsole(res: ServerResponse, dir: string, pathname: string) {
   const safe = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   let file = path.join(dir, safe);
-  if (!file.startsWith(dir) || !(await stat(file).then((s) => s.isFile(), () => false))) {
+  if (
+    !file.startsWith(dir) ||
+    !(await stat(file).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
     file = path.join(dir, 'index.html');
   }
   try {

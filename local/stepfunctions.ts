@@ -41,7 +41,10 @@ export class StateMachineDoesNotExist extends Error {
 }
 
 class TaskFailed extends Error {
-  constructor(name: string, readonly causeText: string | undefined) {
+  constructor(
+    name: string,
+    readonly causeText: string | undefined,
+  ) {
     super(causeText ?? name);
     this.name = name;
   }
@@ -91,7 +94,12 @@ export class LocalStepFunctions {
 
   describeStateMachine(arn: string) {
     const m = this.byArn(arn);
-    return { stateMachineArn: m.arn, name: `qm-local-${m.spec.name}`, status: 'ACTIVE', definition: JSON.stringify(m.definition) };
+    return {
+      stateMachineArn: m.arn,
+      name: `qm-local-${m.spec.name}`,
+      status: 'ACTIVE',
+      definition: JSON.stringify(m.definition),
+    };
   }
 
   startExecution(stateMachineArn: string, input = '{}', name: string = randomUUID()) {
@@ -121,27 +129,34 @@ export class LocalStepFunctions {
     const run = m.machine.run(parsedInput as never, {
       overrides: { taskResourceLocalHandlers: this.overridesFor(m, execution) as never },
       context: {
-        Execution: { Id: executionArn, Name: name, StartTime: startDate.toISOString(), Input: parsedInput as never },
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          StartTime: startDate.toISOString(),
+          Input: parsedInput as never,
+        },
         StateMachine: { Id: m.arn, Name: `qm-local-${m.spec.name}` },
         Task: { Token: TOKEN_PLACEHOLDER },
       },
     });
-    execution.done = run.result.then(
-      (output: unknown) => {
-        execution.status = 'SUCCEEDED';
-        execution.output = JSON.stringify(output ?? null);
-      },
-      (error: Error & { cause?: unknown }) => {
-        execution.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
-        const failure = unwrapFailure(error);
-        execution.error = failure.error;
-        execution.cause = failure.cause;
-      },
-    ).finally(() => {
-      execution.stopDate = new Date();
-      for (const token of execution.waitingTokens) this.tokens.delete(token);
-      execution.waitingTokens.clear();
-    });
+    execution.done = run.result
+      .then(
+        (output: unknown) => {
+          execution.status = 'SUCCEEDED';
+          execution.output = JSON.stringify(output ?? null);
+        },
+        (error: Error & { cause?: unknown }) => {
+          execution.status = error.name === 'ExecutionTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+          const failure = unwrapFailure(error);
+          execution.error = failure.error;
+          execution.cause = failure.cause;
+        },
+      )
+      .finally(() => {
+        execution.stopDate = new Date();
+        for (const token of execution.waitingTokens) this.tokens.delete(token);
+        execution.waitingTokens.clear();
+      });
     return { executionArn, startDate };
   }
 
@@ -188,14 +203,17 @@ export class LocalStepFunctions {
   /** Resolves when every execution started so far has finished or is parked on a task token. */
   async settle(): Promise<void> {
     for (;;) {
-      const running = [...this.executions.values()].filter((e) => e.status === 'RUNNING' && e.waitingTokens.size === 0);
+      const running = [...this.executions.values()].filter(
+        (e) => e.status === 'RUNNING' && e.waitingTokens.size === 0,
+      );
       if (running.length === 0) return;
       await Promise.race([...running.map((e) => e.done), new Promise((r) => setTimeout(r, 20))]);
     }
   }
 
   async stop(): Promise<void> {
-    for (const { reject } of this.tokens.values()) reject(new TaskFailed('States.Runtime', 'local runtime stopped'));
+    for (const { reject } of this.tokens.values())
+      reject(new TaskFailed('States.Runtime', 'local runtime stopped'));
     this.tokens.clear();
   }
 
@@ -224,12 +242,18 @@ export class LocalStepFunctions {
     const leftover = text.match(/\$\{[A-Za-z0-9_]+\}/);
     if (leftover) throw new Error(`${spec.name}: no substitution for ${leftover[0]}`);
     const definition = JSON.parse(text) as Record<string, unknown>;
-    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } } as never);
+    const machine = new StateMachine(
+      definition as never,
+      { validationOptions: { checkArn: false } } as never,
+    );
     this.machines.set(spec.name, { spec, arn: this.arnOf(spec.name), definition, machine, functionsByArn });
   }
 
   /** One local handler per Task state (in branches and map iterators too). */
-  private overridesFor(m: Machine, execution: LocalExecution): Record<string, (input: unknown) => Promise<unknown>> {
+  private overridesFor(
+    m: Machine,
+    execution: LocalExecution,
+  ): Record<string, (input: unknown) => Promise<unknown>> {
     const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
     const fnFor = (resourceOrName: unknown): string => {
       const name = m.functionsByArn.get(String(resourceOrName));
@@ -252,7 +276,11 @@ export class LocalStepFunctions {
       } else if (resource === LAMBDA_INVOKE) {
         overrides[stateName] = async (input) => {
           const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
-          return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: await this.invoke(fnFor(FunctionName), Payload) };
+          return {
+            ExecutedVersion: '$LATEST',
+            StatusCode: 200,
+            Payload: await this.invoke(fnFor(FunctionName), Payload),
+          };
         };
       } else if (m.functionsByArn.has(resource)) {
         overrides[stateName] = (input) => this.invoke(fnFor(resource), input);
@@ -264,11 +292,15 @@ export class LocalStepFunctions {
   }
 }
 
-function visitTasks(def: Record<string, unknown>, visit: (name: string, state: Record<string, unknown>) => void) {
+function visitTasks(
+  def: Record<string, unknown>,
+  visit: (name: string, state: Record<string, unknown>) => void,
+) {
   const states = (def.States ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, state] of Object.entries(states)) {
     if (state.Type === 'Task') visit(name, state);
-    for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? []) visitTasks(branch, visit);
+    for (const branch of (state.Branches as Record<string, unknown>[] | undefined) ?? [])
+      visitTasks(branch, visit);
     const inner = (state.ItemProcessor ?? state.Iterator) as Record<string, unknown> | undefined;
     if (inner) visitTasks(inner, visit);
   }

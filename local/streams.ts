@@ -1,10 +1,10 @@
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  type _Record,
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
 
@@ -31,7 +31,11 @@ export class StreamPoller {
     private readonly region: string,
   ) {}
 
-  static create(ddb: DynamoDBClient, endpoint: string, ...rest: [string, readonly StreamConsumerSpec[], (fn: string, event: unknown) => Promise<unknown>, string]) {
+  static create(
+    ddb: DynamoDBClient,
+    endpoint: string,
+    ...rest: [string, readonly StreamConsumerSpec[], (fn: string, event: unknown) => Promise<unknown>, string]
+  ) {
     const streams = new DynamoDBStreamsClient({
       endpoint,
       region: rest[3],

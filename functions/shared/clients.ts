@@ -24,7 +24,9 @@ let sfn: SFNClient | undefined;
 let s3: S3Client | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= tracer.captureAWSv3Client(new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }));
+  dynamo ??= tracer.captureAWSv3Client(
+    new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }),
+  );
   return dynamo;
 }
 

@@ -16,7 +16,10 @@ export function eventHandler(run: (event: BusEvent) => Promise<void>) {
   });
   return middy<unknown, void, Error, Context>().handler(async (raw, context) => {
     const event = busEventSchema.parse(raw);
-    logger.appendKeys({ correlationId: event.detail.metadata.correlationId, detailType: event['detail-type'] });
+    logger.appendKeys({
+      correlationId: event.detail.metadata.correlationId,
+      detailType: event['detail-type'],
+    });
     try {
       await once(event, context);
     } finally {

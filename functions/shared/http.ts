@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { routeByKey } from '#manifest/index';
+import { newAuditEntry, recordAudit } from './audit.ts';
 import { type Principal, principalFrom } from './auth.ts';
-import { DomainError, Forbidden, type FieldIssue, Unauthorized, ValidationFailed } from './errors.ts';
+import { DomainError, type FieldIssue, Forbidden, Unauthorized, ValidationFailed } from './errors.ts';
 import { logger } from './powertools.ts';
 
 /** What a use case's HTTP adapter returns: a status and a JSON body. */
@@ -12,6 +13,8 @@ export interface HttpResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** What the command changed, for the audit trail. `after` defaults to the response body. */
+  audit?: { before?: unknown; after?: unknown };
 }
 export const ok = (body: unknown): HttpResult => ({ status: 200, body });
 export const created = (body: unknown): HttpResult => ({ status: 201, body });
@@ -99,7 +102,13 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
   logger.error('Unhandled error', { error: error as Error, correlationId });
   return json(
     500,
-    { error: { code: 'INTERNAL', message: 'Something went wrong; quote the correlation id when reporting it', details: { correlationId } } },
+    {
+      error: {
+        code: 'INTERNAL',
+        message: 'Something went wrong; quote the correlation id when reporting it',
+        details: { correlationId },
+      },
+    },
     correlationId,
   );
 }
@@ -131,7 +140,8 @@ export function httpHandler<
 ) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>().handler(
     async (event) => {
-      const correlationId = event.headers?.[CORRELATION_HEADER] ?? event.requestContext?.requestId ?? randomUUID();
+      const correlationId =
+        event.headers?.[CORRELATION_HEADER] ?? event.requestContext?.requestId ?? randomUUID();
       logger.appendKeys({ correlationId, route: event.routeKey });
       try {
         const principal = authorize(event);
@@ -145,13 +155,63 @@ export function httpHandler<
           event,
         };
         const result = await run(request);
+        await audit(
+          event,
+          principal,
+          correlationId,
+          result.status,
+          result.audit?.before,
+          result.audit?.after ?? result.body,
+        );
         return json(result.status, result.body, correlationId, result.headers);
       } catch (error) {
-        return errorResponse(error, correlationId);
+        const response = errorResponse(error, correlationId);
+        // Refused commands (403, 4xx) are evidence too; unauthenticated calls never reach here on AWS.
+        if (response.statusCode !== 401) {
+          await audit(
+            event,
+            principalFrom(event),
+            correlationId,
+            response.statusCode ?? 500,
+            undefined,
+            undefined,
+          );
+        }
+        return response;
       } finally {
         logger.removeKeys(['correlationId', 'route']);
       }
     },
+  );
+}
+
+const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Records commands from signed-in callers; reads and public webhooks are not audited here. */
+async function audit(
+  event: APIGatewayProxyEventV2,
+  principal: Principal | undefined,
+  correlationId: string,
+  status: number,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  const method = event.requestContext?.http?.method ?? event.routeKey?.split(' ')[0] ?? '';
+  if (!principal || !COMMAND_METHODS.has(method)) return;
+  await recordAudit(
+    newAuditEntry({
+      actor: principal.username,
+      roles: principal.roles,
+      action: event.routeKey,
+      target: (event.pathParameters ?? {}) as Record<string, string>,
+      path: event.rawPath,
+      status,
+      outcome: status < 400 ? 'succeeded' : 'rejected',
+      correlationId,
+      ...(event.requestContext?.http?.sourceIp ? { sourceIp: event.requestContext.http.sourceIp } : {}),
+      ...(event.headers?.['user-agent'] ? { userAgent: event.headers['user-agent'] } : {}),
+      ...(status < 400 ? { before, after } : {}),
+    }),
   );
 }
 

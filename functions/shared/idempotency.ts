@@ -1,6 +1,6 @@
-import type { Context } from 'aws-lambda';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
 import { ENV } from '#manifest/table';
 import { dynamoClient } from './clients.ts';
 import { getEnv } from './env.ts';

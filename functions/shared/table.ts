@@ -31,7 +31,16 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
 
 /** Strips key attributes and the `entity` discriminator before an item leaves the adapter. */
 export function withoutKeys<T extends object>(item: T): Omit<T, keyof ItemKeys | 'ttl'> {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ttl: _t, entity: _e, ...rest } = item as T &
-    ItemKeys & { ttl?: unknown; entity?: unknown };
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _a,
+    gsi1sk: _b,
+    gsi2pk: _c,
+    gsi2sk: _d,
+    ttl: _t,
+    entity: _e,
+    ...rest
+  } = item as T & ItemKeys & { ttl?: unknown; entity?: unknown };
   return rest as Omit<T, keyof ItemKeys | 'ttl'>;
 }

@@ -61,7 +61,8 @@ function validate(m: SystemManifest): void {
       throw new Error(`Rule ${rule.name} targets unknown state machine ${rule.target.stateMachine}`);
     }
   }
-  for (const sm of m.stateMachines) for (const f of Object.values(sm.functions)) fn(f, `State machine ${sm.name}`);
+  for (const sm of m.stateMachines)
+    for (const f of Object.values(sm.functions)) fn(f, `State machine ${sm.name}`);
   for (const s of m.schedules) fn(s.fn, `Schedule ${s.name}`);
   for (const s of m.streams) fn(s.fn, `Stream consumer ${s.name}`);
   for (const [name, spec] of Object.entries(m.functions)) {

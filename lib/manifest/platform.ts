@@ -14,6 +14,11 @@ export const platform: ContextManifest = {
       description: 'Journals every qm.* event so ops can trace what happened to an entity',
       table: 'RW',
     },
+    listAudit: {
+      entry: 'functions/platform/handlers/list-audit.ts',
+      description: 'GET /api/audit: the immutable audit trail of API commands',
+      table: 'R',
+    },
     listEvents: {
       entry: 'functions/platform/handlers/list-events.ts',
       description: 'GET /api/events: the event journal, newest first, filterable by type and subject',
@@ -27,6 +32,12 @@ export const platform: ContextManifest = {
       path: '/api/events',
       fn: 'listEvents',
       auth: { roles: ['admin', 'supervisor', 'inventory-controller', 'customer-service', 'finance'] },
+    },
+    {
+      method: 'GET',
+      path: '/api/audit',
+      fn: 'listAudit',
+      auth: { roles: ['admin', 'supervisor', 'finance'] },
     },
   ],
   rules: [

@@ -114,7 +114,8 @@ export interface SystemManifest {
 }
 
 /** The route key as API Gateway v2 writes it into `event.routeKey`. */
-export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
 
 /** Env var a function reads to find a state machine's ARN. */
 export const stateMachineArnEnv = (name: string): string =>

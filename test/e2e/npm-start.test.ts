@@ -36,7 +36,10 @@ describe('npm start, as a user runs it', () => {
 
     const token = await npmToken(env, 'admin');
     expect(token.split('.')).toHaveLength(3);
-    expect((await call(first.url, token, 'PUT', '/api/locations/DC-EAST', { name: 'East DC', type: 'warehouse' })).status).toBe(201);
+    expect(
+      (await call(first.url, token, 'PUT', '/api/locations/DC-EAST', { name: 'East DC', type: 'warehouse' }))
+        .status,
+    ).toBe(201);
     expect((await call(first.url, token, 'PUT', '/api/skus/MUG-01', { name: 'Mug' })).status).toBe(201);
     const adj = await call(first.url, token, 'POST', '/api/inventory/adjustments', {
       sku: 'MUG-01',

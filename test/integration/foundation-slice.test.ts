@@ -7,7 +7,9 @@ let rt: TestRuntime;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  await rt.api('PUT', '/api/locations/WH1', { body: { name: 'Main warehouse', type: 'warehouse', timezone: 'Europe/Berlin' } });
+  await rt.api('PUT', '/api/locations/WH1', {
+    body: { name: 'Main warehouse', type: 'warehouse', timezone: 'Europe/Berlin' },
+  });
   await rt.api('PUT', '/api/skus/TEE-M', { body: { name: 'Tee M', barcodes: ['4006381333931'] } });
 });
 afterAll(() => rt?.stop());
@@ -16,15 +18,23 @@ const concretePath = (p: string) => p.replace(/\{[^}]+\}/g, 'X');
 const apiRoutes = MANIFEST.routes.filter((r) => r.path.startsWith('/api/'));
 
 describe('route protection', () => {
-  it.each(apiRoutes.map((r) => [routeKey(r), r] as const))('%s answers 401 without a token', async (_key, route) => {
-    const res = await rt.api(route.method, concretePath(route.path), { role: null, ...(route.method === 'GET' ? {} : { body: {} }) });
-    expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('UNAUTHORIZED');
-  });
+  it.each(apiRoutes.map((r) => [routeKey(r), r] as const))(
+    '%s answers 401 without a token',
+    async (_key, route) => {
+      const res = await rt.api(route.method, concretePath(route.path), {
+        role: null,
+        ...(route.method === 'GET' ? {} : { body: {} }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHORIZED');
+    },
+  );
 
   it('answers 401 for a token signed by someone else', async () => {
     const forged = (await rt.token('admin')).replace(/\.[^.]+$/, '.c2lnbmF0dXJl');
-    const res = await fetch(`${rt.url}/api/inventory/TEE-M`, { headers: { authorization: `Bearer ${forged}` } });
+    const res = await fetch(`${rt.url}/api/inventory/TEE-M`, {
+      headers: { authorization: `Bearer ${forged}` },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -34,7 +44,10 @@ describe('route protection', () => {
     return denied ? [[routeKey(r), r, denied] as const] : [];
   });
   it.each(guarded)('%s answers 403 to a role it does not allow', async (_key, route, role) => {
-    const res = await rt.api(route.method, concretePath(route.path), { role: role as Role, ...(route.method === 'GET' ? {} : { body: {} }) });
+    const res = await rt.api(route.method, concretePath(route.path), {
+      role: role as Role,
+      ...(route.method === 'GET' ? {} : { body: {} }),
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('FORBIDDEN');
   });
@@ -53,7 +66,13 @@ describe('bad input writes nothing and names the field', () => {
     const res = await rt.api('PUT', '/api/locations/WH9', { body: { name: 'X', type: 'garage' } });
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues.map((i: { field: string }) => i.field)).toContain('type');
-    expect((await rt.api('PUT', '/api/locations/WH9', { body: { name: 'X', type: 'store', timezone: 'Mars/Olympus' } })).body.error.details.issues[0].field).toBe('timezone');
+    expect(
+      (
+        await rt.api('PUT', '/api/locations/WH9', {
+          body: { name: 'X', type: 'store', timezone: 'Mars/Olympus' },
+        })
+      ).body.error.details.issues[0].field,
+    ).toBe('timezone');
   });
 
   it('rejects a SKU without a name', async () => {
@@ -71,7 +90,14 @@ describe('bad input writes nothing and names the field', () => {
     ['idempotencyKey', { idempotencyKey: 'x' }],
     ['reason', { reason: '' }],
   ])('rejects an adjustment with a bad %s', async (field, patch) => {
-    const body = { sku: 'TEE-M', locationId: 'WH1', delta: 1, reason: 'count', idempotencyKey: `bad-${field}-1`, ...patch };
+    const body = {
+      sku: 'TEE-M',
+      locationId: 'WH1',
+      delta: 1,
+      reason: 'count',
+      idempotencyKey: `bad-${field}-1`,
+      ...patch,
+    };
     const res = await rt.api('POST', '/api/inventory/adjustments', { body });
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues.map((i: { field: string }) => i.field)).toContain(field);
@@ -89,7 +115,13 @@ describe('bad input writes nothing and names the field', () => {
 describe('adjustments', () => {
   it('adds units with one ledger movement and shows every bucket', async () => {
     const res = await rt.api('POST', '/api/inventory/adjustments', {
-      body: { sku: 'TEE-M', locationId: 'WH1', delta: 12, reason: 'opening balance', idempotencyKey: 'open-tee-m-1' },
+      body: {
+        sku: 'TEE-M',
+        locationId: 'WH1',
+        delta: 12,
+        reason: 'opening balance',
+        idempotencyKey: 'open-tee-m-1',
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body.movement).toMatchObject({ delta: 12, reason: 'opening balance', actor: 'local-admin' });
@@ -97,14 +129,30 @@ describe('adjustments', () => {
     expect(stock.body).toMatchObject({
       sku: 'TEE-M',
       positions: [
-        { locationId: 'WH1', onHand: 12, reserved: 0, damaged: 0, quarantined: 0, returnedPending: 0, safetyStock: 0, inTransit: 0, available: 12 },
+        {
+          locationId: 'WH1',
+          onHand: 12,
+          reserved: 0,
+          damaged: 0,
+          quarantined: 0,
+          returnedPending: 0,
+          safetyStock: 0,
+          inTransit: 0,
+          available: 12,
+        },
       ],
     });
   });
 
   it('never goes below zero and leaves the position unchanged when refused', async () => {
     const res = await rt.api('POST', '/api/inventory/adjustments', {
-      body: { sku: 'TEE-M', locationId: 'WH1', delta: -1000, reason: 'shrinkage', idempotencyKey: 'shrink-too-much' },
+      body: {
+        sku: 'TEE-M',
+        locationId: 'WH1',
+        delta: -1000,
+        reason: 'shrinkage',
+        idempotencyKey: 'shrink-too-much',
+      },
     });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('INSUFFICIENT_STOCK');
@@ -113,8 +161,16 @@ describe('adjustments', () => {
   });
 
   it('applies a request retried ten times at once exactly once', async () => {
-    const body = { sku: 'TEE-M', locationId: 'WH1', delta: 3, reason: 'found in aisle 4', idempotencyKey: 'found-aisle-4' };
-    const results = await Promise.all(Array.from({ length: 10 }, () => rt.api('POST', '/api/inventory/adjustments', { body })));
+    const body = {
+      sku: 'TEE-M',
+      locationId: 'WH1',
+      delta: 3,
+      reason: 'found in aisle 4',
+      idempotencyKey: 'found-aisle-4',
+    };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => rt.api('POST', '/api/inventory/adjustments', { body })),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);
     expect(new Set(results.map((r) => r.body.movement.movementId)).size).toBe(1);
@@ -126,7 +182,13 @@ describe('adjustments', () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         rt.api('POST', '/api/inventory/adjustments', {
-          body: { sku: 'TEE-M', locationId: 'WH1', delta: 1, reason: 'receipt', idempotencyKey: `receipt-line-${i}` },
+          body: {
+            sku: 'TEE-M',
+            locationId: 'WH1',
+            delta: 1,
+            reason: 'receipt',
+            idempotencyKey: `receipt-line-${i}`,
+          },
         }),
       ),
     );
@@ -147,22 +209,34 @@ describe('adjustments', () => {
 
   it('publishes StockAdjusted to the bus where the journal rule target records it', async () => {
     const res = await rt.api('POST', '/api/inventory/adjustments', {
-      body: { sku: 'TEE-M', locationId: 'WH1', delta: -2, reason: 'damaged in transit', idempotencyKey: 'damaged-2-units' },
+      body: {
+        sku: 'TEE-M',
+        locationId: 'WH1',
+        delta: -2,
+        reason: 'damaged in transit',
+        idempotencyKey: 'damaged-2-units',
+      },
     });
     expect(res.status).toBe(201);
     await rt.settle();
     const seen = rt.bus.events({ detailType: 'StockAdjusted' });
-    expect(seen.some((e) => (e.detail as { data: { reason: string } }).data.reason === 'damaged in transit')).toBe(true);
+    expect(
+      seen.some((e) => (e.detail as { data: { reason: string } }).data.reason === 'damaged in transit'),
+    ).toBe(true);
     const journal = await rt.api('GET', '/api/events?subject=sku:TEE-M', { role: 'supervisor' });
     expect(journal.status).toBe(200);
-    expect(journal.body.items.map((e: { data: { reason: string } }) => e.data.reason)).toContain('damaged in transit');
+    expect(journal.body.items.map((e: { data: { reason: string } }) => e.data.reason)).toContain(
+      'damaged in transit',
+    );
     expect(rt.bus.deadLetters).toEqual([]);
   });
 });
 
 describe('catalog', () => {
   it('keeps a barcode unique to one SKU', async () => {
-    const res = await rt.api('PUT', '/api/skus/TEE-L', { body: { name: 'Tee L', barcodes: ['4006381333931'] } });
+    const res = await rt.api('PUT', '/api/skus/TEE-L', {
+      body: { name: 'Tee L', barcodes: ['4006381333931'] },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('BARCODE_IN_USE');
   });

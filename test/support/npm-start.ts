@@ -54,6 +54,9 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000) 
 }
 
 export async function npmToken(env: Record<string, string>, role: string): Promise<string> {
-  const { stdout } = await run('npm', ['run', '--silent', 'token', '--', role], { cwd: root, env: { ...process.env, ...env } });
+  const { stdout } = await run('npm', ['run', '--silent', 'token', '--', role], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   return stdout.trim();
 }

@@ -50,7 +50,11 @@ export async function startTestRuntime(options: RuntimeOptions = {}): Promise<Te
         body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${runtime.url}${p}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const res = await fetch(`${runtime.url}${p}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
       const text = await res.text();
       let parsed: unknown = text;
       try {

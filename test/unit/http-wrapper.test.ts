@@ -6,7 +6,9 @@ import { httpHandler, ok } from '../../functions/shared/http.ts';
 
 const context = { getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 
-function event(overrides: Partial<APIGatewayProxyEventV2> & { groups?: string[] | string }): APIGatewayProxyEventV2 {
+function event(
+  overrides: Partial<APIGatewayProxyEventV2> & { groups?: string[] | string },
+): APIGatewayProxyEventV2 {
   const { groups, ...rest } = overrides;
   return {
     version: '2.0',
@@ -19,15 +21,20 @@ function event(overrides: Partial<APIGatewayProxyEventV2> & { groups?: string[] 
       requestId: 'req-1',
       http: { method: 'POST', path: '/', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 't' },
       ...(groups !== undefined
-        ? { authorizer: { jwt: { claims: { sub: 'u1', 'cognito:username': 'ana', 'cognito:groups': groups }, scopes: [] } } }
+        ? {
+            authorizer: {
+              jwt: { claims: { sub: 'u1', 'cognito:username': 'ana', 'cognito:groups': groups }, scopes: [] },
+            },
+          }
         : {}),
     } as APIGatewayProxyEventV2['requestContext'],
     ...rest,
   } as APIGatewayProxyEventV2;
 }
 
-const handler = httpHandler({ body: z.object({ quantity: z.number().int().positive() }) }, async ({ body, principal }) =>
-  ok({ quantity: body.quantity, by: principal?.username }),
+const handler = httpHandler(
+  { body: z.object({ quantity: z.number().int().positive() }) },
+  async ({ body, principal }) => ok({ quantity: body.quantity, by: principal?.username }),
 );
 
 describe('HTTP wrapper', () => {
@@ -39,7 +46,10 @@ describe('HTTP wrapper', () => {
   });
 
   it('reads groups in the bracketed string form the HTTP API authorizer passes', async () => {
-    const res = await handler(event({ groups: '[finance inventory-controller]', body: '{"quantity":1}' }), context);
+    const res = await handler(
+      event({ groups: '[finance inventory-controller]', body: '{"quantity":1}' }),
+      context,
+    );
     expect(res.statusCode).toBe(200);
   });
 
@@ -90,7 +100,10 @@ describe('HTTP wrapper', () => {
   });
 
   it('refuses a route that the manifest does not declare', async () => {
-    const res = await handler(event({ groups: ['admin'], routeKey: 'POST /api/undeclared', body: '{"quantity":1}' }), context);
+    const res = await handler(
+      event({ groups: ['admin'], routeKey: 'POST /api/undeclared', body: '{"quantity":1}' }),
+      context,
+    );
     expect(res.statusCode).toBe(403);
   });
 });

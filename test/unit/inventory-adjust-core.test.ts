@@ -40,7 +40,11 @@ describe('adjustStock', () => {
   it('records one movement with before and after and publishes StockAdjusted', async () => {
     const { store } = fakeStore();
     const published: DomainEvent[] = [];
-    const result = await adjustStock({ store, events: { publish: async (e) => void published.push(...e) }, clock: () => new Date(0) }, cmd, ctx);
+    const result = await adjustStock(
+      { store, events: { publish: async (e) => void published.push(...e) }, clock: () => new Date(0) },
+      cmd,
+      ctx,
+    );
     expect(result.applied).toBe(true);
     expect(result.movement.before.onHand).toBe(0);
     expect(result.movement.after).toMatchObject({ onHand: 5, available: 5 });
@@ -51,7 +55,11 @@ describe('adjustStock', () => {
   it('treats a repeated idempotency key as the same request and changes nothing twice', async () => {
     const { store, positions } = fakeStore();
     const published: DomainEvent[] = [];
-    const ports = { store, events: { publish: async (e: readonly DomainEvent[]) => void published.push(...e) }, clock: () => new Date(0) };
+    const ports = {
+      store,
+      events: { publish: async (e: readonly DomainEvent[]) => void published.push(...e) },
+      clock: () => new Date(0),
+    };
     await adjustStock(ports, cmd, ctx);
     const again = await adjustStock(ports, cmd, ctx);
     expect(again.applied).toBe(false);
@@ -64,14 +72,18 @@ describe('adjustStock', () => {
     const { store } = fakeStore();
     const ports = { store, events: { publish: async () => undefined }, clock: () => new Date(0) };
     await adjustStock(ports, cmd, ctx);
-    await expect(adjustStock(ports, { ...cmd, delta: 6 }, ctx)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(adjustStock(ports, { ...cmd, delta: 6 }, ctx)).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
   });
 
   it('never takes a position below zero available', async () => {
     const { store, movements } = fakeStore();
     const ports = { store, events: { publish: async () => undefined }, clock: () => new Date(0) };
     await adjustStock(ports, cmd, ctx);
-    await expect(adjustStock(ports, { ...cmd, delta: -6, idempotencyKey: 'key-00002' }, ctx)).rejects.toMatchObject({
+    await expect(
+      adjustStock(ports, { ...cmd, delta: -6, idempotencyKey: 'key-00002' }, ctx),
+    ).rejects.toMatchObject({
       code: 'INSUFFICIENT_STOCK',
     });
     expect(movements.size).toBe(1);

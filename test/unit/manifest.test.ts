@@ -1,8 +1,8 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST, routeByKey } from '../../lib/manifest/index.ts';
 import { ROLES, routeKey } from '../../lib/manifest/types.ts';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

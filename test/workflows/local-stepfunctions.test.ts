@@ -6,7 +6,11 @@ const root = path.resolve(import.meta.dirname, 'fixtures');
 const spec = {
   name: 'approval-demo',
   description: 'fixture',
-  functions: { CheckFunctionArn: 'check', RequestApprovalFunctionArn: 'requestApproval', ApplyFunctionArn: 'apply' },
+  functions: {
+    CheckFunctionArn: 'check',
+    RequestApprovalFunctionArn: 'requestApproval',
+    ApplyFunctionArn: 'apply',
+  },
 };
 
 function setup(behaviour: { check?: (n: number) => unknown } = {}) {
@@ -97,7 +101,9 @@ describe('local Step Functions runs the ASL unchanged', () => {
     expect(second.executionArn).toBe(first.executionArn);
     await waitForToken(calls);
     expect(calls.filter((c) => c.fn === 'check')).toHaveLength(1);
-    expect(() => sfn.startExecution(arn, JSON.stringify({ orderId: 'other' }), 'order-o-5')).toThrow(/already exists/);
+    expect(() => sfn.startExecution(arn, JSON.stringify({ orderId: 'other' }), 'order-o-5')).toThrow(
+      /already exists/,
+    );
   });
 
   it('refuses a token that is not waiting', () => {

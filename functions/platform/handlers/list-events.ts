@@ -1,5 +1,5 @@
-import { httpHandler, ok } from '#shared/http';
 import { z } from 'zod';
+import { httpHandler, ok } from '#shared/http';
 import { dynamoJournal } from '../adapters/journal-store.ts';
 
 const journal = dynamoJournal();
