@@ -113,7 +113,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       [ENV.ddbEndpoint]: ddb.endpoint,
       [ENV.s3Endpoint]: `http://127.0.0.1:${config.s3Port}`,
       [ENV.secretsDir]: path.join(config.dataDir, 'secrets'),
-      QM_STATE_MACHINE_ARNS: JSON.stringify(sfn.arns()),
+      [ENV.stateMachineArns]: JSON.stringify(sfn.arns()),
       ...Object.fromEntries(
         manifest.stateMachines.map((m) => [stateMachineArnEnv(m.name), sfn.arnOf(m.name)]),
       ),

@@ -27,4 +27,6 @@ export const ENV = {
   s3Endpoint: 'QM_S3_ENDPOINT',
   secretsDir: 'QM_SECRETS_DIR',
   secretsPrefix: 'QM_SECRETS_PREFIX',
+  /** JSON object: state machine name → ARN (health check). */
+  stateMachineArns: 'QM_STATE_MACHINE_ARNS',
 } as const;

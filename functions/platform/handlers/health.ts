@@ -9,7 +9,7 @@ import { httpHandler } from '#shared/http';
 const table = getEnv(ENV.tableName);
 const bus = getEnv(ENV.busName);
 /** name → ARN of every state machine, set by the deployer (or the local runtime). */
-const machines: Record<string, string> = JSON.parse(getOptionalEnv('QM_STATE_MACHINE_ARNS') ?? '{}');
+const machines: Record<string, string> = JSON.parse(getOptionalEnv(ENV.stateMachineArns) ?? '{}');
 
 async function check(probe: () => Promise<unknown>): Promise<'ok' | 'unavailable'> {
   try {

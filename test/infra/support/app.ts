@@ -1,17 +1,31 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { addQuartermasterStacks, type QuartermasterOptions, type QuartermasterStacks } from '../../../lib/app.ts';
+import {
+  addQuartermasterStacks,
+  type QuartermasterOptions,
+  type QuartermasterStacks,
+} from '../../../lib/app.ts';
 import { REPO_ROOT } from '../../../lib/paths.ts';
 
-/** The feature flags from cdk.json, so tests synthesize exactly what `cdk synth` does. */
-function cdkJsonContext(): Record<string, unknown> {
+/** The context of cdk.json (feature flags), so tests synthesize what `cdk synth` does. */
+export function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
     context?: Record<string, unknown>;
   };
   return cdkJson.context ?? {};
+}
+
+/**
+ * `aws:cdk:bundling-stacks: []` tells every asset to skip bundling: NodejsFunction stages its
+ * source directory as-is instead of running esbuild per handler, which turns a ~30 s synth into
+ * a few seconds. Templates are identical apart from asset hashes; `cdk synth` covers bundling.
+ */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
+export function newApp(context: Record<string, unknown> = {}): App {
+  return new App({ context: { ...cdkJsonContext(), ...SKIP_BUNDLING, ...context } });
 }
 
 export interface SynthesizedApp extends QuartermasterStacks {
@@ -20,16 +34,12 @@ export interface SynthesizedApp extends QuartermasterStacks {
   readonly statelessTemplate: Template;
 }
 
-/**
- * Builds the app as `bin/app.ts` does, but with `aws:cdk:bundling-stacks: []`: every asset is
- * staged as-is instead of running esbuild for each handler, which keeps a synth under seconds.
- * The templates are identical apart from asset hashes.
- */
-export function synthesizeApp(options: QuartermasterOptions & { context?: Record<string, unknown> } = {}): SynthesizedApp {
+/** Builds the app as `bin/app.ts` does (minus cdk-nag, see nag.test.ts) and synthesizes both stacks. */
+export function synthesizeApp(
+  options: QuartermasterOptions & { context?: Record<string, unknown> } = {},
+): SynthesizedApp {
   const { context, ...stackOptions } = options;
-  const app = new App({
-    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
-  });
+  const app = newApp(context);
   const stacks = addQuartermasterStacks(app, stackOptions);
   return {
     app,
@@ -38,12 +48,3 @@ export function synthesizeApp(options: QuartermasterOptions & { context?: Record
     statelessTemplate: Template.fromStack(stacks.stateless),
   };
 }
-
-/** Runs AwsSolutionsChecks on one stack and returns the unacknowledged findings. */
-export function nagFindings(app: App, scope: import('constructs').IConstruct) {
-  void app;
-  const pack = new AwsSolutionsChecks(undefined, { verbose: true });
-  return pack.validateScope(scope).violations;
-}
-
-export { Validations };

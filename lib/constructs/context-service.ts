@@ -1,0 +1,89 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { FunctionSpec } from '../manifest/types.ts';
+import { toPascal } from '../naming.ts';
+import { type BucketWithAccessPolicies, contextOf, QmFunction } from './qm-function.ts';
+
+/** The stateful resources a function can be bound to. */
+export interface ServiceResources {
+  readonly stage: string;
+  readonly table: dynamodb.ITable;
+  readonly bus: events.IEventBus;
+  readonly exportsBucket: BucketWithAccessPolicies;
+}
+
+export interface ContextServiceProps extends ServiceResources {
+  /** The folder under `functions/`, e.g. `inventory`. */
+  readonly context: string;
+  /** This context's functions, by manifest name. */
+  readonly functions: Readonly<Record<string, FunctionSpec>>;
+  /**
+   * Directory the specs' entries are relative to.
+   * @default the repository root
+   */
+  readonly rootDir?: string;
+}
+
+/**
+ * One bounded context on AWS: its Lambda functions, each bound to exactly what its
+ * `FunctionSpec` asks for. Data-plane bindings (table, bus, bucket, secrets) happen here;
+ * workflow bindings wait for the state machines, which in turn need these functions' ARNs.
+ */
+export class ContextService extends Construct {
+  readonly context: string;
+  /** Manifest name → function. */
+  readonly functions: ReadonlyMap<string, QmFunction>;
+  private readonly specs: Readonly<Record<string, FunctionSpec>>;
+  private readonly resources: ServiceResources;
+
+  constructor(scope: Construct, id: string, props: ContextServiceProps) {
+    super(scope, id);
+    this.context = props.context;
+    this.specs = props.functions;
+    this.resources = props;
+    const functions = new Map<string, QmFunction>();
+    for (const [name, spec] of Object.entries(props.functions)) {
+      if (contextOf(spec.entry) !== props.context) {
+        throw new Error(`Function ${name} (${spec.entry}) does not belong to context ${props.context}`);
+      }
+      const fn = new QmFunction(this, toPascal(name), { name, spec, rootDir: props.rootDir });
+      if (spec.table) fn.bindTable(props.table, spec.table);
+      if (spec.publishes) fn.bindBus(props.bus);
+      if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);
+      if (spec.readsSecrets) fn.bindSecrets(props.stage);
+      functions.set(name, fn);
+    }
+    this.functions = functions;
+  }
+
+  /** Binds `startsWorkflows`, `completesTasks` and `probesHealth` once the state machines exist. */
+  bindWorkflows(machines: ReadonlyMap<string, sfn.IStateMachine>): void {
+    for (const [name, fn] of this.functions) {
+      const spec = this.specs[name];
+      if (!spec) continue;
+      for (const workflow of spec.startsWorkflows ?? []) {
+        const machine = machines.get(workflow);
+        if (!machine) throw new Error(`Function ${name} starts unknown state machine ${workflow}`);
+        fn.bindWorkflow(workflow, machine);
+      }
+      if (spec.completesTasks) fn.bindTaskCompletion([...machines.values()]);
+      if (spec.probesHealth) fn.bindHealthProbe(this.resources.table, this.resources.bus, machines);
+    }
+  }
+}
+
+/** Splits the manifest's functions by bounded context (the folder under `functions/`). */
+export function groupByContext(
+  functions: Readonly<Record<string, FunctionSpec>>,
+): Map<string, Record<string, FunctionSpec>> {
+  const groups = new Map<string, Record<string, FunctionSpec>>();
+  for (const [name, spec] of Object.entries(functions)) {
+    const context = contextOf(spec.entry);
+    const group = groups.get(context) ?? {};
+    group[name] = spec;
+    groups.set(context, group);
+  }
+  return groups;
+}
