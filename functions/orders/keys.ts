@@ -8,10 +8,11 @@ import { createHash } from 'node:crypto';
  * - order:      pk ORDER#<orderId>       sk ORDER              gsi1: ORDERS#<channelId> / EXT#<externalId>
  *               orderId is derived from (channelId, externalId), so the order item itself is
  *               the order-identity guard: `attribute_not_exists(pk)` admits one order per
- *               external order, however many deliveries race.
- * - delivery:   pk DELIVERY#<channelId>#<deliveryId>  sk DELIVERY   (sender's delivery id seen, and
- *               its outcome; written in the same transaction as the order or exception it produced)
+ *               external order, however many deliveries race. The delivery ids that changed
+ *               it are recorded on it (`deliveries`), in the same conditional write.
  * - exception:  pk INTAKEEXC#<exceptionId>  sk EXCEPTION     gsi1: INTAKEEXC#<status> / <receivedAt>#<id>
+ *               exceptionId is derived from (channel, delivery id): the dedupe record of a
+ *               delivery that could not become an order.
  * - rejection:  pk REJECTED#<rejectionId>   sk REJECTED      gsi1: INTAKE#REJECTED / <receivedAt>#<id>
  * - counter:    pk INTAKE#REJECTIONS        sk <channelId>#<yyyy-mm-dd>  (failed verifications)
  */
@@ -20,14 +21,19 @@ export const ordersKeys = {
   channelIndex: (type: string, channelId: string) => ({ gsi1pk: 'CHANNELS', gsi1sk: `${type}#${channelId}` }),
   channelsPartition: 'CHANNELS',
   channelsOfType: (type: string) => `${type}#`,
-  listing: (channelId: string, externalId: string) => ({ pk: `CHANNEL#${channelId}`, sk: `LISTING#${externalId}` }),
+  listing: (channelId: string, externalId: string) => ({
+    pk: `CHANNEL#${channelId}`,
+    sk: `LISTING#${externalId}`,
+  }),
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  /** Whether a stream record's keys are an order item's. */
+  isOrder: (keys: { pk?: string; sk?: string }) =>
+    keys.sk === 'ORDER' && Boolean(keys.pk?.startsWith('ORDER#')),
   orderIndex: (channelId: string, externalId: string) => ({
     gsi1pk: `ORDERS#${channelId}`,
     gsi1sk: `EXT#${externalId}`,
   }),
   ordersOfChannel: (channelId: string) => `ORDERS#${channelId}`,
-  delivery: (channelKey: string, deliveryId: string) => ({ pk: `DELIVERY#${channelKey}#${deliveryId}`, sk: 'DELIVERY' }),
   exception: (exceptionId: string) => ({ pk: `INTAKEEXC#${exceptionId}`, sk: 'EXCEPTION' }),
   exceptionIndex: (status: string, receivedAt: string, exceptionId: string) => ({
     gsi1pk: `INTAKEEXC#${status}`,
@@ -40,7 +46,10 @@ export const ordersKeys = {
     gsi1sk: `${receivedAt}#${rejectionId}`,
   }),
   rejectionsPartition: 'INTAKE#REJECTED',
-  rejectionCounter: (channelId: string, day: string) => ({ pk: 'INTAKE#REJECTIONS', sk: `${channelId}#${day}` }),
+  rejectionCounter: (channelId: string, day: string) => ({
+    pk: 'INTAKE#REJECTIONS',
+    sk: `${channelId}#${day}`,
+  }),
 };
 
 /** Crockford base32 of a SHA-256 digest, truncated: 26 characters ≈ 130 bits. */

@@ -34,6 +34,8 @@ export interface FunctionSpec {
   exportsBucket?: 'R' | 'RW';
   /** May read the channel secrets (SSM SecureString on AWS, `.data/` locally). @default false */
   readsSecrets?: boolean;
+  /** May create and rotate those secrets (SSM PutParameter SecureString; `.data/` locally). @default false */
+  writesSecrets?: boolean;
   /** May describe the table, the bus and every state machine (the health check). @default false */
   probesHealth?: boolean;
   /** @default 10 */

@@ -1,0 +1,60 @@
+import { documentClient } from '#shared/clients';
+import { secretStore } from '#shared/secrets';
+import { tableName } from '#shared/table';
+import { findAmazonChannel } from '../core/find-amazon-channel.ts';
+import type { IntakeException } from '../core/intake-records.ts';
+import { amazonChannelHint } from '../core/normalize/amazon.ts';
+import type { ReplayPorts } from '../core/replay-exception.ts';
+import type { Channel } from '../schemas/channel.ts';
+import { batchReader } from './batch-reader.ts';
+import { dynamoChannelStore } from './channel-store.ts';
+import { dynamoIntakeStore } from './intake-store.ts';
+import { dynamoRejectionStore } from './rejection-store.ts';
+import { catalogSkus } from './sku-catalog.ts';
+
+/**
+ * The orders context's adapters, created once per process (a Lambda container, or the local
+ * runtime) and shared by its handlers.
+ */
+function build() {
+  // One reader: the delivery, order, SKU and listing reads of a delivery share a round trip.
+  const table = tableName();
+  const reader = batchReader(documentClient(), table);
+  const channels = dynamoChannelStore(table, reader);
+  const store = dynamoIntakeStore(table, reader);
+  const clock = () => new Date();
+
+  /** The channel an SP-API notification belongs to, from its SellerId and MarketplaceId. */
+  async function amazonChannelFor(rawBody: string): Promise<{ channel?: Channel; sellerId?: string }> {
+    const hint = amazonChannelHint(rawBody);
+    const channel = findAmazonChannel(await channels.listOfType('amazon'), hint);
+    return { ...(channel ? { channel } : {}), ...(hint.sellerId ? { sellerId: hint.sellerId } : {}) };
+  }
+
+  const intake: ReplayPorts = {
+    store,
+    catalog: catalogSkus(reader),
+    listings: channels.listings,
+    clock,
+    exceptions: store,
+    async channelFor(exception: IntakeException) {
+      if (exception.source === 'amazon') return (await amazonChannelFor(exception.rawBody)).channel;
+      return exception.channelId ? channels.get(exception.channelId) : undefined;
+    },
+  };
+  return {
+    channels,
+    intake,
+    store,
+    rejections: dynamoRejectionStore(),
+    secrets: secretStore(),
+    amazonChannelFor,
+    clock,
+  };
+}
+
+let ports: ReturnType<typeof build> | undefined;
+export function ordersPorts() {
+  ports ??= build();
+  return ports;
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { HttpResult } from '#shared/http';
+import { type WebhookRequest, webhookHandler } from '#shared/webhooks';
+import { ordersPorts } from '../adapters/ports.ts';
+import { authenticateWebhook, type WebhookSender } from '../core/authenticate-webhook.ts';
+import { receiveDelivery } from '../core/receive-delivery.ts';
+import { channelId } from '../schemas/channel.ts';
+import { bodyDeliveryId, intakeResponse, type ResponsePolicy } from './intake-responses.ts';
+
+export interface ChannelWebhookSpec {
+  sender: WebhookSender;
+  /** Header carrying the sender's delivery id (same on retries). */
+  deliveryIdHeader: string;
+  topicHeader?: string;
+  policy: ResponsePolicy;
+  preflight?: (req: WebhookRequest<{ channelId: string }>) => HttpResult | undefined;
+}
+
+/**
+ * The primary adapter shared by the three webhook routes:
+ * 1. verify the signature on the raw body (401 + rejection record otherwise)
+ * 2. hand the delivery to intake  3. answer by the sender's retry semantics
+ */
+export function channelWebhookHandler(spec: ChannelWebhookSpec) {
+  const { intake, channels, secrets, rejections } = ordersPorts();
+  return webhookHandler(
+    {
+      sender: spec.sender,
+      params: z.object({ channelId }),
+      ...(spec.preflight ? { preflight: spec.preflight } : {}),
+      authenticate: (req) =>
+        authenticateWebhook(
+          { channels, secrets },
+          spec.sender,
+          req.params.channelId,
+          req.rawBody,
+          req.headers,
+        ),
+      onRejected: async (req, reason) => {
+        await rejections.record({
+          sender: spec.sender,
+          channelId: req.params.channelId,
+          reason,
+          receivedAt: req.receivedAt.toISOString(),
+          ...(req.sourceIp ? { sourceIp: req.sourceIp } : {}),
+          headers: req.headers,
+          rawBody: req.rawBody,
+        });
+      },
+    },
+    async (req, channel) => {
+      const topic = spec.topicHeader ? req.headers[spec.topicHeader] : undefined;
+      const result = await receiveDelivery(
+        intake,
+        {
+          source: spec.sender,
+          channel,
+          channelKey: channel.channelId,
+          deliveryId: req.headers[spec.deliveryIdHeader]?.trim() || bodyDeliveryId(req.rawBody),
+          ...(topic ? { topic } : {}),
+          rawBody: req.rawBody.toString('utf8'),
+          receivedAt: req.receivedAt.toISOString(),
+        },
+        { correlationId: req.correlationId },
+      );
+      return intakeResponse(spec.policy, result);
+    },
+  );
+}

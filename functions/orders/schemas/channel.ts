@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { skuCode } from '#catalog/schemas/sku';
+
+export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'amazon', 'generic'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** Channel ids end up in URLs, keys and SSM parameter names: keep them to safe characters. */
+export const channelId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
+
+export const locationId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
+
+/** How much of the available stock a channel is shown (computed by inventory). */
+export const exposureRule = z
+  .object({
+    percent: z.number().min(0).max(100).optional().describe('share of available exposed, 0–100'),
+    buffer: z.number().int().nonnegative().optional().describe('units held back before exposing'),
+    cap: z.number().int().nonnegative().optional().describe('never expose more than this'),
+    floor: z.number().int().nonnegative().optional().describe('below this many available, expose 0'),
+  })
+  .strict();
+
+export const putChannelBody = z
+  .object({
+    type: z.enum(CHANNEL_TYPES),
+    /**
+     * The webhook shared secret as the sender issued it (Shopify app secret, WooCommerce webhook
+     * secret, the storefront's signing key). Required when a channel is created, except for
+     * Amazon (trust comes from the partner event source); omitted on update it is kept.
+     */
+    secret: z.string().min(1).max(4096).optional(),
+    locationIds: z.array(locationId).max(100),
+    exposure: exposureRule.optional(),
+    priority: z.number().int().min(0).max(1000).optional(),
+    fraudThreshold: z.number().min(0).max(100).optional(),
+    allowSplit: z.boolean().optional(),
+    /** Shopify: when set, deliveries must carry this `X-Shopify-Shop-Domain`. */
+    shopDomain: z.string().min(1).max(255).optional(),
+    /** Amazon: the selling partner whose ORDER_CHANGE notifications belong to this channel. */
+    sellerId: z.string().min(1).max(64).optional(),
+    /** Amazon: restrict to these marketplaces (one channel per marketplace is common). */
+    marketplaceIds: z.array(z.string().min(1).max(32)).max(50).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (new Set(body.locationIds).size !== body.locationIds.length) {
+      ctx.addIssue({ code: 'custom', path: ['locationIds'], message: 'each location may appear once' });
+    }
+  });
+export type PutChannelBody = z.infer<typeof putChannelBody>;
+
+/** The stored channel: configuration only. The secret lives in the SecretStore under `secretRef`. */
+export interface Channel {
+  channelId: string;
+  type: ChannelType;
+  locationIds: string[];
+  exposure?: z.infer<typeof exposureRule>;
+  priority?: number;
+  fraudThreshold?: number;
+  allowSplit?: boolean;
+  shopDomain?: string;
+  sellerId?: string;
+  marketplaceIds?: string[];
+  /** Name of the webhook secret in the SecretStore; absent for Amazon channels. */
+  secretRef?: string;
+  secretUpdatedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const listingExternalId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s#]+$/, 'no spaces or "#"');
+
+export const putListingBody = z.object({ sku: skuCode });
+
+export interface Listing {
+  channelId: string;
+  externalId: string;
+  sku: string;
+  createdAt: string;
+  updatedAt: string;
+}
