@@ -52,7 +52,8 @@ export class ContextService extends Construct {
       if (spec.table) fn.bindTable(props.table, spec.table);
       if (spec.publishes) fn.bindBus(props.bus);
       if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);
-      if (spec.readsSecrets) fn.bindSecrets(props.stage);
+      if (spec.readsSecrets || spec.writesSecrets)
+        fn.bindSecrets(props.stage, { write: spec.writesSecrets === true });
       functions.set(name, fn);
     }
     this.functions = functions;

@@ -205,10 +205,10 @@ export class QmFunction extends NodejsFunction {
   }
 
   /**
-   * Sets `QM_SECRETS_PREFIX` and grants reading the SecureString parameters under
-   * `/quartermaster/<stage>/secrets/`, decrypted through SSM only.
+   * Sets `QM_SECRETS_PREFIX` and grants reading (and with `write`, storing) the SecureString
+   * parameters under `/quartermaster/<stage>/secrets/`, with KMS used through SSM only.
    */
-  bindSecrets(stage: string): this {
+  bindSecrets(stage: string, access: { write?: boolean } = {}): this {
     const prefix = `/quartermaster/${stage}/secrets/`;
     const stack = Stack.of(this);
     const parameters = stack.formatArn({
@@ -220,13 +220,13 @@ export class QmFunction extends NodejsFunction {
     this.addEnvironment(ENV.secretsPrefix, prefix);
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+        actions: ['ssm:GetParameter', 'ssm:GetParameters', ...(access.write ? ['ssm:PutParameter'] : [])],
         resources: [parameters],
       }),
     );
     this.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
+        actions: ['kms:Decrypt', ...(access.write ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
         resources: [keys],
         conditions: { StringEquals: { 'kms:ViaService': `ssm.${stack.region}.amazonaws.com` } },
       }),

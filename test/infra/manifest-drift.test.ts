@@ -45,7 +45,7 @@ function expectedEnvKeys(spec: FunctionSpec): string[] {
   if (spec.table || spec.probesHealth) keys.add(ENV.tableName);
   if (spec.publishes || spec.probesHealth) keys.add(ENV.busName);
   if (spec.exportsBucket) keys.add(ENV.exportsBucket);
-  if (spec.readsSecrets) keys.add(ENV.secretsPrefix);
+  if (spec.readsSecrets || spec.writesSecrets) keys.add(ENV.secretsPrefix);
   for (const workflow of spec.startsWorkflows ?? []) keys.add(stateMachineArnEnv(workflow));
   if (spec.probesHealth) keys.add(STATE_MACHINE_ARNS_ENV);
   return [...keys].sort();
@@ -404,7 +404,9 @@ const EXPECTATIONS: [
   ['s3:GetObject', (s) => s.exportsBucket !== undefined],
   ['s3:PutObject', (s) => s.exportsBucket === 'RW'],
   ['s3:DeleteObject', () => false],
-  ['ssm:GetParameter', (s) => s.readsSecrets === true],
-  ['kms:Decrypt', (s) => s.readsSecrets === true],
+  ['ssm:GetParameter', (s) => s.readsSecrets === true || s.writesSecrets === true],
+  ['ssm:PutParameter', (s) => s.writesSecrets === true],
+  ['kms:Decrypt', (s) => s.readsSecrets === true || s.writesSecrets === true],
+  ['kms:Encrypt', (s) => s.writesSecrets === true],
   ['logs:PutLogEvents', () => true],
 ];

@@ -4,6 +4,7 @@ import { toJournalEntry } from '../core/journal.ts';
 
 const journal = dynamoJournal();
 
-export const handler = eventHandler(async (event) => {
-  await journal.record(toJournalEntry(event));
+/** The journal entry is keyed by the event id, so a redelivery rewrites the same item. */
+export const handler = eventHandler('journal', async (event) => journal.record(toJournalEntry(event)), {
+  idempotent: false,
 });
