@@ -1,10 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { ConsoleHosting } from './constructs/console-hosting.ts';
 import { ContextService, groupByContext } from './constructs/context-service.ts';
 import { EventRules } from './constructs/event-rules.ts';
 import { QmHttpApi } from './constructs/http-api.ts';
@@ -53,6 +55,7 @@ export class QmStatelessStack extends Stack {
   readonly eventRules: EventRules;
   readonly schedules: Schedules;
   readonly streamConsumers: StreamConsumers;
+  readonly console: ConsoleHosting;
 
   constructor(scope: Construct, id: string, props: QmStatelessStackProps) {
     super(scope, id, props);
@@ -106,6 +109,23 @@ export class QmStatelessStack extends Stack {
       table: props.table,
       functions,
     });
+
+    // 5. The ops console (S3 + CloudFront), configured from this stack's outputs; the API allows
+    // its origin only (the console calls it cross-origin so the audit trail sees real client IPs).
+    this.console = new ConsoleHosting(this, 'Console', {
+      apiUrl: this.httpApi.stage.url,
+      userPoolId: props.userPool.userPoolId,
+      userPoolClientId: props.consoleClient.userPoolClientId,
+      region: this.region,
+      stage: props.stage,
+    });
+    (this.httpApi.api.node.defaultChild as apigw.CfnApi).corsConfiguration = {
+      allowOrigins: [this.console.consoleOrigin],
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['authorization', 'content-type', 'x-correlation-id'],
+      exposeHeaders: ['x-correlation-id'],
+      maxAge: 3600,
+    };
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: props.userPool.userPoolId, description: 'Cognito user pool' });

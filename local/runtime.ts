@@ -8,6 +8,7 @@ import { MANIFEST } from '../lib/manifest/index.ts';
 import { ENV } from '../lib/manifest/table.ts';
 import { ROLES, type Role, type SystemManifest, stateMachineArnEnv } from '../lib/manifest/types.ts';
 import { createAwsEmulator } from './aws-emulator.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
 import { type DeliveryPolicy, LocalBus, type PutEventsEntry } from './bus.ts';
 import { LOCAL_ACCOUNT, type LocalConfig, localConfig } from './config.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
@@ -36,6 +37,8 @@ export interface RuntimeOptions extends Partial<LocalConfig> {
   /** Run schedules. @default true */
   schedules?: boolean;
   manifest?: SystemManifest;
+  /** Build the console in the background when its sources changed. @default true */
+  buildConsole?: boolean;
 }
 
 export interface LocalRuntime {
@@ -45,6 +48,8 @@ export interface LocalRuntime {
   sfn: LocalStepFunctions;
   lambdas: LocalLambdas;
   token(role: Role, username?: string): Promise<string>;
+  /** Resolves when the console build (if one was needed) has finished. */
+  consoleReady: Promise<void>;
   /** Waits until bus deliveries, workflows and stream consumers have nothing in progress. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -146,6 +151,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
 
     const routes = compileRoutes(manifest.routes);
     const consoleDir = path.join(REPO_ROOT, 'console', 'dist');
+    // Not awaited: /health and the API never wait for the console's build.
+    const consoleReady =
+      options.buildConsole === false
+        ? Promise.resolve()
+        : ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(`[console] ${m}`) }).then(
+            () => undefined,
+            (e: Error) => console.error('[console] build failed:', e.message),
+          );
 
     const server: Server = createServer((req, res) => {
       handleRequest(req, res).catch((error: Error & { status?: number }) => {
@@ -306,6 +319,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     return {
       url,
       config,
+      consoleReady,
       bus,
       sfn,
       lambdas,
@@ -363,7 +377,7 @@ async function serveConsole(res: ServerResponse, dir: string, pathname: string) 
   } catch {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(
-      '<!doctype html><title>Quartermaster</title><h1>Quartermaster (local)</h1><p>The console is not built yet: run <code>npm run build:console</code>. The API is at <code>/api</code>, health at <a href="/health">/health</a>.</p>',
+      '<!doctype html><meta http-equiv="refresh" content="3"><title>Quartermaster</title><h1>Quartermaster (local)</h1><p>The console is being built; this page reloads by itself. The API is at <code>/api</code>, health at <a href="/health">/health</a>.</p>',
     );
   }
 }

@@ -19,6 +19,11 @@ export const catalog: ContextManifest = {
       table: 'RW',
       publishes: true,
     },
+    searchSkus: {
+      entry: 'functions/catalog/handlers/search-skus.ts',
+      description: 'GET /api/skus?barcode=|q=: find SKUs by scanned barcode, code prefix or name',
+      table: 'R',
+    },
     getSku: {
       entry: 'functions/catalog/handlers/get-sku.ts',
       description: 'GET /api/skus/{sku}',
@@ -27,6 +32,7 @@ export const catalog: ContextManifest = {
   },
   routes: [
     { method: 'PUT', path: '/api/skus/{sku}', fn: 'putSku', auth: { roles: CATALOG_EDITORS } },
+    { method: 'GET', path: '/api/skus', fn: 'searchSkus', auth: { roles: EVERYONE } },
     { method: 'GET', path: '/api/skus/{sku}', fn: 'getSku', auth: { roles: EVERYONE } },
   ],
 };

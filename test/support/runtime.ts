@@ -27,6 +27,7 @@ export async function startTestRuntime(options: RuntimeOptions = {}): Promise<Te
     dataDir,
     inMemory: true,
     schedules: false,
+    buildConsole: false,
     busPolicy: { attempts: 3, backoffMs: () => 10 },
     ...options,
   });

@@ -1,0 +1,125 @@
+import { api, apiPath, type Query } from './client.ts';
+import type {
+  AdjustmentBody,
+  AdjustmentResult,
+  AuditEntry,
+  BucketMoveBody,
+  Channel,
+  CheckReport,
+  IntakeException,
+  IntakeOutcome,
+  JournalEntry,
+  Listing,
+  Location,
+  Movement,
+  OrderView,
+  Page,
+  PutChannelBody,
+  PutLocationBody,
+  Rejection,
+  Reservation,
+  Sku,
+  StockView,
+} from './types.ts';
+
+/**
+ * The API pages with an opaque cursor, named `nextCursor` by the platform routes and `cursor`
+ * by the inventory and orders routes; screens see one shape.
+ */
+type RawPage<T> = { items: T[]; nextCursor?: string; cursor?: string } & Record<string, unknown>;
+
+async function paged<T, X extends object = object>(p: Promise<RawPage<T>>): Promise<Page<T> & X> {
+  const { cursor, nextCursor, ...rest } = await p;
+  const next = nextCursor ?? cursor;
+  return { ...(rest as unknown as X), items: rest.items, ...(next ? { nextCursor: next } : {}) } as Page<T> &
+    X;
+}
+
+/** One function per API route, named after what it does; screens never build URLs themselves. */
+export const endpoints = {
+  getSku: (sku: string, signal?: AbortSignal) => api.get<Sku>(apiPath`/api/skus/${sku}`, undefined, signal),
+  /** Contract (not served yet): barcode and name search. */
+  searchSkus: (
+    query: { barcode?: string; q?: string; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<Sku>>('/api/skus', query, signal)),
+
+  getStock: (sku: string, signal?: AbortSignal) =>
+    api.get<StockView>(apiPath`/api/inventory/${sku}`, undefined, signal),
+  ledger: (
+    sku: string,
+    query: { locationId?: string; order?: 'asc' | 'desc'; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<Movement>>(apiPath`/api/inventory/${sku}/ledger`, query, signal)),
+  adjust: (body: AdjustmentBody) => api.post<AdjustmentResult>('/api/inventory/adjustments', body),
+  moveBuckets: (body: BucketMoveBody) => api.post<AdjustmentResult>('/api/inventory/moves', body),
+  receive: (body: {
+    sku: string;
+    locationId: string;
+    quantity: number;
+    bucket?: ReceiptBucket;
+    fromInTransit?: boolean;
+    reason: string;
+    idempotencyKey: string;
+  }) => api.post<AdjustmentResult>('/api/inventory/receipts', body),
+  setSharding: (sku: string, shards: number) =>
+    api.put<{ sku: string; shards: number }>(apiPath`/api/inventory/${sku}/sharding`, { shards }),
+  /** Runs the invariant checker now (all positions, or one SKU's); mismatches are also journalled. */
+  checkInventory: (sku?: string) => api.post<CheckReport>('/api/inventory/checks', sku ? { sku } : {}),
+  repairPosition: (body: { sku: string; locationId: string; reason: string; idempotencyKey: string }) =>
+    api.post<{ sku: string; locationId: string; repairs: unknown[] }>('/api/inventory/repairs', body),
+
+  getReservation: (id: string, signal?: AbortSignal) =>
+    api.get<Reservation>(apiPath`/api/reservations/${id}`, undefined, signal),
+  releaseReservation: (id: string) => api.delete<Reservation>(apiPath`/api/reservations/${id}`),
+
+  events: (
+    query: { type?: string; subject?: string; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<JournalEntry>>('/api/events', query, signal)),
+  audit: (query: Query, signal?: AbortSignal) =>
+    paged(api.get<RawPage<AuditEntry>>('/api/audit', query, signal)),
+
+  listLocations: (signal?: AbortSignal) =>
+    paged(api.get<RawPage<Location>>('/api/locations', { limit: 200 }, signal)),
+  putLocation: (id: string, body: PutLocationBody) => api.put<Location>(apiPath`/api/locations/${id}`, body),
+  getChannel: (id: string, signal?: AbortSignal) =>
+    api.get<Channel & { hasSecret: boolean }>(apiPath`/api/channels/${id}`, undefined, signal),
+  putChannel: (id: string, body: PutChannelBody) =>
+    api.put<Channel & { hasSecret: boolean }>(apiPath`/api/channels/${id}`, body),
+  putListing: (channelId: string, externalId: string, sku: string) =>
+    api.put<Listing & { skuKnown: boolean }>(apiPath`/api/channels/${channelId}/listings/${externalId}`, {
+      sku,
+    }),
+
+  getOrder: (id: string, signal?: AbortSignal) =>
+    api.get<OrderView>(apiPath`/api/orders/${id}`, undefined, signal),
+  /** A channel's orders, or the one with the channel's order id. */
+  findOrders: (
+    query: { channelId: string; externalId?: string; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<OrderView>>('/api/orders', query, signal)),
+
+  intakeExceptions: (
+    query: { status?: 'open' | 'resolved'; channelId?: string; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<IntakeException>>('/api/intake/exceptions', query, signal)),
+  replayException: (id: string) =>
+    api.post<{ exceptionId: string; status: string; outcome: IntakeOutcome; alreadyResolved: boolean }>(
+      apiPath`/api/intake/exceptions/${id}/replay`,
+    ),
+  rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
+    paged<Rejection, { counts: RejectionCount[] }>(
+      api.get<RawPage<Rejection>>('/api/intake/rejections', query, signal),
+    ),
+};
+
+export type ReceiptBucket = 'available' | 'damaged' | 'quarantined' | 'returnedPending';
+
+export interface RejectionCount {
+  channelId: string;
+  day: string;
+  rejected: number;
+  lastReason: string;
+  lastAt: string;
+}

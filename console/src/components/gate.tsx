@@ -1,0 +1,36 @@
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Header from '@cloudscape-design/components/header';
+import type { ReactNode } from 'react';
+import { type Area, canSee } from '../app/access.ts';
+import { usePage } from '../app/chrome.tsx';
+import { useUser } from '../app/session.tsx';
+import { NoAccess } from './states.tsx';
+
+const AREA_NAMES: Record<Area, string> = {
+  overview: 'Overview',
+  inventory: 'Inventory',
+  orders: 'Orders',
+  intake: 'Intake exceptions',
+  warehouse: 'Warehouse',
+  settings: 'Settings',
+  audit: 'The audit trail',
+};
+
+function Refused({ area }: { area: Area }) {
+  const user = useUser();
+  usePage('No access');
+  return (
+    <ContentLayout header={<Header variant="h1">{AREA_NAMES[area].replace(/^The a/, 'A')}</Header>}>
+      <NoAccess roles={user.roles} what={AREA_NAMES[area]} />
+    </ContentLayout>
+  );
+}
+
+/**
+ * A deep link to an area the role may not use shows "no access" instead of the screen. The API
+ * refuses the calls anyway (403); this only spares the user a screen full of errors.
+ */
+export function Gate({ area, children }: { area: Area; children: ReactNode }) {
+  const user = useUser();
+  return canSee(user.roles, area) ? children : <Refused area={area} />;
+}

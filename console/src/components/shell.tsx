@@ -1,0 +1,216 @@
+import AppLayout from '@cloudscape-design/components/app-layout';
+import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
+import Flashbar from '@cloudscape-design/components/flashbar';
+import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
+import Spinner from '@cloudscape-design/components/spinner';
+import SplitPanel from '@cloudscape-design/components/split-panel';
+import TopNavigation from '@cloudscape-design/components/top-navigation';
+import { Suspense, useEffect, useState } from 'react';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { type Area, canSee } from '../app/access.ts';
+import { ChromeProvider, useChrome } from '../app/chrome.tsx';
+import { ROLE_LABELS } from '../app/identity.ts';
+import { NotificationsProvider, useNotifications } from '../app/notifications.tsx';
+import {
+  applyDensityPreference,
+  applyTheme,
+  type DensityPreference,
+  readDensity,
+  readTheme,
+  type ThemePreference,
+} from '../app/preferences.ts';
+import { useSession } from '../app/session.tsx';
+import { useFollow } from './links.tsx';
+
+interface NavEntry {
+  area: Area;
+  text: string;
+  href: string;
+  children?: { text: string; href: string }[];
+}
+
+/** The console's areas in the order ops staff use them; each is shown only to roles that may use it. */
+export const NAV: readonly NavEntry[] = [
+  { area: 'overview', text: 'Overview', href: '/' },
+  { area: 'inventory', text: 'Inventory', href: '/inventory' },
+  { area: 'orders', text: 'Orders', href: '/orders' },
+  { area: 'intake', text: 'Intake exceptions', href: '/intake' },
+  {
+    area: 'warehouse',
+    text: 'Warehouse',
+    href: '/warehouse',
+    children: [
+      { text: 'Waves', href: '/warehouse' },
+      { text: 'Pick', href: '/warehouse/pick' },
+      { text: 'Pack station', href: '/warehouse/pack' },
+    ],
+  },
+  { area: 'settings', text: 'Settings', href: '/settings' },
+  { area: 'audit', text: 'Audit trail', href: '/audit' },
+];
+
+function activeHref(pathname: string): string {
+  if (pathname === '/') return '/';
+  const child = NAV.flatMap((n) => n.children ?? []).find(
+    (c) => c.href !== '/warehouse' && pathname.startsWith(c.href),
+  );
+  if (child) return child.href;
+  return NAV.find((n) => n.href !== '/' && pathname.startsWith(n.href))?.href ?? pathname;
+}
+
+function TopBar() {
+  const { config, user, signOut } = useSession();
+  const navigate = useNavigate();
+  const [theme, setTheme] = useState<ThemePreference>(readTheme);
+  const [density, setDensity] = useState<DensityPreference>(readDensity);
+  if (!user) return null;
+  const stage = config.mode === 'local' ? 'Local' : (config.stage ?? 'AWS');
+  return (
+    <TopNavigation
+      identity={{ href: '/', title: 'Quartermaster', logo: { src: '/favicon.svg', alt: '' } }}
+      utilities={[
+        { type: 'button', text: stage, title: `Environment: ${stage}` },
+        {
+          type: 'menu-dropdown',
+          iconName: 'settings',
+          ariaLabel: 'Display preferences',
+          title: 'Display',
+          items: [
+            {
+              id: 'theme',
+              text: 'Theme',
+              items: (['system', 'light', 'dark'] as const).map((t) => ({
+                id: `theme-${t}`,
+                text: `${t === 'system' ? 'Match device' : t === 'light' ? 'Light' : 'Dark'}${theme === t ? ' ✓' : ''}`,
+              })),
+            },
+            {
+              id: 'density',
+              text: 'Density',
+              items: (['comfortable', 'compact'] as const).map((d) => ({
+                id: `density-${d}`,
+                text: `${d === 'comfortable' ? 'Comfortable (touch)' : 'Compact (desk)'}${density === d ? ' ✓' : ''}`,
+              })),
+            },
+          ],
+          onItemClick: ({ detail }) => {
+            if (detail.id.startsWith('theme-')) {
+              const t = detail.id.slice(6) as ThemePreference;
+              applyTheme(t);
+              setTheme(t);
+            } else if (detail.id.startsWith('density-')) {
+              const d = detail.id.slice(8) as DensityPreference;
+              applyDensityPreference(d);
+              setDensity(d);
+            }
+          },
+        },
+        {
+          type: 'menu-dropdown',
+          text: user.username,
+          description: user.roles.map((r) => ROLE_LABELS[r]).join(', ') || 'No role',
+          iconName: 'user-profile',
+          items: [{ id: 'signout', text: 'Sign out' }],
+          onItemClick: async ({ detail }) => {
+            if (detail.id === 'signout') {
+              await signOut();
+              navigate('/signin');
+            }
+          },
+        },
+      ]}
+    />
+  );
+}
+
+function Layout() {
+  const { user } = useSession();
+  const { items } = useNotifications();
+  const chrome = useChrome();
+  const location = useLocation();
+  const follow = useFollow();
+  const [navOpen, setNavOpen] = useState(() => window.matchMedia?.('(min-width: 688px)').matches ?? true);
+  const [splitOpen, setSplitOpen] = useState(true);
+  // A newly selected item opens the split panel again, even if the user closed it for the previous one.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the header identifies the selected item.
+  useEffect(() => setSplitOpen(true), [chrome.splitPanel?.header]);
+  if (!user) return null;
+
+  const navItems: SideNavigationProps.Item[] = NAV.filter((n) => canSee(user.roles, n.area)).map((n) =>
+    n.children
+      ? {
+          type: 'expandable-link-group',
+          text: n.text,
+          href: n.href,
+          defaultExpanded: true,
+          items: n.children.map((c) => ({ type: 'link', text: c.text, href: c.href })),
+        }
+      : { type: 'link', text: n.text, href: n.href },
+  );
+
+  return (
+    <AppLayout
+      headerSelector="#qm-top-nav"
+      navigationOpen={navOpen}
+      onNavigationChange={({ detail }) => setNavOpen(detail.open)}
+      navigation={
+        <div data-testid="side-nav">
+          <SideNavigation
+            header={{ text: 'Operations', href: '/' }}
+            activeHref={activeHref(location.pathname)}
+            items={navItems}
+            onFollow={(e) => {
+              follow(e);
+              if (!window.matchMedia?.('(min-width: 688px)').matches) setNavOpen(false);
+            }}
+          />
+        </div>
+      }
+      breadcrumbs={
+        chrome.breadcrumbs.length > 1 ? (
+          <BreadcrumbGroup items={chrome.breadcrumbs} onFollow={follow} ariaLabel="Breadcrumbs" />
+        ) : undefined
+      }
+      notifications={items.length ? <Flashbar items={items} stackItems={items.length > 2} /> : undefined}
+      toolsHide
+      splitPanel={
+        chrome.splitPanel ? (
+          <SplitPanel header={chrome.splitPanel.header} hidePreferencesButton closeBehavior="hide">
+            {chrome.splitPanel.content}
+          </SplitPanel>
+        ) : undefined
+      }
+      splitPanelOpen={!!chrome.splitPanel && splitOpen}
+      onSplitPanelToggle={({ detail }) => setSplitOpen(detail.open)}
+      splitPanelPreferences={{ position: 'bottom' }}
+      content={
+        <Suspense fallback={<Spinner size="large" />}>
+          <Outlet />
+        </Suspense>
+      }
+    />
+  );
+}
+
+/** The signed-in application frame: top bar, side navigation, breadcrumbs, notifications. */
+export function Shell() {
+  const { user, endedReason } = useSession();
+  const location = useLocation();
+  if (!user) {
+    const next = `${location.pathname}${location.search}`;
+    const params = new URLSearchParams(next !== '/' ? { next } : {});
+    if (endedReason) params.set('ended', '1');
+    const qs = params.toString();
+    return <Navigate to={`/signin${qs ? `?${qs}` : ''}`} replace />;
+  }
+  return (
+    <NotificationsProvider>
+      <ChromeProvider>
+        <div id="qm-top-nav" className="qm-top-nav">
+          <TopBar />
+        </div>
+        <Layout />
+      </ChromeProvider>
+    </NotificationsProvider>
+  );
+}

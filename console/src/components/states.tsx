@@ -1,0 +1,104 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import type { ReactNode } from 'react';
+import type { ApiError } from '../api/client.ts';
+import { ROLE_LABELS, type Role } from '../app/identity.ts';
+
+/** An API error as a Cloudscape Alert: what failed, why, and the correlation id to quote. */
+export function ApiErrorAlert(props: { error: ApiError; onRetry?: () => void; what?: string }) {
+  const { error } = props;
+  if (error.notAvailable) return <NotAvailable route={error.route} />;
+  const header = error.forbidden
+    ? 'Your role does not allow this'
+    : error.status === 0
+      ? 'Cannot reach the API'
+      : props.what
+        ? `Could not ${props.what}`
+        : 'Something went wrong';
+  return (
+    <Alert
+      type="error"
+      header={header}
+      action={props.onRetry && !error.forbidden ? <Button onClick={props.onRetry}>Retry</Button> : undefined}
+      data-testid="api-error"
+    >
+      <SpaceBetween size="xxs">
+        <span>{error.message}</span>
+        {error.issues.length > 0 && (
+          <ul>
+            {error.issues.map((i) => (
+              <li key={`${i.field}:${i.message}`}>
+                <code>{i.field}</code>: {i.message}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Box variant="small" color="text-body-secondary">
+          {error.code}
+          {error.status ? ` · HTTP ${error.status}` : ''}
+          {error.correlationId ? ` · correlation id ${error.correlationId}` : ''}
+        </Box>
+      </SpaceBetween>
+    </Alert>
+  );
+}
+
+/** A route the API does not serve yet: shown as information, never as a failure. */
+export function NotAvailable(props: { route: string; children?: ReactNode }) {
+  return (
+    <Alert type="info" header="Not available yet" data-testid="not-available">
+      <SpaceBetween size="xxs">
+        <span>
+          The API does not serve <code>{props.route.replace(/\?.*$/, '')}</code> on this deployment yet. This
+          part of the console lights up as soon as it does.
+        </span>
+        {props.children}
+      </SpaceBetween>
+    </Alert>
+  );
+}
+
+/** A screen whose API is part of a later workflow: says so plainly instead of showing made-up data. */
+export function ComingWith(props: { workflow: string; children?: ReactNode; title?: string }) {
+  return (
+    <Box textAlign="center" color="inherit" padding={{ vertical: 'l' }} data-testid="coming-with">
+      <SpaceBetween size="xs">
+        <StatusIndicator type="pending">{props.title ?? 'Not available yet'}</StatusIndicator>
+        <Box variant="p" color="text-body-secondary">
+          Coming with {props.workflow}.
+        </Box>
+        {props.children}
+      </SpaceBetween>
+    </Box>
+  );
+}
+
+export function EmptyState(props: { title: string; subtitle?: ReactNode; action?: ReactNode }) {
+  return (
+    <Box textAlign="center" color="inherit" padding={{ vertical: 's' }}>
+      <SpaceBetween size="xxs">
+        <Box variant="strong" color="inherit">
+          {props.title}
+        </Box>
+        {props.subtitle && (
+          <Box variant="p" color="inherit">
+            {props.subtitle}
+          </Box>
+        )}
+        {props.action}
+      </SpaceBetween>
+    </Box>
+  );
+}
+
+export function NoAccess(props: { roles: readonly Role[]; what: string }) {
+  return (
+    <Alert type="warning" header="No access" data-testid="no-access">
+      {props.what} is not available to your role (
+      {props.roles.map((r) => ROLE_LABELS[r]).join(', ') || 'none'}). If you need it, ask an administrator.
+    </Alert>
+  );
+}

@@ -1,0 +1,193 @@
+import Button from '@cloudscape-design/components/button';
+import Container from '@cloudscape-design/components/container';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Header from '@cloudscape-design/components/header';
+import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import Table from '@cloudscape-design/components/table';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { ApiError, api, apiPath } from '../../api/client.ts';
+import { endpoints } from '../../api/endpoints.ts';
+import type { IntakeException } from '../../api/types.ts';
+import { can } from '../../app/access.ts';
+import { usePage } from '../../app/chrome.tsx';
+import { useNotifications } from '../../app/notifications.tsx';
+import { useUser } from '../../app/session.tsx';
+import { useResource } from '../../app/use-resource.ts';
+import { formatDateTime, JsonBlock } from '../../components/format.tsx';
+import { RouterLink } from '../../components/links.tsx';
+import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+
+const LOOKUP_PAGES = 10;
+
+/**
+ * One exception by id: `GET /api/intake/exceptions/{id}` when the API serves it; until then the
+ * exception is looked up in the list (newest first, a few pages), so deep links still work.
+ */
+async function loadException(id: string, signal: AbortSignal): Promise<IntakeException | undefined> {
+  try {
+    return await api.get<IntakeException>(apiPath`/api/intake/exceptions/${id}`, undefined, signal);
+  } catch (error) {
+    if (!(error instanceof ApiError && error.notAvailable)) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+  for (const status of ['open', 'resolved'] as const) {
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_PAGES; page++) {
+      const res = await endpoints.intakeExceptions(
+        { status, limit: 100, ...(cursor ? { cursor } : {}) },
+        signal,
+      );
+      const hit = res.items.find((x) => x.exceptionId === id);
+      if (hit) return hit;
+      if (!res.nextCursor) break;
+      cursor = res.nextCursor;
+    }
+  }
+  return undefined;
+}
+
+export default function IntakeExceptionDetail() {
+  const { exceptionId = '' } = useParams();
+  const user = useUser();
+  const { notify } = useNotifications();
+  const [refresh, setRefresh] = useState(0);
+  const [replaying, setReplaying] = useState(false);
+  const [replayError, setReplayError] = useState<ApiError | null>(null);
+  usePage('Intake exception', [
+    { text: 'Intake exceptions', href: '/intake' },
+    { text: exceptionId, href: `/intake/${encodeURIComponent(exceptionId)}` },
+  ]);
+  const ex = useResource(`exception:${exceptionId}:${refresh}`, (signal) =>
+    loadException(exceptionId, signal),
+  );
+  const x = ex.data;
+  const canReplay = can(user.roles, 'POST /api/intake/exceptions/{id}/replay');
+
+  const replay = async () => {
+    setReplaying(true);
+    setReplayError(null);
+    try {
+      const result = await endpoints.replayException(exceptionId);
+      const orderId = 'orderId' in result.outcome ? result.outcome.orderId : undefined;
+      notify({
+        type: 'success',
+        header: result.alreadyResolved ? 'Already replayed' : `Replayed: order ${result.outcome.kind}`,
+        content: orderId ? (
+          <RouterLink href={`/orders/${encodeURIComponent(orderId)}`}>Open order {orderId}</RouterLink>
+        ) : (
+          `Exception ${result.exceptionId} is ${result.status}.`
+        ),
+      });
+      setRefresh((r) => r + 1);
+    } catch (error) {
+      setReplayError(error as ApiError);
+    }
+    setReplaying(false);
+  };
+
+  if (ex.loading && !x) return <Spinner size="large" />;
+  if (ex.error) return <ApiErrorAlert error={ex.error} onRetry={ex.reload} what="load the exception" />;
+  if (!x) {
+    return (
+      <ContentLayout header={<Header variant="h1">Intake exception</Header>}>
+        <Container>
+          <EmptyState
+            title="Exception not found"
+            subtitle={`No intake exception ${exceptionId} was found.`}
+            action={<RouterLink href="/intake">All exceptions</RouterLink>}
+          />
+        </Container>
+      </ContentLayout>
+    );
+  }
+  return (
+    <ContentLayout
+      header={
+        <Header
+          variant="h1"
+          description={x.message}
+          actions={
+            canReplay && (
+              <Button
+                variant="primary"
+                loading={replaying}
+                disabled={x.status !== 'open'}
+                disabledReason="Already resolved"
+                onClick={() => void replay()}
+                data-testid="replay"
+              >
+                Replay
+              </Button>
+            )
+          }
+        >
+          {x.code}
+        </Header>
+      }
+    >
+      <SpaceBetween size="l">
+        {replayError && <ApiErrorAlert error={replayError} what="replay the delivery" />}
+        <Container header={<Header variant="h2">Delivery</Header>}>
+          <KeyValuePairs
+            columns={4}
+            items={[
+              {
+                label: 'Status',
+                value: (
+                  <StatusIndicator type={x.status === 'open' ? 'warning' : 'success'}>
+                    {x.status}
+                    {x.resolution ? ` (${x.resolution.outcome})` : ''}
+                  </StatusIndicator>
+                ),
+              },
+              { label: 'Channel', value: x.channelId ?? x.channelKey },
+              { label: 'Source', value: x.source },
+              { label: 'Topic', value: x.topic ?? '—' },
+              { label: 'Delivery id', value: <code>{x.deliveryId}</code> },
+              { label: 'Received', value: formatDateTime(x.receivedAt) },
+              { label: 'Attempts', value: `${x.attempts} (last ${formatDateTime(x.lastAttemptAt)})` },
+              ...(x.resolution?.orderId
+                ? [
+                    {
+                      label: 'Order',
+                      value: (
+                        <RouterLink href={`/orders/${encodeURIComponent(x.resolution.orderId)}`}>
+                          {x.resolution.orderId}
+                        </RouterLink>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        </Container>
+        {x.issues.length > 0 && (
+          <Table
+            variant="container"
+            header={<Header counter={`(${x.issues.length})`}>Issues</Header>}
+            items={x.issues}
+            columnDefinitions={[
+              { id: 'field', header: 'Field', cell: (i) => <code>{i.field}</code>, isRowHeader: true },
+              { id: 'message', header: 'Problem', cell: (i) => i.message },
+            ]}
+          />
+        )}
+        <Container
+          header={
+            <Header variant="h2" description="Exactly as the channel sent it (verified)">
+              Raw payload
+            </Header>
+          }
+        >
+          <JsonBlock value={x.rawBody} testId="raw-payload" />
+        </Container>
+      </SpaceBetween>
+    </ContentLayout>
+  );
+}

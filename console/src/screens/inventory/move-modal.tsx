@@ -1,0 +1,177 @@
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
+import Form from '@cloudscape-design/components/form';
+import FormField from '@cloudscape-design/components/form-field';
+import Input from '@cloudscape-design/components/input';
+import Modal from '@cloudscape-design/components/modal';
+import Select from '@cloudscape-design/components/select';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Textarea from '@cloudscape-design/components/textarea';
+import { type FormEvent, useState } from 'react';
+import { ApiError } from '../../api/client.ts';
+import { endpoints } from '../../api/endpoints.ts';
+import type { AdjustmentResult, PositionView } from '../../api/types.ts';
+import { BUCKET_LABELS, MOVABLE_BUCKETS, type MovableBucket } from '../../app/buckets.ts';
+import { newIdempotencyKey } from '../../app/ids.ts';
+import { composeReason, MOVE_REASONS } from '../../app/reasons.ts';
+import { formatNumber } from '../../components/format.tsx';
+import { ApiErrorAlert } from '../../components/states.tsx';
+
+const bucketOption = (b: MovableBucket) => ({ value: b, label: BUCKET_LABELS[b] });
+
+/**
+ * Moves units between the buckets of one position (e.g. available → damaged when damage is
+ * found, quarantined → available after inspection). On-hand does not change; available does.
+ */
+export function MoveBucketsModal(props: {
+  sku: string;
+  positions: PositionView[];
+  onClose: () => void;
+  onDone: (result: AdjustmentResult) => void;
+}) {
+  const [locationId, setLocationId] = useState(props.positions[0]?.locationId ?? '');
+  const [from, setFrom] = useState<MovableBucket>('available');
+  const [to, setTo] = useState<MovableBucket>('damaged');
+  const [quantity, setQuantity] = useState('');
+  const [reasonCode, setReasonCode] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [idempotencyKey] = useState(() => newIdempotencyKey('move'));
+
+  const position = props.positions.find((p) => p.locationId === locationId);
+  const inFrom = position ? position[from] : 0;
+  const qty = Number(quantity);
+  const reason = MOVE_REASONS.find((r) => r.code === reasonCode);
+  const errors = {
+    location: position ? undefined : 'Choose a location',
+    buckets: from === to ? 'Choose two different buckets' : undefined,
+    quantity:
+      !/^\d+$/.test(quantity) || qty <= 0
+        ? 'A whole number of units, more than zero'
+        : qty > inFrom
+          ? `Only ${formatNumber(inFrom)} in ${BUCKET_LABELS[from].toLowerCase()}`
+          : undefined,
+    reason: reason ? undefined : 'Choose a reason',
+    note: reason?.needsNote && !note.trim() ? 'Explain the move' : undefined,
+  };
+  const show = (e: string | undefined) => (submitted ? e : undefined);
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    setSubmitted(true);
+    if (Object.values(errors).some(Boolean) || !reason) return;
+    setBusy(true);
+    setError(null);
+    try {
+      props.onDone(
+        await endpoints.moveBuckets({
+          sku: props.sku,
+          locationId,
+          from,
+          to,
+          quantity: qty,
+          reason: composeReason(reason.code, note),
+          idempotencyKey,
+        }),
+      );
+    } catch (err) {
+      setError(err instanceof ApiError ? err : new ApiError(0, 'CLIENT', String(err), undefined, '', ''));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      visible
+      onDismiss={props.onClose}
+      header={`Move ${props.sku} between buckets`}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" onClick={props.onClose}>
+              Cancel
+            </Button>
+            <Button variant="primary" loading={busy} onClick={() => void submit()}>
+              Move units
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <form onSubmit={submit}>
+        <Form>
+          <SpaceBetween size="m">
+            <FormField label="Location" errorText={show(errors.location)}>
+              <Select
+                selectedOption={position ? { value: position.locationId, label: position.locationId } : null}
+                onChange={({ detail }) => setLocationId(detail.selectedOption.value ?? '')}
+                options={props.positions.map((p) => ({
+                  value: p.locationId,
+                  label: p.locationId,
+                  description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.available)} available`,
+                }))}
+                empty="This SKU has no positions yet"
+                ariaLabel="Location"
+              />
+            </FormField>
+            <ColumnLayout columns={2}>
+              <FormField label="From" errorText={show(errors.buckets)}>
+                <Select
+                  selectedOption={bucketOption(from)}
+                  onChange={({ detail }) => setFrom(detail.selectedOption.value as MovableBucket)}
+                  options={MOVABLE_BUCKETS.map((b) => ({
+                    ...bucketOption(b),
+                    description: position ? `${formatNumber(position[b])} units` : undefined,
+                  }))}
+                  ariaLabel="From bucket"
+                />
+              </FormField>
+              <FormField label="To">
+                <Select
+                  selectedOption={bucketOption(to)}
+                  onChange={({ detail }) => setTo(detail.selectedOption.value as MovableBucket)}
+                  options={MOVABLE_BUCKETS.map(bucketOption)}
+                  ariaLabel="To bucket"
+                />
+              </FormField>
+            </ColumnLayout>
+            <FormField label="Quantity" errorText={show(errors.quantity)}>
+              <Input
+                type="number"
+                inputMode="numeric"
+                value={quantity}
+                onChange={({ detail }) => setQuantity(detail.value)}
+                ariaLabel="Quantity"
+              />
+            </FormField>
+            <FormField label="Reason" errorText={show(errors.reason)}>
+              <Select
+                selectedOption={reason ? { value: reason.code, label: reason.label } : null}
+                onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
+                options={MOVE_REASONS.map((r) => ({ value: r.code, label: r.label, description: r.code }))}
+                placeholder="Choose a reason code"
+                ariaLabel="Reason"
+              />
+            </FormField>
+            <FormField
+              label="Note"
+              constraintText={reason?.needsNote ? 'Required for this reason' : 'Optional'}
+              errorText={show(errors.note)}
+            >
+              <Textarea
+                value={note}
+                onChange={({ detail }) => setNote(detail.value)}
+                rows={2}
+                ariaLabel="Note"
+              />
+            </FormField>
+            {error && <ApiErrorAlert error={error} what="move the units" />}
+          </SpaceBetween>
+        </Form>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,282 @@
+import Box from '@cloudscape-design/components/box';
+import Container from '@cloudscape-design/components/container';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Grid from '@cloudscape-design/components/grid';
+import Header from '@cloudscape-design/components/header';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import Table from '@cloudscape-design/components/table';
+import type { ReactNode } from 'react';
+import { endpoints } from '../../api/endpoints.ts';
+import type { AuditEntry, IntakeException, JournalEntry, Page } from '../../api/types.ts';
+import { type Area, can, canSee } from '../../app/access.ts';
+import { usePage } from '../../app/chrome.tsx';
+import { ROLE_LABELS } from '../../app/identity.ts';
+import { describeReason } from '../../app/reasons.ts';
+import { useUser } from '../../app/session.tsx';
+import { useResource } from '../../app/use-resource.ts';
+import { Delta, formatDateTime } from '../../components/format.tsx';
+import { RouterLink } from '../../components/links.tsx';
+import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+
+/** One figure that links to the list behind it; says plainly when its data is not served yet. */
+function Tile(props: {
+  title: string;
+  href: string;
+  linkText: string;
+  value?: ReactNode;
+  pending?: string;
+  description: string;
+  testId: string;
+}) {
+  return (
+    <Container
+      data-testid={props.testId}
+      fitHeight
+      header={
+        <Header variant="h2" description={props.description}>
+          {props.title}
+        </Header>
+      }
+      footer={<RouterLink href={props.href}>{props.linkText}</RouterLink>}
+    >
+      {props.value !== undefined ? (
+        <Box variant="awsui-value-large">{props.value}</Box>
+      ) : (
+        <StatusIndicator type="pending">{props.pending ?? 'Not available yet'}</StatusIndicator>
+      )}
+    </Container>
+  );
+}
+
+function IntakeTile() {
+  const open = useResource<Page<IntakeException>>('overview:intake', (signal) =>
+    endpoints.intakeExceptions({ status: 'open', limit: 100 }, signal),
+  );
+  const value = open.error
+    ? undefined
+    : open.data
+      ? `${open.data.items.length}${open.data.nextCursor ? '+' : ''}`
+      : '…';
+  return (
+    <Tile
+      testId="tile-intake"
+      title="Intake exceptions"
+      description="Channel deliveries that could not become orders"
+      href="/intake"
+      linkText="Review exceptions"
+      value={value}
+      pending={open.error?.notAvailable ? 'Coming with intake exception review' : 'Could not load'}
+    />
+  );
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** Mismatches the invariant checker reported in the last 7 days (it journals each one). */
+function MismatchTile() {
+  const events = useResource<Page<JournalEntry>>('overview:mismatches', (signal) =>
+    endpoints.events({ type: 'InventoryMismatchDetected', limit: 100 }, signal),
+  );
+  const recent = events.data?.items.filter((e) => Date.parse(e.occurredAt) > Date.now() - WEEK_MS).length;
+  return (
+    <Tile
+      testId="tile-mismatches"
+      title="Inventory mismatches"
+      description="Positions that broke an invariant, last 7 days"
+      href="/inventory?tab=mismatches"
+      linkText="Review mismatches"
+      value={events.error ? undefined : recent === undefined ? '…' : recent === 100 ? '100+' : recent}
+      pending="Could not load"
+    />
+  );
+}
+
+function RecentAdjustments() {
+  const events = useResource<Page<JournalEntry>>('overview:adjustments', (signal) =>
+    endpoints.events({ type: 'StockAdjusted', limit: 8 }, signal),
+  );
+  type Data = { sku?: string; locationId?: string; delta?: number; reason?: string; actor?: string };
+  const d = (e: JournalEntry) => (e.data ?? {}) as Data;
+  return (
+    <Table<JournalEntry>
+      data-testid="recent-adjustments"
+      variant="container"
+      header={
+        <Header description="The latest manual stock adjustments, from the event journal">
+          Recent adjustments
+        </Header>
+      }
+      loading={events.loading}
+      loadingText="Loading"
+      items={events.data?.items ?? []}
+      trackBy="eventId"
+      empty={
+        events.error ? (
+          <ApiErrorAlert error={events.error} onRetry={events.reload} />
+        ) : (
+          <EmptyState title="No adjustments yet" />
+        )
+      }
+      columnDefinitions={[
+        { id: 'at', header: 'When', cell: (e) => formatDateTime(e.occurredAt) },
+        {
+          id: 'sku',
+          header: 'SKU',
+          cell: (e) =>
+            d(e).sku ? (
+              <RouterLink href={`/inventory/${encodeURIComponent(d(e).sku!)}?tab=ledger`}>
+                {d(e).sku}
+              </RouterLink>
+            ) : (
+              '—'
+            ),
+        },
+        { id: 'location', header: 'Location', cell: (e) => d(e).locationId ?? '—' },
+        { id: 'delta', header: 'Change', cell: (e) => <Delta value={d(e).delta ?? 0} /> },
+        { id: 'reason', header: 'Reason', cell: (e) => describeReason(d(e).reason ?? '') || '—' },
+        { id: 'actor', header: 'By', cell: (e) => d(e).actor ?? '—' },
+      ]}
+    />
+  );
+}
+
+function RecentActivity() {
+  const audit = useResource<Page<AuditEntry>>('overview:audit', (signal) =>
+    endpoints.audit({ limit: 8 }, signal),
+  );
+  return (
+    <Table<AuditEntry>
+      data-testid="recent-activity"
+      variant="container"
+      header={
+        <Header
+          description="Commands from the audit trail"
+          actions={<RouterLink href="/audit">Open the audit trail</RouterLink>}
+        >
+          Recent activity
+        </Header>
+      }
+      loading={audit.loading}
+      loadingText="Loading"
+      items={audit.data?.items ?? []}
+      trackBy="auditId"
+      empty={
+        audit.error ? (
+          <ApiErrorAlert error={audit.error} onRetry={audit.reload} />
+        ) : (
+          <EmptyState title="No commands in the last 7 days" />
+        )
+      }
+      columnDefinitions={[
+        { id: 'at', header: 'When', cell: (e) => formatDateTime(e.at) },
+        { id: 'actor', header: 'Actor', cell: (e) => e.actor },
+        {
+          id: 'action',
+          header: 'Action',
+          cell: (e) => <RouterLink href={`/audit?entry=${e.auditId}`}>{e.action}</RouterLink>,
+        },
+        {
+          id: 'outcome',
+          header: 'Outcome',
+          cell: (e) => (
+            <StatusIndicator type={e.outcome === 'succeeded' ? 'success' : 'error'}>
+              {e.status}
+            </StatusIndicator>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+interface TileSpec {
+  area: Area;
+  node: ReactNode;
+}
+
+export default function Overview() {
+  usePage('Overview');
+  const user = useUser();
+  const tiles: TileSpec[] = [
+    {
+      area: 'orders',
+      node: (
+        <Tile
+          testId="tile-orders"
+          title="Orders by status"
+          description="Received, held, allocated, released, shipped"
+          href="/orders"
+          linkText="View orders"
+          pending="Coming with the order release workflow"
+        />
+      ),
+    },
+    {
+      area: 'orders',
+      node: (
+        <Tile
+          testId="tile-backorders"
+          title="Backorders"
+          description="Demand not covered by available stock"
+          href="/orders"
+          linkText="View orders"
+          pending="Coming with the order release workflow"
+        />
+      ),
+    },
+    {
+      area: 'orders',
+      node: (
+        <Tile
+          testId="tile-holds"
+          title="Holds"
+          description="Orders waiting on payment, fraud or address checks"
+          href="/orders"
+          linkText="View orders"
+          pending="Coming with the order release workflow"
+        />
+      ),
+    },
+    {
+      area: 'warehouse',
+      node: (
+        <Tile
+          testId="tile-waves"
+          title="Waves at cutoff risk"
+          description="Waves that may miss their carrier cutoff"
+          href="/warehouse"
+          linkText="View waves"
+          pending="Coming with the fulfillment workflow"
+        />
+      ),
+    },
+    { area: 'intake', node: <IntakeTile /> },
+    ...(can(user.roles, 'GET /api/events') ? [{ area: 'inventory' as Area, node: <MismatchTile /> }] : []),
+  ].filter((t) => canSee(user.roles, t.area as Area)) as TileSpec[];
+
+  return (
+    <ContentLayout
+      header={
+        <Header
+          variant="h1"
+          description={`Signed in as ${user.username} (${user.roles.map((r) => ROLE_LABELS[r]).join(', ')})`}
+        >
+          Overview
+        </Header>
+      }
+    >
+      <Grid gridDefinition={tiles.map(() => ({ colspan: { default: 12, xs: 6, l: 4 } }))}>
+        {tiles.map((t, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the tile list is static per role.
+          <div key={i}>{t.node}</div>
+        ))}
+      </Grid>
+      <Box padding={{ top: 'l' }}>
+        <Grid gridDefinition={[{ colspan: { default: 12, l: 6 } }, { colspan: { default: 12, l: 6 } }]}>
+          {can(user.roles, 'GET /api/events') ? <RecentAdjustments /> : <span />}
+          {can(user.roles, 'GET /api/audit') ? <RecentActivity /> : <span />}
+        </Grid>
+      </Box>
+    </ContentLayout>
+  );
+}

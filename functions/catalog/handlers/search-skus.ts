@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { httpHandler, ok } from '#shared/http';
+import { dynamoSkuSearch } from '../adapters/sku-search.ts';
+
+const search = dynamoSkuSearch();
+
+const query = z
+  .object({
+    barcode: z.string().min(1).max(64).optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    cursor: z.string().optional(),
+  })
+  .refine((v) => v.barcode || v.q, { message: 'give barcode or q', path: ['q'] });
+
+/** GET /api/skus?barcode=… (exact, as scanned) or ?q=… (SKU prefix or name), paged. */
+export const handler = httpHandler({ query }, async ({ query: input }) => {
+  if (input.barcode) {
+    const sku = await search.byBarcode(input.barcode);
+    return ok({ items: sku ? [sku] : [] });
+  }
+  return ok(await search.byText(input.q as string, input.limit, input.cursor));
+});

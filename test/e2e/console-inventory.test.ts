@@ -1,0 +1,214 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST } from '../../lib/manifest/index.ts';
+import { routeKey } from '../../lib/manifest/types.ts';
+import { ensureConsoleBuilt } from '../../local/console-build.ts';
+import { REPO_ROOT } from '../../local/runtime.ts';
+import {
+  callApiAsConsole,
+  eventually,
+  launchBrowser,
+  openConsole,
+  signInAs,
+  visibleText,
+} from '../support/browser.ts';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+
+const BARCODE = '0012345678905';
+/** Barcode and name search need `GET /api/skus`; until the API declares it, exact SKU codes are the only way in. */
+const searchServed = MANIFEST.routes.some((r) => routeKey(r) === 'GET /api/skus');
+
+let runtime: TestRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(m) });
+  runtime = await startTestRuntime();
+  browser = await launchBrowser();
+  const seed = [
+    await runtime.api('PUT', '/api/locations/DC-EAST', { body: { name: 'East DC', type: 'warehouse' } }),
+    await runtime.api('PUT', '/api/locations/STORE-SOHO', { body: { name: 'SoHo store', type: 'store' } }),
+    await runtime.api('PUT', '/api/skus/MUG-01', {
+      body: { name: 'Enamel mug, 350 ml', barcodes: [BARCODE] },
+    }),
+    await runtime.api('POST', '/api/inventory/adjustments', {
+      body: {
+        sku: 'MUG-01',
+        locationId: 'DC-EAST',
+        delta: 40,
+        reason: 'opening-balance',
+        idempotencyKey: 'seed-mug-east',
+      },
+    }),
+    await runtime.api('POST', '/api/inventory/adjustments', {
+      body: {
+        sku: 'MUG-01',
+        locationId: 'STORE-SOHO',
+        delta: 12,
+        reason: 'opening-balance',
+        idempotencyKey: 'seed-mug-soho',
+      },
+    }),
+  ];
+  expect(seed.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+  await runtime.settle();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+/** The search box takes the focus as the screen opens, so a scan needs no tap first. */
+async function searchHasFocus(page: Page) {
+  await eventually(() =>
+    page.evaluate(() => !!document.activeElement?.closest('[data-testid="sku-search"]')),
+  ).toBe(true);
+}
+
+/** A keyboard-wedge scanner types the code and presses Enter into whatever has the focus. */
+async function scan(page: Page, code: string) {
+  await page.keyboard.type(code, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+function positionRow(page: Page, locationId: string) {
+  return page.getByTestId('positions-table').locator('tbody tr').filter({ hasText: locationId });
+}
+
+describe('console: inventory', () => {
+  it.skipIf(!searchServed)('finds a SKU by scanning its barcode into the search box', async () => {
+    const { context, page, errors } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'warehouse-associate');
+      await page.goto('/inventory');
+      await searchHasFocus(page);
+      await scan(page, BARCODE);
+
+      await page.waitForURL(/\/inventory\/MUG-01$/);
+      await eventually(() => page.getByTestId('sku-title').textContent()).toBe('Enamel mug, 350 ml');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.runIf(!searchServed)(
+    'says barcode search is not served yet, and still opens an exact SKU code',
+    async () => {
+      const { context, page, errors } = await openConsole(browser, runtime.url);
+      try {
+        await signInAs(page, 'warehouse-associate');
+        await page.goto('/inventory');
+        await searchHasFocus(page);
+        await scan(page, BARCODE);
+        await page.getByTestId('search-limited').waitFor();
+        await page.getByText('No SKU found').waitFor();
+        expect(new URL(page.url()).searchParams.get('q')).toBe(BARCODE);
+
+        await page.getByTestId('sku-search').locator('input').fill('MUG-01');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/\/inventory\/MUG-01$/);
+        await eventually(() => page.getByTestId('sku-title').textContent()).toBe('Enamel mug, 350 ml');
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  it('adjusts stock with a reason code, and shows the new position and the ledger entry', async () => {
+    const { context, page, errors } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'inventory-controller');
+      await page.goto('/inventory/MUG-01');
+      await eventually(() => page.getByTestId('total-on-hand').textContent()).toBe('52');
+      expect(await visibleText(positionRow(page, 'DC-EAST'))).toMatch(/DC-EAST\s+40\s+40\b/);
+
+      await page.getByTestId('adjust-open').click();
+      const modal = page.getByTestId('adjust-form');
+      await modal.waitFor();
+      expect(await modal.getByTestId('adjust-location').locator('input').inputValue()).toBe('DC-EAST');
+      await modal.getByTestId('adjust-quantity').locator('input').fill('5');
+      await modal.getByTestId('adjust-reason').click();
+      await page.getByRole('option', { name: /Cycle count correction/ }).click();
+      await modal.getByLabel('Note').fill('shelf B3 recount');
+      await modal.getByText('40 → 45').first().waitFor();
+      await page.getByTestId('adjust-submit').click();
+
+      await page.getByText('Adjusted MUG-01 at DC-EAST').waitFor();
+      await eventually(() => page.getByTestId('total-on-hand').textContent()).toBe('57');
+      await eventually(() => visibleText(positionRow(page, 'DC-EAST'))).toMatch(/DC-EAST\s+45\s+45\b/);
+      await page.screenshot({ path: '/tmp/qm-console-inventory.png', fullPage: true });
+
+      await page.getByRole('tab', { name: 'Ledger' }).click();
+      expect(new URL(page.url()).searchParams.get('tab')).toBe('ledger');
+      const entry = page
+        .getByTestId('ledger-table')
+        .locator('tbody tr')
+        .filter({ hasText: 'Cycle count correction — shelf B3 recount' });
+      // The ledger (or, before it is served, the event journal) follows the position within seconds.
+      await entry.first().waitFor({ timeout: 20_000 });
+      expect(await visibleText(entry.first())).toMatch(/DC-EAST[\s\S]*\+5[\s\S]*local-inventory-controller/);
+      await page.screenshot({ path: '/tmp/qm-console-ledger.png', fullPage: true });
+
+      // What the API holds agrees with the screen.
+      const stock = await callApiAsConsole(page, 'GET', '/api/inventory/MUG-01');
+      expect(
+        stock.body.positions.find((p: { locationId: string }) => p.locationId === 'DC-EAST'),
+      ).toMatchObject({
+        onHand: 45,
+        available: 45,
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows an API refusal in the dialog and moves nothing', async () => {
+    const { context, page, errors } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'supervisor');
+      await page.goto('/inventory/MUG-01');
+      await eventually(() => visibleText(positionRow(page, 'STORE-SOHO'))).toMatch(/STORE-SOHO\s+12\s+12\b/);
+      await page.getByTestId('adjust-open').click();
+      const modal = page.getByTestId('adjust-form');
+      // A location the API does not know: the console cannot tell, the API refuses.
+      await modal.getByTestId('adjust-location').locator('input').fill('NO-SUCH-DC');
+      await page.keyboard.press('Escape');
+      await modal.getByTestId('adjust-quantity').locator('input').fill('3');
+      await modal.getByTestId('adjust-reason').click();
+      await page.getByRole('option', { name: /Found stock/ }).click();
+      await page.getByTestId('adjust-submit').click();
+
+      const alert = modal.getByTestId('api-error');
+      await alert.waitFor();
+      expect(await visibleText(alert)).toMatch(/Could not adjust the stock[\s\S]*correlation id/);
+      expect(await page.getByTestId('total-on-hand').textContent()).toBe('57');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('offers adjustments only to roles that may make them', async () => {
+    const { context, page } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'finance');
+      await page.goto('/inventory/MUG-01');
+      await eventually(() => page.getByTestId('total-on-hand').textContent()).toBe('57');
+      expect(await page.getByTestId('adjust-open').count()).toBe(0);
+      const refused = await callApiAsConsole(page, 'POST', '/api/inventory/adjustments', {
+        sku: 'MUG-01',
+        locationId: 'DC-EAST',
+        delta: 1,
+        reason: 'found',
+        idempotencyKey: 'finance-tries-1',
+      });
+      expect(refused.status).toBe(403);
+    } finally {
+      await context.close();
+    }
+  });
+});
