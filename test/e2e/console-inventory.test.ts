@@ -1,7 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANIFEST } from '../../lib/manifest/index.ts';
-import { routeKey } from '../../lib/manifest/types.ts';
 import { ensureConsoleBuilt } from '../../local/console-build.ts';
 import { REPO_ROOT } from '../../local/runtime.ts';
 import {
@@ -15,8 +13,6 @@ import {
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 const BARCODE = '0012345678905';
-/** Barcode and name search need `GET /api/skus`; until the API declares it, exact SKU codes are the only way in. */
-const searchServed = MANIFEST.routes.some((r) => routeKey(r) === 'GET /api/skus');
 
 let runtime: TestRuntime;
 let browser: Browser;
@@ -77,7 +73,7 @@ function positionRow(page: Page, locationId: string) {
 }
 
 describe('console: inventory', () => {
-  it.skipIf(!searchServed)('finds a SKU by scanning its barcode into the search box', async () => {
+  it('finds a SKU by scanning its barcode into the search box', async () => {
     const { context, page, errors } = await openConsole(browser, runtime.url);
     try {
       await signInAs(page, 'warehouse-associate');
@@ -92,30 +88,6 @@ describe('console: inventory', () => {
       await context.close();
     }
   });
-
-  it.runIf(!searchServed)(
-    'says barcode search is not served yet, and still opens an exact SKU code',
-    async () => {
-      const { context, page, errors } = await openConsole(browser, runtime.url);
-      try {
-        await signInAs(page, 'warehouse-associate');
-        await page.goto('/inventory');
-        await searchHasFocus(page);
-        await scan(page, BARCODE);
-        await page.getByTestId('search-limited').waitFor();
-        await page.getByText('No SKU found').waitFor();
-        expect(new URL(page.url()).searchParams.get('q')).toBe(BARCODE);
-
-        await page.getByTestId('sku-search').locator('input').fill('MUG-01');
-        await page.keyboard.press('Enter');
-        await page.waitForURL(/\/inventory\/MUG-01$/);
-        await eventually(() => page.getByTestId('sku-title').textContent()).toBe('Enamel mug, 350 ml');
-        expect(errors).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    },
-  );
 
   it('adjusts stock with a reason code, and shows the new position and the ledger entry', async () => {
     const { context, page, errors } = await openConsole(browser, runtime.url);
