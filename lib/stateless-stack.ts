@@ -87,7 +87,7 @@ export class QmStatelessStack extends Stack {
       functions,
       rootDir: props.rootDir,
     });
-    for (const service of services.values()) service.bindWorkflows(this.workflows.machines);
+    for (const service of services.values()) service.bindWorkflows(this.workflows.references);
 
     // 4. Entry points: HTTP routes, bus rules, schedules, table-stream consumers.
     this.httpApi = new QmHttpApi(this, 'HttpApi', {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -31,10 +31,17 @@ export interface WorkflowsProps {
 export class Workflows extends Construct {
   /** Manifest name → state machine. */
   readonly machines: ReadonlyMap<string, sfn.StateMachine>;
+  /**
+   * Manifest name → a reference built from the machine's fixed name, not from the resource.
+   * Functions that a machine invokes may also complete its tasks or start it; granting them on
+   * the resource itself would make a CloudFormation cycle (function → machine → function).
+   */
+  readonly references: ReadonlyMap<string, sfn.IStateMachine>;
 
   constructor(scope: Construct, id: string, props: WorkflowsProps) {
     super(scope, id);
     const machines = new Map<string, sfn.StateMachine>();
+    const references = new Map<string, sfn.IStateMachine>();
     for (const spec of props.stateMachines) {
       const id = toPascal(spec.name);
       const invoked = Object.entries(spec.functions).map(([placeholder, name]) => {
@@ -46,7 +53,9 @@ export class Workflows extends Construct {
         retention: logs.RetentionDays.ONE_MONTH,
         removalPolicy: RemovalPolicy.DESTROY,
       });
+      const stateMachineName = `${Stack.of(this).stackName}-${spec.name}`;
       const machine = new sfn.StateMachine(this, id, {
+        stateMachineName,
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: sfn.DefinitionBody.fromFile(
           path.resolve(props.rootDir ?? REPO_ROOT, stateMachineFile(spec.name)),
@@ -71,7 +80,9 @@ export class Workflows extends Construct {
         );
       }
       machines.set(spec.name, machine);
+      references.set(spec.name, sfn.StateMachine.fromStateMachineName(this, `${id}Ref`, stateMachineName));
     }
     this.machines = machines;
+    this.references = references;
   }
 }
