@@ -1,14 +1,33 @@
 import { Conflict, DomainError, NotFound } from '#shared/errors';
 
+export interface Shortage {
+  sku: string;
+  locationId?: string;
+  requested: number;
+  available: number;
+}
+
+/** 409 INSUFFICIENT_STOCK: nothing was reserved or changed. */
 export class InsufficientStock extends Conflict {
-  constructor(details: { sku: string; locationId: string; requested: number; available: number }) {
-    super('INSUFFICIENT_STOCK', `Only ${details.available} of ${details.sku} available at ${details.locationId}`, details);
+  constructor(shortage: Shortage | Shortage[]) {
+    const list = Array.isArray(shortage) ? shortage : [shortage];
+    const first = list[0];
+    const where = first?.locationId ? ` at ${first.locationId}` : '';
+    super(
+      'INSUFFICIENT_STOCK',
+      first
+        ? `Only ${first.available} of ${first.sku} available${where}, ${first.requested} requested`
+        : 'Insufficient stock',
+      Array.isArray(shortage) ? { shortages: list } : { ...first, shortages: list },
+    );
   }
 }
 
 export class IdempotencyKeyReused extends Conflict {
   constructor(key: string) {
-    super('IDEMPOTENCY_KEY_REUSED', `Idempotency key ${key} was already used for a different request`, { key });
+    super('IDEMPOTENCY_KEY_REUSED', `Idempotency key ${key} was already used for a different request`, {
+      key,
+    });
   }
 }
 
@@ -24,16 +43,40 @@ export class UnknownLocation extends NotFound {
   }
 }
 
+export class UnknownReservation extends NotFound {
+  constructor(id: string) {
+    super('Reservation', id);
+  }
+}
+
 export class KitHasNoStock extends DomainError {
   constructor(sku: string) {
     super(422, 'KIT_HAS_NO_STOCK', `${sku} is a kit: adjust its components instead`, { sku });
   }
 }
 
-/** Optimistic concurrency: the position changed between read and write; the caller retries. */
-export class PositionChanged extends Error {
-  constructor() {
-    super('Stock position changed concurrently');
-    this.name = 'PositionChanged';
+/** The reservation was already closed another way (released vs consumed vs expired). */
+export class ReservationClosed extends Conflict {
+  constructor(id: string, status: string) {
+    super('RESERVATION_CLOSED', `Reservation ${id} is already ${status}`, { reservationId: id, status });
+  }
+}
+
+/** The position item carries as many open reservations as it may: shard the SKU. */
+export class HoldCapacityReached extends DomainError {
+  constructor(sku: string, locationId: string) {
+    super(
+      503,
+      'HOLD_CAPACITY_REACHED',
+      `${sku} at ${locationId} has as many open reservations as one item may hold; shard the SKU`,
+      { sku, locationId },
+    );
+  }
+}
+
+/** Contention did not let a command through after many attempts; the caller may retry. */
+export class TooMuchContention extends DomainError {
+  constructor(what: string) {
+    super(503, 'CONTENTION', `${what} met too much contention; retry shortly`);
   }
 }

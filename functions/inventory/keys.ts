@@ -1,27 +1,78 @@
+import { createHash } from 'node:crypto';
+
+/** Fan-out of the SKU-wide ledger index and of the expiry index, so neither is one hot partition. */
+export const LEDGER_FANOUT = 8;
+export const EXPIRY_FANOUT = 8;
+
+/** A stable small hash, for picking a shard or a fan-out partition. */
+export function bucketOf(value: string, buckets: number): number {
+  return createHash('sha1').update(value).digest().readUInt32BE(0) % buckets;
+}
+
 /**
  * Inventory item keys — the only place they are composed.
- * - location:  pk LOCATION#<id>          sk LOCATION          gsi1: LOCATIONS / <id>
- * - position:  pk STOCK#<sku>            sk LOC#<locationId>  gsi1: LOCSTOCK#<locationId> / <sku>
- *   (one Query returns every position of a SKU)
- * - movement:  pk MOVE#<movementId>      sk MOVE
- *   gsi1: LEDGER#<sku> / <occurredAt>#<movementId>              (ledger of a SKU, in time order)
- *   gsi2: LEDGER#<sku>#<locationId> / <occurredAt>#<movementId> (ledger of one position)
- *   Each movement is its own partition, so a busy SKU's ledger writes spread over the table;
- *   the movement id is derived from the command's idempotency key, so a retry hits the same item.
+ * - location:     pk LOCATION#<id>        sk LOCATION          gsi1: LOCATIONS / <id>
+ * - position:     pk STOCK#<sku>          sk LOC#<locationId>  gsi1: LOCSTOCK#<locationId> / <sku>
+ *   shard n ≥ 1:  pk STOCK#<sku>#<n>      sk LOC#<locationId>
+ *   A position is one item (shard 0, the head) or N items; each shard is its own partition so a
+ *   flash sale spreads over N write ceilings. One Query on STOCK#<sku> returns the heads and the
+ *   SKU's stock config; shards are fetched by key.
+ * - stock config: pk STOCK#<sku>          sk CONFIG            ({ shards })
+ * - movement:     pk MOVE#<movementId>    sk MOVE
+ *   gsi1: LEDGER#<sku>#<0..7> / <occurredAt>#<movementId>   (SKU ledger, fanned out over 8 partitions)
+ *   gsi2: ITEMLEDGER#<sku>#<locationId>#<shard> / <version, zero-padded>   (one item's ledger, in order)
+ *   Each movement is its own partition; the per-item ledger is no hotter than the item it describes.
+ * - reservation:  pk RES#<reservationId>  sk RESERVATION
+ *   gsi2 (only while open with an expiry): RESEXP#<0..7> / <expiresAt>#<reservationId>
+ * - channel ATP:  pk ATP#<sku>            sk CHANNEL#<channelId>   (last published channel availability)
+ *   gsi1: ATPCH#<channelId> / <sku>   (every SKU a channel has a number for)
  */
 export const inventoryKeys = {
   location: (id: string) => ({ pk: `LOCATION#${id}`, sk: 'LOCATION' }),
   locationIndex: (id: string) => ({ gsi1pk: 'LOCATIONS', gsi1sk: id }),
+  locationsPartition: 'LOCATIONS',
+
   positionsOf: (sku: string) => ({ pk: `STOCK#${sku}` }),
-  position: (sku: string, locationId: string) => ({ pk: `STOCK#${sku}`, sk: `LOC#${locationId}` }),
-  positionIndex: (sku: string, locationId: string) => ({ gsi1pk: `LOCSTOCK#${locationId}`, gsi1sk: sku }),
-  movement: (movementId: string) => ({ pk: `MOVE#${movementId}`, sk: 'MOVE' }),
-  movementIndex: (m: { sku: string; locationId: string; occurredAt: string; movementId: string }) => ({
-    gsi1pk: `LEDGER#${m.sku}`,
-    gsi1sk: `${m.occurredAt}#${m.movementId}`,
-    gsi2pk: `LEDGER#${m.sku}#${m.locationId}`,
-    gsi2sk: `${m.occurredAt}#${m.movementId}`,
+  positionSkPrefix: 'LOC#',
+  position: (sku: string, locationId: string, shard = 0) => ({
+    pk: shard === 0 ? `STOCK#${sku}` : `STOCK#${sku}#${shard}`,
+    sk: `LOC#${locationId}`,
   }),
-  ledgerOfSku: (sku: string) => `LEDGER#${sku}`,
-  ledgerOfPosition: (sku: string, locationId: string) => `LEDGER#${sku}#${locationId}`,
+  positionIndex: (sku: string, locationId: string) => ({ gsi1pk: `LOCSTOCK#${locationId}`, gsi1sk: sku }),
+  positionsAtLocation: (locationId: string) => `LOCSTOCK#${locationId}`,
+  stockConfig: (sku: string) => ({ pk: `STOCK#${sku}`, sk: 'CONFIG' }),
+
+  movement: (movementId: string) => ({ pk: `MOVE#${movementId}`, sk: 'MOVE' }),
+  movementId: (m: { sku: string; locationId: string; shard: number; version: number }) =>
+    `${m.sku}:${m.locationId}:${m.shard}:${m.version}`,
+  movementIndex: (m: {
+    sku: string;
+    locationId: string;
+    shard: number;
+    version: number;
+    occurredAt: string;
+    movementId: string;
+  }) => ({
+    gsi1pk: `LEDGER#${m.sku}#${bucketOf(`${m.locationId}#${m.shard}`, LEDGER_FANOUT)}`,
+    gsi1sk: `${m.occurredAt}#${m.movementId}`,
+    gsi2pk: inventoryKeys.itemLedger(m),
+    gsi2sk: String(m.version).padStart(12, '0'),
+  }),
+  skuLedgerPartitions: (sku: string) => Array.from({ length: LEDGER_FANOUT }, (_, n) => `LEDGER#${sku}#${n}`),
+  itemLedger: (p: { sku: string; locationId: string; shard: number }) =>
+    `ITEMLEDGER#${p.sku}#${p.locationId}#${p.shard}`,
+
+  reservation: (id: string) => ({ pk: `RES#${id}`, sk: 'RESERVATION' }),
+  reservationExpiryIndex: (id: string, expiresAt: string) => ({
+    gsi2pk: `RESEXP#${bucketOf(id, EXPIRY_FANOUT)}`,
+    gsi2sk: `${expiresAt}#${id}`,
+  }),
+  expiryPartitions: () => Array.from({ length: EXPIRY_FANOUT }, (_, n) => `RESEXP#${n}`),
+
+  channelAvailability: (sku: string, channelId: string) => ({ pk: `ATP#${sku}`, sk: `CHANNEL#${channelId}` }),
+  channelAvailabilityIndex: (sku: string, channelId: string) => ({
+    gsi1pk: `ATPCH#${channelId}`,
+    gsi1sk: sku,
+  }),
+  channelAvailabilityOf: (channelId: string) => `ATPCH#${channelId}`,
 };

@@ -1,6 +1,13 @@
+import { SkuUpserted } from '../../functions/catalog/events/sku-upserted.ts';
+import { ChannelUpserted } from '../../functions/orders/events/channel-upserted.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 const STOCK_EDITORS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
+const FLOOR_STAFF: readonly Role[] = ['admin', 'inventory-controller', 'supervisor', 'warehouse-associate'];
+const RESERVERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'customer-service'];
+const SHIPPERS: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
+const LEDGER_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'finance'];
+const INVENTORY_ADMINS: readonly Role[] = ['admin', 'inventory-controller'];
 const STOCK_READERS: readonly Role[] = [
   'admin',
   'supervisor',
@@ -10,7 +17,7 @@ const STOCK_READERS: readonly Role[] = [
   'finance',
 ];
 
-/** Inventory: locations, stock positions, the movement ledger. */
+/** Inventory: locations, stock positions and their shards, reservations, the ledger, channel availability. */
 export const inventory: ContextManifest = {
   functions: {
     putLocation: {
@@ -20,19 +27,175 @@ export const inventory: ContextManifest = {
     },
     adjustStock: {
       entry: 'functions/inventory/handlers/adjust-stock.ts',
-      description: 'POST /api/inventory/adjustments: one ledger movement, conditional position update',
+      description:
+        'POST /api/inventory/adjustments: one conditional write; the ledger follows from the stream',
       table: 'RW',
-      publishes: true,
+    },
+    receiveStock: {
+      entry: 'functions/inventory/handlers/receive-stock.ts',
+      description: 'POST /api/inventory/receipts: units into a bucket, optionally off inTransit',
+      table: 'RW',
+    },
+    moveStock: {
+      entry: 'functions/inventory/handlers/move-stock.ts',
+      description: 'POST /api/inventory/moves: status move between buckets as one conditional write',
+      table: 'RW',
     },
     getStock: {
       entry: 'functions/inventory/handlers/get-stock.ts',
-      description: 'GET /api/inventory/{sku}: positions with every bucket and available',
+      description:
+        'GET /api/inventory/{sku}: positions (shards summed), kit availability, per-channel availability',
       table: 'R',
+    },
+    getLedger: {
+      entry: 'functions/inventory/handlers/get-ledger.ts',
+      description: 'GET /api/inventory/{sku}/ledger: movements, paged',
+      table: 'R',
+    },
+    putSharding: {
+      entry: 'functions/inventory/handlers/put-sharding.ts',
+      description: 'PUT /api/inventory/{sku}/sharding: split a hot SKU over N position items',
+      table: 'RW',
+    },
+    reserveStock: {
+      entry: 'functions/inventory/handlers/reserve-stock.ts',
+      description: 'POST /api/reservations: conditional reservation, idempotent by reservation id',
+      table: 'RW',
+    },
+    getReservation: {
+      entry: 'functions/inventory/handlers/get-reservation.ts',
+      description: 'GET /api/reservations/{id}',
+      table: 'R',
+    },
+    releaseReservation: {
+      entry: 'functions/inventory/handlers/release-reservation.ts',
+      description: 'DELETE /api/reservations/{id}: release the held units',
+      table: 'RW',
+    },
+    consumeReservation: {
+      entry: 'functions/inventory/handlers/consume-reservation.ts',
+      description: 'POST /api/reservations/{id}/consume: the units shipped',
+      table: 'RW',
+    },
+    reservationTask: {
+      entry: 'functions/inventory/handlers/reservation-task.ts',
+      description: 'Workflow task: reserve / release / consume through the same core as the API',
+      table: 'RW',
+    },
+    stockStream: {
+      entry: 'functions/inventory/handlers/stock-stream.ts',
+      description:
+        'Table stream: ledger movements, reservation records, inventory events, channel availability',
+      table: 'RW',
+      publishes: true,
+      timeoutSeconds: 60,
+    },
+    sweepReservations: {
+      entry: 'functions/inventory/handlers/sweep-reservations.ts',
+      description: 'Scheduled: expires holds past their expiresAt',
+      table: 'RW',
+      timeoutSeconds: 60,
+    },
+    checkInventory: {
+      entry: 'functions/inventory/handlers/check-inventory.ts',
+      description: 'Scheduled and POST /api/inventory/checks: proves the four invariants, reports mismatches',
+      table: 'R',
+      publishes: true,
+      timeoutSeconds: 300,
+    },
+    repairPosition: {
+      entry: 'functions/inventory/handlers/repair-position.ts',
+      description: 'POST /api/inventory/repairs: correcting ledger movement with an audit reason',
+      table: 'RW',
+      publishes: true,
+    },
+    onChannelUpserted: {
+      entry: 'functions/inventory/handlers/on-channel-upserted.ts',
+      description: 'Recomputes a channel’s availability when its locations or exposure change',
+      table: 'RW',
+      publishes: true,
+    },
+    onSkuUpserted: {
+      entry: 'functions/inventory/handlers/on-sku-upserted.ts',
+      description: 'Recomputes channel availability when a kit definition changes',
+      table: 'RW',
+      publishes: true,
     },
   },
   routes: [
     { method: 'PUT', path: '/api/locations/{id}', fn: 'putLocation', auth: { roles: ['admin'] } },
     { method: 'POST', path: '/api/inventory/adjustments', fn: 'adjustStock', auth: { roles: STOCK_EDITORS } },
+    { method: 'POST', path: '/api/inventory/receipts', fn: 'receiveStock', auth: { roles: FLOOR_STAFF } },
+    { method: 'POST', path: '/api/inventory/moves', fn: 'moveStock', auth: { roles: FLOOR_STAFF } },
+    {
+      method: 'POST',
+      path: '/api/inventory/checks',
+      fn: 'checkInventory',
+      auth: { roles: INVENTORY_ADMINS },
+    },
+    {
+      method: 'POST',
+      path: '/api/inventory/repairs',
+      fn: 'repairPosition',
+      auth: { roles: INVENTORY_ADMINS },
+    },
     { method: 'GET', path: '/api/inventory/{sku}', fn: 'getStock', auth: { roles: STOCK_READERS } },
+    { method: 'GET', path: '/api/inventory/{sku}/ledger', fn: 'getLedger', auth: { roles: LEDGER_READERS } },
+    {
+      method: 'PUT',
+      path: '/api/inventory/{sku}/sharding',
+      fn: 'putSharding',
+      auth: { roles: INVENTORY_ADMINS },
+    },
+    { method: 'POST', path: '/api/reservations', fn: 'reserveStock', auth: { roles: RESERVERS } },
+    { method: 'GET', path: '/api/reservations/{id}', fn: 'getReservation', auth: { roles: STOCK_READERS } },
+    {
+      method: 'DELETE',
+      path: '/api/reservations/{id}',
+      fn: 'releaseReservation',
+      auth: { roles: RESERVERS },
+    },
+    {
+      method: 'POST',
+      path: '/api/reservations/{id}/consume',
+      fn: 'consumeReservation',
+      auth: { roles: SHIPPERS },
+    },
+  ],
+  rules: [
+    {
+      name: 'inventory-channel-upserted',
+      description: 'A channel’s locations or exposure rule changed: recompute its availability',
+      pattern: { source: [ChannelUpserted.source], 'detail-type': [ChannelUpserted.detailType] },
+      target: { fn: 'onChannelUpserted' },
+    },
+    {
+      name: 'inventory-sku-upserted',
+      description: 'A SKU (kit definition) changed: recompute its channel availability',
+      pattern: { source: [SkuUpserted.source], 'detail-type': [SkuUpserted.detailType] },
+      target: { fn: 'onSkuUpserted' },
+    },
+  ],
+  schedules: [
+    {
+      name: 'inventory-reservation-sweeper',
+      description: 'Expires holds past their expiresAt (TTL is never relied on)',
+      expression: 'rate(1 minute)',
+      fn: 'sweepReservations',
+    },
+    {
+      name: 'inventory-invariant-check',
+      description: 'Proves the four inventory invariants for every position',
+      expression: 'rate(15 minutes)',
+      fn: 'checkInventory',
+    },
+  ],
+  streams: [
+    {
+      name: 'inventory-ledger',
+      description: 'Position and reservation writes → ledger movements, reservation records, events',
+      fn: 'stockStream',
+      batchSize: 100,
+    },
   ],
 };

@@ -1,9 +1,18 @@
+import { ReservationReleased } from '../../functions/inventory/events/reservation-released.ts';
+import { StockAdjusted } from '../../functions/inventory/events/stock-adjusted.ts';
+import { StockReceived } from '../../functions/inventory/events/stock-received.ts';
+import { OrderCancelled } from '../../functions/orders/events/order-cancelled.ts';
+import { OrderReceived } from '../../functions/orders/events/order-received.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 const CHANNEL_ADMINS: readonly Role[] = ['admin'];
 const LISTING_EDITORS: readonly Role[] = ['admin', 'inventory-controller'];
 const EXCEPTION_READERS: readonly Role[] = ['admin', 'supervisor', 'customer-service'];
 const EXCEPTION_REPLAYERS: readonly Role[] = ['admin', 'supervisor'];
+/** Holds and cancellations (issue 5). */
+const HOLD_MANAGERS: readonly Role[] = ['admin', 'supervisor', 'customer-service'];
+const RULE_EDITORS: readonly Role[] = ['admin', 'supervisor'];
+const RULE_READERS: readonly Role[] = ['admin', 'supervisor', 'customer-service'];
 const ORDER_READERS: readonly Role[] = [
   'admin',
   'supervisor',
@@ -102,6 +111,72 @@ export const orders: ContextManifest = {
       description: 'GET /api/orders?channelId=&externalId=',
       table: 'R',
     },
+    startOrderRelease: {
+      entry: 'functions/orders/release/handlers/start-order-release.ts',
+      description: 'OrderReceived → order-release execution named by the order id (a repeat is a no-op)',
+      startsWorkflows: ['order-release'],
+    },
+    orderReleaseTask: {
+      entry: 'functions/orders/release/handlers/release-task.ts',
+      description: 'order-release steps: validate, holds, allocate, reserve, backorder, release, compensate',
+      table: 'RW',
+      publishes: true,
+      timeoutSeconds: 120,
+    },
+    onOrderCancelled: {
+      entry: 'functions/orders/release/handlers/on-order-cancelled.ts',
+      description: 'Channel cancellation: release reservations once, drop backorders, end a held workflow',
+      table: 'RW',
+      publishes: true,
+      completesTasks: true,
+      timeoutSeconds: 60,
+    },
+    cancelOrder: {
+      entry: 'functions/orders/release/handlers/cancel-order.ts',
+      description: 'POST /api/orders/{id}/cancel: ops cancellation, same path as a channel cancellation',
+      table: 'RW',
+      publishes: true,
+      completesTasks: true,
+      timeoutSeconds: 30,
+    },
+    placeOrderHold: {
+      entry: 'functions/orders/release/handlers/place-hold.ts',
+      description: 'POST /api/orders/{id}/holds: manual (customer-service) hold before allocation',
+      table: 'RW',
+      publishes: true,
+    },
+    releaseOrderHold: {
+      entry: 'functions/orders/release/handlers/release-hold.ts',
+      description: 'POST /api/orders/{id}/holds/{holdId}/release: the last hold resumes the workflow',
+      table: 'RW',
+      publishes: true,
+      completesTasks: true,
+    },
+    putRoutingRules: {
+      entry: 'functions/orders/release/handlers/put-routing-rules.ts',
+      description: 'PUT /api/routing-rules: a new version of the routing rules, made active',
+      table: 'RW',
+    },
+    getRoutingRules: {
+      entry: 'functions/orders/release/handlers/get-routing-rules.ts',
+      description: 'GET /api/routing-rules: the active rules and recent versions',
+      table: 'R',
+    },
+    simulateRouting: {
+      entry: 'functions/orders/release/handlers/simulate-routing.ts',
+      description: 'POST /api/routing-rules/simulate: replay recent orders under candidate rules, read-only',
+      table: 'R',
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+    },
+    retryBackorders: {
+      entry: 'functions/orders/release/handlers/retry-backorders.ts',
+      description:
+        'Stock arrived: retry the SKU backorders, highest channel priority then oldest, one run per SKU',
+      table: 'RW',
+      publishes: true,
+      timeoutSeconds: 300,
+    },
   },
   routes: [
     { method: 'PUT', path: '/api/channels/{channelId}', fn: 'putChannel', auth: { roles: CHANNEL_ADMINS } },
@@ -150,6 +225,29 @@ export const orders: ContextManifest = {
     },
     { method: 'GET', path: '/api/orders/{id}', fn: 'getOrder', auth: { roles: ORDER_READERS } },
     { method: 'GET', path: '/api/orders', fn: 'listOrders', auth: { roles: ORDER_READERS } },
+    { method: 'POST', path: '/api/orders/{id}/cancel', fn: 'cancelOrder', auth: { roles: HOLD_MANAGERS } },
+    { method: 'POST', path: '/api/orders/{id}/holds', fn: 'placeOrderHold', auth: { roles: HOLD_MANAGERS } },
+    {
+      method: 'POST',
+      path: '/api/orders/{id}/holds/{holdId}/release',
+      fn: 'releaseOrderHold',
+      auth: { roles: HOLD_MANAGERS },
+    },
+    { method: 'GET', path: '/api/routing-rules', fn: 'getRoutingRules', auth: { roles: RULE_READERS } },
+    { method: 'PUT', path: '/api/routing-rules', fn: 'putRoutingRules', auth: { roles: RULE_EDITORS } },
+    {
+      method: 'POST',
+      path: '/api/routing-rules/simulate',
+      fn: 'simulateRouting',
+      auth: { roles: RULE_EDITORS },
+    },
+  ],
+  stateMachines: [
+    {
+      name: 'order-release',
+      description: 'Holds → allocate (routing rules) → reserve → release to a node | backorder',
+      functions: { ReleaseTaskFunctionArn: 'orderReleaseTask' },
+    },
   ],
   streams: [
     {
@@ -165,6 +263,37 @@ export const orders: ContextManifest = {
       description: 'SP-API ORDER_CHANGE notifications forwarded from the partner event bus go to intake',
       pattern: SP_API_ORDER_CHANGE_PATTERN,
       target: { fn: 'amazonOrderChange' },
+    },
+    {
+      name: 'order-release-start',
+      description: 'Each received order starts its order-release execution (named by the order id)',
+      pattern: { source: [OrderReceived.source], 'detail-type': [OrderReceived.detailType] },
+      target: { fn: 'startOrderRelease' },
+    },
+    {
+      name: 'order-release-channel-cancelled',
+      description: 'A channel cancellation releases the order’s reservations and ends a held workflow',
+      pattern: { source: [OrderCancelled.source], 'detail-type': [OrderCancelled.detailType] },
+      target: { fn: 'onOrderCancelled' },
+    },
+    {
+      name: 'order-release-stock-arrived',
+      description: 'Units came back (receipt, released reservation): retry that SKU’s backorders',
+      pattern: {
+        source: [StockReceived.source],
+        'detail-type': [StockReceived.detailType, ReservationReleased.detailType],
+      },
+      target: { fn: 'retryBackorders' },
+    },
+    {
+      name: 'order-release-stock-adjusted-up',
+      description: 'A positive adjustment: retry that SKU’s backorders',
+      pattern: {
+        source: [StockAdjusted.source],
+        'detail-type': [StockAdjusted.detailType],
+        detail: { data: { delta: [{ numeric: ['>', 0] }] } },
+      },
+      target: { fn: 'retryBackorders' },
     },
   ],
 };

@@ -87,7 +87,8 @@ describe('SP-API ORDER_CHANGE through the bus', () => {
       channelId: 'amazon-br',
       channelType: 'amazon',
       externalId: '701-1588164-9632243',
-      status: 'received',
+      // Intake writes `received`; the order-release workflow then holds it for its address (issue 5).
+      status: expect.stringMatching(/^(received|on_hold)$/),
       currency: 'BRL',
       placedAt: '2025-12-01T18:24:39.346Z',
       sourceUpdatedAt: '2025-12-01T19:30:15.261Z',

@@ -6,6 +6,8 @@ import type { PutSkuBody, Sku } from '../schemas/sku.ts';
 export interface SkuRepository {
   get(sku: string): Promise<Sku | undefined>;
   getMany(skus: readonly string[]): Promise<Map<string, Sku>>;
+  /** Kits that list this SKU as a component. */
+  kitsContaining(sku: string): Promise<string[]>;
   /** Saves the SKU and claims its barcodes atomically; throws BarcodeInUse if one is taken. */
   save(next: Sku, previous: Sku | undefined): Promise<void>;
 }

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import { NotFound } from '#shared/errors';
 import { httpHandler, ok } from '#shared/http';
-import { z } from 'zod';
 import { dynamoSkuRepository } from '../adapters/sku-repository.ts';
 import { skuCode } from '../schemas/sku.ts';
 

@@ -1,6 +1,6 @@
+import { z } from 'zod';
 import { eventBridgePublisher } from '#shared/events';
 import { created, httpHandler, ok } from '#shared/http';
-import { z } from 'zod';
 import { dynamoSkuRepository } from '../adapters/sku-repository.ts';
 import { putSku } from '../core/put-sku.ts';
 import { putSkuBody, skuCode } from '../schemas/sku.ts';

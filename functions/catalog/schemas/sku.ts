@@ -5,7 +5,7 @@ export const skuCode = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-]*$/, 'letters, digits, ".", "_" or "-"');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
 
 export const kitComponent = z.object({ sku: skuCode, quantity: z.number().int().positive() });
 

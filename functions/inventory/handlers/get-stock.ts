@@ -1,15 +1,35 @@
+import { z } from 'zod';
 import { skuCode } from '#catalog/schemas/sku';
 import { httpHandler, ok } from '#shared/http';
-import { z } from 'zod';
-import { dynamoStockStore } from '../adapters/stock-store.ts';
-import { bucketsOf } from '../core/stock-position.ts';
+import { inventoryPorts } from '../adapters/wiring.ts';
+import { availabilityByLocation, channelView } from '../core/channel-availability.ts';
+import { readSkuStock } from '../core/stock-view.ts';
+import { locationView } from '../views/stock-views.ts';
 
-const store = dynamoStockStore();
+const ports = inventoryPorts();
 
+/** GET /api/inventory/{sku}: positions (shards summed per location), per-channel availability, kit view. */
 export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async ({ params }) => {
-  const positions = await store.listPositions(params.sku);
+  const [stock, catalog] = await Promise.all([
+    readSkuStock(ports.positions, params.sku),
+    ports.catalog.getMany([params.sku]),
+  ]);
+  const definition = catalog.get(params.sku);
+  const byLocation = await availabilityByLocation(ports.positions, params.sku, definition);
+  const components = definition?.kit?.components;
   return ok({
     sku: params.sku,
-    positions: positions.map((p) => ({ locationId: p.locationId, ...bucketsOf(p), updatedAt: p.updatedAt })),
+    positions: stock.locations.map((l) => locationView(l, stock.shards)),
+    ...(stock.shards > 1 ? { shards: stock.shards } : {}),
+    ...(components
+      ? {
+          kit: {
+            components,
+            available: [...byLocation.values()].reduce((s, v) => s + v, 0),
+            byLocation: [...byLocation].map(([locationId, available]) => ({ locationId, available })),
+          },
+        }
+      : {}),
+    channels: await channelView(ports.channels, byLocation),
   });
 });

@@ -5,7 +5,7 @@ export const locationId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-]*$/, 'letters, digits, ".", "_" or "-"');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
 
 export const putLocationBody = z.object({
   name: z.string().min(1).max(200),
@@ -39,6 +39,40 @@ export interface Location extends PutLocationBody {
   updatedAt: string;
 }
 
+/** Buckets inside onHand that are not available to sell. */
+export const HELD_BUCKETS = ['reserved', 'damaged', 'quarantined', 'returnedPending', 'safetyStock'] as const;
+export const ALL_BUCKETS = ['onHand', ...HELD_BUCKETS, 'inTransit'] as const;
+export type Bucket = (typeof ALL_BUCKETS)[number];
+export type HeldBucket = (typeof HELD_BUCKETS)[number];
+export type Buckets = Record<Bucket, number>;
+export type BucketsWithAvailable = Buckets & { available: number };
+
+/**
+ * Where a status move takes units from or puts them: `available` is the free part of onHand;
+ * `reserved` is changed only by reservations, so it is not a move target.
+ */
+export const MOVE_BUCKETS = [
+  'available',
+  'damaged',
+  'quarantined',
+  'returnedPending',
+  'safetyStock',
+] as const;
+export type MoveBucket = (typeof MOVE_BUCKETS)[number];
+
+/** Buckets an adjustment or a receipt may change besides onHand (`inTransit` alone is not in onHand). */
+export const ADJUST_BUCKETS = [
+  'available',
+  'damaged',
+  'quarantined',
+  'returnedPending',
+  'inTransit',
+] as const;
+export type AdjustBucket = (typeof ADJUST_BUCKETS)[number];
+
+const idempotencyKey = z.string().min(8).max(128);
+const reason = z.string().min(1).max(200);
+
 export const adjustmentBody = z.object({
   sku: skuCode,
   locationId,
@@ -46,40 +80,148 @@ export const adjustmentBody = z.object({
     .number()
     .int('whole units of the SKU')
     .refine((d) => d !== 0, 'must not be zero'),
-  reason: z.string().min(1).max(200),
-  idempotencyKey: z.string().min(8).max(128),
+  /** Which part of the stock the delta lands in. @default 'available' */
+  bucket: z.enum(ADJUST_BUCKETS).optional(),
+  reason,
+  idempotencyKey,
 });
 export type AdjustmentBody = z.infer<typeof adjustmentBody>;
 
-/** Buckets inside onHand that are not available to sell. */
-export const HELD_BUCKETS = ['reserved', 'damaged', 'quarantined', 'returnedPending', 'safetyStock'] as const;
-export const ALL_BUCKETS = ['onHand', ...HELD_BUCKETS, 'inTransit'] as const;
-export type Bucket = (typeof ALL_BUCKETS)[number];
+export const moveBody = z
+  .object({
+    sku: skuCode,
+    locationId,
+    from: z.enum(MOVE_BUCKETS),
+    to: z.enum(MOVE_BUCKETS),
+    quantity: z.number().int('whole units of the SKU').positive(),
+    reason,
+    idempotencyKey,
+  })
+  .refine((b) => b.from !== b.to, { path: ['to'], message: 'must differ from "from"' });
+export type MoveBody = z.infer<typeof moveBody>;
 
-export type Buckets = Record<Bucket, number>;
+export const receiptBody = z.object({
+  sku: skuCode,
+  locationId,
+  quantity: z.number().int('whole units of the SKU').positive(),
+  /** Where received units land (returns land in returnedPending). @default 'available' */
+  bucket: z.enum(['available', 'damaged', 'quarantined', 'returnedPending']).optional(),
+  /** The units were expected (a transfer or PO in transit): take them off inTransit. @default false */
+  fromInTransit: z.boolean().optional(),
+  reason,
+  idempotencyKey,
+});
+export type ReceiptBody = z.infer<typeof receiptBody>;
 
-export interface StockPosition extends Buckets {
+/**
+ * How many open reservations one position item may carry in `holds`. Each entry is the
+ * reservation id (≤ 128 B) and a number: ≤ ~140 KB worst case, ~40 KB typical, well under the
+ * 400 KB item limit — and every write to the item is billed by its size, so the bound also caps
+ * the cost of the hot path. A position that needs more open reservations is sharded: each shard
+ * carries its own holds.
+ */
+export const MAX_HOLDS_PER_ITEM = 1000;
+
+export const MAX_SHARDS = 32;
+export const shardingBody = z.object({ shards: z.number().int().min(1).max(MAX_SHARDS) });
+
+export const ledgerQuery = z.object({
+  locationId: locationId.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(2000).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+});
+
+export const repairBody = z.object({
+  sku: skuCode,
+  locationId,
+  reason,
+  idempotencyKey,
+});
+export type RepairBody = z.infer<typeof repairBody>;
+
+/** What kind of change a position write was; carried on the item as `lastOp` so the stream can ledger it. */
+export const OP_KINDS = [
+  'adjust',
+  'receive',
+  'move',
+  'reserve',
+  'release',
+  'consume',
+  'expire',
+  'rebalance',
+  'repair',
+] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+
+/**
+ * The who/why/when a position write leaves on the item. The stream consumer turns the write
+ * (OldImage → NewImage plus this) into exactly one ledger movement.
+ */
+export interface LastOp {
+  kind: OpKind;
+  at: string;
+  actor: string;
+  correlationId: string;
+  /** Why; defaults per kind (a reservation's steps need none on the hot item). */
+  reason?: string;
+  /** Defaults to `res:<reservationId>:<kind>` for reservation steps. */
+  idempotencyKey?: string;
+  reservationId?: string;
+  /** 'single': one UpdateItem, the stream writes the reservation record; 'tx': written in the transaction. */
+  via?: 'single' | 'tx';
+  /** Single-position reservations: the expiry, for the record the stream writes. */
+  expiresAt?: string;
+  /** Single-position reservations of several lines; one line is the item's own sku, location and hold. */
+  lines?: ReservationLineInput[];
+}
+
+export interface ReservationLineInput {
+  sku: string;
+  locationId?: string;
+  quantity: number;
+  allowSubstitutes?: boolean;
+}
+
+/** One item of a (possibly sharded) position: shard 0 is the position's head item. */
+export interface PositionKey {
   sku: string;
   locationId: string;
+  shard: number;
+}
+
+export interface StockPosition extends Buckets, PositionKey {
   /** Materialized so DynamoDB can check `available >= qty` inside a conditional write. */
   available: number;
   version: number;
   updatedAt: string;
+  /** Open reservations holding units on this item: reservation id → quantity. */
+  holds: Record<string, number>;
+  /** Idempotency keys of recent commands on this item → when they were applied (pruned after a while). */
+  done: Record<string, string>;
+  lastOp?: LastOp;
 }
 
 export interface Movement {
   movementId: string;
   sku: string;
   locationId: string;
-  bucket: Bucket;
+  shard: number;
+  /** Version of the position item after this change; movements of an item are numbered 1..version. */
+  version: number;
+  kind: OpKind | 'unattributed';
+  /** The bucket the change is mainly about, and its delta (for a move: the destination). */
+  bucket: Bucket | 'available';
   delta: number;
-  before: Buckets & { available: number };
-  after: Buckets & { available: number };
+  deltas: Partial<Record<Bucket, number>>;
+  before: BucketsWithAvailable;
+  after: BucketsWithAvailable;
   reason: string;
   actor: string;
   correlationId: string;
   idempotencyKey: string;
+  reservationId?: string;
   occurredAt: string;
-  /** The id of the event announcing this movement, so a republish reuses it. */
-  eventId: string;
+  /** Repairs: the versions whose movements this one stands in for. */
+  covers?: number[];
 }

@@ -1,0 +1,343 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { inventoryPorts } from '../functions/inventory/adapters/wiring.ts';
+import { setSharding } from '../functions/inventory/core/change-stock.ts';
+import { reserveStock } from '../functions/inventory/core/reserve-stock.ts';
+import { adjustStock } from '../functions/inventory/core/stock-commands.ts';
+import { ordersKeys } from '../functions/orders/keys.ts';
+import { TABLE_DEFINITION } from '../lib/manifest/table.ts';
+import { type Bench, measure, round } from './context.ts';
+
+/**
+ * Inventory reservations beside the raw engine doing the same number of writes, in the same run:
+ * - raw conditional UpdateItem on one hot item, and raw 2-item TransactWriteItems;
+ * - single-line reservations (one conditional UpdateItem each) through the core function;
+ * - multi-line reservations (a TransactWriteItems of the record and two positions);
+ * - a hot SKU split into 10 shards;
+ * - optionally single-line over HTTP (gateway, JWT, handler, audit record);
+ * - latency from a stock change to ChannelAvailabilityChanged on the local bus.
+ * Reservations run on a table of their own in the same DynamoDB Local (same keys and indexes, no
+ * stream), so they and the raw writes compete for nothing else; the stream's catch-up after the
+ * HTTP run is reported separately. Raw and core runs alternate (A B A B) so drift on a shared machine
+ * affects both alike.
+ */
+const BENCH_TABLE = 'qm-bench-inventory';
+const CONCURRENCY = 32;
+/**
+ * Single-line reservations spread over this many positions, as a catalogue's orders are; each
+ * open reservation is recorded on its position item, and DynamoDB Local's cost per write grows
+ * with the item (see docs/decisions-inventory.md), so one hot position is measured separately.
+ */
+const POSITIONS = 64;
+
+const bench: Bench = async ({ runtime, scale }) => {
+  const total = Math.max(200, Math.round(2000 * scale));
+  const endpoint = `http://127.0.0.1:${runtime.config.ddbPort}`;
+  const base = new DynamoDBClient({
+    endpoint,
+    region: runtime.config.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const db = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  await createBenchTable(base);
+  const silent = { publish: async () => undefined };
+  const ports = inventoryPorts({ db, table: BENCH_TABLE, events: silent });
+  const ctx = { actor: 'bench', correlationId: 'bench' };
+  const run = Date.now().toString(36);
+  // The runtime's own table first: DynamoDB Local can answer TrimmedDataAccessException to a stream
+  // reader whose first record arrives after a long idle spell on an empty table.
+  await runtime.api('PUT', '/api/locations/BWH', { body: { name: 'Bench', type: 'warehouse' } });
+  await runtime.api('PUT', `/api/skus/B-${run}-HTTP`, { body: { name: 'bench http' } });
+  await runtime.api('POST', '/api/inventory/adjustments', {
+    body: {
+      sku: `B-${run}-HTTP`,
+      locationId: 'BWH',
+      delta: 100_000,
+      reason: 'bench',
+      idempotencyKey: `bench-http-${run}`,
+    },
+  });
+
+  // Set-up: a location, SKUs, plenty of stock.
+  const now = new Date().toISOString();
+  await ports.positions.putLocation({
+    locationId: 'BWH',
+    name: 'Bench',
+    type: 'warehouse',
+    createdAt: now,
+    updatedAt: now,
+  });
+  const positionSkus = Array.from({ length: POSITIONS }, (_, i) => `B-${run}-${i}`);
+  const skus = [...positionSkus, `B-${run}-HOT`, `B-${run}-ONE`];
+  for (const sku of skus) {
+    await db.send(
+      new PutCommand({
+        TableName: BENCH_TABLE,
+        Item: {
+          pk: `SKU#${sku}`,
+          sk: 'SKU',
+          entity: 'Sku',
+          sku,
+          name: sku,
+          barcodes: [],
+          createdAt: now,
+          updatedAt: now,
+        },
+      }),
+    );
+  }
+  await setSharding(ports, `B-${run}-HOT`, 10, ctx);
+  for (const sku of skus) {
+    await adjustStock(
+      ports,
+      { sku, locationId: 'BWH', delta: 1_000_000, reason: 'bench stock', idempotencyKey: `bench-${sku}` },
+      ctx,
+    );
+  }
+  for (const key of ['RAW-1', 'RAW-2A', 'RAW-2B']) {
+    await db.send(
+      new PutCommand({ TableName: BENCH_TABLE, Item: { pk: `BENCH#${run}#${key}`, sk: 'ITEM', n: 0 } }),
+    );
+  }
+
+  const rawUpdate = () =>
+    db.send(
+      new UpdateCommand({
+        TableName: BENCH_TABLE,
+        Key: { pk: `BENCH#${run}#RAW-1`, sk: 'ITEM' },
+        UpdateExpression: 'SET n = n + :one',
+        ConditionExpression: 'n >= :zero',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      }),
+    );
+  const rawTransact = () =>
+    db.send(
+      new TransactWriteCommand({
+        TransactItems: ['RAW-2A', 'RAW-2B'].map((key) => ({
+          Update: {
+            TableName: BENCH_TABLE,
+            Key: { pk: `BENCH#${run}#${key}`, sk: 'ITEM' },
+            UpdateExpression: 'SET n = n + :one',
+            ConditionExpression: 'n >= :zero',
+            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+          },
+        })),
+      }),
+    );
+  let serial = 0;
+  const reserveLines = (prefix: string, lines: { sku: string; quantity: number }[]) =>
+    reserveStock(
+      ports,
+      {
+        reservationId: `${prefix}-${run}-${serial++}`,
+        lines: lines.map((l) => ({ ...l, locationId: 'BWH' })),
+      },
+      ctx,
+    );
+  const single = (i: number) =>
+    reserveLines('s', [{ sku: positionSkus[i % POSITIONS] as string, quantity: 1 }]);
+  const multi = (i: number) =>
+    reserveLines('m', [
+      { sku: positionSkus[(2 * i) % POSITIONS] as string, quantity: 1 },
+      { sku: positionSkus[(2 * i + 1) % POSITIONS] as string, quantity: 1 },
+    ]);
+  const onePosition = () => reserveLines('o', [{ sku: `B-${run}-ONE`, quantity: 1 }]);
+  const sharded = () => reserveLines('h', [{ sku: `B-${run}-HOT`, quantity: 1 }]);
+
+  /** Runs the baseline right before and right after the path, so drift on a shared machine cancels out. */
+  async function beside(n: number, path: (i: number) => Promise<unknown>, baseline: () => Promise<unknown>) {
+    const before = await measure(Math.round(n / 2), CONCURRENCY, baseline);
+    const measured = await measure(n, CONCURRENCY, path);
+    const after = await measure(Math.round(n / 2), CONCURRENCY, baseline);
+    const raw = combine([before, after]);
+    return { measured, raw, ratio: round(measured.perSecond / raw.perSecond) };
+  }
+
+  // Warm the JVM's JIT and the code paths before anything is measured.
+  await measure(1500, CONCURRENCY, rawUpdate);
+  await measure(300, CONCURRENCY, rawTransact);
+  await measure(400, CONCURRENCY, single);
+  await measure(100, CONCURRENCY, multi);
+
+  const singleLine = await beside(total, single, rawUpdate);
+  const multiLine = await beside(Math.max(100, Math.round(total / 2)), multi, rawTransact);
+  const hot = await beside(Math.min(total, 5000), sharded, rawUpdate);
+  const one = await beside(Math.min(total, 1000), onePosition, rawUpdate);
+
+  // Over HTTP: the full path (gateway, JWT, handler, audit record) on the runtime's own table.
+  const httpTotal = Math.max(100, Math.round(total / 4));
+  const http = await measure(httpTotal, CONCURRENCY, async (i) => {
+    const res = await runtime.api('POST', '/api/reservations', {
+      body: {
+        reservationId: `http-${run}-${i}`,
+        lines: [{ sku: `B-${run}-HTTP`, locationId: 'BWH', quantity: 1 }],
+      },
+    });
+    if (res.status !== 201) throw new Error(`reservation answered ${res.status}`);
+  });
+  const streamStarted = performance.now();
+  await runtime.settle();
+  const streamCatchUpSeconds = (performance.now() - streamStarted) / 1000;
+
+  const channelLatency = await channelLatencyBench(runtime, run, Math.max(20, Math.round(60 * scale)));
+  base.destroy();
+
+  return {
+    singleLine: {
+      reservations: singleLine.measured,
+      rawConditionalUpdateItem: singleLine.raw,
+      ratio: singleLine.ratio,
+    },
+    multiLine: {
+      reservations: multiLine.measured,
+      rawTransactWriteItems2: multiLine.raw,
+      ratio: multiLine.ratio,
+    },
+    shardedHotSku10Shards: {
+      reservations: hot.measured,
+      rawConditionalUpdateItem: hot.raw,
+      ratio: hot.ratio,
+    },
+    singleLineOneHotPosition: {
+      reservations: one.measured,
+      rawConditionalUpdateItem: one.raw,
+      ratio: one.ratio,
+    },
+    singleLineOverHttp: http,
+    streamCatchUpAfterHttpSeconds: round(streamCatchUpSeconds),
+    stockChangeToChannelAvailabilityChanged: channelLatency,
+    note:
+      'each path is measured between two runs of its raw baseline on the same DynamoDB Local (ratio = path ÷ mean of both); ' +
+      `core paths run on their own table (same keys and indexes, no stream); single-line spreads over ${POSITIONS} positions, ` +
+      'multi-line is a 3-item TransactWriteItems (record + 2 positions) vs raw 2-item; the one-hot-position run shows an item ' +
+      'carrying a growing number of open holds (≤ 1000); HTTP adds gateway, JWT, handler and the kernel audit record; channel ' +
+      'latency is from sending an adjustment to its event on the local bus, one change at a time',
+  };
+};
+
+/** The single table's keys and indexes without a stream: nothing follows these writes. */
+async function createBenchTable(client: DynamoDBClient): Promise<void> {
+  const def = TABLE_DEFINITION;
+  const names = new Set<string>([def.partitionKey, def.sortKey]);
+  for (const g of def.globalSecondaryIndexes) {
+    names.add(g.partitionKey);
+    names.add(g.sortKey);
+  }
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: BENCH_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...names].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: def.partitionKey, KeyType: 'HASH' },
+          { AttributeName: def.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((g) => ({
+          IndexName: g.indexName,
+          KeySchema: [
+            { AttributeName: g.partitionKey, KeyType: 'HASH' },
+            { AttributeName: g.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+function combine(runs: { operations: number; seconds: number; p50Ms: number; p99Ms: number }[]) {
+  const operations = runs.reduce((s, r) => s + r.operations, 0);
+  const seconds = runs.reduce((s, r) => s + r.seconds, 0);
+  return {
+    operations,
+    seconds: round(seconds),
+    perSecond: round(operations / seconds),
+    p50Ms: round(Math.max(...runs.map((r) => r.p50Ms))),
+    p99Ms: round(Math.max(...runs.map((r) => r.p99Ms))),
+  };
+}
+
+/** p50/p99 from sending a stock change to its ChannelAvailabilityChanged on the local bus. */
+async function channelLatencyBench(runtime: Parameters<Bench>[0]['runtime'], run: string, samples: number) {
+  const sku = `B-${run}-CH`;
+  const channelId = `bench-${run}`;
+  const endpoint = `http://127.0.0.1:${runtime.config.ddbPort}`;
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: runtime.config.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
+  const now = new Date().toISOString();
+  await db.send(
+    new PutCommand({
+      TableName: runtime.config.tableName,
+      Item: {
+        ...ordersKeys.channel(channelId),
+        ...ordersKeys.channelIndex('generic', channelId),
+        entity: 'Channel',
+        channelId,
+        type: 'generic',
+        locationIds: ['BWH'],
+        createdAt: now,
+        updatedAt: now,
+      },
+    }),
+  );
+  await runtime.api('PUT', `/api/skus/${sku}`, { body: { name: 'bench channel' } });
+  await runtime.settle();
+  const waiting = new Map<number, (at: number) => void>();
+  const stop = runtime.bus.onEvent((event) => {
+    if (event['detail-type'] !== 'ChannelAvailabilityChanged') return;
+    const data = (event.detail as { data: { sku: string; channel: string; available: number } }).data;
+    if (data.sku !== sku || data.channel !== channelId) return;
+    waiting.get(data.available)?.(performance.now());
+  });
+  const latencies: number[] = [];
+  try {
+    for (let i = 1; i <= samples; i++) {
+      const heard = new Promise<number>((resolve) => waiting.set(i, resolve));
+      const sent = performance.now();
+      const res = await runtime.api('POST', '/api/inventory/adjustments', {
+        body: {
+          sku,
+          locationId: 'BWH',
+          delta: 1,
+          reason: 'bench channel',
+          idempotencyKey: `bench-ch-${run}-${i}`,
+        },
+      });
+      if (res.status !== 201) throw new Error(`adjustment answered ${res.status}`);
+      const at = await Promise.race([
+        heard,
+        new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no event in 10 s')), 10_000)),
+      ]);
+      latencies.push(at - sent);
+      waiting.delete(i);
+    }
+  } finally {
+    stop();
+    db.destroy();
+  }
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0);
+  return {
+    samples: latencies.length,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    maxMs: round(latencies.at(-1) ?? 0),
+  };
+}
+
+export default bench;

@@ -1,0 +1,485 @@
+import { ConditionalCheckFailedException, type TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { documentClient } from '#shared/clients';
+import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
+import type {
+  ChangeFailure,
+  LedgerStore,
+  PositionStore,
+  ReservationStore,
+  ReservationWrite,
+} from '../core/ports.ts';
+import { emptyPosition } from '../core/stock-position.ts';
+import { inventoryKeys } from '../keys.ts';
+import { CLOSED_STATUS } from '../schemas/reservation.ts';
+import type { Location, PositionKey, StockPosition } from '../schemas/stock.ts';
+import { ENTITY, movementItem, reservationItem, toMovement, toPosition, toReservation } from './items.ts';
+import { classifyFailure, positionUpdate } from './position-update.ts';
+import { withRetry } from './transient.ts';
+
+export interface DynamoOptions {
+  db?: DynamoDBDocumentClient;
+  table?: string;
+  /** How long a SKU's shard count is cached in this process. @default 30 s */
+  shardCacheMs?: number;
+}
+
+type Raw = Record<string, unknown>;
+const unmarshallItem = (item: unknown): Raw | undefined =>
+  item ? (unmarshall(item as Parameters<typeof unmarshall>[0]) as Raw) : undefined;
+
+function positionItem(p: StockPosition): Raw {
+  return {
+    ...inventoryKeys.position(p.sku, p.locationId, p.shard),
+    ...(p.shard === 0 ? inventoryKeys.positionIndex(p.sku, p.locationId) : {}),
+    entity: ENTITY.position,
+    ...p,
+  };
+}
+
+/** DynamoDB adapters for positions, reservations and the ledger, sharing one client and table. */
+export function dynamoInventory(opts: DynamoOptions = {}) {
+  const db = opts.db ?? documentClient();
+  const table = opts.table ?? tableName();
+  const shardCache = new Map<string, { shards: number; at: number }>();
+  const shardCacheMs = opts.shardCacheMs ?? 30_000;
+
+  const send = <T>(op: () => Promise<T>) => withRetry(op);
+
+  async function getItem(key: { pk: string; sk: string }): Promise<Raw | undefined> {
+    const out = await send(() =>
+      db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true })),
+    );
+    return out.Item;
+  }
+
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Raw[]> {
+    const items: Raw[] = [];
+    let start: Raw | undefined;
+    do {
+      const out = await send(() =>
+        db.send(new QueryCommand({ TableName: table, ...input, ExclusiveStartKey: start })),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  function reservationTxItem(w: ReservationWrite) {
+    if (w.kind === 'create') {
+      return {
+        Put: {
+          TableName: table,
+          Item: reservationItem(w.reservation),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+    }
+    return {
+      Update: {
+        TableName: table,
+        Key: inventoryKeys.reservation(w.reservationId),
+        UpdateExpression: `SET #status = :to, closedAt = :at, closedBy = :by${w.reason ? ', closeReason = :reason' : ''}${
+          w.allocations ? ', allocations = :allocations' : ''
+        } REMOVE gsi2pk, gsi2sk`,
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': CLOSED_STATUS[w.action],
+          ':open': 'open',
+          ':at': w.at,
+          ':by': w.by,
+          ...(w.reason ? { ':reason': w.reason } : {}),
+          ...(w.allocations ? { ':allocations': w.allocations } : {}),
+        },
+      },
+    };
+  }
+
+  const positions: PositionStore = {
+    async apply(change, opts = {}) {
+      const returnItem = opts.returnItem ?? true;
+      const parts = positionUpdate(change, change.op.at);
+      let uncertain = false;
+      try {
+        const out = await withRetry(
+          () =>
+            db.send(
+              new UpdateCommand({
+                TableName: table,
+                ...parts,
+                ReturnValues: returnItem ? 'ALL_NEW' : 'NONE',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              }),
+            ),
+          {
+            onUncertain: () => {
+              uncertain = true;
+            },
+          },
+        );
+        return returnItem
+          ? { status: 'applied', after: toPosition(out.Attributes ?? {}) }
+          : { status: 'applied' };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          const old = unmarshallItem(error.Item);
+          const failure = classifyFailure(change, old ? toPosition(old) : undefined);
+          return failure.status === 'duplicate' && uncertain ? { ...failure, ownRetry: true } : failure;
+        }
+        throw error;
+      }
+    },
+
+    async transact(changes, reservation) {
+      const items = changes.map((change) => ({
+        Update: {
+          TableName: table,
+          ...positionUpdate(change, change.op.at),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      }));
+      const transactItems = reservation ? [reservationTxItem(reservation), ...items] : items;
+      const offset = reservation ? 1 : 0;
+      let uncertain = false;
+      try {
+        await withRetry(() => db.send(new TransactWriteCommand({ TransactItems: transactItems })), {
+          onUncertain: () => {
+            uncertain = true;
+          },
+        });
+        return { status: 'applied' };
+      } catch (error) {
+        const reasons = (error as TransactionCanceledException).CancellationReasons;
+        if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
+        const failures: (ChangeFailure | undefined)[] = changes.map((change, i) => {
+          const reason = reasons[i + offset];
+          if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
+          const old = unmarshallItem(reason.Item);
+          return classifyFailure(change, old ? toPosition(old) : undefined);
+        });
+        return {
+          status: 'failed',
+          changes: failures,
+          reservationFailed: Boolean(reservation) && reasons[0]?.Code === 'ConditionalCheckFailed',
+          ...(uncertain ? { ownRetry: true } : {}),
+        };
+      }
+    },
+
+    async ensure(key) {
+      try {
+        await send(() =>
+          db.send(
+            new PutCommand({
+              TableName: table,
+              Item: positionItem(emptyPosition(key.sku, key.locationId, key.shard, new Date().toISOString())),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async get(key) {
+      const item = await getItem(inventoryKeys.position(key.sku, key.locationId, key.shard));
+      return item ? toPosition(item) : undefined;
+    },
+
+    async shardsOf(sku, locationId, shards) {
+      const keys = Array.from({ length: shards }, (_, n) => inventoryKeys.position(sku, locationId, n));
+      const found: StockPosition[] = [];
+      for (let i = 0; i < keys.length; i += 100) {
+        let pending: Raw[] | undefined = keys.slice(i, i + 100);
+        while (pending && pending.length > 0) {
+          const request: Raw[] = pending;
+          const out = await send(() =>
+            db.send(
+              new BatchGetCommand({ RequestItems: { [table]: { Keys: request, ConsistentRead: true } } }),
+            ),
+          );
+          for (const item of out.Responses?.[table] ?? []) found.push(toPosition(item));
+          pending = out.UnprocessedKeys?.[table]?.Keys as Raw[] | undefined;
+        }
+      }
+      return found.sort((a, b) => a.shard - b.shard);
+    },
+
+    async headsOf(sku) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': inventoryKeys.positionsOf(sku).pk },
+        ConsistentRead: true,
+      });
+      const config = items.find((i) => i.sk === inventoryKeys.stockConfig(sku).sk);
+      const shards = Number(config?.shards ?? 1);
+      shardCache.set(sku, { shards, at: Date.now() });
+      return {
+        heads: items.filter((i) => String(i.sk).startsWith(inventoryKeys.positionSkPrefix)).map(toPosition),
+        shards,
+      };
+    },
+
+    async shardCount(sku) {
+      const cached = shardCache.get(sku);
+      if (cached && Date.now() - cached.at < shardCacheMs) return cached.shards;
+      const item = await getItem(inventoryKeys.stockConfig(sku));
+      const shards = Number(item?.shards ?? 1);
+      shardCache.set(sku, { shards, at: Date.now() });
+      return shards;
+    },
+
+    async setShardCount(sku, shards) {
+      await send(() =>
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...inventoryKeys.stockConfig(sku),
+              entity: 'StockConfig',
+              sku,
+              shards,
+              updatedAt: new Date().toISOString(),
+            },
+          }),
+        ),
+      );
+      shardCache.set(sku, { shards, at: Date.now() });
+    },
+
+    async pruneDone(key, keys) {
+      if (keys.length === 0) return;
+      const names: Record<string, string> = { '#done': 'done', '#pk': 'pk' };
+      keys.forEach((k, i) => {
+        names[`#k${i}`] = k;
+      });
+      try {
+        await send(() =>
+          db.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: inventoryKeys.position(key.sku, key.locationId, key.shard),
+              UpdateExpression: `REMOVE ${keys.map((_, i) => `#done.#k${i}`).join(', ')}`,
+              ConditionExpression: 'attribute_exists(#pk)',
+              ExpressionAttributeNames: names,
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async skusAt(locationId) {
+      const items = await queryAll({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': inventoryKeys.positionsAtLocation(locationId) },
+      });
+      return [...new Set(items.map((i) => String(i.sku)))];
+    },
+
+    async getLocation(id) {
+      const item = await getItem(inventoryKeys.location(id));
+      return item ? (withoutKeys(item) as unknown as Location) : undefined;
+    },
+
+    async putLocation(location) {
+      await send(() =>
+        db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...inventoryKeys.location(location.locationId),
+              ...inventoryKeys.locationIndex(location.locationId),
+              entity: 'Location',
+              ...location,
+            },
+          }),
+        ),
+      );
+    },
+  };
+
+  const reservations: ReservationStore = {
+    async get(id) {
+      const item = await getItem(inventoryKeys.reservation(id));
+      return item ? toReservation(item) : undefined;
+    },
+
+    async createIfAbsent(reservation) {
+      try {
+        await send(() =>
+          db.send(
+            new PutCommand({
+              TableName: table,
+              Item: reservationItem(reservation),
+              ConditionExpression: 'attribute_not_exists(pk)',
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            }),
+          ),
+        );
+        return { created: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const old = unmarshallItem(error.Item);
+        const existing = old ? toReservation(old) : await reservations.get(reservation.reservationId);
+        if (!existing) throw error;
+        return { created: false, existing };
+      }
+    },
+
+    async expiredBefore(now, limit) {
+      const found: Raw[] = [];
+      for (const pk of inventoryKeys.expiryPartitions()) {
+        const out = await send(() =>
+          db.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :now',
+              ExpressionAttributeValues: { ':pk': pk, ':now': now },
+              Limit: limit,
+            }),
+          ),
+        );
+        found.push(...(out.Items ?? []));
+      }
+      return found
+        .map(toReservation)
+        .filter((r) => r.status === 'open')
+        .sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? ''))
+        .slice(0, limit);
+    },
+  };
+
+  const ledger: LedgerStore = {
+    async putAll(movements) {
+      const requests = movements.map((m) => ({ PutRequest: { Item: movementItem(m) } }));
+      for (let i = 0; i < requests.length; i += 25) {
+        let pending: typeof requests | undefined = requests.slice(i, i + 25);
+        for (let attempt = 1; pending && pending.length > 0; attempt++) {
+          const batch: typeof requests = pending;
+          const out = await send(() => db.send(new BatchWriteCommand({ RequestItems: { [table]: batch } })));
+          pending = out.UnprocessedItems?.[table] as typeof requests | undefined;
+          if (pending?.length) await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt)));
+        }
+      }
+    },
+
+    async putIfAbsent(movement) {
+      try {
+        await send(() =>
+          db.send(
+            new PutCommand({
+              TableName: table,
+              Item: movementItem(movement),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    async get(movementId) {
+      const item = await getItem(inventoryKeys.movement(movementId));
+      return item ? toMovement(item) : undefined;
+    },
+
+    async atTime(key, at) {
+      const pk = inventoryKeys.movementIndex({ ...key, version: 0, occurredAt: at, movementId: '' }).gsi1pk;
+      const items = await queryAll({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :at)',
+        ExpressionAttributeValues: { ':pk': pk, ':at': `${at}#` },
+      });
+      return items
+        .map(toMovement)
+        .filter((m) => m.locationId === key.locationId && m.shard === key.shard && m.sku === key.sku);
+    },
+
+    async ofItem(key: PositionKey) {
+      const items = await queryAll({
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': inventoryKeys.itemLedger(key) },
+      });
+      return items.map(toMovement).sort((a, b) => a.version - b.version);
+    },
+
+    async ofSku(sku, { locationId, limit, cursor, order }) {
+      const after = decodeCursor(cursor)?.after;
+      const asc = order === 'asc';
+      const perPartition = await Promise.all(
+        inventoryKeys.skuLedgerPartitions(sku).map(async (pk) => {
+          const values: Raw = { ':pk': pk };
+          let keyCond = 'gsi1pk = :pk';
+          if (typeof after === 'string') {
+            keyCond += asc ? ' AND gsi1sk > :after' : ' AND gsi1sk < :after';
+            values[':after'] = after;
+          }
+          if (locationId) values[':loc'] = locationId;
+          const got: Raw[] = [];
+          let start: Raw | undefined;
+          let exhausted = false;
+          // Enough from each partition to fill a page whatever the merge takes from it.
+          while (got.length <= limit) {
+            const out = await send(() =>
+              db.send(
+                new QueryCommand({
+                  TableName: table,
+                  IndexName: 'gsi1',
+                  KeyConditionExpression: keyCond,
+                  ...(locationId ? { FilterExpression: 'locationId = :loc' } : {}),
+                  ExpressionAttributeValues: values,
+                  ScanIndexForward: asc,
+                  Limit: limit + 1,
+                  ExclusiveStartKey: start,
+                }),
+              ),
+            );
+            got.push(...(out.Items ?? []));
+            start = out.LastEvaluatedKey;
+            if (!start) {
+              exhausted = true;
+              break;
+            }
+          }
+          return { got, exhausted };
+        }),
+      );
+      const merged = perPartition
+        .flatMap((p) => p.got)
+        .sort((a, b) => (asc ? 1 : -1) * String(a.gsi1sk).localeCompare(String(b.gsi1sk)));
+      const page = merged.slice(0, limit);
+      const more = merged.length > limit || perPartition.some((p) => !p.exhausted);
+      const last = page.at(-1);
+      return {
+        items: page.map(toMovement),
+        ...(more && last ? { cursor: encodeCursor({ after: last.gsi1sk }) } : {}),
+      };
+    },
+  };
+
+  return { positions, reservations, ledger, db, table };
+}
+
+export type DynamoInventory = ReturnType<typeof dynamoInventory>;

@@ -1,0 +1,110 @@
+import type { ChangeFailure, PositionChange } from '../core/ports.ts';
+import { availableDelta, bucketsOf, requirements } from '../core/stock-position.ts';
+import { inventoryKeys } from '../keys.ts';
+import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
+
+export interface UpdateParts {
+  Key: { pk: string; sk: string };
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/**
+ * The UpdateItem for one position change: arithmetic on the buckets it touches and on the
+ * materialized `available`, `version + 1`, `lastOp`; the condition checks the item exists, every
+ * lowered bucket (and available) stays ≥ 0, and the hold / command key idempotency.
+ */
+export function positionUpdate(change: PositionChange, now: string): UpdateParts {
+  const names: Record<string, string> = {
+    '#version': 'version',
+    '#updatedAt': 'updatedAt',
+    '#lastOp': 'lastOp',
+  };
+  const values: Record<string, unknown> = { ':one': 1, ':now': now, ':op': change.op };
+  const set: string[] = [];
+  const remove: string[] = [];
+  const cond: string[] = [];
+
+  for (const b of ALL_BUCKETS) {
+    const d = change.deltas[b] ?? 0;
+    if (d === 0) continue;
+    names[`#${b}`] = b;
+    values[`:d_${b}`] = d;
+    set.push(`#${b} = #${b} + :d_${b}`);
+  }
+  const dAvail = availableDelta(change.deltas);
+  if (dAvail !== 0) {
+    names['#available'] = 'available';
+    values[':d_available'] = dAvail;
+    set.push('#available = #available + :d_available');
+  }
+  for (const r of requirements(change.deltas)) {
+    names[`#${r.field}`] = r.field;
+    values[`:min_${r.field}`] = r.atLeast;
+    cond.push(`#${r.field} >= :min_${r.field}`);
+  }
+  set.push('#version = #version + :one', '#updatedAt = :now', '#lastOp = :op');
+
+  if (change.hold) {
+    names['#holds'] = 'holds';
+    names['#rid'] = change.hold.reservationId;
+    values[':hq'] = change.hold.quantity;
+    if (change.hold.op === 'add') {
+      values[':maxHolds'] = MAX_HOLDS_PER_ITEM;
+      set.push('#holds.#rid = :hq');
+      cond.push('attribute_not_exists(#holds.#rid)', 'size(#holds) < :maxHolds');
+    } else {
+      remove.push('#holds.#rid');
+      cond.push('#holds.#rid = :hq');
+    }
+  }
+  if (change.commandKey) {
+    names['#done'] = 'done';
+    names['#ck'] = change.commandKey;
+    set.push('#done.#ck = :now');
+    cond.push('attribute_not_exists(#done.#ck)');
+  }
+  // A lower bound or a held quantity can only hold on an existing item; otherwise say so, or the
+  // update would create a partial item.
+  if (requirements(change.deltas).length === 0 && change.hold?.op !== 'remove') {
+    names['#pk'] = 'pk';
+    cond.unshift('attribute_exists(#pk)');
+  }
+  return {
+    Key: inventoryKeys.position(change.key.sku, change.key.locationId, change.key.shard),
+    UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: cond.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * Why a change's condition failed, read from the item as it was (ALL_OLD). Duplicates are
+ * recognised before shortages: a retry of an applied reservation must answer its first outcome
+ * even when the position has since sold out.
+ */
+export function classifyFailure(change: PositionChange, old: StockPosition | undefined): ChangeFailure {
+  if (!old) return { status: 'missing' };
+  const holds = old.holds ?? {};
+  if (change.hold?.op === 'add' && holds[change.hold.reservationId] !== undefined) {
+    return { status: 'duplicate', current: old };
+  }
+  if (change.commandKey && old.done?.[change.commandKey] !== undefined)
+    return { status: 'duplicate', current: old };
+  if (change.hold?.op === 'remove' && holds[change.hold.reservationId] !== change.hold.quantity) {
+    return { status: 'not-held', current: old };
+  }
+  const b = bucketsOf(old);
+  // The materialized available is what the condition checked; it equals the derived one (checker).
+  const view = { ...b, available: old.available ?? b.available };
+  if (requirements(change.deltas).some((r) => view[r.field] < r.atLeast)) {
+    return { status: 'insufficient', current: old };
+  }
+  if (change.hold?.op === 'add' && Object.keys(holds).length >= MAX_HOLDS_PER_ITEM) {
+    return { status: 'full', current: old };
+  }
+  return { status: 'insufficient', current: old };
+}

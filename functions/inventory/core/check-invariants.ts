@@ -1,0 +1,201 @@
+import { createEvent, type DomainEvent } from '#shared/events';
+import { InventoryMismatchDetected } from '../events/inventory-mismatch-detected.ts';
+import type { Reservation } from '../schemas/reservation.ts';
+import { ALL_BUCKETS, type Movement, type PositionKey, type StockPosition } from '../schemas/stock.ts';
+import { ledgerTotals } from './ledger.ts';
+import type { LedgerStore } from './ports.ts';
+import { holdsByItem } from './reservation-records.ts';
+import { availableOf, bucketsOf, violations } from './stock-position.ts';
+
+export interface Mismatch {
+  sku: string;
+  locationId: string;
+  shard: number;
+  invariant: 1 | 2 | 3 | 4;
+  problem: string;
+  evidence: Record<string, unknown>;
+}
+
+export interface CheckReport {
+  checkedAt: string;
+  positions: number;
+  openReservations: number;
+  movements: number;
+  /** Items whose ledger or records have not caught up yet (within the lag allowance): not judged. */
+  lagging: number;
+  mismatches: Mismatch[];
+}
+
+/** Full reads for a check: every position item and every open reservation. */
+export interface InventoryScanner {
+  positions(): Promise<StockPosition[]>;
+  openReservations(): Promise<Reservation[]>;
+}
+
+export interface CheckPorts {
+  scanner: InventoryScanner;
+  ledger: Pick<LedgerStore, 'ofItem'>;
+  clock: () => Date;
+}
+
+/** How long the stream may take to write a change's ledger movement / reservation record. @default 60 s */
+export const DEFAULT_LAG_ALLOWANCE_MS = 60_000;
+
+const itemId = (k: PositionKey) => `${k.sku}\u0000${k.locationId}\u0000${k.shard}`;
+
+/**
+ * Proves DESIGN.md's four invariants for every position item:
+ * 1. no bucket negative, available ≥ 0, and the materialized available equals the formula;
+ * 2. the ledger sums to the position (every bucket, not only onHand), once caught up;
+ * 3. reserved equals the holds on the item, and those equal the open reservation records;
+ * 4. every change (version 1..n) has exactly one attributed movement (who, why, when,
+ *    correlation id, idempotency key).
+ * Changes younger than the lag allowance that the stream has not ledgered yet are counted as
+ * lagging, not as mismatches.
+ */
+export async function checkInvariants(
+  ports: CheckPorts,
+  opts: { lagAllowanceMs?: number; sku?: string } = {},
+): Promise<CheckReport> {
+  const now = ports.clock();
+  const allowance = opts.lagAllowanceMs ?? DEFAULT_LAG_ALLOWANCE_MS;
+  const recent = (at: string | undefined) => !at || now.getTime() - Date.parse(at) < allowance;
+  const [allPositions, allOpen] = await Promise.all([
+    ports.scanner.positions(),
+    ports.scanner.openReservations(),
+  ]);
+  const positions = opts.sku ? allPositions.filter((p) => p.sku === opts.sku) : allPositions;
+  const open = opts.sku ? allOpen.filter((r) => r.allocations.some((a) => a.sku === opts.sku)) : allOpen;
+  const mismatches: Mismatch[] = [];
+  let lagging = 0;
+  let movementCount = 0;
+
+  // Open reservations by item: what each item's holds should be.
+  const expectedHolds = new Map<string, Map<string, number>>();
+  for (const r of open) {
+    for (const item of holdsByItem(r.allocations)) {
+      const holds = expectedHolds.get(itemId(item)) ?? new Map<string, number>();
+      holds.set(r.reservationId, (holds.get(r.reservationId) ?? 0) + item.quantity);
+      expectedHolds.set(itemId(item), holds);
+    }
+  }
+  const byReservation = new Map(open.map((r) => [r.reservationId, r]));
+
+  for (const p of positions) {
+    const where = { sku: p.sku, locationId: p.locationId, shard: p.shard };
+    const flag = (invariant: Mismatch['invariant'], problem: string, evidence: Record<string, unknown>) =>
+      mismatches.push({ ...where, invariant, problem, evidence });
+    const buckets = bucketsOf(p);
+
+    // 1. never negative; materialized available = formula
+    const bad = violations(buckets);
+    if (bad.length) flag(1, `negative ${bad.join(', ')}`, { buckets });
+    if (p.available !== availableOf(buckets)) {
+      flag(1, 'materialized available differs from the formula', {
+        available: p.available,
+        derived: availableOf(buckets),
+      });
+    }
+
+    // 3a. reserved = sum of the holds on the item (same write, no lag)
+    const holdSum = Object.values(p.holds).reduce((s, q) => s + q, 0);
+    if (p.reserved !== holdSum)
+      flag(3, 'reserved differs from the holds on the item', { reserved: p.reserved, holds: p.holds });
+
+    // 2 + 4. the ledger
+    const movements = (await ports.ledger.ofItem(where)).filter((m) => m.version <= p.version);
+    movementCount += movements.length;
+    const regular = movements.filter((m) => m.kind !== 'repair');
+    const covered = new Set(movements.flatMap((m) => m.covers ?? []));
+    const seen = new Map<number, Movement[]>();
+    for (const m of regular) seen.set(m.version, [...(seen.get(m.version) ?? []), m]);
+    const missing: number[] = [];
+    for (let v = 1; v <= p.version; v++) if (!seen.has(v) && !covered.has(v)) missing.push(v);
+    const ledgerCaughtUp = missing.length === 0;
+    const stillLagging =
+      !ledgerCaughtUp && missing.every((v) => v > Math.max(0, ...seen.keys())) && recent(p.updatedAt);
+    if (stillLagging) lagging++;
+    else if (!ledgerCaughtUp) {
+      flag(4, 'changes without a ledger movement', {
+        missingVersions: missing.slice(0, 50),
+        version: p.version,
+      });
+    }
+    for (const [version, list] of seen) {
+      if (list.length > 1)
+        flag(4, 'more than one movement for one change', {
+          version,
+          movementIds: list.map((m) => m.movementId),
+        });
+    }
+    for (const m of movements) {
+      const lacking = (['actor', 'reason', 'occurredAt', 'correlationId', 'idempotencyKey'] as const).filter(
+        (f) => !m[f],
+      );
+      if (lacking.length || m.kind === 'unattributed') {
+        flag(4, 'movement without who/why/when/correlation/idempotency', {
+          movementId: m.movementId,
+          lacking,
+          kind: m.kind,
+        });
+      }
+    }
+    if (!stillLagging) {
+      const totals = ledgerTotals(movements);
+      const diff = Object.fromEntries(
+        ALL_BUCKETS.filter((b) => totals[b] !== (p[b] ?? 0)).map((b) => [b, (p[b] ?? 0) - totals[b]]),
+      );
+      if (Object.keys(diff).length) {
+        flag(2, 'the ledger does not sum to the position', {
+          position: buckets,
+          ledger: totals,
+          difference: diff,
+          movements: movements.length,
+          version: p.version,
+        });
+      }
+    }
+
+    // 3b. holds on the item ↔ open reservation records (the stream writes single-position records)
+    const expected = expectedHolds.get(itemId(p)) ?? new Map<string, number>();
+    for (const [rid, q] of Object.entries(p.holds)) {
+      const want = expected.get(rid);
+      if (want === q) continue;
+      const record = byReservation.get(rid);
+      if (!record && recent(p.updatedAt)) {
+        lagging++;
+        continue;
+      }
+      flag(3, 'a hold on the item has no matching open reservation', {
+        reservationId: rid,
+        held: q,
+        recorded: want ?? null,
+      });
+    }
+    for (const [rid, q] of expected) {
+      if (p.holds[rid] !== undefined) continue;
+      const record = byReservation.get(rid);
+      if (record && recent(record.createdAt)) continue;
+      flag(3, 'an open reservation is not held on the item', { reservationId: rid, recorded: q });
+    }
+  }
+  return {
+    checkedAt: now.toISOString(),
+    positions: positions.length,
+    openReservations: open.length,
+    movements: movementCount,
+    lagging,
+    mismatches,
+  };
+}
+
+/** One InventoryMismatchDetected per mismatch, with its evidence. */
+export function mismatchEvents(report: CheckReport, correlationId: string): DomainEvent[] {
+  return report.mismatches.map((m) =>
+    createEvent(
+      InventoryMismatchDetected,
+      { ...m, checkedAt: report.checkedAt },
+      { correlationId, now: () => new Date(report.checkedAt) },
+    ),
+  );
+}

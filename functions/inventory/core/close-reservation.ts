@@ -1,0 +1,156 @@
+import { logger } from '#shared/powertools';
+import { ReservationClosed, TooMuchContention, UnknownReservation } from '../errors.ts';
+import { CLOSED_STATUS, type CloseAction, type Reservation } from '../schemas/reservation.ts';
+import type { LastOp } from '../schemas/stock.ts';
+import type { InventoryPorts, PositionChange } from './ports.ts';
+import { type CommandContext, closingChanges, reservationOpKey } from './reservation-records.ts';
+
+export interface CloseResult {
+  reservation: Reservation;
+  /** False when the reservation had already been closed this way: nothing changed. */
+  applied: boolean;
+}
+
+export interface CloseOptions {
+  reason?: string;
+  /**
+   * How long to wait for the record of a reservation the stream has not written yet (a
+   * single-position reservation closed right after it was made). @default 5000
+   */
+  waitForRecordMs?: number;
+}
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Releases, consumes (shipment) or expires a reservation, idempotent by reservation id.
+ * One transaction moves the record from open to its closed status (the condition `status = open`
+ * makes it happen once) and takes the hold off every position item it occupies.
+ * Closing it again the same way answers the closed record; another way answers 409.
+ */
+export async function closeReservation(
+  ports: InventoryPorts,
+  reservationId: string,
+  action: CloseAction,
+  ctx: CommandContext,
+  opts: CloseOptions = {},
+): Promise<CloseResult> {
+  let reservation = await recordOf(ports, reservationId, opts.waitForRecordMs ?? 5000);
+  let skipped = new Set<string>();
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    if (reservation.status !== 'open') {
+      if (reservation.status === CLOSED_STATUS[action]) return { reservation, applied: false };
+      throw new ReservationClosed(reservationId, reservation.status);
+    }
+    const at = ports.clock().toISOString();
+    const op: LastOp = {
+      kind: action,
+      at,
+      actor: ctx.actor,
+      reason: opts.reason ?? defaultReason[action],
+      correlationId: ctx.correlationId,
+      idempotencyKey: reservationOpKey(reservationId, action),
+      reservationId,
+    };
+    const changes = closingChanges(reservation, action, op).filter((c) => !skipped.has(itemKey(c)));
+    const out = await ports.positions.transact(changes, {
+      kind: 'close',
+      reservationId,
+      action,
+      at,
+      by: ctx.actor,
+      ...(opts.reason ? { reason: opts.reason } : {}),
+    });
+    if (out.status === 'applied') {
+      return {
+        reservation: {
+          ...reservation,
+          status: CLOSED_STATUS[action],
+          closedAt: at,
+          closedBy: ctx.actor,
+          ...(opts.reason ? { closeReason: opts.reason } : {}),
+        },
+        applied: true,
+      };
+    }
+    if (out.reservationFailed) {
+      reservation = await recordOf(ports, reservationId, 0);
+      if (out.ownRetry && reservation.status === CLOSED_STATUS[action]) return { reservation, applied: true };
+      continue;
+    }
+    // An item no longer carries the hold (it was compensated, or never reached the item):
+    // close the record without touching that item, so the item's reserved stays its holds' sum.
+    const notHeld = changes.filter((_, i) => {
+      const status = out.changes[i]?.status;
+      return status === 'not-held' || status === 'missing';
+    });
+    if (notHeld.length) {
+      logger.warn('Closing a reservation whose hold is missing on some items', {
+        reservationId,
+        items: notHeld.map(itemKey),
+      });
+      skipped = new Set([...skipped, ...notHeld.map(itemKey)]);
+      continue;
+    }
+    throw new Error(
+      `Closing reservation ${reservationId} failed: ${out.changes.map((c) => c?.status ?? 'ok').join(', ')}`,
+    );
+  }
+  throw new TooMuchContention(`Closing reservation ${reservationId}`);
+}
+
+const defaultReason: Record<CloseAction, string> = {
+  release: 'reservation released',
+  consume: 'shipped',
+  expire: 'hold expired',
+};
+
+const itemKey = (c: PositionChange) => `${c.key.sku}\u0000${c.key.locationId}\u0000${c.key.shard}`;
+
+/**
+ * The reservation record. A single-position reservation's record is written by the stream a
+ * moment after the reservation, so a close that arrives first waits for it.
+ */
+async function recordOf(ports: InventoryPorts, id: string, waitMs: number): Promise<Reservation> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    const found = await ports.reservations.get(id);
+    if (found) return found;
+    if (Date.now() >= deadline) throw new UnknownReservation(id);
+    await new Promise((r) => setTimeout(r, Math.min(250, 25 * 2 ** attempt)));
+  }
+}
+
+export interface SweepResult {
+  expired: string[];
+  failed: { reservationId: string; error: string }[];
+}
+
+/**
+ * Expires open holds whose expiry has passed. Run on a schedule; TTL is never relied on (its
+ * deletes can lag by up to 48 h and would not give the units back).
+ */
+export async function sweepExpiredReservations(
+  ports: InventoryPorts,
+  opts: { limit?: number; correlationId?: string } = {},
+): Promise<SweepResult> {
+  const now = ports.clock().toISOString();
+  const due = await ports.reservations.expiredBefore(now, opts.limit ?? 500);
+  const result: SweepResult = { expired: [], failed: [] };
+  for (const r of due) {
+    try {
+      const out = await closeReservation(
+        ports,
+        r.reservationId,
+        'expire',
+        { actor: 'system:reservation-sweeper', correlationId: opts.correlationId ?? `sweep:${now}` },
+        { waitForRecordMs: 0 },
+      );
+      if (out.applied) result.expired.push(r.reservationId);
+    } catch (error) {
+      // Closed another way meanwhile, or a transient failure: the next sweep looks again.
+      result.failed.push({ reservationId: r.reservationId, error: (error as Error).message });
+    }
+  }
+  return result;
+}

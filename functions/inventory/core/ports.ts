@@ -1,0 +1,136 @@
+import type { Sku } from '#catalog/schemas/sku';
+import type { EventPublisher } from '#shared/events';
+import type { Allocation, CloseAction, Reservation } from '../schemas/reservation.ts';
+import type { LastOp, Location, Movement, PositionKey, StockPosition } from '../schemas/stock.ts';
+import type { Deltas } from './stock-position.ts';
+
+/**
+ * One conditional write to one position item. The store turns it into an UpdateItem whose
+ * condition enforces invariant 1 (`requirements(deltas)`), the hold/command-key idempotency,
+ * and whose SET bumps `version` and leaves `lastOp` for the ledger.
+ */
+export interface PositionChange {
+  key: PositionKey;
+  deltas: Deltas;
+  /** add: record the reservation on the item (must be absent); remove: it must hold exactly this quantity. */
+  hold?: { reservationId: string; quantity: number; op: 'add' | 'remove' };
+  /** Idempotency key of a command, recorded on the item; the write fails as a duplicate if present. */
+  commandKey?: string;
+  op: LastOp;
+}
+
+export type ChangeFailure =
+  /** The item does not exist. */
+  | { status: 'missing' }
+  /**
+   * The reservation id or command key is already on the item: this change was applied before.
+   * `ownRetry` is set when an earlier attempt of this very call may have committed (reply lost).
+   */
+  | { status: 'duplicate'; current: StockPosition; ownRetry?: boolean }
+  /** A bucket or available would go below zero. */
+  | { status: 'insufficient'; current: StockPosition }
+  /** Removing a hold that the item does not carry (already released, or never there). */
+  | { status: 'not-held'; current: StockPosition }
+  /** The item carries as many open holds as it may (see MAX_HOLDS_PER_ITEM). */
+  | { status: 'full'; current: StockPosition };
+
+/** `after` is the item as the write left it, unless the caller asked for nothing back. */
+export type ChangeOutcome = { status: 'applied'; after?: StockPosition } | ChangeFailure;
+
+/** Non-position items a transaction may carry with position changes. */
+export type ReservationWrite =
+  | { kind: 'create'; reservation: Reservation }
+  | {
+      kind: 'close';
+      reservationId: string;
+      action: CloseAction;
+      at: string;
+      by: string;
+      reason?: string;
+      allocations?: Allocation[];
+    };
+
+export type TransactOutcome =
+  | { status: 'applied' }
+  | {
+      status: 'failed';
+      /** Per position change: the failure, or undefined when that item was fine. */
+      changes: (ChangeFailure | undefined)[];
+      /** The reservation write's condition failed (record exists / is no longer open). */
+      reservationFailed: boolean;
+      /** An earlier attempt of this very call may have committed before its reply was lost. */
+      ownRetry?: boolean;
+    };
+
+/** Positions: the write engine and the reads around it. */
+export interface PositionStore {
+  /** One conditional UpdateItem. `returnItem: false` reads nothing back (the hot path). @default true */
+  apply(change: PositionChange, opts?: { returnItem?: boolean }): Promise<ChangeOutcome>;
+  /** One TransactWriteItems with all changes (and optionally a reservation write), all or nothing. */
+  transact(changes: readonly PositionChange[], reservation?: ReservationWrite): Promise<TransactOutcome>;
+  /** Creates the empty item if it does not exist (version 0: not a change, no movement). */
+  ensure(key: PositionKey): Promise<void>;
+  get(key: PositionKey): Promise<StockPosition | undefined>;
+  /** Every shard item of a position that exists (consistent reads). */
+  shardsOf(sku: string, locationId: string, shards: number): Promise<StockPosition[]>;
+  /** Head items of a SKU's positions plus its shard count (one Query). */
+  headsOf(sku: string): Promise<{ heads: StockPosition[]; shards: number }>;
+  /** Shard count of a SKU; may be cached briefly (a stale count only costs a fallback). */
+  shardCount(sku: string): Promise<number>;
+  setShardCount(sku: string, shards: number): Promise<void>;
+  /** Removes command keys recorded before `olderThan` (not a change: version stays). */
+  pruneDone(key: PositionKey, keys: readonly string[]): Promise<void>;
+  /** SKUs that have a position at a location. */
+  skusAt(locationId: string): Promise<string[]>;
+  getLocation(id: string): Promise<Location | undefined>;
+  putLocation(location: Location): Promise<void>;
+}
+
+export interface ReservationStore {
+  get(id: string): Promise<Reservation | undefined>;
+  /** Writes the record unless one exists; answers the existing one otherwise. */
+  createIfAbsent(
+    reservation: Reservation,
+  ): Promise<{ created: true } | { created: false; existing: Reservation }>;
+  /** Open reservations whose expiry is before `now`. */
+  expiredBefore(now: string, limit: number): Promise<Reservation[]>;
+}
+
+export interface LedgerPage {
+  items: Movement[];
+  cursor?: string;
+}
+
+export interface LedgerStore {
+  /** Idempotent: movement ids are deterministic, a rewrite stores the same content. */
+  putAll(movements: readonly Movement[]): Promise<void>;
+  /** Writes a movement unless its id exists (repairs). */
+  putIfAbsent(movement: Movement): Promise<boolean>;
+  get(movementId: string): Promise<Movement | undefined>;
+  /** Movements of one position item that occurred at exactly `at` (a command's recorded time). */
+  atTime(key: PositionKey, at: string): Promise<Movement[]>;
+  /** Every movement of one position item, in version order. */
+  ofItem(key: PositionKey): Promise<Movement[]>;
+  /** A SKU's ledger (optionally one location), merged over the fan-out partitions, paged. */
+  ofSku(
+    sku: string,
+    opts: { locationId?: string; limit: number; cursor?: string; order: 'asc' | 'desc' },
+  ): Promise<LedgerPage>;
+}
+
+/** Catalog's published reads: kits, substitutes, which kits contain a SKU. */
+export interface CatalogReader {
+  getMany(skus: readonly string[]): Promise<Map<string, Sku>>;
+  kitsContaining(sku: string): Promise<string[]>;
+}
+
+export type Clock = () => Date;
+
+export interface InventoryPorts {
+  positions: PositionStore;
+  reservations: ReservationStore;
+  ledger: LedgerStore;
+  catalog: CatalogReader;
+  events: EventPublisher;
+  clock: Clock;
+}

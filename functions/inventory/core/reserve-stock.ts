@@ -1,0 +1,348 @@
+import type { Sku } from '#catalog/schemas/sku';
+import { ValidationFailed } from '#shared/errors';
+import {
+  HoldCapacityReached,
+  InsufficientStock,
+  type Shortage,
+  TooMuchContention,
+  UnknownSku,
+} from '../errors.ts';
+import type { Allocation, Reservation, ReserveBody } from '../schemas/reservation.ts';
+import { MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
+import {
+  chooseLocation,
+  type Demand,
+  distribute,
+  explodeKits,
+  homeShard,
+  kitAvailability,
+  sumByPosition,
+} from './allocation.ts';
+import type { InventoryPorts } from './ports.ts';
+import {
+  type CommandContext,
+  reserveOp,
+  reservingChanges,
+  singlePosition,
+  singlePositionLines,
+  singlePositionReservation,
+} from './reservation-records.ts';
+import { reserveDeltas } from './stock-position.ts';
+import { readSkuStock, type SkuStock } from './stock-view.ts';
+
+export interface ReserveResult {
+  reservation: Reservation;
+  /** True when this reservation id had been reserved before: the answer is the first outcome. */
+  replayed: boolean;
+}
+
+const MAX_PLAN_ATTEMPTS = 25;
+/** A transaction holds at most 100 items: the reservation record and 99 position items. */
+const MAX_TX_POSITIONS = 99;
+
+/**
+ * Reserves stock for every line, all or nothing, idempotent by reservation id.
+ * 1. one position (unsharded, or the reservation's home shard): ONE conditional UpdateItem that
+ *    moves the units and records the reservation id on the item; a retry is recognised by the
+ *    same write (the id is already there), a shortage by the condition on `available`.
+ *    The reservation record and the ledger movement follow from the table stream.
+ * 2. otherwise (several positions, a kit, a sharded SKU whose home shard is short, a line
+ *    without a location, substitutes): plan the allocation, sum lines per position item, and
+ *    write the record and every position in one TransactWriteItems; re-plan from fresh reads
+ *    when a position turned out short, answer INSUFFICIENT_STOCK when the reads show it is.
+ */
+export async function reserveStock(
+  ports: InventoryPorts,
+  cmd: ReserveBody,
+  ctx: CommandContext,
+): Promise<ReserveResult> {
+  const now = ports.clock().toISOString();
+  const expiresAt = cmd.expiresAt ? new Date(cmd.expiresAt).toISOString() : undefined;
+  if (expiresAt && expiresAt <= now) {
+    throw new ValidationFailed('expiresAt is in the past', [
+      { field: 'expiresAt', message: 'must be in the future' },
+    ]);
+  }
+  const request = { ...cmd, ...(expiresAt ? { expiresAt } : {}) };
+  const single = singlePosition(cmd.lines);
+  if (single && !cmd.lines.some((l) => l.allowSubstitutes)) {
+    const result = await reserveOnePosition(ports, request, single, ctx, now);
+    if (result) return result;
+  }
+  return reserveByPlan(ports, request, ctx, now);
+}
+
+async function reserveOnePosition(
+  ports: InventoryPorts,
+  cmd: ReserveBody,
+  line: { sku: string; locationId: string; quantity: number },
+  ctx: CommandContext,
+  now: string,
+): Promise<ReserveResult | undefined> {
+  const shards = await ports.positions.shardCount(line.sku);
+  const key = {
+    sku: line.sku,
+    locationId: line.locationId,
+    shard: homeShard(cmd.reservationId, line.sku, line.locationId, shards),
+  };
+  const lines = singlePositionLines(cmd.lines);
+  const out = await ports.positions.apply(
+    {
+      key,
+      deltas: reserveDeltas(line.quantity),
+      hold: { reservationId: cmd.reservationId, quantity: line.quantity, op: 'add' },
+      op: reserveOp(cmd.reservationId, ctx, now, 'single', {
+        ...(lines.carried ? { lines: lines.carried } : {}),
+        ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
+      }),
+    },
+    // The hot path reads nothing back: the answer is built from the request.
+    { returnItem: false },
+  );
+  switch (out.status) {
+    case 'applied':
+      return {
+        reservation: singlePositionReservation({
+          reservationId: cmd.reservationId,
+          lines: lines.recorded,
+          ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
+          key,
+          at: now,
+          ...ctx,
+        }),
+        replayed: false,
+      };
+    case 'duplicate':
+      return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: !out.ownRetry };
+    case 'insufficient':
+      if (shards > 1) return undefined; // another shard may have it
+      throw new InsufficientStock({
+        ...line,
+        requested: line.quantity,
+        available: Math.max(0, out.current.available),
+      });
+    case 'full':
+      if (shards > 1) return undefined;
+      throw new HoldCapacityReached(line.sku, line.locationId);
+    default:
+      return undefined; // no such item: a kit, an unknown SKU, or never stocked here
+  }
+}
+
+/** The first outcome of a reservation id seen again: its record, or (before the stream wrote it) the request. */
+async function existingReservation(
+  ports: InventoryPorts,
+  cmd: ReserveBody,
+  ctx: CommandContext,
+  now: string,
+): Promise<Reservation> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = await ports.reservations.get(cmd.reservationId);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50 + attempt * 25));
+  }
+  return {
+    reservationId: cmd.reservationId,
+    status: 'open',
+    lines: cmd.lines,
+    allocations: [],
+    ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
+    createdAt: now,
+    actor: ctx.actor,
+    correlationId: ctx.correlationId,
+    via: 'single',
+  };
+}
+
+async function reserveByPlan(
+  ports: InventoryPorts,
+  cmd: ReserveBody,
+  ctx: CommandContext,
+  now: string,
+): Promise<ReserveResult> {
+  const catalog = await ports.catalog.getMany([...new Set(cmd.lines.map((l) => l.sku))]);
+  const unknown = cmd.lines.find((l) => !catalog.has(l.sku));
+  if (unknown) throw new UnknownSku(unknown.sku);
+
+  for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
+    const allocations = await plan(ports, cmd, catalog, attempt > 1);
+    const op = reserveOp(cmd.reservationId, ctx, now, 'tx');
+    const changes = reservingChanges(cmd.reservationId, allocations, op);
+    if (changes.length > MAX_TX_POSITIONS) {
+      throw new ValidationFailed('The reservation touches too many positions', [
+        { field: 'lines', message: `at most ${MAX_TX_POSITIONS} position items per reservation` },
+      ]);
+    }
+    const reservation: Reservation = {
+      reservationId: cmd.reservationId,
+      status: 'open',
+      lines: cmd.lines,
+      allocations,
+      ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
+      createdAt: now,
+      actor: ctx.actor,
+      correlationId: ctx.correlationId,
+      via: 'tx',
+    };
+    const out = await ports.positions.transact(changes, { kind: 'create', reservation });
+    if (out.status === 'applied') return { reservation, replayed: false };
+    if (out.reservationFailed || out.changes.some((c) => c?.status === 'duplicate')) {
+      return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: !out.ownRetry };
+    }
+    // A position was short, full or missing when the transaction ran: plan again from fresh reads.
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+  }
+  throw new TooMuchContention(`Reservation ${cmd.reservationId}`);
+}
+
+/**
+ * Decides which position items hold which units. Without fresh reads (first attempt) lines with
+ * a location go to their home shard; with reads (`informed`) every position's shards are read
+ * and the demand is spread over them, and shortages are answered here, before anything is written.
+ */
+async function plan(
+  ports: InventoryPorts,
+  cmd: ReserveBody,
+  catalog: ReadonlyMap<string, Sku>,
+  informed: boolean,
+): Promise<Allocation[]> {
+  let demands = explodeKits(cmd.lines, catalog);
+  const stock = new Map<string, SkuStock>();
+  const stockOf = async (sku: string) => {
+    let s = stock.get(sku);
+    if (!s) {
+      s = await readSkuStock(ports.positions, sku);
+      stock.set(sku, s);
+    }
+    return s;
+  };
+  const availableAt = (s: SkuStock | undefined, locationId: string) =>
+    s?.locations.find((l) => l.locationId === locationId)?.buckets.available ?? 0;
+
+  const needsReads = informed ? demands : demands.filter((d) => !d.locationId);
+  await Promise.all([...new Set(needsReads.map((d) => d.sku))].map(stockOf));
+
+  const shortages: Shortage[] = [];
+  // Lines without a location (and, when informed, short lines that allow substitutes) are placed here.
+  const placed: Demand[] = [];
+  for (const [lineIndex, line] of cmd.lines.entries()) {
+    const parts = demands.filter((d) => d.lineIndex === lineIndex);
+    const kit = catalog.get(line.sku)?.kit?.components;
+    const canCover = async (sku: string, locationId: string | undefined) => {
+      const components = kit && sku === line.sku ? kit : [{ sku, quantity: 1 }];
+      await Promise.all(components.map((c) => stockOf(c.sku)));
+      const at = (loc: string) => kitAvailability(components, (s) => availableAt(stock.get(s), loc));
+      if (locationId) return at(locationId) >= line.quantity ? locationId : undefined;
+      const locations = new Set(
+        components.flatMap((c) => stock.get(c.sku)?.locations.map((l) => l.locationId) ?? []),
+      );
+      return chooseLocation(
+        [...locations].map((loc) => ({ locationId: loc, available: at(loc) })),
+        line.quantity,
+      );
+    };
+    if (line.locationId && !informed) {
+      placed.push(...parts);
+      continue;
+    }
+    let where = await canCover(line.sku, line.locationId);
+    let sku = line.sku;
+    if (!where && line.allowSubstitutes && !kit) {
+      for (const sub of catalog.get(line.sku)?.substitutes ?? []) {
+        where = await canCover(sub, line.locationId);
+        if (where) {
+          sku = sub;
+          break;
+        }
+      }
+    }
+    if (!where) {
+      const locationId = line.locationId;
+      shortages.push({
+        sku: line.sku,
+        ...(locationId ? { locationId } : {}),
+        requested: line.quantity,
+        available: locationId
+          ? kit
+            ? kitAvailability(kit, (s) => availableAt(stock.get(s), locationId))
+            : availableAt(stock.get(line.sku), locationId)
+          : Math.max(0, ...(stock.get(line.sku)?.locations.map((l) => l.buckets.available) ?? [0])),
+      });
+      continue;
+    }
+    const locationId = where;
+    placed.push(
+      ...(sku === line.sku
+        ? parts.map((p) => ({ ...p, locationId }))
+        : [{ lineIndex, sku, locationId, quantity: line.quantity, substituteFor: line.sku }]),
+    );
+  }
+  if (shortages.length) throw new InsufficientStock(shortages);
+  demands = placed;
+
+  const allocations: Allocation[] = [];
+  for (const group of sumByPosition(demands as (Demand & { locationId: string })[])) {
+    const s = informed ? await stockOf(group.sku) : undefined;
+    const shards = s?.shards ?? (await ports.positions.shardCount(group.sku));
+    const home = homeShard(cmd.reservationId, group.sku, group.locationId, shards);
+    let split: { shard: number; quantity: number }[] | undefined = [
+      { shard: home, quantity: group.quantity },
+    ];
+    if (informed) {
+      const items: StockPosition[] = s?.locations.find((l) => l.locationId === group.locationId)?.items ?? [];
+      split = distribute(
+        items.map((i) => ({
+          shard: i.shard,
+          available: Object.keys(i.holds).length >= MAX_HOLDS_PER_ITEM ? 0 : i.available,
+        })),
+        group.quantity,
+        home,
+      );
+      if (!split) {
+        // Enough units, but every item that has them already carries the most holds it may.
+        if (availableAt(s, group.locationId) >= group.quantity) {
+          throw new HoldCapacityReached(group.sku, group.locationId);
+        }
+        shortages.push({
+          sku: group.sku,
+          locationId: group.locationId,
+          requested: group.quantity,
+          available: availableAt(s, group.locationId),
+        });
+        continue;
+      }
+    }
+    allocations.push(...splitParts(group.parts, split));
+  }
+  if (shortages.length) throw new InsufficientStock(shortages);
+  return allocations;
+}
+
+/** Spreads the demands of one position over its shard split, in order, keeping each part's origin. */
+function splitParts(
+  parts: readonly Demand[],
+  split: readonly { shard: number; quantity: number }[],
+): Allocation[] {
+  const out: Allocation[] = [];
+  const remaining = split.map((s) => ({ ...s }));
+  for (const part of parts) {
+    let need = part.quantity;
+    for (const s of remaining) {
+      if (need === 0) break;
+      if (s.quantity === 0) continue;
+      const take = Math.min(need, s.quantity);
+      s.quantity -= take;
+      need -= take;
+      out.push({
+        lineIndex: part.lineIndex,
+        sku: part.sku,
+        locationId: part.locationId as string,
+        shard: s.shard,
+        quantity: take,
+        ...(part.kitSku ? { kitSku: part.kitSku } : {}),
+        ...(part.substituteFor ? { substituteFor: part.substituteFor } : {}),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { defineEvent } from '#shared/events';
+
+/** The invariant checker found a position that breaks one of DESIGN.md's four invariants. */
+export const InventoryMismatchDetected = defineEvent({
+  source: 'qm.inventory',
+  detailType: 'InventoryMismatchDetected',
+  version: 1,
+  data: z.object({
+    sku: z.string(),
+    locationId: z.string(),
+    shard: z.number().int(),
+    invariant: z.number().int().min(1).max(4),
+    problem: z.string(),
+    evidence: z.record(z.string(), z.unknown()),
+    checkedAt: z.string(),
+  }),
+});

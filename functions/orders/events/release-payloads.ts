@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { shipToAddress } from '../schemas/canonical-order.ts';
+
+/** Shapes the order-release events share. */
+export const releaseLine = z.object({
+  lineId: z.string(),
+  sku: z.string(),
+  quantity: z.number().int().positive(),
+});
+
+export const holdData = z.object({
+  holdId: z.string(),
+  type: z.string(),
+  reason: z.string(),
+  by: z.string(),
+  at: z.string(),
+});
+
+/** One node's part of an order, handed to whoever picks it (own warehouse or a 3PL). */
+export const releasedShipment = z.object({
+  orderId: z.string(),
+  channelId: z.string(),
+  externalId: z.string(),
+  reservationId: z.string(),
+  locationId: z.string(),
+  nodeType: z.enum(['warehouse', 'store', '3pl']),
+  lines: z.array(releaseLine).min(1),
+  serviceLevel: z.string(),
+  shipTo: shipToAddress.nullable(),
+  releasedAt: z.string(),
+  /** The routing decision's summary, for the picker's context. */
+  routing: z.string().optional(),
+});

@@ -1,0 +1,69 @@
+import { inventoryPorts } from '#inventory/adapters/wiring';
+import { readSkuStock } from '#inventory/core/stock-view';
+import type { NodeInfo, NodeType, StockSnapshot } from '../schemas.ts';
+
+/** Location config changes rarely; routing reads it on every allocation. */
+const NODE_CACHE_MS = 10_000;
+const nodeCache = new Map<string, { at: number; node: NodeInfo | undefined }>();
+
+/**
+ * Read-only views of inventory for routing: nodes (locations) and stock per SKU × location.
+ * They go through inventory's own read functions (`readSkuStock`, the location read), never its
+ * keys, and never write. Reservations go through inventory's reservation task (see
+ * inventory-reservations.ts).
+ */
+export function inventoryReads() {
+  const { positions } = inventoryPorts();
+  return {
+    nodes: {
+      async get(locationIds: readonly string[]): Promise<Map<string, NodeInfo>> {
+        const out = new Map<string, NodeInfo>();
+        await Promise.all(
+          locationIds.map(async (id) => {
+            const hit = nodeCache.get(id);
+            let node = hit && Date.now() - hit.at < NODE_CACHE_MS ? hit.node : undefined;
+            if (!hit || Date.now() - hit.at >= NODE_CACHE_MS) {
+              const location = await positions.getLocation(id);
+              node = location
+                ? {
+                    locationId: id,
+                    name: location.name,
+                    type: location.type as NodeType,
+                    ...(location.address?.country ? { country: location.address.country } : {}),
+                    ...(location.address?.region ? { region: location.address.region } : {}),
+                  }
+                : undefined;
+              nodeCache.set(id, { at: Date.now(), node });
+            }
+            if (node) out.set(id, node);
+          }),
+        );
+        return out;
+      },
+    },
+    stock: {
+      async snapshot(skus: readonly string[]): Promise<StockSnapshot> {
+        const out: StockSnapshot = new Map();
+        await Promise.all(
+          skus.map(async (sku) => {
+            const stock = await readSkuStock(positions, sku);
+            out.set(
+              sku,
+              new Map(
+                stock.locations.map((l) => [
+                  l.locationId,
+                  {
+                    available: Math.max(0, l.buckets.available),
+                    inTransit: l.buckets.inTransit ?? 0,
+                    reserved: l.buckets.reserved ?? 0,
+                  },
+                ]),
+              ),
+            );
+          }),
+        );
+        return out;
+      },
+    },
+  };
+}

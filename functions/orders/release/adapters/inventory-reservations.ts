@@ -1,0 +1,39 @@
+import { handler as reservationTask } from '#inventory/handlers/reservation-task';
+import { DomainError } from '#shared/errors';
+import type { Reservations } from '../core/ports.ts';
+
+type TaskAnswer =
+  | { status: 'reserved' | 'released' | 'consumed' | 'expired' | 'open' }
+  | { status: 'insufficient'; shortages: unknown[] }
+  | { status: 'error'; code: string; message: string };
+
+/**
+ * Inventory's published workflow task (reserve / release / consume through the same core as
+ * POST /api/reservations), called in process. Its answers become the port's; an error answer is
+ * thrown as a DomainError named by its code, so Step Functions can Catch it by name.
+ */
+export function inventoryReservations(): Reservations {
+  const call = async (input: Record<string, unknown>) => (await reservationTask(input)) as TaskAnswer;
+  return {
+    async reserve(reservationId, lines, correlationId) {
+      const out = await call({ action: 'reserve', reservationId, lines, correlationId });
+      if (out.status === 'insufficient') return { status: 'insufficient', shortages: out.shortages };
+      if (out.status === 'error') throw new DomainError(409, out.code, out.message);
+      return { status: 'reserved' };
+    },
+    async release(reservationId, reason, correlationId) {
+      const out = await call({
+        action: 'release',
+        reservationId,
+        reason: reason.slice(0, 200),
+        correlationId,
+      });
+      if (out.status === 'released') return 'released';
+      if (out.status === 'error' && (out.code === 'NOT_FOUND' || out.code === 'RESERVATION_CLOSED')) {
+        return 'unknown';
+      }
+      if (out.status === 'error') throw new DomainError(409, out.code, out.message);
+      return 'unknown';
+    },
+  };
+}

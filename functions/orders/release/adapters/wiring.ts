@@ -1,0 +1,28 @@
+import { eventBridgePublisher } from '#shared/events';
+import { dynamoChannelStore } from '../../adapters/channel-store.ts';
+import type { ReleasePorts } from '../core/ports.ts';
+import { inventoryReads } from './inventory-reads.ts';
+import { inventoryReservations } from './inventory-reservations.ts';
+import { dynamoBackorderQueue, dynamoReleaseStore } from './release-store.ts';
+import { dynamoRulesStore } from './rules-store.ts';
+import { sfnTaskTokens } from './task-tokens.ts';
+
+/** The ports of the release use cases, wired to DynamoDB, inventory, Step Functions and the bus. */
+export function releasePorts(): ReleasePorts & { rulesStore: ReturnType<typeof dynamoRulesStore> } {
+  const channels = dynamoChannelStore();
+  const reads = inventoryReads();
+  const rulesStore = dynamoRulesStore();
+  return {
+    orders: dynamoReleaseStore(),
+    channels: { get: (id) => channels.getCached(id) },
+    nodes: reads.nodes,
+    stock: reads.stock,
+    rules: rulesStore,
+    rulesStore,
+    reservations: inventoryReservations(),
+    tokens: sfnTaskTokens(),
+    backorders: dynamoBackorderQueue(),
+    events: eventBridgePublisher(),
+    clock: () => new Date(),
+  };
+}

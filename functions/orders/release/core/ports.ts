@@ -1,0 +1,77 @@
+import type { EventPublisher } from '#shared/events';
+import type { Channel } from '../../schemas/channel.ts';
+import type { NodeInfo, ReleaseFields, ReleaseOrder, StockSnapshot, StoredRuleSet } from '../schemas.ts';
+
+export type SaveOutcome = 'ok' | 'conflict' | 'cancelled';
+
+/** The release state on the order item, under an optimistic lock (`releaseVersion`). */
+export interface ReleaseStore {
+  load(orderId: string): Promise<ReleaseOrder | undefined>;
+  /**
+   * Writes `patch` if nobody wrote the release state since `order` was read and (unless
+   * `allowCancelled`) the order is not cancelled; `cancelled` tells the caller to compensate.
+   */
+  save(
+    order: ReleaseOrder,
+    patch: Partial<ReleaseFields>,
+    opts?: { allowCancelled?: boolean },
+  ): Promise<SaveOutcome>;
+  /** Stores the token only if the release state is still the one read (`releaseVersion`). */
+  parkToken(orderId: string, token: string, at: string, releaseVersion: number | undefined): Promise<boolean>;
+  parkedToken(orderId: string): Promise<string | undefined>;
+  clearToken(orderId: string, token: string): Promise<void>;
+}
+
+export interface BackorderEntry {
+  sku: string;
+  orderId: string;
+  channelPriority: number;
+  placedAt: string;
+}
+
+export interface BackorderQueue {
+  put(entries: readonly BackorderEntry[]): Promise<void>;
+  remove(entries: readonly BackorderEntry[]): Promise<void>;
+  /** Entries of one SKU in release order, paged. */
+  page(sku: string, limit: number, after?: string): Promise<{ entries: BackorderEntry[]; next?: string }>;
+  /** `acquired`: this owner runs the queue; `flagged`: the running owner was told to look again. */
+  acquire(sku: string, owner: string, leaseMs: number): Promise<'acquired' | 'flagged'>;
+  /** `released`, or `again` when someone flagged new work meanwhile (the lock is kept). */
+  releaseLock(sku: string, owner: string, leaseMs: number): Promise<'released' | 'again'>;
+}
+
+export interface ReservationLineRequest {
+  sku: string;
+  locationId: string;
+  quantity: number;
+}
+
+/** Inventory's reservation task (the same core as POST /api/reservations), idempotent by id. */
+export interface Reservations {
+  reserve(
+    reservationId: string,
+    lines: ReservationLineRequest[],
+    correlationId: string,
+  ): Promise<{ status: 'reserved' } | { status: 'insufficient'; shortages: unknown[] }>;
+  /** `released` also when it had been released before; `unknown` when it was never made. */
+  release(reservationId: string, reason: string, correlationId: string): Promise<'released' | 'unknown'>;
+}
+
+export interface TaskTokens {
+  succeed(token: string, output: unknown): Promise<'ok' | 'gone'>;
+  fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
+}
+
+export interface ReleasePorts {
+  orders: ReleaseStore;
+  channels: { get(channelId: string): Promise<Channel | undefined> };
+  nodes: { get(locationIds: readonly string[]): Promise<Map<string, NodeInfo>> };
+  /** Read-only stock for the SKUs (every location when `locationIds` is omitted). */
+  stock: { snapshot(skus: readonly string[]): Promise<StockSnapshot> };
+  rules: { active(): Promise<StoredRuleSet> };
+  reservations: Reservations;
+  tokens: TaskTokens;
+  backorders: BackorderQueue;
+  events: EventPublisher;
+  clock: () => Date;
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoScanner } from '../../functions/inventory/adapters/dynamo-scanner.ts';
+import { checkInvariants } from '../../functions/inventory/core/check-invariants.ts';
+import { closeReservation } from '../../functions/inventory/core/close-reservation.ts';
+import { reserveStock } from '../../functions/inventory/core/reserve-stock.ts';
+import { adjustStock, moveStock, receiveStock } from '../../functions/inventory/core/stock-commands.ts';
+import { readSkuStock } from '../../functions/inventory/core/stock-view.ts';
+import { type InventoryHarness, startInventoryHarness } from '../support/faults.ts';
+
+let h: InventoryHarness;
+const ctx = { actor: 'tester', correlationId: 'corr-1' };
+
+beforeAll(async () => {
+  h = await startInventoryHarness();
+  await h.putLocation('WH1');
+  await h.putLocation('WH2');
+  for (const sku of ['A', 'B', 'C']) await h.putSku(sku);
+  await h.putSku('KIT-AB', {
+    kit: {
+      components: [
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 2 },
+      ],
+    },
+  });
+});
+afterAll(() => h?.stop());
+
+const stockAt = async (sku: string, loc: string) =>
+  (await readSkuStock(h.ports.positions, sku)).locations.find((l) => l.locationId === loc)?.buckets;
+
+async function invariantsHold() {
+  await h.settle();
+  const report = await checkInvariants(
+    { scanner: dynamoScanner({ db: h.db, table: h.table }), ledger: h.ports.ledger, clock: () => new Date() },
+    { lagAllowanceMs: 0 },
+  );
+  expect(report.mismatches).toEqual([]);
+  return report;
+}
+
+describe('inventory core on DynamoDB Local', () => {
+  it('adjusts, reserves, releases and keeps the ledger equal to the position', async () => {
+    await adjustStock(
+      h.ports,
+      { sku: 'A', locationId: 'WH1', delta: 20, reason: 'opening', idempotencyKey: 'open-a-wh1' },
+      ctx,
+    );
+    const r = await reserveStock(
+      h.ports,
+      { reservationId: 'r-1', lines: [{ sku: 'A', locationId: 'WH1', quantity: 5 }] },
+      ctx,
+    );
+    expect(r.replayed).toBe(false);
+    const again = await reserveStock(
+      h.ports,
+      { reservationId: 'r-1', lines: [{ sku: 'A', locationId: 'WH1', quantity: 5 }] },
+      ctx,
+    );
+    expect(again.replayed).toBe(true);
+    expect(await stockAt('A', 'WH1')).toMatchObject({ onHand: 20, reserved: 5, available: 15 });
+    await h.settle();
+    await closeReservation(h.ports, 'r-1', 'release', ctx);
+    expect(await stockAt('A', 'WH1')).toMatchObject({ onHand: 20, reserved: 0, available: 20 });
+    await invariantsHold();
+  });
+
+  it('reserves a kit atomically and consumes it', async () => {
+    await adjustStock(
+      h.ports,
+      { sku: 'B', locationId: 'WH1', delta: 10, reason: 'opening', idempotencyKey: 'open-b-wh1' },
+      ctx,
+    );
+    const r = await reserveStock(
+      h.ports,
+      { reservationId: 'k-1', lines: [{ sku: 'KIT-AB', locationId: 'WH1', quantity: 3 }] },
+      ctx,
+    );
+    expect(r.reservation.allocations.map((a) => [a.sku, a.quantity])).toEqual([
+      ['A', 3],
+      ['B', 6],
+    ]);
+    await closeReservation(h.ports, 'k-1', 'consume', ctx);
+    expect(await stockAt('B', 'WH1')).toMatchObject({ onHand: 4, reserved: 0 });
+    await invariantsHold();
+  });
+
+  it('answers a retry of a released reservation without holding its units again once the stream caught up', async () => {
+    await adjustStock(
+      h.ports,
+      { sku: 'C', locationId: 'WH1', delta: 5, reason: 'opening', idempotencyKey: 'open-c-wh1' },
+      ctx,
+    );
+    const line = { sku: 'C', locationId: 'WH1', quantity: 2 };
+    await reserveStock(h.ports, { reservationId: 'late-1', lines: [line] }, ctx);
+    await h.settle();
+    await closeReservation(h.ports, 'late-1', 'release', ctx);
+    await h.settle();
+
+    await reserveStock(h.ports, { reservationId: 'late-1', lines: [line] }, ctx);
+    await h.settle();
+
+    expect(await stockAt('C', 'WH1')).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    await invariantsHold();
+  });
+
+  it('moves and receives into buckets', async () => {
+    await moveStock(
+      h.ports,
+      {
+        sku: 'A',
+        locationId: 'WH1',
+        from: 'available',
+        to: 'quarantined',
+        quantity: 2,
+        reason: 'qa',
+        idempotencyKey: 'qa-a-1xx',
+      },
+      ctx,
+    );
+    await receiveStock(
+      h.ports,
+      {
+        sku: 'C',
+        locationId: 'WH2',
+        quantity: 4,
+        bucket: 'returnedPending',
+        reason: 'rma',
+        idempotencyKey: 'rma-c-1xx',
+      },
+      ctx,
+    );
+    expect(await stockAt('A', 'WH1')).toMatchObject({ quarantined: 2, available: 15 });
+    expect(await stockAt('C', 'WH2')).toMatchObject({ onHand: 4, returnedPending: 4, available: 0 });
+    await invariantsHold();
+  });
+});

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import {
+  expectStockInvariants,
+  positions,
+  putChannel,
+  putLocation,
+  putSku,
+  releaseEvents,
+  sendOrder,
+  stock,
+  waitForStatus,
+} from './order-release-helpers.ts';
+
+let rt: TestRuntime;
+/** How many more times the workflow task fails for a step; the real handler runs otherwise. */
+const failures = new Map<string, number>();
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+  await putSku(rt, 'TEE');
+  await putLocation(rt, 'WH1', 'warehouse', 'US', 'OR');
+  await putChannel(rt, 'web', { locationIds: ['WH1'] });
+  await stock(rt, 'TEE', 'WH1', 10);
+  // Fault injection at the Lambda boundary: the ASL, its Retry/Catch and the handlers are real.
+  const invoke = rt.lambdas.invoke.bind(rt.lambdas);
+  rt.lambdas.invoke = async (fn: string, payload: unknown) => {
+    const step = (payload as { step?: string })?.step;
+    const left = fn === 'orderReleaseTask' && step ? (failures.get(step) ?? 0) : 0;
+    if (left > 0) {
+      failures.set(step as string, left - 1);
+      throw Object.assign(new Error(`injected failure in ${step}`), { name: 'ServiceUnavailable' });
+    }
+    return invoke(fn, payload);
+  };
+});
+
+afterAll(async () => {
+  await rt?.stop();
+});
+
+const execution = (orderId: string) =>
+  rt.sfn.listExecutions(rt.sfn.arnOf('order-release')).find((e) => e.name === orderId);
+
+describe('order-release task failures', () => {
+  it('retries a step that fails transiently and releases the order once', async () => {
+    failures.set('release', 1);
+    const orderId = await sendOrder(rt, 'web', { lines: [{ sku: 'TEE', quantity: 2 }] });
+
+    await waitForStatus(rt, orderId, 'released');
+
+    expect(failures.get('release')).toBe(0);
+    expect(releaseEvents(rt, 'OrderReleased', orderId)).toHaveLength(1);
+    expect((await positions(rt, 'TEE')).WH1).toMatchObject({ reserved: 2, available: 8 });
+    await expectStockInvariants(rt, ['TEE']);
+  });
+
+  it('catches a step that keeps failing: releases what was reserved and holds the order for review', async () => {
+    failures.set('release', 100);
+    const orderId = await sendOrder(rt, 'web', { lines: [{ sku: 'TEE', quantity: 3 }] });
+
+    const order = await waitForStatus(rt, orderId, 'failed', 60_000);
+    failures.set('release', 0);
+    await rt.settle();
+
+    expect(order.releaseFailure).toMatchObject({ error: 'ServiceUnavailable' });
+    expect(order.holds.review).toMatchObject({ type: 'review', status: 'open' });
+    expect(Object.values(order.shipments).map((s: any) => s.status)).toEqual(['failed']);
+    expect(releaseEvents(rt, 'OrderReleaseFailed', orderId)).toHaveLength(1);
+    expect(execution(orderId)).toMatchObject({ status: 'FAILED', error: 'OrderReleaseFailed' });
+    expect((await positions(rt, 'TEE')).WH1).toMatchObject({ reserved: 2, available: 8 });
+    await expectStockInvariants(rt, ['TEE']);
+  });
+});
