@@ -270,7 +270,14 @@ export class LocalStepFunctions {
             this.tokens.set(token, { executionArn: execution.executionArn, resolve, reject });
           });
           execution.waitingTokens.add(token);
-          await this.invoke(fnFor(FunctionName), replaceDeep(Payload, TOKEN_PLACEHOLDER, token));
+          try {
+            await this.invoke(fnFor(FunctionName), replaceDeep(Payload, TOKEN_PLACEHOLDER, token));
+          } catch (error) {
+            // The task failed before handing its token to anyone: nothing will ever complete it.
+            this.tokens.delete(token);
+            execution.waitingTokens.delete(token);
+            throw error;
+          }
           return waiting;
         };
       } else if (resource === LAMBDA_INVOKE) {
