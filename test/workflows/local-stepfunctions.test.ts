@@ -13,7 +13,7 @@ const spec = {
   },
 };
 
-function setup(behaviour: { check?: (n: number) => unknown } = {}) {
+function setup(behaviour: { check?: (n: number) => unknown; requestApproval?: () => unknown } = {}) {
   const calls: { fn: string; payload: any }[] = [];
   let checks = 0;
   const sfn = new LocalStepFunctions(
@@ -22,6 +22,7 @@ function setup(behaviour: { check?: (n: number) => unknown } = {}) {
       calls.push({ fn, payload });
       if (fn === 'check') return behaviour.check ? behaviour.check(++checks) : { ok: true };
       if (fn === 'apply') return { applied: true };
+      if (fn === 'requestApproval' && behaviour.requestApproval) return behaviour.requestApproval();
       return {};
     },
     { root, region: 'us-east-1', account: '000000000000' },
@@ -104,6 +105,18 @@ describe('local Step Functions runs the ASL unchanged', () => {
     expect(() => sfn.startExecution(arn, JSON.stringify({ orderId: 'other' }), 'order-o-5')).toThrow(
       /already exists/,
     );
+  });
+
+  it('forgets the token of a human step whose function failed, so nothing waits on it', async () => {
+    const { sfn, arn } = setup({
+      requestApproval: () => {
+        throw Object.assign(new Error('no approver on shift'), { name: 'Declined' });
+      },
+    });
+    const { executionArn } = sfn.startExecution(arn, JSON.stringify({ orderId: 'o-6' }));
+    await sfn.settle();
+    expect(sfn.describeExecution(executionArn)).toMatchObject({ status: 'FAILED', error: 'Rejected' });
+    expect(sfn.listExecutions().find((e) => e.executionArn === executionArn)?.waitingTokens.size).toBe(0);
   });
 
   it('refuses a token that is not waiting', () => {
