@@ -81,26 +81,48 @@ export class StreamPoller {
     let sinceRefresh = 0;
     while (!this.stopped) {
       let delivered = 0;
-      for (const [shardId, iterator] of [...this.iterators]) {
-        const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        const records = out.Records ?? [];
-        if (records.length) {
-          delivered += records.length;
-          await this.deliver(records, streamArn);
+      try {
+        for (const [shardId, iterator] of [...this.iterators]) {
+          let out: Awaited<ReturnType<typeof this.getRecords>>;
+          try {
+            out = await this.getRecords(iterator);
+          } catch (error) {
+            // DynamoDB Local answers TrimmedDataAccess when the first record lands on a stream
+            // that sat idle and empty, and iterators expire after 15 minutes: start the shard
+            // over from its oldest record (consumers are idempotent), never crash the runtime.
+            const name = (error as Error).name;
+            if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+            this.iterators.delete(shardId);
+            await this.refreshShards(streamArn, 'TRIM_HORIZON');
+            continue;
+          }
+          const records = out.Records ?? [];
+          if (records.length) {
+            delivered += records.length;
+            await this.deliver(records.map(asLambdaRecord), streamArn);
+          }
+          if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
+          else {
+            this.iterators.delete(shardId);
+            this.finished.add(shardId);
+          }
         }
-        if (out.NextShardIterator) this.iterators.set(shardId, out.NextShardIterator);
-        else {
-          this.iterators.delete(shardId);
-          this.finished.add(shardId);
+        if (++sinceRefresh >= 20 || this.iterators.size === 0) {
+          sinceRefresh = 0;
+          await this.refreshShards(streamArn, 'TRIM_HORIZON');
         }
+      } catch (error) {
+        if (this.stopped) return;
+        console.error('[streams] polling failed; retrying', error);
+        await new Promise((r) => setTimeout(r, 500));
       }
       this.idle = delivered === 0;
-      if (++sinceRefresh >= 20 || this.iterators.size === 0) {
-        sinceRefresh = 0;
-        await this.refreshShards(streamArn, 'TRIM_HORIZON');
-      }
       if (delivered === 0) await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  private getRecords(iterator: string) {
+    return this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
   }
 
   private async deliver(records: _Record[], streamArn: string): Promise<void> {
@@ -130,4 +152,35 @@ export class StreamPoller {
       }
     }
   }
+}
+
+/**
+ * The streams SDK client reads an empty map as `{}` instead of `{ M: {} }`; Lambda receives the
+ * service's JSON, where it is `{ M: {} }`. Hand consumers what Lambda would.
+ */
+function repairAttribute(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const v = value as Record<string, unknown>;
+  if (Object.keys(v).length === 0) return { M: {} };
+  if (v.M && typeof v.M === 'object') return { M: repairImage(v.M as Record<string, unknown>) };
+  if (Array.isArray(v.L)) return { L: v.L.map(repairAttribute) };
+  return v;
+}
+
+function repairImage(image: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, repairAttribute(v)]));
+}
+
+function asLambdaRecord(record: _Record): _Record {
+  const d = record.dynamodb;
+  if (!d) return record;
+  return {
+    ...record,
+    dynamodb: {
+      ...d,
+      ...(d.NewImage ? { NewImage: repairImage(d.NewImage) as typeof d.NewImage } : {}),
+      ...(d.OldImage ? { OldImage: repairImage(d.OldImage) as typeof d.OldImage } : {}),
+      ...(d.Keys ? { Keys: repairImage(d.Keys) as typeof d.Keys } : {}),
+    },
+  };
 }
