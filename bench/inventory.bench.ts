@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   PutCommand,
@@ -10,7 +10,7 @@ import { setSharding } from '../functions/inventory/core/change-stock.ts';
 import { reserveStock } from '../functions/inventory/core/reserve-stock.ts';
 import { adjustStock } from '../functions/inventory/core/stock-commands.ts';
 import { ordersKeys } from '../functions/orders/keys.ts';
-import { TABLE_DEFINITION } from '../lib/manifest/table.ts';
+import { ensureTable } from '../local/dynamodb.ts';
 import { type Bench, measure, round } from './context.ts';
 
 /**
@@ -45,7 +45,7 @@ const bench: Bench = async ({ runtime, scale }) => {
     maxAttempts: 1,
   });
   const db = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
-  await createBenchTable(base);
+  await ensureTable(base, BENCH_TABLE, { stream: false });
   const silent = { publish: async () => undefined };
   const ports = inventoryPorts({ db, table: BENCH_TABLE, events: silent });
   const ctx = { actor: 'bench', correlationId: 'bench' };
@@ -222,37 +222,6 @@ const bench: Bench = async ({ runtime, scale }) => {
 };
 
 /** The single table's keys and indexes without a stream: nothing follows these writes. */
-async function createBenchTable(client: DynamoDBClient): Promise<void> {
-  const def = TABLE_DEFINITION;
-  const names = new Set<string>([def.partitionKey, def.sortKey]);
-  for (const g of def.globalSecondaryIndexes) {
-    names.add(g.partitionKey);
-    names.add(g.sortKey);
-  }
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: BENCH_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [...names].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-        KeySchema: [
-          { AttributeName: def.partitionKey, KeyType: 'HASH' },
-          { AttributeName: def.sortKey, KeyType: 'RANGE' },
-        ],
-        GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((g) => ({
-          IndexName: g.indexName,
-          KeySchema: [
-            { AttributeName: g.partitionKey, KeyType: 'HASH' },
-            { AttributeName: g.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-}
 
 function combine(runs: { operations: number; seconds: number; p50Ms: number; p99Ms: number }[]) {
   const operations = runs.reduce((s, r) => s + r.operations, 0);

@@ -71,8 +71,15 @@ export async function startDynamoDbLocal(opts: {
   };
 }
 
-/** Creates the single table from the same definition CDK deploys, if it does not exist yet. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * Creates the single table from the same definition CDK deploys, if it does not exist yet.
+ * `stream: false` leaves the stream off (raw-engine baselines in benchmarks).
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  opts: { stream?: boolean } = {},
+): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
@@ -102,7 +109,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         ],
         Projection: { ProjectionType: 'ALL' },
       })),
-      StreamSpecification: { StreamEnabled: true, StreamViewType: def.streamViewType },
+      ...(opts.stream === false
+        ? {}
+        : { StreamSpecification: { StreamEnabled: true, StreamViewType: def.streamViewType } }),
     }),
   );
   await client.send(

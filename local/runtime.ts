@@ -8,9 +8,9 @@ import { MANIFEST } from '../lib/manifest/index.ts';
 import { ENV } from '../lib/manifest/table.ts';
 import { ROLES, type Role, type SystemManifest, stateMachineArnEnv } from '../lib/manifest/types.ts';
 import { createAwsEmulator } from './aws-emulator.ts';
-import { ensureConsoleBuilt } from './console-build.ts';
 import { type DeliveryPolicy, LocalBus, type PutEventsEntry } from './bus.ts';
 import { LOCAL_ACCOUNT, type LocalConfig, localConfig } from './config.ts';
+import { ensureConsoleBuilt } from './console-build.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import {
   compileRoutes,

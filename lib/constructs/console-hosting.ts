@@ -7,7 +7,6 @@ import {
   CfnOutput,
   DockerImage,
   Duration,
-  Fn,
   type IAspect,
   RemovalPolicy,
   Stack,

@@ -4,7 +4,9 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 let rt: TestRuntime;
 beforeAll(async () => {
   rt = await startTestRuntime();
-  await rt.api('PUT', '/api/skus/TEE-RED-M', { body: { name: 'Organic Tee Red M', barcodes: ['0712345678911'] } });
+  await rt.api('PUT', '/api/skus/TEE-RED-M', {
+    body: { name: 'Organic Tee Red M', barcodes: ['0712345678911'] },
+  });
   await rt.api('PUT', '/api/skus/TEE-RED-L', { body: { name: 'Organic Tee Red L' } });
   await rt.api('PUT', '/api/skus/MUG-01', { body: { name: 'Enamel mug' } });
 });
