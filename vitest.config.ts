@@ -16,11 +16,20 @@ export default defineConfig({
       POWERTOOLS_METRICS_DISABLED: 'true',
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          // Tiers run one after another (2 cores); within a tier files run in parallel up to maxWorkers.
+          sequence: { groupOrder: 0 },
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
       {
         extends: true,
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -32,6 +41,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'workflows',
+          sequence: { groupOrder: 2 },
           include: ['test/workflows/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -42,6 +52,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'infra',
+          sequence: { groupOrder: 3 },
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
@@ -51,6 +62,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 4 },
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
