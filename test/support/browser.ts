@@ -120,6 +120,5 @@ export function eventually<T>(read: () => T | Promise<T>) {
 
 /** Text as rendered (Playwright's innerText): table cells keep the spacing between them. */
 export function visibleText(locator: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: rendered text with cell spacing is the point.
   return locator.innerText();
 }

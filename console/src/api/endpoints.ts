@@ -18,8 +18,12 @@ import type {
   PutLocationBody,
   Rejection,
   Reservation,
+  RoutingRuleInput,
+  RoutingRulesView,
+  SimulationReport,
   Sku,
   StockView,
+  StoredRuleSet,
 } from './types.ts';
 
 /**
@@ -94,6 +98,19 @@ export const endpoints = {
 
   getOrder: (id: string, signal?: AbortSignal) =>
     api.get<OrderView>(apiPath`/api/orders/${id}`, undefined, signal),
+  placeHold: (id: string, reason: string) => api.post<unknown>(apiPath`/api/orders/${id}/holds`, { reason }),
+  releaseHold: (id: string, holdId: string, note?: string) =>
+    api.post<unknown>(apiPath`/api/orders/${id}/holds/${holdId}/release`, note ? { note } : {}),
+  cancelOrder: (id: string, reason?: string) =>
+    api.post<unknown>(apiPath`/api/orders/${id}/cancel`, reason ? { reason } : {}),
+
+  getRoutingRules: (signal?: AbortSignal) =>
+    api.get<RoutingRulesView>('/api/routing-rules', undefined, signal),
+  putRoutingRules: (body: { rules: RoutingRuleInput; note?: string; expectedVersion?: number }) =>
+    api.put<StoredRuleSet>('/api/routing-rules', body),
+  simulateRouting: (body: { rules: RoutingRuleInput; days?: number }) =>
+    api.post<SimulationReport>('/api/routing-rules/simulate', body),
+
   /** A channel's orders, or the one with the channel's order id. */
   findOrders: (
     query: { channelId: string; externalId?: string; limit?: number; cursor?: string },

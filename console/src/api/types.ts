@@ -21,6 +21,15 @@ import type {
 import type { Rejection } from '../../../functions/orders/adapters/rejection-store.ts';
 import type { IntakeException } from '../../../functions/orders/core/intake-records.ts';
 import type { IntakeOutcome } from '../../../functions/orders/core/receive-delivery.ts';
+import type { SimulationMetrics } from '../../../functions/orders/release/core/simulate.ts';
+import type {
+  CandidateExplanation,
+  Hold,
+  ReleaseFields,
+  RoutingRuleInput,
+  Shipment,
+  StoredRuleSet,
+} from '../../../functions/orders/release/schemas.ts';
 import type { StoredOrder } from '../../../functions/orders/schemas/canonical-order.ts';
 import type { Channel, Listing, PutChannelBody } from '../../../functions/orders/schemas/channel.ts';
 import type { JournalEntry } from '../../../functions/platform/core/journal.ts';
@@ -32,8 +41,10 @@ export type {
   AuditEntry,
   Bucket,
   Buckets,
+  CandidateExplanation,
   Channel,
   CheckReport,
+  Hold,
   IntakeException,
   IntakeOutcome,
   JournalEntry,
@@ -46,8 +57,12 @@ export type {
   PutLocationBody,
   Rejection,
   Reservation,
+  RoutingRuleInput,
+  Shipment,
+  SimulationMetrics,
   Sku,
   StoredOrder,
+  StoredRuleSet,
 };
 
 /** The API's cursor pages: `nextCursor` is absent on the last page. */
@@ -100,21 +115,31 @@ export interface AdjustmentResult {
 export type BucketMoveBody = MoveBody;
 
 /**
- * GET /api/orders/{id}: the stored order. Holds and allocation are added by the order release
- * workflow (contract, not served yet); the console shows them when present.
+ * GET /api/orders/{id}: the stored order with the release state the order release workflow
+ * keeps on it (holds by id, node allocations, the routing decision, status history).
  */
-export interface OrderView extends StoredOrder {
-  holds?: { holdId: string; type: string; reason?: string; status: string; placedAt?: string }[];
-  reservations?: {
-    reservationId: string;
-    sku: string;
-    locationId: string;
-    quantity: number;
-    status?: string;
-  }[];
-  allocation?: {
-    decidedAt?: string;
-    lines?: { lineId: string; sku: string; locationId?: string; quantity: number; reason?: string }[];
-    explanation?: string[];
-  };
+export type OrderView = StoredOrder &
+  Partial<
+    Pick<
+      ReleaseFields,
+      'holds' | 'shipments' | 'routing' | 'statusHistory' | 'cancellation' | 'backorder' | 'lineStates'
+    >
+  >;
+
+/** GET /api/routing-rules: the active rule set and the latest versions. */
+export interface RoutingRulesView {
+  active: StoredRuleSet;
+  versions: { version: number; createdAt: string; createdBy: string; note?: string }[];
+}
+
+/** POST /api/routing-rules/simulate: candidate vs active over recent orders. */
+export interface SimulationReport {
+  since: string;
+  days: number;
+  ordersReplayed: number;
+  truncated: boolean;
+  activeVersion: number;
+  candidate: SimulationMetrics;
+  active: SimulationMetrics;
+  delta: { splitRate: number; avgShippingCost: number; slaMisses: number; backordered: number };
 }

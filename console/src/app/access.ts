@@ -43,7 +43,6 @@ export const PLANNED_ROUTES: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/waves': FLOOR,
   'POST /api/pick-tasks/{taskId}/complete': FLOOR,
   'POST /api/pack-tasks/{taskId}/complete': FLOOR,
-  'PUT /api/routing-rules/{ruleId}': ['admin'],
   'PUT /api/carriers/{carrierId}': ['admin'],
   'GET /api/users': ['admin'],
 };
@@ -77,7 +76,7 @@ export const SETTINGS_ROUTES: readonly RouteKey[] = [
   'PUT /api/locations/{id}',
   'PUT /api/channels/{channelId}',
   'PUT /api/channels/{channelId}/listings/{externalId}',
-  'PUT /api/routing-rules/{ruleId}',
+  'PUT /api/routing-rules',
   'PUT /api/carriers/{carrierId}',
   'GET /api/users',
 ];

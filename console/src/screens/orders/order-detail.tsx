@@ -2,18 +2,22 @@ import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
+import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
+import Input from '@cloudscape-design/components/input';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import Modal from '@cloudscape-design/components/modal';
 import Pagination from '@cloudscape-design/components/pagination';
 import Popover from '@cloudscape-design/components/popover';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { ApiError, api, apiPath } from '../../api/client.ts';
+import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
-import type { JournalEntry, OrderView } from '../../api/types.ts';
+import type { CandidateExplanation, Hold, JournalEntry, OrderView } from '../../api/types.ts';
 import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
@@ -24,6 +28,7 @@ import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, ComingWith, EmptyState } from '../../components/states.tsx';
 import { OrderStatus } from './order-status.tsx';
 
+const PLACE_HOLD = 'POST /api/orders/{id}/holds';
 const RELEASE_HOLD = 'POST /api/orders/{id}/holds/{holdId}/release';
 const CANCEL_ORDER = 'POST /api/orders/{id}/cancel';
 const RELEASE_RESERVATION = 'DELETE /api/reservations/{id}';
@@ -198,12 +203,342 @@ function Timeline({ orderId }: { orderId: string }) {
   );
 }
 
+/** Statuses after which a manual hold is refused (the order is already allocated or closed). */
+const NOT_HOLDABLE = new Set(['released', 'picking', 'packed', 'shipped', 'cancelled', 'failed']);
+/** Statuses an ops cancellation no longer applies to. */
+const NOT_CANCELLABLE = new Set(['shipped', 'cancelled']);
+
+/** Asks for one line of text (a reason), then runs the command; errors stay in the modal. */
+function ReasonModal(props: {
+  visible: boolean;
+  header: string;
+  description: string;
+  label: string;
+  confirm: string;
+  required: boolean;
+  testId: string;
+  onDismiss(): void;
+  onConfirm(reason: string): Promise<void>;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const close = () => {
+    setReason('');
+    setError(null);
+    props.onDismiss();
+  };
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onConfirm(reason.trim());
+      setReason('');
+      props.onDismiss();
+    } catch (e) {
+      setError(e as ApiError);
+    }
+    setBusy(false);
+  };
+  const invalid = props.required && !reason.trim();
+  return (
+    <Modal
+      visible={props.visible}
+      onDismiss={close}
+      header={props.header}
+      data-testid={props.testId}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" onClick={close}>
+              Back
+            </Button>
+            <Button variant="primary" loading={busy} disabled={invalid} onClick={() => void submit()}>
+              {props.confirm}
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="s">
+        <Box>{props.description}</Box>
+        <FormField
+          label={props.label}
+          constraintText={
+            props.required ? 'Required, up to 500 characters' : 'Optional, up to 500 characters'
+          }
+        >
+          <Input value={reason} onChange={({ detail }) => setReason(detail.value.slice(0, 500))} />
+        </FormField>
+        {error && <ApiErrorAlert error={error} what={props.header.toLowerCase()} />}
+      </SpaceBetween>
+    </Modal>
+  );
+}
+
+/** Holds on the order: automatic (payment, fraud, address) and manual; each open one can be released. */
+function Holds(props: { order: OrderView; onChanged(label: string): void; onError(e: ApiError): void }) {
+  const { order: o } = props;
+  const user = useUser();
+  const [placing, setPlacing] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const holds: Hold[] = Object.values(o.holds ?? {}).sort((a, b) => a.placedAt.localeCompare(b.placedAt));
+  const open = holds.filter((h) => h.status === 'open');
+  const canPlace = isDeclared(PLACE_HOLD) && can(user.roles, PLACE_HOLD);
+  const canRelease = isDeclared(RELEASE_HOLD) && can(user.roles, RELEASE_HOLD);
+  const release = async (h: Hold) => {
+    setBusy(h.holdId);
+    try {
+      await endpoints.releaseHold(o.orderId, h.holdId);
+      props.onChanged(`Hold ${h.type} released`);
+    } catch (e) {
+      props.onError(e as ApiError);
+    }
+    setBusy(null);
+  };
+  return (
+    <>
+      <Table<Hold>
+        variant="container"
+        data-testid="order-holds"
+        header={
+          <Header
+            counter={`(${open.length} open)`}
+            description="An order with an open hold is not allocated; releasing the last hold resumes it."
+            actions={
+              canPlace && (
+                <Button
+                  data-testid="place-hold"
+                  disabled={NOT_HOLDABLE.has(o.status)}
+                  disabledReason="The order is already allocated or closed"
+                  onClick={() => setPlacing(true)}
+                >
+                  Place hold
+                </Button>
+              )
+            }
+          >
+            Holds
+          </Header>
+        }
+        items={holds}
+        trackBy="holdId"
+        empty={<EmptyState title="No holds" />}
+        columnDefinitions={[
+          { id: 'type', header: 'Hold', cell: (h) => h.type, isRowHeader: true },
+          { id: 'reason', header: 'Reason', cell: (h) => h.reason },
+          {
+            id: 'status',
+            header: 'Status',
+            cell: (h) =>
+              h.status === 'open' ? (
+                <StatusIndicator type="warning">Open</StatusIndicator>
+              ) : (
+                <StatusIndicator type="success">Released</StatusIndicator>
+              ),
+          },
+          { id: 'placed', header: 'Placed', cell: (h) => `${formatDateTime(h.placedAt)} by ${h.placedBy}` },
+          {
+            id: 'released',
+            header: 'Released',
+            cell: (h) =>
+              h.releasedAt
+                ? `${formatDateTime(h.releasedAt)} by ${h.releasedBy ?? '—'}${h.note ? ` (${h.note})` : ''}`
+                : '—',
+          },
+          {
+            id: 'actions',
+            header: 'Actions',
+            cell: (h) =>
+              canRelease && h.status === 'open' ? (
+                <Button
+                  variant="inline-link"
+                  ariaLabel={`Release hold ${h.type}`}
+                  loading={busy === h.holdId}
+                  onClick={() => void release(h)}
+                >
+                  Release
+                </Button>
+              ) : null,
+          },
+        ]}
+      />
+      <ReasonModal
+        visible={placing}
+        header="Place hold"
+        description="The order will not be allocated until the hold is released."
+        label="Reason"
+        confirm="Place hold"
+        required
+        testId="place-hold-modal"
+        onDismiss={() => setPlacing(false)}
+        onConfirm={async (reason) => {
+          await endpoints.placeHold(o.orderId, reason);
+          props.onChanged('Hold placed');
+        }}
+      />
+    </>
+  );
+}
+
+/** Where the order was routed (one shipment per node) and why every other node lost. */
+function Allocation({ order: o }: { order: OrderView }) {
+  const r = o.routing;
+  const shipments = Object.values(o.shipments ?? {});
+  const linesOf = (ids: string[]) =>
+    ids.map((id) => o.lines.find((l) => l.lineId === id)?.sku ?? id).join(', ');
+  return (
+    <Container
+      data-testid="order-allocation"
+      header={
+        <Header
+          variant="h2"
+          description={
+            r
+              ? `Rules version ${r.ruleVersion} · decided ${formatDateTime(r.decidedAt)}`
+              : 'Why the order was routed where it was'
+          }
+        >
+          Allocation
+        </Header>
+      }
+    >
+      {r ? (
+        <SpaceBetween size="m">
+          <Box data-testid="routing-summary">{r.summary}</Box>
+          <KeyValuePairs
+            columns={4}
+            items={[
+              {
+                label: 'Chosen',
+                value: r.chosen.length
+                  ? r.chosen.map((c) => `${c.locationId} (${linesOf(c.lineIds)})`).join('; ')
+                  : 'None',
+              },
+              { label: 'Destination', value: r.destination ?? 'No address' },
+              { label: 'Split', value: r.split ? 'Yes' : 'No' },
+              {
+                label: 'Promise',
+                value: r.slaMiss ? (
+                  <StatusIndicator type="warning">Misses {r.serviceLevel}</StatusIndicator>
+                ) : (
+                  <StatusIndicator type="success">Keeps {r.serviceLevel}</StatusIndicator>
+                ),
+              },
+              ...(r.shortLineIds.length
+                ? [{ label: 'Short (backordered)', value: linesOf(r.shortLineIds) }]
+                : []),
+            ]}
+          />
+          <Table<CandidateExplanation>
+            variant="embedded"
+            header={<Header variant="h3">Nodes considered</Header>}
+            items={r.candidates}
+            trackBy="locationId"
+            columnDefinitions={[
+              {
+                id: 'node',
+                header: 'Node',
+                cell: (c) => `${c.locationId}${c.type ? ` (${c.type})` : ''}`,
+                isRowHeader: true,
+              },
+              {
+                id: 'outcome',
+                header: 'Outcome',
+                cell: (c) =>
+                  r.chosen.some((x) => x.locationId === c.locationId) ? (
+                    <StatusIndicator type="success">Chosen</StatusIndicator>
+                  ) : c.eligible ? (
+                    <StatusIndicator type="stopped">Lost</StatusIndicator>
+                  ) : (
+                    <StatusIndicator type="stopped">Not eligible</StatusIndicator>
+                  ),
+              },
+              {
+                id: 'score',
+                header: 'Score',
+                cell: (c) => (c.score === undefined ? '—' : c.score.toFixed(2)),
+              },
+              { id: 'zone', header: 'Zone', cell: (c) => c.zone ?? '—' },
+              {
+                id: 'cost',
+                header: 'Shipping cost',
+                cell: (c) => (c.shippingCost === undefined ? '—' : formatMoney(c.shippingCost, o.currency)),
+              },
+              {
+                id: 'by',
+                header: 'Delivers by',
+                cell: (c) => (c.deliversBy ? formatDateTime(c.deliversBy) : '—'),
+              },
+              { id: 'why', header: 'Why', cell: (c) => (c.reasons.length ? c.reasons.join('; ') : '—') },
+            ]}
+          />
+          {shipments.length > 0 && (
+            <Table
+              variant="embedded"
+              header={<Header variant="h3">Node allocations</Header>}
+              items={shipments}
+              trackBy="reservationId"
+              columnDefinitions={[
+                {
+                  id: 'node',
+                  header: 'Node',
+                  cell: (s) => `${s.locationId} (${s.nodeType})`,
+                  isRowHeader: true,
+                },
+                { id: 'round', header: 'Round', cell: (s) => s.round },
+                {
+                  id: 'lines',
+                  header: 'Lines',
+                  cell: (s) => s.lines.map((l) => `${l.sku} × ${l.quantity}`).join(', '),
+                },
+                { id: 'status', header: 'Status', cell: (s) => s.status },
+                { id: 'res', header: 'Reservation', cell: (s) => s.reservationId },
+              ]}
+            />
+          )}
+        </SpaceBetween>
+      ) : (
+        <EmptyState
+          title="Not allocated yet"
+          subtitle={
+            Object.values(o.holds ?? {}).some((h) => h.status === 'open')
+              ? 'The order is on hold.'
+              : 'The release workflow has not routed this order.'
+          }
+        />
+      )}
+    </Container>
+  );
+}
+
+/** The order's status changes, newest first. */
+function StatusHistory({ order: o }: { order: OrderView }) {
+  const history = [...(o.statusHistory ?? [])].reverse();
+  return (
+    <Table
+      variant="container"
+      data-testid="order-status-history"
+      header={<Header counter={`(${history.length})`}>Status history</Header>}
+      items={history}
+      trackBy={(h) => `${h.at}:${h.status}`}
+      empty={<EmptyState title="No status changes yet" />}
+      columnDefinitions={[
+        { id: 'at', header: 'When', cell: (h) => formatDateTime(h.at), isRowHeader: true },
+        { id: 'status', header: 'Status', cell: (h) => <OrderStatus status={h.status} /> },
+        { id: 'by', header: 'By', cell: (h) => h.by },
+        { id: 'event', header: 'Event', cell: (h) => h.event ?? '—' },
+      ]}
+    />
+  );
+}
+
 export default function OrderDetail() {
   const { orderId = '' } = useParams();
   const user = useUser();
   const { notify } = useNotifications();
   const [refresh, setRefresh] = useState(0);
-  const [busy, setBusy] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const [commandError, setCommandError] = useState<ApiError | null>(null);
   usePage(`Order ${orderId}`, [
     { text: 'Orders', href: '/orders' },
@@ -213,20 +548,11 @@ export default function OrderDetail() {
     endpoints.getOrder(orderId, signal),
   );
   const o = order.data;
-
-  const run = async (label: string, action: () => Promise<unknown>) => {
-    setBusy(label);
+  const changed = (label: string) => {
     setCommandError(null);
-    try {
-      await action();
-      notify({ type: 'success', header: label });
-      setRefresh((r) => r + 1);
-    } catch (error) {
-      setCommandError(error as ApiError);
-    }
-    setBusy(null);
+    notify({ type: 'success', header: label });
+    setRefresh((r) => r + 1);
   };
-  const commandAvailable = (route: string) => isDeclared(route) && can(user.roles, route);
 
   if (order.error && !o) {
     return (
@@ -247,7 +573,7 @@ export default function OrderDetail() {
   }
   if (!o) return <Spinner size="large" />;
 
-  const openHolds = (o.holds ?? []).filter((h) => h.status !== 'released');
+  const canCancel = isDeclared(CANCEL_ORDER) && can(user.roles, CANCEL_ORDER);
   return (
     <ContentLayout
       header={
@@ -255,20 +581,24 @@ export default function OrderDetail() {
           variant="h1"
           description={`${o.channelId} · ${o.orderId}`}
           actions={
-            can(user.roles, CANCEL_ORDER) && (
+            <SpaceBetween direction="horizontal" size="xs">
               <Button
-                disabled={!isDeclared(CANCEL_ORDER) || o.status === 'cancelled'}
-                disabledReason={
-                  !isDeclared(CANCEL_ORDER) ? 'Coming with the order release workflow' : 'Already cancelled'
-                }
-                loading={busy === 'Order cancelled'}
-                onClick={() =>
-                  run('Order cancelled', () => api.post(apiPath`/api/orders/${o.orderId}/cancel`))
-                }
-              >
-                Cancel order
-              </Button>
-            )
+                iconName="refresh"
+                ariaLabel="Refresh"
+                loading={order.loading}
+                onClick={() => setRefresh((r) => r + 1)}
+              />
+              {canCancel && (
+                <Button
+                  data-testid="cancel-order"
+                  disabled={NOT_CANCELLABLE.has(o.status)}
+                  disabledReason={o.status === 'cancelled' ? 'Already cancelled' : 'Already shipped'}
+                  onClick={() => setCancelling(true)}
+                >
+                  Cancel order
+                </Button>
+              )}
+            </SpaceBetween>
           }
         >
           Order {o.externalNumber ?? o.externalId}
@@ -281,7 +611,14 @@ export default function OrderDetail() {
           <KeyValuePairs
             columns={4}
             items={[
-              { label: 'Status', value: <OrderStatus status={o.status} /> },
+              {
+                label: 'Status',
+                value: (
+                  <span data-testid="order-status">
+                    <OrderStatus status={o.status} />
+                  </span>
+                ),
+              },
               { label: 'Channel', value: `${o.channelId} (${o.channelType})` },
               { label: 'Channel order id', value: o.externalId },
               { label: 'Placed', value: formatDateTime(o.placedAt) },
@@ -298,11 +635,13 @@ export default function OrderDetail() {
                   ? `${o.shipTo.name}, ${o.shipTo.line1}, ${o.shipTo.postalCode} ${o.shipTo.city}, ${o.shipTo.country}`
                   : 'No address (pickup or digital)',
               },
-              ...(o.cancelled
+              ...(o.cancelled || o.cancellation
                 ? [
                     {
                       label: 'Cancelled',
-                      value: `${formatDateTime(o.cancelledAt ?? undefined)} ${o.cancelReason ?? ''}`,
+                      value: o.cancellation
+                        ? `${formatDateTime(o.cancellation.at)} by ${o.cancellation.by} (${o.cancellation.source})${o.cancellation.reason ? `: ${o.cancellation.reason}` : ''}`
+                        : `${formatDateTime(o.cancelledAt ?? undefined)} ${o.cancelReason ?? ''}`,
                     },
                   ]
                 : []),
@@ -327,84 +666,34 @@ export default function OrderDetail() {
             { id: 'price', header: 'Unit price', cell: (l) => formatMoney(l.unitPrice, o.currency) },
             { id: 'discount', header: 'Discount', cell: (l) => formatMoney(l.discount, o.currency) },
             { id: 'kit', header: 'Kit', cell: (l) => (l.isKit ? 'Yes' : 'No') },
+            { id: 'state', header: 'Release', cell: (l) => o.lineStates?.[l.lineId]?.status ?? '—' },
           ]}
         />
 
-        <Table
-          variant="container"
-          data-testid="order-holds"
-          header={<Header counter={o.holds ? `(${openHolds.length})` : undefined}>Holds</Header>}
-          items={o.holds ?? []}
-          trackBy="holdId"
-          empty={
-            o.holds ? (
-              <EmptyState title="No holds" />
-            ) : (
-              <ComingWith workflow="the order release workflow (payment, fraud and address holds)" />
-            )
-          }
-          columnDefinitions={[
-            { id: 'type', header: 'Hold', cell: (h) => h.type, isRowHeader: true },
-            { id: 'reason', header: 'Reason', cell: (h) => h.reason ?? '—' },
-            { id: 'status', header: 'Status', cell: (h) => h.status },
-            { id: 'placed', header: 'Placed', cell: (h) => formatDateTime(h.placedAt) },
-            {
-              id: 'actions',
-              header: 'Actions',
-              cell: (h) =>
-                can(user.roles, RELEASE_HOLD) && h.status !== 'released' ? (
-                  <Button
-                    variant="inline-link"
-                    disabled={!commandAvailable(RELEASE_HOLD)}
-                    disabledReason="Coming with the order release workflow"
-                    onClick={() =>
-                      run(`Hold ${h.type} released`, () =>
-                        api.post(apiPath`/api/orders/${o.orderId}/holds/${h.holdId}/release`),
-                      )
-                    }
-                  >
-                    Release
-                  </Button>
-                ) : null,
-            },
-          ]}
-        />
+        <Holds order={o} onChanged={changed} onError={setCommandError} />
 
-        <Container
-          header={
-            <Header variant="h2" description="Why the order was routed where it was">
-              Allocation
-            </Header>
-          }
-        >
-          {o.allocation ? (
-            <SpaceBetween size="s">
-              {(o.allocation.explanation ?? []).map((line) => (
-                <Box key={line}>{line}</Box>
-              ))}
-              {o.allocation.lines && (
-                <Table
-                  variant="embedded"
-                  items={o.allocation.lines}
-                  columnDefinitions={[
-                    { id: 'line', header: 'Line', cell: (l) => l.lineId },
-                    { id: 'sku', header: 'SKU', cell: (l) => l.sku },
-                    { id: 'loc', header: 'Location', cell: (l) => l.locationId ?? 'Backordered' },
-                    { id: 'qty', header: 'Quantity', cell: (l) => l.quantity },
-                    { id: 'why', header: 'Reason', cell: (l) => l.reason ?? '—' },
-                  ]}
-                />
-              )}
-            </SpaceBetween>
-          ) : (
-            <ComingWith workflow="the order release workflow (allocation and routing rules)" />
-          )}
-        </Container>
+        <Allocation order={o} />
+
+        <StatusHistory order={o} />
 
         <OrderReservation orderId={o.orderId} />
 
         {can(user.roles, 'GET /api/events') && <Timeline orderId={o.orderId} />}
       </SpaceBetween>
+      <ReasonModal
+        visible={cancelling}
+        header="Cancel order"
+        description={`Cancel order ${o.externalNumber ?? o.externalId}? Its reservations are released and the channel is told. This cannot be undone.`}
+        label="Reason"
+        confirm="Cancel order"
+        required={false}
+        testId="cancel-order-modal"
+        onDismiss={() => setCancelling(false)}
+        onConfirm={async (reason) => {
+          await endpoints.cancelOrder(o.orderId, reason || undefined);
+          changed('Order cancelled');
+        }}
+      />
     </ContentLayout>
   );
 }

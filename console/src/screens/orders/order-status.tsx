@@ -3,6 +3,7 @@ import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/c
 const TYPES: Record<string, StatusIndicatorProps.Type> = {
   received: 'pending',
   'on-hold': 'warning',
+  on_hold: 'warning',
   held: 'warning',
   backordered: 'warning',
   allocated: 'in-progress',
@@ -16,5 +17,5 @@ const TYPES: Record<string, StatusIndicatorProps.Type> = {
 };
 
 export function OrderStatus({ status }: { status: string }) {
-  return <StatusIndicator type={TYPES[status] ?? 'info'}>{status.replace(/-/g, ' ')}</StatusIndicator>;
+  return <StatusIndicator type={TYPES[status] ?? 'info'}>{status.replace(/[-_]/g, ' ')}</StatusIndicator>;
 }

@@ -14,6 +14,7 @@ import { useSession, useUser } from '../../app/session.tsx';
 import { ComingWith } from '../../components/states.tsx';
 import { ChannelsTab } from './channels.tsx';
 import { LocationsTab } from './locations.tsx';
+import { RoutingRulesTab } from './routing-rules.tsx';
 
 /** Who may call what: the API's route table as this console was built with it. */
 function RoleMatrix() {
@@ -92,7 +93,7 @@ const TABS = [
     label: 'Channels',
     routes: ['PUT /api/channels/{channelId}', 'PUT /api/channels/{channelId}/listings/{externalId}'],
   },
-  { id: 'routing', label: 'Routing rules', route: 'PUT /api/routing-rules/{ruleId}' },
+  { id: 'routing', label: 'Routing rules', route: 'PUT /api/routing-rules' },
   { id: 'carriers', label: 'Carriers and cutoffs', route: 'PUT /api/carriers/{carrierId}' },
   { id: 'users', label: 'Users and roles', route: 'GET /api/users' },
 ] as const;
@@ -115,20 +116,7 @@ export default function Settings() {
       case 'channels':
         return <ChannelsTab />;
       case 'routing':
-        return (
-          <Container
-            header={
-              <Header
-                variant="h2"
-                description="Which location fulfils an order: by channel, region, service level and stock; with a simulator to try an order against the rules before saving them."
-              >
-                Routing rules
-              </Header>
-            }
-          >
-            <ComingWith workflow="the order release workflow (allocation and routing)" />
-          </Container>
-        );
+        return <RoutingRulesTab />;
       case 'carriers':
         return (
           <Container
