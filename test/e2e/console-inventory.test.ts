@@ -7,6 +7,7 @@ import {
   eventually,
   launchBrowser,
   openConsole,
+  saveScreenshot,
   signInAs,
   visibleText,
 } from '../support/browser.ts';
@@ -111,7 +112,7 @@ describe('console: inventory', () => {
       await page.getByText('Adjusted MUG-01 at DC-EAST').waitFor();
       await eventually(() => page.getByTestId('total-on-hand').textContent()).toBe('57');
       await eventually(() => visibleText(positionRow(page, 'DC-EAST'))).toMatch(/DC-EAST\s+45\s+45\b/);
-      await page.screenshot({ path: '/tmp/qm-console-inventory.png', fullPage: true });
+      await saveScreenshot(page, 'inventory-sku');
 
       await page.getByRole('tab', { name: 'Ledger' }).click();
       expect(new URL(page.url()).searchParams.get('tab')).toBe('ledger');
@@ -122,7 +123,7 @@ describe('console: inventory', () => {
       // The ledger (or, before it is served, the event journal) follows the position within seconds.
       await entry.first().waitFor({ timeout: 20_000 });
       expect(await visibleText(entry.first())).toMatch(/DC-EAST[\s\S]*\+5[\s\S]*local-inventory-controller/);
-      await page.screenshot({ path: '/tmp/qm-console-ledger.png', fullPage: true });
+      await saveScreenshot(page, 'inventory-ledger');
 
       // What the API holds agrees with the screen.
       const stock = await callApiAsConsole(page, 'GET', '/api/inventory/MUG-01');
@@ -132,6 +133,20 @@ describe('console: inventory', () => {
         onHand: 45,
         available: 45,
       });
+
+      // A supervisor finds the adjustment in the audit trail, with who made it.
+      const supervisor = await openConsole(browser, runtime.url);
+      await signInAs(supervisor.page, 'supervisor');
+      await supervisor.page.goto('/audit?actor=local-inventory-controller');
+      const audited = supervisor.page
+        .getByTestId('audit-table')
+        .locator('tbody tr')
+        .filter({ hasText: 'POST /api/inventory/adjustments' });
+      await audited.first().waitFor({ timeout: 20_000 });
+      expect(await visibleText(audited.first())).toMatch(/local-inventory-controller/);
+      await saveScreenshot(supervisor.page, 'audit-trail');
+      expect(supervisor.errors).toEqual([]);
+      await supervisor.context.close();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

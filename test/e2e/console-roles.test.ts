@@ -19,7 +19,15 @@ const WAREHOUSE = ['Warehouse', 'Waves', 'Pick', 'Pack station'];
 /** What each role finds in the side navigation: the console shows only what the API allows. */
 const NAV_BY_ROLE: Record<Role, string[]> = {
   admin: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, 'Settings', 'Audit trail'],
-  supervisor: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, 'Settings', 'Audit trail'],
+  supervisor: [
+    'Overview',
+    'Inventory',
+    'Orders',
+    'Intake exceptions',
+    ...WAREHOUSE,
+    'Settings',
+    'Audit trail',
+  ],
   'inventory-controller': ['Overview', 'Inventory', 'Settings'],
   'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...WAREHOUSE],
   'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions'],

@@ -6,6 +6,7 @@ import {
   eventually,
   launchBrowser,
   openConsole,
+  saveScreenshot,
   signInAs,
   VIEWPORTS,
   visibleText,
@@ -123,7 +124,7 @@ describe('console: scanner pick screen', () => {
       await scan(page, 'mug-01'); // the SKU code itself, any case, also identifies the item
       await eventually(() => page.getByTestId('pick-bin').textContent()).toBe('B-04-2');
       expect(await message(page)).toContain('MUG-01 complete. Next: bin B-04-2.');
-      await page.screenshot({ path: '/tmp/qm-console-pick.png', fullPage: true });
+      await saveScreenshot(page, 'warehouse-pick');
 
       // A dialog keeps the focus while it is open; the scan field gets it back after.
       await page.getByTestId('short-pick').click();

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Role } from '../../lib/manifest/types.ts';
@@ -121,4 +123,15 @@ export function eventually<T>(read: () => T | Promise<T>) {
 /** Text as rendered (Playwright's innerText): table cells keep the spacing between them. */
 export function visibleText(locator: Locator): Promise<string> {
   return locator.innerText();
+}
+
+/** Where browser tests leave screenshots as artifacts (git-ignored; CI keeps the work tree). */
+export const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+/** Saves a full-page screenshot as `test-results/screenshots/<name>.png` and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
 }
