@@ -21,7 +21,8 @@ export const catalog: ContextManifest = {
     },
     searchSkus: {
       entry: 'functions/catalog/handlers/search-skus.ts',
-      description: 'GET /api/skus?barcode=|q=: find SKUs by scanned barcode, code prefix or name',
+      description:
+        'GET /api/skus?barcode=|q=: find SKUs by scanned barcode, code prefix or name; or list the catalog',
       table: 'R',
     },
     getSku: {

@@ -39,9 +39,16 @@ describe('SKU search', () => {
     expect(second.body.items[0].sku).not.toBe(first.body.items[0].sku);
   });
 
-  it('asks for a barcode or text', async () => {
-    const res = await rt.api('GET', '/api/skus');
+  it('lists the whole catalog in SKU order, page by page', async () => {
+    const first = await rt.api('GET', '/api/skus?limit=2');
+    expect(first.body.items.map((s: { sku: string }) => s.sku)).toEqual(['MUG-01', 'TEE-RED-L']);
+    const second = await rt.api('GET', `/api/skus?limit=2&cursor=${first.body.cursor}`);
+    expect(second.body.items.map((s: { sku: string }) => s.sku)).toEqual(['TEE-RED-M']);
+  });
+
+  it('rejects a page size it will not serve', async () => {
+    const res = await rt.api('GET', '/api/skus?limit=1000');
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues[0].field).toBe('query.q');
+    expect(res.body.error.details.issues[0].field).toBe('query.limit');
   });
 });

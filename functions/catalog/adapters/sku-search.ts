@@ -22,6 +22,25 @@ export function dynamoSkuSearch(table = tableName()) {
       return sku.Item ? (withoutKeys(sku.Item) as Sku) : undefined;
     },
 
+    /** The catalog in SKU order, one index page per call. */
+    async list(limit: number, cursor?: string): Promise<{ items: Sku[]; cursor?: string }> {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': catalogKeys.skuIndex('').gsi1pk },
+          ExclusiveStartKey: decodeCursor(cursor),
+          Limit: limit,
+        }),
+      );
+      const next = encodeCursor(out.LastEvaluatedKey);
+      return {
+        items: (out.Items ?? []).map((i) => withoutKeys(i) as Sku),
+        ...(next ? { cursor: next } : {}),
+      };
+    },
+
     async byText(q: string, limit: number, cursor?: string): Promise<{ items: Sku[]; cursor?: string }> {
       const items: Sku[] = [];
       let start = decodeCursor(cursor);
