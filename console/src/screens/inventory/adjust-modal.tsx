@@ -1,16 +1,10 @@
 import Autosuggest from '@cloudscape-design/components/autosuggest';
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import Modal from '@cloudscape-design/components/modal';
 import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import Select from '@cloudscape-design/components/select';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import Textarea from '@cloudscape-design/components/textarea';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
@@ -18,6 +12,7 @@ import type { AdjustBucket, AdjustmentResult, PositionView } from '../../api/typ
 import { ADJUST_BUCKETS, BUCKET_LABELS } from '../../app/buckets.ts';
 import { CODE_PATTERN, newIdempotencyKey } from '../../app/ids.ts';
 import { ADJUSTMENT_REASONS, composeReason } from '../../app/reasons.ts';
+import { CommandModal, NoteField } from '../../components/command-modal.tsx';
 import { formatNumber } from '../../components/format.tsx';
 import { ApiErrorAlert } from '../../components/states.tsx';
 
@@ -95,134 +90,109 @@ export function AdjustStockModal(props: {
   };
 
   return (
-    <Modal
-      visible
-      onDismiss={props.onClose}
+    <CommandModal
       header={`Adjust stock of ${props.sku}`}
+      submitLabel="Adjust stock"
+      busy={busy}
+      onClose={props.onClose}
+      onSubmit={submit}
       size="medium"
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button
-              variant="primary"
-              loading={busy}
-              onClick={() => void submit()}
-              data-testid="adjust-submit"
-            >
-              Adjust stock
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      submitTestId="adjust-submit"
+      formTestId="adjust-form"
     >
-      <form onSubmit={submit} data-testid="adjust-form">
-        <Form>
-          <SpaceBetween size="m">
-            <FormField
-              label="Location"
-              errorText={show(errors.location)}
-              description="A location of this SKU, or another stocking location to open a position there."
-            >
-              <Autosuggest
-                value={locationId}
-                onChange={({ detail }) => setLocationId(detail.value.trim())}
-                options={props.positions.map((p) => ({
-                  value: p.locationId,
-                  description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.available)} available`,
-                }))}
-                enteredTextLabel={(v) => `Use "${v}"`}
-                placeholder="e.g. DC-EAST"
-                ariaLabel="Location"
-                empty="No positions yet"
-                data-testid="adjust-location"
-              />
-            </FormField>
-            <ColumnLayout columns={2}>
-              <FormField label="Change">
-                <SegmentedControl
-                  selectedId={direction}
-                  onChange={({ detail }) => setDirection(detail.selectedId as 'add' | 'remove')}
-                  options={[
-                    { id: 'add', text: 'Add units', iconName: 'add-plus' },
-                    { id: 'remove', text: 'Remove units', iconName: 'subtract-minus' },
-                  ]}
-                  label="Direction"
-                />
-              </FormField>
-              <FormField label="Quantity" errorText={show(errors.quantity)}>
-                <Input
-                  type="number"
-                  inputMode="numeric"
-                  value={quantity}
-                  onChange={({ detail }) => setQuantity(detail.value)}
-                  ariaLabel="Quantity"
-                  data-testid="adjust-quantity"
-                />
-              </FormField>
-            </ColumnLayout>
-            <FormField
-              label="Bucket"
-              description="Where the units are counted: sellable stock, or set aside as damaged, quarantined, returned or in transit."
-            >
-              <Select
-                selectedOption={{ value: bucket, label: BUCKET_LABELS[bucket] }}
-                onChange={({ detail }) => setBucket(detail.selectedOption.value as AdjustBucket)}
-                options={ADJUST_BUCKETS.map((b) => ({
-                  value: b,
-                  label: BUCKET_LABELS[b],
-                  description: position ? `${formatNumber(position[b])} now` : undefined,
-                }))}
-                ariaLabel="Bucket"
-              />
-            </FormField>
-            <FormField label="Reason" errorText={show(errors.reason)}>
-              <Select
-                selectedOption={reason ? { value: reason.code, label: reason.label } : null}
-                onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
-                options={ADJUSTMENT_REASONS.map((r) => ({
-                  value: r.code,
-                  label: r.label,
-                  description: r.code,
-                }))}
-                placeholder="Choose a reason code"
-                ariaLabel="Reason"
-                data-testid="adjust-reason"
-              />
-            </FormField>
-            <FormField
-              label="Note"
-              constraintText={reason?.needsNote ? 'Required for this reason' : 'Optional'}
-              errorText={show(errors.note)}
-            >
-              <Textarea
-                value={note}
-                onChange={({ detail }) => setNote(detail.value)}
-                rows={2}
-                ariaLabel="Note"
-              />
-            </FormField>
-            {qtyValid && locationId && (
-              <KeyValuePairs
-                columns={2}
-                items={[
-                  {
-                    label: 'On hand',
-                    value: `${formatNumber(position?.onHand ?? 0)} → ${formatNumber((position?.onHand ?? 0) + (bucket === 'inTransit' ? 0 : delta))}`,
-                  },
-                  {
-                    label: 'Available',
-                    value: `${formatNumber(position?.available ?? 0)} → ${formatNumber((position?.available ?? 0) + (bucket === 'available' ? delta : 0))}`,
-                  },
-                ]}
-              />
-            )}
-            {error && <ApiErrorAlert error={error} what="adjust the stock" />}
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
+      <FormField
+        label="Location"
+        errorText={show(errors.location)}
+        description="A location of this SKU, or another stocking location to open a position there."
+      >
+        <Autosuggest
+          value={locationId}
+          onChange={({ detail }) => setLocationId(detail.value.trim())}
+          options={props.positions.map((p) => ({
+            value: p.locationId,
+            description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.available)} available`,
+          }))}
+          enteredTextLabel={(v) => `Use "${v}"`}
+          placeholder="e.g. DC-EAST"
+          ariaLabel="Location"
+          empty="No positions yet"
+          data-testid="adjust-location"
+        />
+      </FormField>
+      <ColumnLayout columns={2}>
+        <FormField label="Change">
+          <SegmentedControl
+            selectedId={direction}
+            onChange={({ detail }) => setDirection(detail.selectedId as 'add' | 'remove')}
+            options={[
+              { id: 'add', text: 'Add units', iconName: 'add-plus' },
+              { id: 'remove', text: 'Remove units', iconName: 'subtract-minus' },
+            ]}
+            label="Direction"
+          />
+        </FormField>
+        <FormField label="Quantity" errorText={show(errors.quantity)}>
+          <Input
+            type="number"
+            inputMode="numeric"
+            value={quantity}
+            onChange={({ detail }) => setQuantity(detail.value)}
+            ariaLabel="Quantity"
+            data-testid="adjust-quantity"
+          />
+        </FormField>
+      </ColumnLayout>
+      <FormField
+        label="Bucket"
+        description="Where the units are counted: sellable stock, or set aside as damaged, quarantined, returned or in transit."
+      >
+        <Select
+          selectedOption={{ value: bucket, label: BUCKET_LABELS[bucket] }}
+          onChange={({ detail }) => setBucket(detail.selectedOption.value as AdjustBucket)}
+          options={ADJUST_BUCKETS.map((b) => ({
+            value: b,
+            label: BUCKET_LABELS[b],
+            description: position ? `${formatNumber(position[b])} now` : undefined,
+          }))}
+          ariaLabel="Bucket"
+        />
+      </FormField>
+      <FormField label="Reason" errorText={show(errors.reason)}>
+        <Select
+          selectedOption={reason ? { value: reason.code, label: reason.label } : null}
+          onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
+          options={ADJUSTMENT_REASONS.map((r) => ({
+            value: r.code,
+            label: r.label,
+            description: r.code,
+          }))}
+          placeholder="Choose a reason code"
+          ariaLabel="Reason"
+          data-testid="adjust-reason"
+        />
+      </FormField>
+      <NoteField
+        value={note}
+        onChange={setNote}
+        required={Boolean(reason?.needsNote)}
+        errorText={show(errors.note)}
+      />
+      {qtyValid && locationId && (
+        <KeyValuePairs
+          columns={2}
+          items={[
+            {
+              label: 'On hand',
+              value: `${formatNumber(position?.onHand ?? 0)} → ${formatNumber((position?.onHand ?? 0) + (bucket === 'inTransit' ? 0 : delta))}`,
+            },
+            {
+              label: 'Available',
+              value: `${formatNumber(position?.available ?? 0)} → ${formatNumber((position?.available ?? 0) + (bucket === 'available' ? delta : 0))}`,
+            },
+          ]}
+        />
+      )}
+      {error && <ApiErrorAlert error={error} what="adjust the stock" />}
+    </CommandModal>
   );
 }

@@ -1,13 +1,7 @@
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import Select from '@cloudscape-design/components/select';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import Textarea from '@cloudscape-design/components/textarea';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
@@ -15,6 +9,7 @@ import type { AdjustmentResult, PositionView } from '../../api/types.ts';
 import { BUCKET_LABELS, MOVABLE_BUCKETS, type MovableBucket } from '../../app/buckets.ts';
 import { newIdempotencyKey } from '../../app/ids.ts';
 import { composeReason, MOVE_REASONS } from '../../app/reasons.ts';
+import { CommandModal, NoteField } from '../../components/command-modal.tsx';
 import { formatNumber } from '../../components/format.tsx';
 import { ApiErrorAlert } from '../../components/states.tsx';
 
@@ -84,94 +79,72 @@ export function MoveBucketsModal(props: {
   };
 
   return (
-    <Modal
-      visible
-      onDismiss={props.onClose}
+    <CommandModal
       header={`Move ${props.sku} between buckets`}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              Move units
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      submitLabel="Move units"
+      busy={busy}
+      onClose={props.onClose}
+      onSubmit={submit}
     >
-      <form onSubmit={submit}>
-        <Form>
-          <SpaceBetween size="m">
-            <FormField label="Location" errorText={show(errors.location)}>
-              <Select
-                selectedOption={position ? { value: position.locationId, label: position.locationId } : null}
-                onChange={({ detail }) => setLocationId(detail.selectedOption.value ?? '')}
-                options={props.positions.map((p) => ({
-                  value: p.locationId,
-                  label: p.locationId,
-                  description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.available)} available`,
-                }))}
-                empty="This SKU has no positions yet"
-                ariaLabel="Location"
-              />
-            </FormField>
-            <ColumnLayout columns={2}>
-              <FormField label="From" errorText={show(errors.buckets)}>
-                <Select
-                  selectedOption={bucketOption(from)}
-                  onChange={({ detail }) => setFrom(detail.selectedOption.value as MovableBucket)}
-                  options={MOVABLE_BUCKETS.map((b) => ({
-                    ...bucketOption(b),
-                    description: position ? `${formatNumber(position[b])} units` : undefined,
-                  }))}
-                  ariaLabel="From bucket"
-                />
-              </FormField>
-              <FormField label="To">
-                <Select
-                  selectedOption={bucketOption(to)}
-                  onChange={({ detail }) => setTo(detail.selectedOption.value as MovableBucket)}
-                  options={MOVABLE_BUCKETS.map(bucketOption)}
-                  ariaLabel="To bucket"
-                />
-              </FormField>
-            </ColumnLayout>
-            <FormField label="Quantity" errorText={show(errors.quantity)}>
-              <Input
-                type="number"
-                inputMode="numeric"
-                value={quantity}
-                onChange={({ detail }) => setQuantity(detail.value)}
-                ariaLabel="Quantity"
-              />
-            </FormField>
-            <FormField label="Reason" errorText={show(errors.reason)}>
-              <Select
-                selectedOption={reason ? { value: reason.code, label: reason.label } : null}
-                onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
-                options={MOVE_REASONS.map((r) => ({ value: r.code, label: r.label, description: r.code }))}
-                placeholder="Choose a reason code"
-                ariaLabel="Reason"
-              />
-            </FormField>
-            <FormField
-              label="Note"
-              constraintText={reason?.needsNote ? 'Required for this reason' : 'Optional'}
-              errorText={show(errors.note)}
-            >
-              <Textarea
-                value={note}
-                onChange={({ detail }) => setNote(detail.value)}
-                rows={2}
-                ariaLabel="Note"
-              />
-            </FormField>
-            {error && <ApiErrorAlert error={error} what="move the units" />}
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
+      <FormField label="Location" errorText={show(errors.location)}>
+        <Select
+          selectedOption={position ? { value: position.locationId, label: position.locationId } : null}
+          onChange={({ detail }) => setLocationId(detail.selectedOption.value ?? '')}
+          options={props.positions.map((p) => ({
+            value: p.locationId,
+            label: p.locationId,
+            description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.available)} available`,
+          }))}
+          empty="This SKU has no positions yet"
+          ariaLabel="Location"
+        />
+      </FormField>
+      <ColumnLayout columns={2}>
+        <FormField label="From" errorText={show(errors.buckets)}>
+          <Select
+            selectedOption={bucketOption(from)}
+            onChange={({ detail }) => setFrom(detail.selectedOption.value as MovableBucket)}
+            options={MOVABLE_BUCKETS.map((b) => ({
+              ...bucketOption(b),
+              description: position ? `${formatNumber(position[b])} units` : undefined,
+            }))}
+            ariaLabel="From bucket"
+          />
+        </FormField>
+        <FormField label="To">
+          <Select
+            selectedOption={bucketOption(to)}
+            onChange={({ detail }) => setTo(detail.selectedOption.value as MovableBucket)}
+            options={MOVABLE_BUCKETS.map(bucketOption)}
+            ariaLabel="To bucket"
+          />
+        </FormField>
+      </ColumnLayout>
+      <FormField label="Quantity" errorText={show(errors.quantity)}>
+        <Input
+          type="number"
+          inputMode="numeric"
+          value={quantity}
+          onChange={({ detail }) => setQuantity(detail.value)}
+          ariaLabel="Quantity"
+        />
+      </FormField>
+      <FormField label="Reason" errorText={show(errors.reason)}>
+        <Select
+          selectedOption={reason ? { value: reason.code, label: reason.label } : null}
+          onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
+          options={MOVE_REASONS.map((r) => ({ value: r.code, label: r.label, description: r.code }))}
+          placeholder="Choose a reason code"
+          ariaLabel="Reason"
+        />
+      </FormField>
+      <NoteField
+        value={note}
+        onChange={setNote}
+        required={Boolean(reason?.needsNote)}
+        errorText={show(errors.note)}
+      />
+      {error && <ApiErrorAlert error={error} what="move the units" />}
+    </CommandModal>
   );
 }

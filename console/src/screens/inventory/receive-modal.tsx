@@ -1,14 +1,9 @@
 import Autosuggest from '@cloudscape-design/components/autosuggest';
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import Select from '@cloudscape-design/components/select';
-import SpaceBetween from '@cloudscape-design/components/space-between';
 import Textarea from '@cloudscape-design/components/textarea';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client.ts';
@@ -17,6 +12,7 @@ import type { AdjustmentResult, PositionView } from '../../api/types.ts';
 import { BUCKET_LABELS } from '../../app/buckets.ts';
 import { CODE_PATTERN, newIdempotencyKey } from '../../app/ids.ts';
 import { composeReason, RECEIPT_REASONS } from '../../app/reasons.ts';
+import { CommandModal } from '../../components/command-modal.tsx';
 import { formatNumber } from '../../components/format.tsx';
 import { ApiErrorAlert } from '../../components/states.tsx';
 
@@ -81,88 +77,67 @@ export function ReceiveStockModal(props: {
   };
 
   return (
-    <Modal
-      visible
-      onDismiss={props.onClose}
+    <CommandModal
       header={`Receive ${props.sku}`}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={props.onClose}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              Receive units
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      submitLabel="Receive units"
+      busy={busy}
+      onClose={props.onClose}
+      onSubmit={submit}
     >
-      <form onSubmit={submit}>
-        <Form>
-          <SpaceBetween size="m">
-            <FormField label="Location" errorText={show(errors.location)}>
-              <Autosuggest
-                value={locationId}
-                onChange={({ detail }) => setLocationId(detail.value.trim())}
-                options={props.positions.map((p) => ({
-                  value: p.locationId,
-                  description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.inTransit)} in transit`,
-                }))}
-                enteredTextLabel={(v) => `Use "${v}"`}
-                ariaLabel="Location"
-                empty="No positions yet"
-              />
-            </FormField>
-            <ColumnLayout columns={2}>
-              <FormField label="Quantity" errorText={show(errors.quantity)}>
-                <Input
-                  type="number"
-                  inputMode="numeric"
-                  value={quantity}
-                  onChange={({ detail }) => setQuantity(detail.value)}
-                  ariaLabel="Quantity"
-                />
-              </FormField>
-              <FormField label="Into">
-                <Select
-                  selectedOption={{ value: bucket, label: BUCKET_LABELS[bucket] }}
-                  onChange={({ detail }) => setBucket(detail.selectedOption.value as ReceiptBucket)}
-                  options={RECEIPT_BUCKETS.map((b) => ({ value: b, label: BUCKET_LABELS[b] }))}
-                  ariaLabel="Into bucket"
-                />
-              </FormField>
-            </ColumnLayout>
-            <Checkbox checked={fromInTransit} onChange={({ detail }) => setFromInTransit(detail.checked)}>
-              These units were expected (take them off in transit)
-            </Checkbox>
-            <FormField label="Reason" errorText={show(errors.reason)}>
-              <Select
-                selectedOption={reason ? { value: reason.code, label: reason.label } : null}
-                onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
-                options={RECEIPT_REASONS.map((r) => ({ value: r.code, label: r.label, description: r.code }))}
-                placeholder="Choose a reason code"
-                ariaLabel="Reason"
-              />
-            </FormField>
-            <FormField
-              label="Note"
-              constraintText={
-                reason?.needsNote ? 'Required for this reason' : 'Optional, e.g. the PO or ASN number'
-              }
-              errorText={show(errors.note)}
-            >
-              <Textarea
-                value={note}
-                onChange={({ detail }) => setNote(detail.value)}
-                rows={2}
-                ariaLabel="Note"
-              />
-            </FormField>
-            {error && <ApiErrorAlert error={error} what="receive the units" />}
-          </SpaceBetween>
-        </Form>
-      </form>
-    </Modal>
+      <FormField label="Location" errorText={show(errors.location)}>
+        <Autosuggest
+          value={locationId}
+          onChange={({ detail }) => setLocationId(detail.value.trim())}
+          options={props.positions.map((p) => ({
+            value: p.locationId,
+            description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.inTransit)} in transit`,
+          }))}
+          enteredTextLabel={(v) => `Use "${v}"`}
+          ariaLabel="Location"
+          empty="No positions yet"
+        />
+      </FormField>
+      <ColumnLayout columns={2}>
+        <FormField label="Quantity" errorText={show(errors.quantity)}>
+          <Input
+            type="number"
+            inputMode="numeric"
+            value={quantity}
+            onChange={({ detail }) => setQuantity(detail.value)}
+            ariaLabel="Quantity"
+          />
+        </FormField>
+        <FormField label="Into">
+          <Select
+            selectedOption={{ value: bucket, label: BUCKET_LABELS[bucket] }}
+            onChange={({ detail }) => setBucket(detail.selectedOption.value as ReceiptBucket)}
+            options={RECEIPT_BUCKETS.map((b) => ({ value: b, label: BUCKET_LABELS[b] }))}
+            ariaLabel="Into bucket"
+          />
+        </FormField>
+      </ColumnLayout>
+      <Checkbox checked={fromInTransit} onChange={({ detail }) => setFromInTransit(detail.checked)}>
+        These units were expected (take them off in transit)
+      </Checkbox>
+      <FormField label="Reason" errorText={show(errors.reason)}>
+        <Select
+          selectedOption={reason ? { value: reason.code, label: reason.label } : null}
+          onChange={({ detail }) => setReasonCode(detail.selectedOption.value ?? null)}
+          options={RECEIPT_REASONS.map((r) => ({ value: r.code, label: r.label, description: r.code }))}
+          placeholder="Choose a reason code"
+          ariaLabel="Reason"
+        />
+      </FormField>
+      <FormField
+        label="Note"
+        constraintText={
+          reason?.needsNote ? 'Required for this reason' : 'Optional, e.g. the PO or ASN number'
+        }
+        errorText={show(errors.note)}
+      >
+        <Textarea value={note} onChange={({ detail }) => setNote(detail.value)} rows={2} ariaLabel="Note" />
+      </FormField>
+      {error && <ApiErrorAlert error={error} what="receive the units" />}
+    </CommandModal>
   );
 }
