@@ -270,6 +270,8 @@ export class LocalStepFunctions {
             this.tokens.set(token, { executionArn: execution.executionArn, resolve, reject });
           });
           execution.waitingTokens.add(token);
+          // The wait may be rejected (runtime stopping) before the task below returns it.
+          waiting.catch(() => undefined);
           try {
             await this.invoke(fnFor(FunctionName), replaceDeep(Payload, TOKEN_PLACEHOLDER, token));
           } catch (error) {

@@ -32,6 +32,10 @@ describe('npm start, as a user runs it', () => {
   it('becomes healthy within 60 s, serves the slice, stops on Ctrl-C and keeps its data', async () => {
     const first = await npmStart(env);
     expect(first.secondsToHealthy).toBeLessThan(60);
+    // /health answers as soon as the gateway listens; the banner follows once start-up completes.
+    for (let i = 0; i < 200 && !first.output().includes('Quartermaster is running'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(first.output()).toContain('Quartermaster is running');
 
     const token = await npmToken(env, 'admin');
