@@ -12,11 +12,15 @@ export function bucketOf(value: string, buckets: number): number {
 /**
  * Inventory item keys — the only place they are composed.
  * - location:     pk LOCATION#<id>        sk LOCATION          gsi1: LOCATIONS / <id>
- * - position:     pk STOCK#<sku>          sk LOC#<locationId>  gsi1: LOCSTOCK#<locationId> / <sku>
+ * - position:     pk STOCK#<sku>          sk LOC#<locationId>   (no index keys: see below)
  *   shard n ≥ 1:  pk STOCK#<sku>#<n>      sk LOC#<locationId>
  *   A position is one item (shard 0, the head) or N items; each shard is its own partition so a
  *   flash sale spreads over N write ceilings. One Query on STOCK#<sku> returns the heads and the
  *   SKU's stock config; shards are fetched by key.
+ * - stocked at:   pk STOCK#<sku>          sk AT#<locationId>   gsi1: LOCSTOCK#<locationId> / <sku>
+ *   Written once, beside the position's head. Every write to an item projected into an index
+ *   (projection ALL) is written again to the index, so the hottest item in the table carries no
+ *   index keys; this small marker lists the SKUs stocked at a location instead.
  * - stock config: pk STOCK#<sku>          sk CONFIG            ({ shards })
  * - movement:     pk MOVE#<movementId>    sk MOVE
  *   gsi1: LEDGER#<sku>#<0..7> / <occurredAt>#<movementId>   (SKU ledger, fanned out over 8 partitions)
@@ -38,7 +42,12 @@ export const inventoryKeys = {
     pk: shard === 0 ? `STOCK#${sku}` : `STOCK#${sku}#${shard}`,
     sk: `LOC#${locationId}`,
   }),
-  positionIndex: (sku: string, locationId: string) => ({ gsi1pk: `LOCSTOCK#${locationId}`, gsi1sk: sku }),
+  stockedAt: (sku: string, locationId: string) => ({
+    pk: `STOCK#${sku}`,
+    sk: `AT#${locationId}`,
+    gsi1pk: `LOCSTOCK#${locationId}`,
+    gsi1sk: sku,
+  }),
   positionsAtLocation: (locationId: string) => `LOCSTOCK#${locationId}`,
   stockConfig: (sku: string) => ({ pk: `STOCK#${sku}`, sk: 'CONFIG' }),
 

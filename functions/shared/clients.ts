@@ -5,7 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '#manifest/table';
 import { getOptionalEnv } from './env.ts';
-import { tracer } from './powertools.ts';
+import { traced } from './tracing.ts';
 
 /**
  * SDK clients, created once per process and reused across invocations. In local mode the
@@ -24,9 +24,7 @@ let sfn: SFNClient | undefined;
 let s3: S3Client | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= tracer.captureAWSv3Client(
-    new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }),
-  );
+  dynamo ??= traced(new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }));
   return dynamo;
 }
 
@@ -39,17 +37,17 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  events ??= tracer.captureAWSv3Client(new EventBridgeClient({ ...endpointFor(ENV.awsEndpoint) }));
+  events ??= traced(new EventBridgeClient({ ...endpointFor(ENV.awsEndpoint) }));
   return events;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= tracer.captureAWSv3Client(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
+  sfn ??= traced(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
   return sfn;
 }
 
 export function s3Client(): S3Client {
-  s3 ??= tracer.captureAWSv3Client(
+  s3 ??= traced(
     new S3Client({ ...endpointFor(ENV.s3Endpoint), forcePathStyle: Boolean(getOptionalEnv(ENV.s3Endpoint)) }),
   );
   return s3;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ENV } from '#manifest/table';
 import { getEnv, getOptionalEnv } from './env.ts';
-import { tracer } from './powertools.ts';
+import { traced } from './tracing.ts';
 
 /**
  * Where shared secrets (channel webhook secrets, 3PL keys) live. Items in the table only ever
@@ -35,7 +35,7 @@ export function assertSecretName(name: string): void {
 
 let ssm: SSMClient | undefined;
 function ssmClient(): SSMClient {
-  ssm ??= tracer.captureAWSv3Client(new SSMClient({}));
+  ssm ??= traced(new SSMClient({}));
   return ssm;
 }
 

@@ -132,6 +132,9 @@ describe('inventory core on DynamoDB Local', () => {
     );
     expect(await stockAt('A', 'WH1')).toMatchObject({ quarantined: 2, available: 15 });
     expect(await stockAt('C', 'WH2')).toMatchObject({ onHand: 4, returnedPending: 4, available: 0 });
+    // A channel's recompute finds every SKU first stocked at its locations.
+    expect((await h.ports.positions.skusAt('WH2')).sort()).toEqual(['C']);
+    expect(await h.ports.positions.skusAt('WH1')).toContain('A');
     await invariantsHold();
   });
 });

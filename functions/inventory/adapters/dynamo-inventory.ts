@@ -42,7 +42,6 @@ const unmarshallItem = (item: unknown): Raw | undefined =>
 function positionItem(p: StockPosition): Raw {
   return {
     ...inventoryKeys.position(p.sku, p.locationId, p.shard),
-    ...(p.shard === 0 ? inventoryKeys.positionIndex(p.sku, p.locationId) : {}),
     entity: ENTITY.position,
     ...p,
   };
@@ -180,6 +179,22 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     },
 
     async ensure(key) {
+      if (key.shard === 0) {
+        // The marker first: a position that exists is always listed at its location.
+        await send(() =>
+          db.send(
+            new PutCommand({
+              TableName: table,
+              Item: {
+                ...inventoryKeys.stockedAt(key.sku, key.locationId),
+                entity: 'StockedAt',
+                sku: key.sku,
+                locationId: key.locationId,
+              },
+            }),
+          ),
+        );
+      }
       try {
         await send(() =>
           db.send(
