@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withoutSdkLogging } from '../functions/shared/clients.ts';
 import type { TestRuntime } from '../test/support/runtime.ts';
 
 /** What every benchmark receives: a running local runtime and a raw client on the same engine. */
@@ -16,12 +17,14 @@ export type Bench = (ctx: BenchContext) => Promise<Record<string, unknown>>;
 
 export function rawClient(endpoint: string, region: string): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    }),
+    withoutSdkLogging(
+      new DynamoDBClient({
+        endpoint,
+        region,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 1,
+      }),
+    ),
   );
 }
 

@@ -1,6 +1,7 @@
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { hmacSha256 } from '../functions/shared/webhooks.ts';
 import { type Bench, measure, round } from './context.ts';
+import { runLoad } from './load.ts';
 
 /**
  * Webhook intake on the local runtime: POST /webhooks/orders/{channelId} (raw-body HMAC
@@ -24,8 +25,26 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
   const pacedCount = Math.round(rate * seconds);
   const saturated = Math.max(200, Math.round(2000 * scale));
 
-  await runtime.api('PUT', '/api/skus/BENCH-TEE', { body: { name: 'Bench tee' } });
-  await runtime.api('PUT', '/api/skus/BENCH-MUG', { body: { name: 'Bench mug' } });
+  // Stocked SKUs, so every order's workflow reserves and releases as a real one would.
+  await runtime.api('PUT', '/api/locations/BENCH-WH', { body: { name: 'Bench', type: 'warehouse' } });
+  for (const [sku, name] of [
+    ['BENCH-TEE', 'Bench tee'],
+    ['BENCH-MUG', 'Bench mug'],
+  ] as const) {
+    await runtime.api('PUT', `/api/skus/${sku}`, { body: { name } });
+    await runtime.api('POST', '/api/inventory/adjustments', {
+      body: {
+        sku,
+        locationId: 'BENCH-WH',
+        delta: 1_000_000,
+        reason: 'bench stock',
+        idempotencyKey: `bench-intake-${sku}`,
+      },
+    });
+    // Every bench order stays open (nothing ships), so each SKU gathers thousands of holds: split
+    // over shards, as an operator does for a best-seller (one item carries at most 1,000 holds).
+    await runtime.api('PUT', `/api/inventory/${sku}/sharding`, { body: { shards: 16 } });
+  }
   const channel = await runtime.api('PUT', `/api/channels/${CHANNEL}`, {
     body: { type: 'generic', secret: SECRET, locationIds: ['BENCH-WH'] },
   });
@@ -66,56 +85,35 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
     return res.status;
   };
 
-  // Warm-up: cold starts of the handler modules, connection pool, JIT.
-  for (let i = 0; i < 50; i++) await send(request(`warm-${i}`));
+  // Warm-up: cold starts of the handler modules, connection pool, JIT; then let the orders'
+  // workflows finish so the first measured run does not inherit them.
+  for (let i = 0; i < 200; i++) await send(request(`warm-${i}`));
+  await runtime.settle();
 
   /**
-   * Fires `count` requests at `perSecond` on a fixed schedule, never waiting for earlier replies;
-   * latency runs from each request's *scheduled* time, so sender lag counts against intake
-   * (no coordinated omission).
+   * Fires `count` requests at `perSecond` from the load worker on a fixed schedule, never
+   * waiting for earlier replies; latency runs from each request's *scheduled* time, so sender
+   * lag counts against intake (no coordinated omission). Then waits for the orders' workflows
+   * (the backlog a burst leaves) and reports how long they took to drain.
    */
   async function paced(label: string, perSecond: number, count: number) {
     const requests = Array.from({ length: count }, (_, i) => request(`${label}-${i}`));
-    const latencies: number[] = [];
-    const statuses: Record<string, number> = {};
-    const errors = new Set<string>();
-    let maxLagMs = 0;
-    const interval = 1000 / perSecond;
-    const t0 = performance.now();
-    const inFlight: Promise<void>[] = [];
-    for (let i = 0; i < count; i++) {
-      const due = t0 + i * interval;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      maxLagMs = Math.max(maxLagMs, performance.now() - due);
-      inFlight.push(
-        send(requests[i] as ReturnType<typeof request>).then(
-          (status) => {
-            latencies.push(performance.now() - due);
-            statuses[status] = (statuses[status] ?? 0) + 1;
-          },
-          (error: Error & { cause?: { code?: string } }) => {
-            statuses.error = (statuses.error ?? 0) + 1;
-            errors.add(error.cause?.code ?? error.message);
-          },
-        ),
-      );
-    }
-    await Promise.all(inFlight);
-    const seconds = (performance.now() - t0) / 1000;
-    latencies.sort((a, b) => a - b);
+    const out = await runLoad({ mode: 'paced', url, requests, perSecond });
+    const drainStarted = performance.now();
     await runtime.settle();
+    const latencies = out.latencies.sort((a, b) => a - b);
     return {
       targetPerSecond: perSecond,
       requests: count,
-      seconds: round(seconds),
-      throughputPerSecond: round((statuses['201'] ?? 0) / seconds),
-      statuses,
-      ...(errors.size ? { errors: [...errors].slice(0, 3) } : {}),
+      seconds: round(out.seconds),
+      throughputPerSecond: round((out.statuses['201'] ?? 0) / out.seconds),
+      statuses: out.statuses,
+      ...(out.errors.length ? { errors: out.errors } : {}),
       p50Ms: percentile(latencies, 0.5),
       p99Ms: percentile(latencies, 0.99),
       maxMs: round(latencies[latencies.length - 1] ?? 0),
-      maxSendLagMs: round(maxLagMs),
+      maxSendLagMs: round(out.maxSendLagMs),
+      workflowsDrainedAfterSeconds: round((performance.now() - drainStarted) / 1000),
     };
   }
 
@@ -128,10 +126,18 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
 
   // Saturation: closed loop, 16 senders.
   const burst = Array.from({ length: saturated }, (_, i) => request(`burst-${i}`));
-  const saturation = await measure(saturated, 16, async (i) => {
-    const status = await send(burst[i] as ReturnType<typeof request>);
-    if (status !== 201) throw new Error(`intake answered ${status}`);
-  });
+  const closed = await runLoad({ mode: 'closed', url, requests: burst, concurrency: 16 });
+  if ((closed.statuses['201'] ?? 0) !== saturated) {
+    throw new Error(`saturated intake answered ${JSON.stringify(closed.statuses)}`);
+  }
+  const sorted = closed.latencies.sort((a, b) => a - b);
+  const saturation = {
+    operations: saturated,
+    seconds: round(closed.seconds),
+    perSecond: round(saturated / closed.seconds),
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+  };
   await runtime.settle();
 
   // The raw engine on the same table: conditional PutItems (the shape of intake's one write), and the
@@ -177,12 +183,13 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
       errors: r.statuses.error ?? 0,
+      workflowsDrainedAfterSeconds: r.workflowsDrainedAfterSeconds,
     })),
     saturatedWebhookIntake: saturation,
     rawPutItem: rawPut,
     rawTwoItemTransaction: rawTransact,
     intakeVsRawPutItem: round(saturation.perSecond / rawPut.perSecond),
-    note: 'intake = gateway + raw-body HMAC + normalize + SKU/listing lookup (cached when found) + one conditional PutItem; the event leaves via the table-stream outbox (batched PutEvents), then the journal consumer writes 3 items per event; client, runtime and DynamoDB Local share the same CPUs',
+    note: 'intake = gateway + raw-body HMAC + normalize + SKU lookup (cached when found) + one conditional PutItem; the event leaves via the table-stream outbox and starts the order-release workflow, which runs in the same process behind the API (at most QM_BACKGROUND_CONCURRENCY event-driven invocations at once) and drains after each run (workflowsDrainedAfterSeconds); requests come from a worker thread; sender, runtime and DynamoDB Local share the same 2 CPUs',
   };
 };
 export default bench;

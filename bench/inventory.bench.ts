@@ -10,6 +10,7 @@ import { setSharding } from '../functions/inventory/core/change-stock.ts';
 import { reserveStock } from '../functions/inventory/core/reserve-stock.ts';
 import { adjustStock } from '../functions/inventory/core/stock-commands.ts';
 import { ordersKeys } from '../functions/orders/keys.ts';
+import { withoutSdkLogging } from '../functions/shared/clients.ts';
 import { ensureTable } from '../local/dynamodb.ts';
 import { type Bench, measure, round } from './context.ts';
 
@@ -38,12 +39,15 @@ const POSITIONS = 64;
 const bench: Bench = async ({ runtime, scale }) => {
   const total = Math.max(200, Math.round(2000 * scale));
   const endpoint = `http://127.0.0.1:${runtime.config.ddbPort}`;
-  const base = new DynamoDBClient({
-    endpoint,
-    region: runtime.config.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
+  // One client for the raw baseline and the core paths alike, configured as the functions' own.
+  const base = withoutSdkLogging(
+    new DynamoDBClient({
+      endpoint,
+      region: runtime.config.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+  );
   const db = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   await ensureTable(base, BENCH_TABLE, { stream: false });
   const silent = { publish: async () => undefined };

@@ -11,6 +11,10 @@ export interface LocalConfig {
   tableName: string;
   busName: string;
   exportsBucket: string;
+  /** Event-driven Lambda invocations (bus, streams, workflows, schedules) running at once. */
+  backgroundConcurrency: number;
+  /** Run them on a worker thread, away from the API's event loop (QM_BACKGROUND_WORKER=0: not). */
+  backgroundWorker: boolean;
 }
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -27,6 +31,8 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     tableName: 'quartermaster-local',
     busName: 'qm-erp-local',
     exportsBucket: 'qm-exports-local',
+    backgroundConcurrency: Number(env.QM_BACKGROUND_CONCURRENCY ?? 4),
+    backgroundWorker: env.QM_BACKGROUND_WORKER !== '0',
   };
 }
 

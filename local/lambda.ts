@@ -1,61 +1,208 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { SystemManifest } from '../lib/manifest/types.ts';
+import type { WorkerReply, WorkerRequest } from './lambda-worker.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+export interface LocalLambdasOptions {
+  /** Event-driven invocations running at once. @default 4 */
+  backgroundConcurrency?: number;
+  /** Run event-driven invocations on a worker thread (see below). @default true */
+  backgroundWorker?: boolean;
+}
+
 /**
- * Runs the real Lambda handlers in this process. Modules are imported on first use (a cold
+ * Runs the real Lambda handlers on this machine. Modules are imported on first use (a cold
  * start) after the runtime has set the environment they read at module scope.
+ *
+ * Two lanes, because on AWS a webhook's function never shares a CPU with the workflows its
+ * event starts, while here one process serves both:
+ * - `invoke`: synchronous invocations (API Gateway) run at once, on this thread;
+ * - `invokeInBackground`: event-driven ones (bus targets, stream batches, Step Functions tasks,
+ *   schedules) run on a worker thread with its own event loop — their long synchronous
+ *   stretches (decoding a page of stream images) never hold an API request up — and at most
+ *   `backgroundConcurrency` at once, first come first served, like Lambda's asynchronous queue in
+ *   front of a function with reserved concurrency; one while API requests are in flight. A burst
+ *   of orders builds a backlog that drains behind the API instead of starving it.
  */
 export class LocalLambdas {
   private readonly loaded = new Map<string, Promise<Handler>>();
+  private readonly backgroundConcurrency: number;
+  private running = 0;
+  private apiInFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private worker: BackgroundWorker | undefined;
+
   constructor(
     private readonly manifest: SystemManifest,
     private readonly root: string,
-  ) {}
+    private readonly options: LocalLambdasOptions = {},
+  ) {
+    this.backgroundConcurrency = Math.max(1, options.backgroundConcurrency ?? 4);
+  }
 
   has(fn: string): boolean {
     return fn in this.manifest.functions;
   }
 
+  /** Event-driven invocations waiting for a slot. */
+  backlog(): number {
+    return this.waiting.length;
+  }
+
+  /** A synchronous invocation (API Gateway): runs at once; event-driven work yields to it. */
   async invoke(fn: string, event: unknown): Promise<unknown> {
-    const handler = await this.load(fn);
+    this.apiInFlight++;
+    try {
+      return await runHandler(await this.load(fn), fn, this.limits(fn), event);
+    } finally {
+      this.apiInFlight--;
+      this.dispatch();
+    }
+  }
+
+  async invokeInBackground(fn: string, event: unknown): Promise<unknown> {
+    if (this.running < this.slots()) this.running++;
+    // Queued: whoever frees a slot counts this invocation as running before waking it.
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      if (this.options.backgroundWorker === false) {
+        return await runHandler(await this.load(fn), fn, this.limits(fn), event);
+      }
+      this.worker ??= new BackgroundWorker();
+      return await this.worker.invoke({ fn, entry: this.entryOf(fn), ...this.limits(fn), event });
+    } finally {
+      this.running--;
+      this.dispatch();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.stop();
+    this.worker = undefined;
+  }
+
+  private slots(): number {
+    return this.apiInFlight > 0 ? 1 : this.backgroundConcurrency;
+  }
+
+  private dispatch(): void {
+    while (this.waiting.length > 0 && this.running < this.slots()) {
+      this.running++;
+      (this.waiting.shift() as () => void)();
+    }
+  }
+
+  private limits(fn: string) {
     const spec = this.manifest.functions[fn];
-    const timeoutMs = (spec?.timeoutSeconds ?? 10) * 1000;
-    const deadline = Date.now() + timeoutMs;
-    const context = {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName: `qm-local-${fn}`,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:qm-local-${fn}`,
-      memoryLimitInMB: String(spec?.memoryMb ?? 512),
-      awsRequestId: randomUUID(),
-      logGroupName: `/aws/lambda/qm-local-${fn}`,
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    } satisfies Context;
-    return handler(event, context);
+    return { timeoutSeconds: spec?.timeoutSeconds ?? 10, memoryMb: spec?.memoryMb ?? 512 };
+  }
+
+  private entryOf(fn: string): string {
+    const spec = this.manifest.functions[fn];
+    if (!spec) throw new Error(`Unknown function ${fn}`);
+    return pathToFileURL(path.join(this.root, spec.entry)).href;
   }
 
   private load(fn: string): Promise<Handler> {
     let pending = this.loaded.get(fn);
     if (!pending) {
-      const spec = this.manifest.functions[fn];
-      if (!spec) throw new Error(`Unknown function ${fn}`);
-      pending = import(pathToFileURL(path.join(this.root, spec.entry)).href).then(
-        (mod: { handler?: Handler }) => {
-          if (typeof mod.handler !== 'function') throw new Error(`${spec.entry} does not export a handler`);
-          return mod.handler;
-        },
-      );
+      pending = loadHandler(this.entryOf(fn));
       this.loaded.set(fn, pending);
     }
     return pending;
+  }
+}
+
+const handlers = new Map<string, Promise<Handler>>();
+
+/** Imports a handler module once per thread (its cold start). */
+export function loadHandler(entry: string): Promise<Handler> {
+  let pending = handlers.get(entry);
+  if (!pending) {
+    pending = import(entry).then((mod: { handler?: Handler }) => {
+      if (typeof mod.handler !== 'function') throw new Error(`${entry} does not export a handler`);
+      return mod.handler;
+    });
+    handlers.set(entry, pending);
+  }
+  return pending;
+}
+
+/** Calls a handler with the context Lambda would give it. */
+export function runHandler(
+  handler: Handler,
+  fn: string,
+  limits: { timeoutSeconds: number; memoryMb: number },
+  event: unknown,
+): Promise<unknown> {
+  const deadline = Date.now() + limits.timeoutSeconds * 1000;
+  const context = {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `qm-local-${fn}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:qm-local-${fn}`,
+    memoryLimitInMB: String(limits.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/qm-local-${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  } satisfies Context;
+  return handler(event, context);
+}
+
+/** The main thread's side of local/lambda-worker.ts: one worker, requests matched by id. */
+class BackgroundWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private nextId = 0;
+
+  constructor() {
+    // The environment as the runtime set it, copied now (the runtime sets it before any event).
+    this.worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
+      env: { ...process.env },
+      execArgv: [],
+    });
+    this.worker.on('message', (reply: WorkerReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.result);
+      else {
+        const error = Object.assign(new Error(reply.error.message), reply.error.fields, {
+          name: reply.error.name,
+        });
+        if (reply.error.stack) error.stack = reply.error.stack;
+        waiter.reject(error);
+      }
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', (code) => this.failAll(new Error(`background worker exited with ${code}`)));
+    // An idle worker does not keep the process alive.
+    this.worker.unref();
+  }
+
+  invoke(req: Omit<WorkerRequest, 'id'>): Promise<unknown> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id } satisfies WorkerRequest);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private failAll(error: Error): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
   }
 }

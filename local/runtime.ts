@@ -100,12 +100,21 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const identity = await loadIdentity(config.dataDir, config.port);
     const url = `http://localhost:${config.port}`;
 
-    const lambdas = new LocalLambdas(manifest, REPO_ROOT);
-    const sfn = new LocalStepFunctions(manifest.stateMachines, (fn, payload) => lambdas.invoke(fn, payload), {
-      root: REPO_ROOT,
-      region: config.region,
-      account: LOCAL_ACCOUNT,
+    const lambdas = new LocalLambdas(manifest, REPO_ROOT, {
+      backgroundConcurrency: config.backgroundConcurrency,
+      backgroundWorker: config.backgroundWorker,
     });
+    // Stopped last (stops run in reverse): pollers and workflows may still await an invocation.
+    stops.push(() => lambdas.stop());
+    const sfn = new LocalStepFunctions(
+      manifest.stateMachines,
+      (fn, payload) => lambdas.invokeInBackground(fn, payload),
+      {
+        root: REPO_ROOT,
+        region: config.region,
+        account: LOCAL_ACCOUNT,
+      },
+    );
     stops.push(() => sfn.stop());
 
     // The environment every handler reads at cold start, as the deployer sets it on AWS.
@@ -135,7 +144,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const bus = new LocalBus(
       manifest.rules,
       async (target, event) => {
-        if ('fn' in target) await lambdas.invoke(target.fn, event);
+        if ('fn' in target) await lambdas.invokeInBackground(target.fn, event);
         else sfn.startExecution(sfn.arnOf(target.stateMachine), JSON.stringify(event));
       },
       {
@@ -303,7 +312,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       ddb.endpoint,
       config.tableName,
       manifest.streams,
-      (fn, e) => lambdas.invoke(fn, e),
+      (fn, e) => lambdas.invokeInBackground(fn, e),
       config.region,
     );
     await poller.start();
@@ -311,7 +320,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
 
     if (options.schedules !== false) {
       const schedules = startSchedules(manifest.schedules, async (s) => {
-        await lambdas.invoke(s.fn, { scheduleName: s.name, scheduledAt: new Date().toISOString() });
+        await lambdas.invokeInBackground(s.fn, {
+          scheduleName: s.name,
+          scheduledAt: new Date().toISOString(),
+        });
       });
       stops.push(() => schedules.stop());
     }

@@ -6,6 +6,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
+import { withoutSdkLogging } from '../functions/shared/clients.ts';
 import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
 
 /**
@@ -15,6 +16,8 @@ import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
  * written while the runtime was down were already processed before it stopped or are
  * covered by the invariant checker.
  */
+const RECORDS_PER_READ = 25;
+
 export class StreamPoller {
   private stopped = false;
   private loop: Promise<void> | undefined;
@@ -36,11 +39,13 @@ export class StreamPoller {
     endpoint: string,
     ...rest: [string, readonly StreamConsumerSpec[], (fn: string, event: unknown) => Promise<unknown>, string]
   ) {
-    const streams = new DynamoDBStreamsClient({
-      endpoint,
-      region: rest[3],
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const streams = withoutSdkLogging(
+      new DynamoDBStreamsClient({
+        endpoint,
+        region: rest[3],
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
     return new StreamPoller(ddb, streams, ...rest);
   }
 
@@ -122,7 +127,9 @@ export class StreamPoller {
   }
 
   private getRecords(iterator: string) {
-    return this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    // Small pages: a page is decoded in one synchronous stretch (position images carry their
+    // holds), and every API request in flight waits behind it. Consumers get smaller batches.
+    return this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: RECORDS_PER_READ }));
   }
 
   private async deliver(records: _Record[], streamArn: string): Promise<void> {

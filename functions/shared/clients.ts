@@ -17,6 +17,23 @@ function endpointFor(envName: string): { endpoint?: string } {
   return endpoint ? { endpoint } : {};
 }
 
+/**
+ * Drops the SDK's logger middleware. On every call it walks the whole request and response to
+ * redact sensitive fields for a logger that, by default, throws the result away: on large
+ * responses (stream batches, queries) that walk is most of the call's CPU and blocks the event
+ * loop. We log through Powertools, never through the SDK.
+ */
+export function withoutSdkLogging<T extends { middlewareStack: { remove(name: string): boolean } }>(
+  client: T,
+): T {
+  client.middlewareStack.remove('loggerMiddleware');
+  return client;
+}
+
+/** Every client the functions use: no SDK logging, an X-Ray subsegment per call on AWS. */
+export const sdkClient = <T extends { middlewareStack: { remove(name: string): boolean } }>(client: T): T =>
+  traced(withoutSdkLogging(client));
+
 let dynamo: DynamoDBClient | undefined;
 let doc: DynamoDBDocumentClient | undefined;
 let events: EventBridgeClient | undefined;
@@ -24,7 +41,7 @@ let sfn: SFNClient | undefined;
 let s3: S3Client | undefined;
 
 export function dynamoClient(): DynamoDBClient {
-  dynamo ??= traced(new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }));
+  dynamo ??= sdkClient(new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }));
   return dynamo;
 }
 
@@ -37,17 +54,17 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  events ??= traced(new EventBridgeClient({ ...endpointFor(ENV.awsEndpoint) }));
+  events ??= sdkClient(new EventBridgeClient({ ...endpointFor(ENV.awsEndpoint) }));
   return events;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= traced(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
+  sfn ??= sdkClient(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
   return sfn;
 }
 
 export function s3Client(): S3Client {
-  s3 ??= traced(
+  s3 ??= sdkClient(
     new S3Client({ ...endpointFor(ENV.s3Endpoint), forcePathStyle: Boolean(getOptionalEnv(ENV.s3Endpoint)) }),
   );
   return s3;

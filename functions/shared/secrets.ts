@@ -3,8 +3,8 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ENV } from '#manifest/table';
+import { sdkClient } from './clients.ts';
 import { getEnv, getOptionalEnv } from './env.ts';
-import { traced } from './tracing.ts';
 
 /**
  * Where shared secrets (channel webhook secrets, 3PL keys) live. Items in the table only ever
@@ -35,7 +35,7 @@ export function assertSecretName(name: string): void {
 
 let ssm: SSMClient | undefined;
 function ssmClient(): SSMClient {
-  ssm ??= traced(new SSMClient({}));
+  ssm ??= sdkClient(new SSMClient({}));
   return ssm;
 }
 

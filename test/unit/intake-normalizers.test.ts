@@ -417,6 +417,27 @@ describe('line resolution', () => {
     ]);
   });
 
+  it('asks the listings only for lines whose own sku the catalog does not know', async () => {
+    const asked: string[][] = [];
+    const lookup: ListingLookup = {
+      async find(channel, ids) {
+        asked.push([...ids]);
+        return listings({ '45012345678901': 'TEE-ORG-BLK-M' }).find(channel, ids);
+      },
+    };
+    await resolveLines({ catalog, listings: lookup }, 'c', [
+      line({ sku: 'KIT-STARTER', listingKeys: ['111'] }),
+      line({ sku: 'TEE-ORG-BLK-M' }),
+    ]);
+    expect(asked).toEqual([]);
+    const lines = await resolveLines({ catalog, listings: lookup }, 'c', [
+      line({ sku: 'KIT-STARTER' }),
+      line({ sku: 'THEIR-SKU', listingKeys: ['45012345678901'] }),
+    ]);
+    expect(asked).toEqual([['45012345678901', 'THEIR-SKU']]);
+    expect(lines.map((l) => l.sku)).toEqual(['KIT-STARTER', 'TEE-ORG-BLK-M']);
+  });
+
   it('fails with UNKNOWN_SKU naming every unmapped line', async () => {
     const error = await resolveLines({ catalog, listings: listings({ '9': 'GONE' }) }, 'c', [
       line({ sku: 'TEE-ORG-BLK-M' }),

@@ -23,8 +23,8 @@ beforeAll(async () => {
   await putChannel(rt, 'web', { locationIds: ['WH1'] });
   await stock(rt, 'TEE', 'WH1', 10);
   // Fault injection at the Lambda boundary: the ASL, its Retry/Catch and the handlers are real.
-  const invoke = rt.lambdas.invoke.bind(rt.lambdas);
-  rt.lambdas.invoke = async (fn: string, payload: unknown) => {
+  const invoke = rt.lambdas.invokeInBackground.bind(rt.lambdas);
+  rt.lambdas.invokeInBackground = async (fn: string, payload: unknown) => {
     const step = (payload as { step?: string })?.step;
     const left = fn === 'orderReleaseTask' && step ? (failures.get(step) ?? 0) : 0;
     if (left > 0) {

@@ -23,7 +23,9 @@ const MAX_KEY = 128;
  * differ from ours) that the channel's listings map to a known SKU. Lines that stay unresolved
  * fail the whole order with UNKNOWN_SKU, naming each line, so it becomes one intake exception
  * that a listing (or a catalog entry) fixes before replay.
- * Two reads at most: catalog and listings in parallel, then the catalog for listing targets.
+ * The catalog is asked first, for the lines' own SKUs (usually answered from cache); only lines
+ * it does not know consult the listings, so a storefront that sends our SKUs costs no read at
+ * all once they are cached. At most three reads: catalog, listings, catalog for listing targets.
  */
 export async function resolveLines(
   ports: { catalog: SkuCatalog; listings: ListingLookup },
@@ -35,14 +37,10 @@ export async function resolveLines(
   const direct = [
     ...new Set(lines.map((l) => l.sku).filter((s): s is string => Boolean(s) && isSkuCode(s as string))),
   ];
-  const listingKeys = [...new Set(lines.flatMap(keysOf))];
-
-  const [known, listings] = await Promise.all([
-    ports.catalog.find(direct),
-    listingKeys.length > 0
-      ? ports.listings.find(channelId, listingKeys)
-      : Promise.resolve(new Map<string, string>()),
-  ]);
+  const known = await ports.catalog.find(direct);
+  const listingKeys = [...new Set(lines.filter((l) => !(l.sku && known.has(l.sku))).flatMap(keysOf))];
+  const listings =
+    listingKeys.length > 0 ? await ports.listings.find(channelId, listingKeys) : new Map<string, string>();
   const targets = [...new Set(listings.values())].filter((sku) => !known.has(sku));
   if (targets.length > 0) for (const [sku, info] of await ports.catalog.find(targets)) known.set(sku, info);
 

@@ -1,0 +1,79 @@
+import { parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * The load generator of the HTTP benchmarks, on a worker thread: it keeps its own event loop,
+ * so its timers stay punctual and its fetch work does not queue behind the runtime it measures
+ * (as a separate load-test process would; both still share the machine's CPUs).
+ */
+export interface LoadRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export type LoadPlan =
+  /** Fires on a fixed schedule, never waiting for replies; latency runs from the scheduled time. */
+  | { mode: 'paced'; url: string; requests: LoadRequest[]; perSecond: number }
+  /** Closed loop: `concurrency` senders, each sending its next request when the last returned. */
+  | { mode: 'closed'; url: string; requests: LoadRequest[]; concurrency: number };
+
+export interface LoadResult {
+  seconds: number;
+  /** Milliseconds, one per answered request, unsorted. */
+  latencies: number[];
+  statuses: Record<string, number>;
+  errors: string[];
+  maxSendLagMs: number;
+}
+
+async function run(plan: LoadPlan): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const errors = new Set<string>();
+  let maxSendLagMs = 0;
+  const send = async (r: LoadRequest, from: number) => {
+    try {
+      const res = await fetch(plan.url, { method: 'POST', headers: r.headers, body: r.body });
+      await res.arrayBuffer();
+      latencies.push(performance.now() - from);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    } catch (error) {
+      statuses.error = (statuses.error ?? 0) + 1;
+      const e = error as Error & { cause?: { code?: string } };
+      errors.add(e.cause?.code ?? e.message);
+    }
+  };
+  const t0 = performance.now();
+  if (plan.mode === 'paced') {
+    const interval = 1000 / plan.perSecond;
+    const inFlight: Promise<void>[] = [];
+    for (const [i, r] of plan.requests.entries()) {
+      const due = t0 + i * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
+      inFlight.push(send(r, due));
+    }
+    await Promise.all(inFlight);
+  } else {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: plan.concurrency }, async () => {
+        for (let i = next++; i < plan.requests.length; i = next++) {
+          await send(plan.requests[i] as LoadRequest, performance.now());
+        }
+      }),
+    );
+  }
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    latencies,
+    statuses,
+    errors: [...errors].slice(0, 3),
+    maxSendLagMs,
+  };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  run(workerData as LoadPlan).then((result) => port.postMessage(result));
+}

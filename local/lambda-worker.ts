@@ -1,0 +1,46 @@
+import { parentPort } from 'node:worker_threads';
+import { loadHandler, runHandler } from './lambda.ts';
+
+/**
+ * The background lane's Lambda "container": a worker thread with its own event loop and its own
+ * copy of every handler module (and of their caches, as separate Lambda containers have).
+ * It runs what the main thread sends — bus targets, stream batches, workflow tasks, schedules —
+ * and answers with the result or the error (name, message and fields, so Retry/Catch still match).
+ */
+export interface WorkerRequest {
+  id: number;
+  fn: string;
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  event: unknown;
+}
+
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; stack?: string; fields: object } };
+
+const port = parentPort;
+if (port) {
+  port.on('message', async (req: WorkerRequest) => {
+    try {
+      const handler = await loadHandler(req.entry);
+      const result = await runHandler(handler, req.fn, req, req.event);
+      port.postMessage({ id: req.id, ok: true, result } satisfies WorkerReply);
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      // Own enumerable fields (a domain error's code, status, details) survive as plain data.
+      const fields = JSON.parse(JSON.stringify({ ...error })) as object;
+      port.postMessage({
+        id: req.id,
+        ok: false,
+        error: {
+          name: error.name,
+          message: error.message,
+          ...(error.stack ? { stack: error.stack } : {}),
+          fields,
+        },
+      } satisfies WorkerReply);
+    }
+  });
+}
