@@ -164,10 +164,10 @@ const bench: Bench = async ({ runtime, scale }) => {
   }
 
   // Warm the JVM's JIT and the code paths before anything is measured.
-  await measure(1500, CONCURRENCY, rawUpdate);
-  await measure(300, CONCURRENCY, rawTransact);
+  await measure(3000, CONCURRENCY, rawUpdate);
+  await measure(600, CONCURRENCY, rawTransact);
   await measure(400, CONCURRENCY, single);
-  await measure(100, CONCURRENCY, multi);
+  await measure(200, CONCURRENCY, multi);
 
   const singleLine = await beside(total, single, rawUpdate);
   const multiLine = await beside(Math.max(100, Math.round(total / 2)), multi, rawTransact);

@@ -26,15 +26,18 @@ export interface LocalLambdasOptions {
  *   schedules) run on a worker thread with its own event loop — their long synchronous
  *   stretches (decoding a page of stream images) never hold an API request up — and at most
  *   `backgroundConcurrency` at once, first come first served, like Lambda's asynchronous queue in
- *   front of a function with reserved concurrency; one while API requests are in flight. A burst
- *   of orders builds a backlog that drains behind the API instead of starving it.
+ *   front of a function with reserved concurrency, and none new while API requests are in flight
+ *   (see `slots`). A burst of orders builds a backlog that drains behind the API instead of
+ *   starving it.
  */
 export class LocalLambdas {
   private readonly loaded = new Map<string, Promise<Handler>>();
   private readonly backgroundConcurrency: number;
   private running = 0;
   private apiInFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private apiLastDone = 0;
+  private readonly waiting: { wake(): void; since: number }[] = [];
+  private starvationTimer: NodeJS.Timeout | undefined;
   private worker: BackgroundWorker | undefined;
 
   constructor(
@@ -61,6 +64,7 @@ export class LocalLambdas {
       return await runHandler(await this.load(fn), fn, this.limits(fn), event);
     } finally {
       this.apiInFlight--;
+      this.apiLastDone = Date.now();
       this.dispatch();
     }
   }
@@ -68,7 +72,12 @@ export class LocalLambdas {
   async invokeInBackground(fn: string, event: unknown): Promise<unknown> {
     if (this.running < this.slots()) this.running++;
     // Queued: whoever frees a slot counts this invocation as running before waking it.
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else {
+      await new Promise<void>((wake) => {
+        this.waiting.push({ wake, since: Date.now() });
+        this.watchStarvation();
+      });
+    }
     try {
       if (this.options.backgroundWorker === false) {
         return await runHandler(await this.load(fn), fn, this.limits(fn), event);
@@ -82,19 +91,47 @@ export class LocalLambdas {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.starvationTimer);
     await this.worker?.stop();
     this.worker = undefined;
   }
 
+  /**
+   * While the API is busy (a request in flight, or one finished in the last API_QUIET_MS) nothing
+   * new starts, unless the oldest waiting invocation has waited STARVATION_MS: then one runs, so
+   * a steady stream of requests slows the backlog down without ever stopping it.
+   */
   private slots(): number {
-    return this.apiInFlight > 0 ? 1 : this.backgroundConcurrency;
+    if (this.apiInFlight === 0 && Date.now() - this.apiLastDone >= API_QUIET_MS)
+      return this.backgroundConcurrency;
+    const oldest = this.waiting[0];
+    return oldest && Date.now() - oldest.since >= STARVATION_MS ? 1 : 0;
   }
 
   private dispatch(): void {
     while (this.waiting.length > 0 && this.running < this.slots()) {
       this.running++;
-      (this.waiting.shift() as () => void)();
+      this.waiting.shift()?.wake();
     }
+    this.watchStarvation();
+  }
+
+  /** Wakes the queue when the API has been quiet long enough, or the oldest waiter has starved. */
+  private watchStarvation(): void {
+    clearTimeout(this.starvationTimer);
+    this.starvationTimer = undefined;
+    const oldest = this.waiting[0];
+    if (!oldest) return;
+    const starved = oldest.since + STARVATION_MS;
+    const quiet = this.apiInFlight === 0 ? this.apiLastDone + API_QUIET_MS : Number.POSITIVE_INFINITY;
+    this.starvationTimer = setTimeout(
+      () => {
+        this.starvationTimer = undefined;
+        this.dispatch();
+      },
+      Math.max(1, Math.min(starved, quiet) - Date.now()),
+    );
+    this.starvationTimer.unref();
   }
 
   private limits(fn: string) {
@@ -117,6 +154,11 @@ export class LocalLambdas {
     return pending;
   }
 }
+
+/** How long event-driven work may wait behind a busy API before one invocation runs anyway. */
+const STARVATION_MS = 250;
+/** The API counts as busy until it has been quiet this long. */
+const API_QUIET_MS = 100;
 
 const handlers = new Map<string, Promise<Handler>>();
 
