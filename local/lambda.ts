@@ -158,7 +158,7 @@ export class LocalLambdas {
 /** How long event-driven work may wait behind a busy API before one invocation runs anyway. */
 const STARVATION_MS = 250;
 /** The API counts as busy until it has been quiet this long. */
-const API_QUIET_MS = 100;
+const API_QUIET_MS = 25;
 
 const handlers = new Map<string, Promise<Handler>>();
 
