@@ -2,8 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SystemManifest } from '../../lib/manifest/types.ts';
 import { LocalLambdas } from '../../local/lambda.ts';
 
-const gate = ((globalThis as { __qmGate?: { started: string[]; open: Map<string, () => void> } }).__qmGate ??=
-  { started: [], open: new Map() });
+interface Gate {
+  started: string[];
+  open: Map<string, () => void>;
+}
+const holder = globalThis as { __qmGate?: Gate };
+holder.__qmGate ??= { started: [], open: new Map() };
+const gate: Gate = holder.__qmGate;
 const manifest = {
   functions: { gated: { entry: 'test/unit/fixtures/gated-handler.ts', description: 'test' } },
   routes: [],
