@@ -31,7 +31,6 @@ export interface LocalLambdasOptions {
  *   starving it.
  */
 export class LocalLambdas {
-  private readonly loaded = new Map<string, Promise<Handler>>();
   private readonly backgroundConcurrency: number;
   private running = 0;
   private apiInFlight = 0;
@@ -146,12 +145,7 @@ export class LocalLambdas {
   }
 
   private load(fn: string): Promise<Handler> {
-    let pending = this.loaded.get(fn);
-    if (!pending) {
-      pending = loadHandler(this.entryOf(fn));
-      this.loaded.set(fn, pending);
-    }
-    return pending;
+    return loadHandler(this.entryOf(fn));
   }
 }
 

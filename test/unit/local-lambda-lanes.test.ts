@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SystemManifest } from '../../lib/manifest/types.ts';
 import { LocalLambdas } from '../../local/lambda.ts';
+import { theGate } from './fixtures/gated-handler.ts';
 
-interface Gate {
-  started: string[];
-  open: Map<string, () => void>;
-}
-const holder = globalThis as { __qmGate?: Gate };
-holder.__qmGate ??= { started: [], open: new Map() };
-const gate: Gate = holder.__qmGate;
+const gate = theGate();
 const manifest = {
   functions: { gated: { entry: 'test/unit/fixtures/gated-handler.ts', description: 'test' } },
   routes: [],
