@@ -32,7 +32,7 @@ const CONCURRENCY = 32;
 /**
  * Single-line reservations spread over this many positions, as a catalogue's orders are; each
  * open reservation is recorded on its position item, and DynamoDB Local's cost per write grows
- * with the item (see docs/decisions-inventory.md), so one hot position is measured separately.
+ * with the item (see docs/decisions.md, "Open holds are a string set"), so one hot position is measured separately.
  */
 const POSITIONS = 64;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { positionAttributes, toPosition } from '../../functions/inventory/adapters/items.ts';
 import { classifyFailure, positionUpdate } from '../../functions/inventory/adapters/position-update.ts';
 import type { PositionChange } from '../../functions/inventory/core/ports.ts';
 import { emptyPosition, reserveDeltas } from '../../functions/inventory/core/stock-position.ts';
@@ -27,17 +28,30 @@ describe('the reservation write', () => {
     expect(u.UpdateExpression).toContain('#reserved = #reserved + :d_reserved');
     expect(u.UpdateExpression).toContain('#available = #available + :d_available');
     expect(u.UpdateExpression).toContain('#version = #version + :one');
-    expect(u.UpdateExpression).toContain('#holds.#rid = :hq');
+    expect(u.UpdateExpression).toContain('ADD #holdIds :rids');
+    expect(u.ExpressionAttributeValues[':rids']).toEqual(new Set(['r1']));
+    // Two units: the quantity goes beside the id (a one-unit hold is the id alone).
+    expect(u.UpdateExpression).toContain('#holdQuantities.#rid = :hq');
     expect(u.ExpressionAttributeValues[':d_available']).toBe(-2);
   });
 
   it('is conditional on enough available, the id not being there yet, and room for another hold', () => {
     const u = positionUpdate(reserve, op.at);
     expect(u.ConditionExpression).toBe(
-      '#available >= :min_available AND attribute_not_exists(#holds.#rid) AND size(#holds) < :maxHolds',
+      '#available >= :min_available AND NOT contains(#holdIds, :rid) AND ' +
+        '(attribute_not_exists(#holdIds) OR size(#holdIds) < :maxHolds)',
     );
     expect(u.ExpressionAttributeValues[':min_available']).toBe(2);
-    expect(u.ExpressionAttributeNames['#rid']).toBe('r1');
+    expect(u.ExpressionAttributeValues[':rid']).toBe('r1');
+  });
+
+  it('records a one-unit hold as its id alone', () => {
+    const u = positionUpdate(
+      { ...reserve, deltas: reserveDeltas(1), hold: { reservationId: 'r1', quantity: 1, op: 'add' } },
+      op.at,
+    );
+    expect(u.UpdateExpression).not.toContain('#holdQuantities');
+    expect(u.UpdateExpression).toContain('ADD #holdIds :rids');
   });
 
   it('removes the hold only if it carries exactly the quantity being released', () => {
@@ -45,8 +59,17 @@ describe('the reservation write', () => {
       { ...reserve, deltas: { reserved: -2 }, hold: { reservationId: 'r1', quantity: 2, op: 'remove' } },
       op.at,
     );
-    expect(u.UpdateExpression).toContain('REMOVE #holds.#rid');
-    expect(u.ConditionExpression).toContain('#holds.#rid = :hq');
+    expect(u.UpdateExpression).toContain('REMOVE #holdQuantities.#rid');
+    expect(u.UpdateExpression).toContain('DELETE #holdIds :rids');
+    expect(u.ConditionExpression).toContain('contains(#holdIds, :rid) AND #holdQuantities.#rid = :hq');
+    const one = positionUpdate(
+      { ...reserve, deltas: { reserved: -1 }, hold: { reservationId: 'r1', quantity: 1, op: 'remove' } },
+      op.at,
+    );
+    // One unit released: the hold must not be one of several units.
+    expect(one.ConditionExpression).toContain(
+      'contains(#holdIds, :rid) AND attribute_not_exists(#holdQuantities.#rid)',
+    );
     expect(u.ConditionExpression).toContain('#reserved >= :min_reserved');
   });
 
@@ -99,5 +122,22 @@ describe('telling a duplicate from a shortage (ReturnValuesOnConditionCheckFailu
       op: { ...op, kind: 'adjust' },
     };
     expect(classifyFailure(adjust, at({ done: { k1: op.at } })).status).toBe('duplicate');
+  });
+});
+
+describe('open holds on the item', () => {
+  it('are stored as a set of ids plus the quantities other than one, and read back as id → quantity', () => {
+    const p = at({ reserved: 4, holds: { r1: 1, r2: 3 } });
+    const item = positionAttributes(p);
+    expect(item.holdIds).toEqual(new Set(['r1', 'r2']));
+    expect(item.holdQuantities).toEqual({ r2: 3 });
+    expect(item).not.toHaveProperty('holds');
+    expect(toPosition({ pk: 'STOCK#MUG#3', sk: 'LOC#WH1', ...item }).holds).toEqual({ r1: 1, r2: 3 });
+  });
+
+  it('leave no set on an item that holds nothing (DynamoDB has no empty sets)', () => {
+    const item = positionAttributes(at({}));
+    expect(item).not.toHaveProperty('holdIds');
+    expect(toPosition(item).holds).toEqual({});
   });
 });

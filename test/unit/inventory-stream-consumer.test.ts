@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toPosition, toReservation } from '../../functions/inventory/adapters/items.ts';
+import { positionAttributes, toPosition, toReservation } from '../../functions/inventory/adapters/items.ts';
 import { emptyPosition } from '../../functions/inventory/core/stock-position.ts';
 import type { ConsumerPorts, StreamChange } from '../../functions/inventory/core/stream-consumer.ts';
 import {
@@ -50,10 +50,10 @@ function fakes() {
   return { ports, movements, records, events, applied, pruned };
 }
 
+/** A position item as the stream carries it. */
 const base = (p: Partial<StockPosition>): Record<string, unknown> => ({
   entity: 'StockPosition',
-  ...emptyPosition('MUG', 'WH1', 0, AT),
-  ...p,
+  ...positionAttributes({ ...emptyPosition('MUG', 'WH1', 0, AT), ...p }),
 });
 
 const reserveWrite = (version: number, rid: string): StreamChange => ({

@@ -24,7 +24,15 @@ import { emptyPosition } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import { CLOSED_STATUS } from '../schemas/reservation.ts';
 import type { Location, PositionKey, StockPosition } from '../schemas/stock.ts';
-import { ENTITY, movementItem, reservationItem, toMovement, toPosition, toReservation } from './items.ts';
+import {
+  ENTITY,
+  movementItem,
+  positionAttributes,
+  reservationItem,
+  toMovement,
+  toPosition,
+  toReservation,
+} from './items.ts';
 import { classifyFailure, positionUpdate } from './position-update.ts';
 import { withRetry } from './transient.ts';
 
@@ -43,7 +51,7 @@ function positionItem(p: StockPosition): Raw {
   return {
     ...inventoryKeys.position(p.sku, p.locationId, p.shard),
     entity: ENTITY.position,
-    ...p,
+    ...positionAttributes(p),
   };
 }
 

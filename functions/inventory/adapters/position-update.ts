@@ -2,6 +2,7 @@ import type { ChangeFailure, PositionChange } from '../core/ports.ts';
 import { availableDelta, bucketsOf, requirements } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
+import { HOLD_ATTRIBUTES } from './items.ts';
 
 export interface UpdateParts {
   Key: { pk: string; sk: string };
@@ -25,6 +26,8 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
   const values: Record<string, unknown> = { ':one': 1, ':now': now, ':op': change.op };
   const set: string[] = [];
   const remove: string[] = [];
+  const add: string[] = [];
+  const del: string[] = [];
   const cond: string[] = [];
 
   for (const b of ALL_BUCKETS) {
@@ -48,16 +51,37 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
   set.push('#version = #version + :one', '#updatedAt = :now', '#lastOp = :op');
 
   if (change.hold) {
-    names['#holds'] = 'holds';
-    names['#rid'] = change.hold.reservationId;
-    values[':hq'] = change.hold.quantity;
+    // Open holds are a string set of reservation ids plus, for holds of more than one unit, their
+    // quantity in a map (see holdAttributes in items.ts for why not one map of id → quantity).
+    const { reservationId, quantity } = change.hold;
+    const several = quantity !== 1;
+    names['#holdIds'] = HOLD_ATTRIBUTES.ids;
+    values[':rid'] = reservationId;
+    values[':rids'] = new Set([reservationId]);
+    if (several) {
+      names['#holdQuantities'] = HOLD_ATTRIBUTES.quantities;
+      names['#rid'] = reservationId;
+      values[':hq'] = quantity;
+    }
     if (change.hold.op === 'add') {
       values[':maxHolds'] = MAX_HOLDS_PER_ITEM;
-      set.push('#holds.#rid = :hq');
-      cond.push('attribute_not_exists(#holds.#rid)', 'size(#holds) < :maxHolds');
+      add.push('#holdIds :rids');
+      if (several) set.push('#holdQuantities.#rid = :hq');
+      cond.push(
+        'NOT contains(#holdIds, :rid)',
+        '(attribute_not_exists(#holdIds) OR size(#holdIds) < :maxHolds)',
+      );
     } else {
-      remove.push('#holds.#rid');
-      cond.push('#holds.#rid = :hq');
+      del.push('#holdIds :rids');
+      cond.push('contains(#holdIds, :rid)');
+      if (several) {
+        remove.push('#holdQuantities.#rid');
+        cond.push('#holdQuantities.#rid = :hq');
+      } else {
+        names['#holdQuantities'] = HOLD_ATTRIBUTES.quantities;
+        names['#rid'] = reservationId;
+        cond.push('attribute_not_exists(#holdQuantities.#rid)');
+      }
     }
   }
   if (change.commandKey) {
@@ -74,7 +98,14 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
   }
   return {
     Key: inventoryKeys.position(change.key.sku, change.key.locationId, change.key.shard),
-    UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    UpdateExpression: [
+      `SET ${set.join(', ')}`,
+      remove.length ? `REMOVE ${remove.join(', ')}` : '',
+      add.length ? `ADD ${add.join(', ')}` : '',
+      del.length ? `DELETE ${del.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
     ConditionExpression: cond.join(' AND '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
