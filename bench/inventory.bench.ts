@@ -24,7 +24,7 @@ import { type Bench, measure, round } from './context.ts';
  * - latency from a stock change to ChannelAvailabilityChanged on the local bus.
  * Reservations run on a table of their own in the same DynamoDB Local (same keys and indexes, no
  * stream), so they and the raw writes compete for nothing else; the stream's catch-up after the
- * HTTP run is reported separately. Raw and core runs alternate (A B A B) so drift on a shared machine
+ * HTTP run is reported separately. Raw and core runs alternate in blocks (ABBA) so drift on a shared machine
  * affects both alike.
  */
 const BENCH_TABLE = 'qm-bench-inventory';
@@ -35,6 +35,10 @@ const CONCURRENCY = 32;
  * with the item (see docs/decisions.md, "Open holds are a string set"), so one hot position is measured separately.
  */
 const POSITIONS = 64;
+const WARM_POSITIONS = 16;
+/** Blocks per measurement (a multiple of 4: ABBA). */
+const BLOCKS = 8;
+type Measured = Awaited<ReturnType<typeof measure>>;
 
 const bench: Bench = async ({ runtime, scale }) => {
   const total = Math.max(200, Math.round(2000 * scale));
@@ -78,7 +82,8 @@ const bench: Bench = async ({ runtime, scale }) => {
     updatedAt: now,
   });
   const positionSkus = Array.from({ length: POSITIONS }, (_, i) => `B-${run}-${i}`);
-  const skus = [...positionSkus, `B-${run}-HOT`, `B-${run}-ONE`];
+  const warmSkus = Array.from({ length: WARM_POSITIONS }, (_, i) => `B-${run}-W${i}`);
+  const skus = [...positionSkus, ...warmSkus, `B-${run}-HOT`, `B-${run}-ONE`];
   for (const sku of skus) {
     await db.send(
       new PutCommand({
@@ -154,20 +159,46 @@ const bench: Bench = async ({ runtime, scale }) => {
   const onePosition = () => reserveLines('o', [{ sku: `B-${run}-ONE`, quantity: 1 }]);
   const sharded = () => reserveLines('h', [{ sku: `B-${run}-HOT`, quantity: 1 }]);
 
-  /** Runs the baseline right before and right after the path, so drift on a shared machine cancels out. */
+  /**
+   * The path and its raw baseline in alternating blocks, ABBA (raw, path, path, raw, …), so drift on
+   * a shared machine (JIT, GC, a busy neighbour) falls on both alike; ratio = path rate ÷ raw rate
+   * over all blocks.
+   */
   async function beside(n: number, path: (i: number) => Promise<unknown>, baseline: () => Promise<unknown>) {
-    const before = await measure(Math.round(n / 2), CONCURRENCY, baseline);
-    const measured = await measure(n, CONCURRENCY, path);
-    const after = await measure(Math.round(n / 2), CONCURRENCY, baseline);
-    const raw = combine([before, after]);
+    const block = Math.max(25, Math.round(n / BLOCKS));
+    const paths: Measured[] = [];
+    const raws: Measured[] = [];
+    let done = 0;
+    const runPath = async () => {
+      const start = done;
+      paths.push(await measure(block, CONCURRENCY, (i) => path(start + i)));
+      done += block;
+    };
+    const runRaw = async () => void raws.push(await measure(block, CONCURRENCY, baseline));
+    for (let b = 0; b < BLOCKS; b += 2) {
+      await runRaw();
+      await runPath();
+      await runPath();
+      await runRaw();
+    }
+    const measured = combine(paths);
+    const raw = combine(raws);
     return { measured, raw, ratio: round(measured.perSecond / raw.perSecond) };
   }
 
-  // Warm the JVM's JIT and the code paths before anything is measured.
+  // Warm the JVM's JIT and the code paths before anything is measured, on positions of their own so
+  // the measured positions start without open holds.
   await measure(3000, CONCURRENCY, rawUpdate);
   await measure(600, CONCURRENCY, rawTransact);
-  await measure(400, CONCURRENCY, single);
-  await measure(200, CONCURRENCY, multi);
+  await measure(600, CONCURRENCY, (i) =>
+    reserveLines('w', [{ sku: warmSkus[i % WARM_POSITIONS] as string, quantity: 1 }]),
+  );
+  await measure(300, CONCURRENCY, (i) =>
+    reserveLines('w', [
+      { sku: warmSkus[(2 * i) % WARM_POSITIONS] as string, quantity: 1 },
+      { sku: warmSkus[(2 * i + 1) % WARM_POSITIONS] as string, quantity: 1 },
+    ]),
+  );
 
   const singleLine = await beside(total, single, rawUpdate);
   const multiLine = await beside(Math.max(100, Math.round(total / 2)), multi, rawTransact);
@@ -217,8 +248,8 @@ const bench: Bench = async ({ runtime, scale }) => {
     streamCatchUpAfterHttpSeconds: round(streamCatchUpSeconds),
     stockChangeToChannelAvailabilityChanged: channelLatency,
     note:
-      'each path is measured between two runs of its raw baseline on the same DynamoDB Local (ratio = path ÷ mean of both); ' +
-      `core paths run on their own table (same keys and indexes, no stream); single-line spreads over ${POSITIONS} positions, ` +
+      `each path and its raw baseline run in ${BLOCKS} alternating blocks each (ABBA) on the same DynamoDB Local (ratio = path rate ÷ raw rate over all blocks); ` +
+      `core paths run on their own table (same keys and indexes, no stream); warm-up uses positions of its own; single-line spreads over ${POSITIONS} positions (0 → ${Math.round(total / POSITIONS)} open holds each), ` +
       'multi-line is a 3-item TransactWriteItems (record + 2 positions) vs raw 2-item; the one-hot-position run shows an item ' +
       'carrying a growing number of open holds (≤ 1000); HTTP adds gateway, JWT, handler and the kernel audit record; channel ' +
       'latency is from sending an adjustment to its event on the local bus, one change at a time',

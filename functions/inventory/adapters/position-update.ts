@@ -2,7 +2,7 @@ import type { ChangeFailure, PositionChange } from '../core/ports.ts';
 import { availableDelta, bucketsOf, requirements } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
-import { HOLD_ATTRIBUTES } from './items.ts';
+import { encodeLastOp, HOLD_ATTRIBUTES } from './items.ts';
 
 export interface UpdateParts {
   Key: { pk: string; sk: string };
@@ -23,7 +23,7 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
     '#updatedAt': 'updatedAt',
     '#lastOp': 'lastOp',
   };
-  const values: Record<string, unknown> = { ':one': 1, ':now': now, ':op': change.op };
+  const values: Record<string, unknown> = { ':one': 1, ':now': now, ':op': encodeLastOp(change.op) };
   const set: string[] = [];
   const remove: string[] = [];
   const add: string[] = [];
