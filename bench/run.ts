@@ -5,8 +5,9 @@ import { startTestRuntime } from '../test/support/runtime.ts';
 import { type Bench, rawClient } from './context.ts';
 
 /**
- * `npm run bench [-- name...]`: starts one local runtime, runs every `bench/*.bench.ts` (or
- * the named ones) against it, and prints one JSON document. Each bench measures the raw
+ * `npm run bench [-- name...]`: runs every `bench/*.bench.ts` (or the named ones), each on a
+ * fresh local runtime (its own DynamoDB Local, so one bench's data, JIT state and leftover work
+ * do not colour the next), and prints one JSON document. Each bench measures the raw
  * DynamoDB Local rate for the same shape of write in the same run, so figures are comparable
  * across machines.
  */
@@ -15,23 +16,24 @@ const only = process.argv.slice(2);
 const files = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts')).sort();
 const selected = files.filter((f) => only.length === 0 || only.includes(f.replace(/\.bench\.ts$/, '')));
 
-const runtime = await startTestRuntime();
-const raw = rawClient(process.env.QM_DDB_ENDPOINT as string, runtime.config.region);
 const results: Record<string, unknown> = {};
-try {
-  for (const file of selected) {
-    const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: Bench };
-    const name = file.replace(/\.bench\.ts$/, '');
-    process.stderr.write(`bench ${name}…\n`);
+for (const file of selected) {
+  const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { default: Bench };
+  const name = file.replace(/\.bench\.ts$/, '');
+  process.stderr.write(`bench ${name}…\n`);
+  const runtime = await startTestRuntime();
+  const raw = rawClient(process.env.QM_DDB_ENDPOINT as string, runtime.config.region);
+  try {
     results[name] = await mod.default({
       runtime,
       raw,
       tableName: runtime.config.tableName,
       scale: Number(process.env.QM_BENCH_SCALE ?? 1),
     });
+  } finally {
+    raw.destroy();
+    await runtime.stop();
   }
-} finally {
-  await runtime.stop();
 }
 console.log(
   JSON.stringify(

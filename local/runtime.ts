@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
 import { MANIFEST } from '../lib/manifest/index.ts';
 import { ENV } from '../lib/manifest/table.ts';
@@ -26,6 +27,7 @@ import { LocalLambdas } from './lambda.ts';
 import { startSchedules } from './scheduler.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
 import { StreamPoller } from './streams.ts';
+import { upgradeLocalData } from './upgrade-data.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -84,6 +86,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     });
     stops.push(() => ddbClient.destroy());
     await ensureTable(ddbClient, config.tableName);
+    await upgradeLocalData(DynamoDBDocumentClient.from(ddbClient), config.tableName);
 
     const s3dir = path.join(config.dataDir, 's3');
     await mkdir(s3dir, { recursive: true });

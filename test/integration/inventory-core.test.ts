@@ -1,10 +1,14 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoScanner } from '../../functions/inventory/adapters/dynamo-scanner.ts';
+import { toPosition } from '../../functions/inventory/adapters/items.ts';
 import { checkInvariants } from '../../functions/inventory/core/check-invariants.ts';
 import { closeReservation } from '../../functions/inventory/core/close-reservation.ts';
 import { reserveStock } from '../../functions/inventory/core/reserve-stock.ts';
 import { adjustStock, moveStock, receiveStock } from '../../functions/inventory/core/stock-commands.ts';
 import { readSkuStock } from '../../functions/inventory/core/stock-view.ts';
+import { inventoryKeys } from '../../functions/inventory/keys.ts';
+import { upgradeLocalData } from '../../local/upgrade-data.ts';
 import { type InventoryHarness, startInventoryHarness } from '../support/faults.ts';
 
 let h: InventoryHarness;
@@ -135,6 +139,46 @@ describe('inventory core on DynamoDB Local', () => {
     // A channel's recompute finds every SKU first stocked at its locations.
     expect((await h.ports.positions.skusAt('WH2')).sort()).toEqual(['C']);
     expect(await h.ports.positions.skusAt('WH1')).toContain('A');
+    await invariantsHold();
+  });
+
+  it('upgrades a position item written with the earlier holds map once, and its holds close as before', async () => {
+    await h.putSku('UPG');
+    await adjustStock(
+      h.ports,
+      { sku: 'UPG', locationId: 'WH2', delta: 10, reason: 'opening', idempotencyKey: 'open-upg-wh2' },
+      ctx,
+    );
+    for (const [id, quantity] of [
+      ['u-1', 1],
+      ['u-3', 3],
+    ] as const) {
+      await reserveStock(
+        h.ports,
+        { reservationId: id, lines: [{ sku: 'UPG', locationId: 'WH2', quantity }] },
+        ctx,
+      );
+    }
+    await h.settle();
+    const key = inventoryKeys.position('UPG', 'WH2');
+    // The item as an earlier version wrote it: one map of id → quantity.
+    await h.db.send(
+      new UpdateCommand({
+        TableName: h.table,
+        Key: key,
+        UpdateExpression: 'SET holds = :holds REMOVE holdIds, holdQuantities',
+        ExpressionAttributeValues: { ':holds': { 'u-1': 1, 'u-3': 3 } },
+      }),
+    );
+    expect(await upgradeLocalData(h.db, h.table)).toBeGreaterThanOrEqual(1);
+    const item = (await h.db.send(new GetCommand({ TableName: h.table, Key: key }))).Item ?? {};
+    expect(item).not.toHaveProperty('holds');
+    expect(toPosition(item).holds).toEqual({ 'u-1': 1, 'u-3': 3 });
+    expect(await upgradeLocalData(h.db, h.table)).toBe(0);
+
+    await closeReservation(h.ports, 'u-3', 'release', ctx);
+    await closeReservation(h.ports, 'u-1', 'consume', ctx);
+    expect(await stockAt('UPG', 'WH2')).toMatchObject({ onHand: 9, reserved: 0, available: 9 });
     await invariantsHold();
   });
 });
