@@ -37,8 +37,13 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
 
   // Walk the whole list once to collect real cursors, then time random page reads.
   const cursors: (string | undefined)[] = [undefined];
-  for (let cursor: string | undefined, n = 0; n < total / 50; n++) {
+  for (let cursor: string | undefined, n = 0; n <= total / 50; n++) {
     const res = await runtime.api('GET', `/api/skus?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+    // A full last page still returns a cursor; the page after it is empty and is not timed.
+    if (res.body.items.length === 0) {
+      cursors.pop();
+      break;
+    }
     cursor = res.body.cursor;
     if (!cursor) break;
     cursors.push(cursor);
