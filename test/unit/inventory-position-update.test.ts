@@ -73,6 +73,32 @@ describe('the reservation write', () => {
     expect(u.ConditionExpression).toContain('#reserved >= :min_reserved');
   });
 
+  it('adds to a bucket the item may not store yet from zero, and lowers one only if it holds enough', () => {
+    const u = positionUpdate(
+      {
+        key: reserve.key,
+        deltas: { onHand: -2, quarantined: 2 },
+        commandKey: 'q-1',
+        op: { ...op, kind: 'move' },
+      },
+      op.at,
+    );
+    expect(u.UpdateExpression).toContain(
+      '#quarantined = if_not_exists(#quarantined, :zero) + :d_quarantined',
+    );
+    expect(u.UpdateExpression).toContain('#onHand = #onHand + :d_onHand');
+    const back = positionUpdate(
+      {
+        key: reserve.key,
+        deltas: { onHand: 2, quarantined: -2 },
+        commandKey: 'q-2',
+        op: { ...op, kind: 'move' },
+      },
+      op.at,
+    );
+    expect(back.ConditionExpression).toContain('#quarantined >= :min_quarantined');
+  });
+
   it('checks the item exists when nothing else would (a receipt must not create a partial item)', () => {
     const u = positionUpdate(
       { key: reserve.key, deltas: { onHand: 5 }, commandKey: 'rcv-1', op: { ...op, kind: 'receive' } },
@@ -133,6 +159,20 @@ describe('open holds on the item', () => {
     expect(item.holdQuantities).toEqual({ r2: 3 });
     expect(item).not.toHaveProperty('holds');
     expect(toPosition({ pk: 'STOCK#MUG#3', sk: 'LOC#WH1', ...item }).holds).toEqual({ r1: 1, r2: 3 });
+  });
+
+  it('leave unused buckets off the item and read them back as zero', () => {
+    const item = positionAttributes(at({ onHand: 5, available: 4, safetyStock: 1 }));
+    expect(item).toMatchObject({ onHand: 5, reserved: 0, available: 4, safetyStock: 1 });
+    for (const b of ['damaged', 'quarantined', 'returnedPending', 'inTransit'])
+      expect(item).not.toHaveProperty(b);
+    expect(toPosition(item)).toMatchObject({
+      damaged: 0,
+      quarantined: 0,
+      returnedPending: 0,
+      inTransit: 0,
+      safetyStock: 1,
+    });
   });
 
   it('leave no set on an item that holds nothing (DynamoDB has no empty sets)', () => {

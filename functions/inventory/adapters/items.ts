@@ -1,7 +1,8 @@
 import { withoutKeys } from '#shared/table';
+import { ZERO_BUCKETS } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import type { Reservation } from '../schemas/reservation.ts';
-import type { LastOp, Movement, StockPosition } from '../schemas/stock.ts';
+import type { Bucket, LastOp, Movement, StockPosition } from '../schemas/stock.ts';
 
 /**
  * How a position item stores its open holds. The domain sees `holds` (reservation id → quantity);
@@ -12,6 +13,20 @@ import type { LastOp, Movement, StockPosition } from '../schemas/stock.ts';
  * A string set cannot be empty: `holdIds` is absent while nothing is held.
  */
 export const HOLD_ATTRIBUTES = { ids: 'holdIds', quantities: 'holdQuantities' } as const;
+
+/**
+ * Buckets most positions never use: stored only once a write moves units into them (the write
+ * adds with `if_not_exists`), read as 0 while absent. Every attribute is parsed on every write of
+ * the item in DynamoDB Local; `onHand`, `reserved` and `available` are always there, so the hot
+ * reservation write stays plain arithmetic.
+ */
+export const SPARSE_BUCKETS: readonly Bucket[] = [
+  'damaged',
+  'quarantined',
+  'returnedPending',
+  'safetyStock',
+  'inTransit',
+];
 
 /**
  * `lastOp` (what the write did, for the stream's ledger movement) travels as one JSON string: as a
@@ -34,12 +49,22 @@ export function toPosition(item: Record<string, unknown>): StockPosition {
     [...((ids as Iterable<string> | undefined) ?? [])].map((id) => [id, Number(several[id] ?? 1)]),
   );
   const lastOp = decodeLastOp(p.lastOp);
-  return { ...p, shard: p.shard ?? 0, holds, done: p.done ?? {}, ...(lastOp ? { lastOp } : {}) };
+  return {
+    ...ZERO_BUCKETS,
+    ...p,
+    shard: p.shard ?? 0,
+    holds,
+    done: p.done ?? {},
+    ...(lastOp ? { lastOp } : {}),
+  };
 }
 
 /** A position as its item stores it (keys added by the caller). */
 export function positionAttributes(p: StockPosition): Record<string, unknown> {
-  const { holds, lastOp, ...rest } = p;
+  const { holds, lastOp, ...all } = p;
+  const rest = Object.fromEntries(
+    Object.entries(all).filter(([k, v]) => !(SPARSE_BUCKETS.includes(k as Bucket) && v === 0)),
+  );
   const ids = Object.keys(holds);
   return {
     ...rest,

@@ -2,7 +2,7 @@ import type { ChangeFailure, PositionChange } from '../core/ports.ts';
 import { availableDelta, bucketsOf, requirements } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
-import { encodeLastOp, HOLD_ATTRIBUTES } from './items.ts';
+import { encodeLastOp, HOLD_ATTRIBUTES, SPARSE_BUCKETS } from './items.ts';
 
 export interface UpdateParts {
   Key: { pk: string; sk: string };
@@ -35,7 +35,13 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
     if (d === 0) continue;
     names[`#${b}`] = b;
     values[`:d_${b}`] = d;
-    set.push(`#${b} = #${b} + :d_${b}`);
+    // A sparse bucket may be absent (read as 0); lowering one is conditional on it (requirements).
+    if (d > 0 && SPARSE_BUCKETS.includes(b)) {
+      values[':zero'] = 0;
+      set.push(`#${b} = if_not_exists(#${b}, :zero) + :d_${b}`);
+    } else {
+      set.push(`#${b} = #${b} + :d_${b}`);
+    }
   }
   const dAvail = availableDelta(change.deltas);
   if (dAvail !== 0) {
