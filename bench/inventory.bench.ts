@@ -24,19 +24,20 @@ import { type Bench, measure, round } from './context.ts';
  * - latency from a stock change to ChannelAvailabilityChanged on the local bus.
  * Reservations run on a table of their own in the same DynamoDB Local (same keys and indexes, no
  * stream), so they and the raw writes compete for nothing else; the stream's catch-up after the
- * HTTP run is reported separately. Raw and core runs alternate in blocks (ABBA) so drift on a shared machine
- * affects both alike.
+ * HTTP run is reported separately. Raw and core runs alternate in blocks (ABBA) so drift on a
+ * shared machine affects both alike.
  */
 const BENCH_TABLE = 'qm-bench-inventory';
 const CONCURRENCY = 32;
 /**
  * Single-line reservations spread over this many positions, as a catalogue's orders are; each
  * open reservation is recorded on its position item, and DynamoDB Local's cost per write grows
- * with the item (see docs/decisions.md, "Open holds are a string set"), so one hot position is measured separately.
+ * with the item (see docs/decisions.md, "Open holds are a string set"), so one hot position is
+ * measured separately.
  */
 const POSITIONS = 64;
 const WARM_POSITIONS = 16;
-/** Blocks per measurement (a multiple of 4: ABBA). */
+/** Blocks of the path (and as many of its raw baseline) per measurement; even, for ABBA pairs. */
 const BLOCKS = 8;
 type Measured = Awaited<ReturnType<typeof measure>>;
 

@@ -14,8 +14,8 @@ import { type Bench, rawClient } from './context.ts';
  * are comparable across machines.
  * Internally `run.ts --one <name> <out.json>` runs one bench and writes its result to the file.
  */
-const dir = path.dirname(fileURLToPath(import.meta.url));
 const self = fileURLToPath(import.meta.url);
+const dir = path.dirname(self);
 const nameOf = (file: string) => file.replace(/\.bench\.ts$/, '');
 
 if (process.argv[2] === '--one') {

@@ -6,7 +6,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ENTITY, HOLD_ATTRIBUTES } from '../functions/inventory/adapters/items.ts';
+import { ENTITY, HOLD_ATTRIBUTES, holdAttributes } from '../functions/inventory/adapters/items.ts';
 
 /** Marks a table whose position items were upgraded, so later starts skip the scan. */
 const MARKER = { pk: 'UPGRADE#position-holds-set', sk: 'UPGRADE' };
@@ -34,24 +34,21 @@ export async function upgradeLocalData(db: DynamoDBDocumentClient, table: string
       }),
     );
     for (const item of page.Items ?? []) {
-      const holds = (item.holds ?? {}) as Record<string, number>;
-      const ids = Object.keys(holds);
-      const several = Object.fromEntries(Object.entries(holds).filter(([, q]) => q !== 1));
+      const { [HOLD_ATTRIBUTES.ids]: ids, [HOLD_ATTRIBUTES.quantities]: several } = holdAttributes(
+        (item.holds ?? {}) as Record<string, number>,
+      );
       try {
         await db.send(
           new UpdateCommand({
             TableName: table,
             Key: { pk: item.pk, sk: item.sk },
-            UpdateExpression: `SET #quantities = :several REMOVE holds${ids.length ? ' ADD #ids :ids' : ''}`,
+            UpdateExpression: `SET #quantities = :several REMOVE holds${ids ? ' ADD #ids :ids' : ''}`,
             ConditionExpression: 'attribute_exists(holds)',
             ExpressionAttributeNames: {
               '#quantities': HOLD_ATTRIBUTES.quantities,
-              ...(ids.length ? { '#ids': HOLD_ATTRIBUTES.ids } : {}),
+              ...(ids ? { '#ids': HOLD_ATTRIBUTES.ids } : {}),
             },
-            ExpressionAttributeValues: {
-              ':several': several,
-              ...(ids.length ? { ':ids': new Set(ids) } : {}),
-            },
+            ExpressionAttributeValues: { ':several': several, ...(ids ? { ':ids': ids } : {}) },
           }),
         );
         upgraded++;

@@ -65,10 +65,13 @@ export function positionAttributes(p: StockPosition): Record<string, unknown> {
   const rest = Object.fromEntries(
     Object.entries(all).filter(([k, v]) => !(SPARSE_BUCKETS.includes(k as Bucket) && v === 0)),
   );
+  return { ...rest, ...(lastOp ? { lastOp: encodeLastOp(lastOp) } : {}), ...holdAttributes(holds) };
+}
+
+/** Open holds (id → quantity) as the item stores them: `holdIds` (absent when empty) and `holdQuantities`. */
+export function holdAttributes(holds: Record<string, number>): Record<string, unknown> {
   const ids = Object.keys(holds);
   return {
-    ...rest,
-    ...(lastOp ? { lastOp: encodeLastOp(lastOp) } : {}),
     ...(ids.length ? { [HOLD_ATTRIBUTES.ids]: new Set(ids) } : {}),
     [HOLD_ATTRIBUTES.quantities]: Object.fromEntries(Object.entries(holds).filter(([, q]) => q !== 1)),
   };

@@ -58,7 +58,7 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
 
   if (change.hold) {
     // Open holds are a string set of reservation ids plus, for holds of more than one unit, their
-    // quantity in a map (see holdAttributes in items.ts for why not one map of id → quantity).
+    // quantity in a map (see HOLD_ATTRIBUTES in items.ts for why not one map of id → quantity).
     const { reservationId, quantity } = change.hold;
     const several = quantity !== 1;
     names['#holdIds'] = HOLD_ATTRIBUTES.ids;

@@ -114,9 +114,9 @@ export const receiptBody = z.object({
 export type ReceiptBody = z.infer<typeof receiptBody>;
 
 /**
- * How many open reservations one position item may carry (`holdIds`). Each is the
- * reservation id (≤ 128 B), plus a number when it holds more than one unit: ≤ ~140 KB worst case, ~40 KB typical, well under the
- * 400 KB item limit — and every write to the item is billed by its size, so the bound also caps
+ * How many open reservations one position item may carry (`holdIds`). Each is the reservation
+ * id (≤ 128 B), plus a number when it holds more than one unit: ≤ ~140 KB worst case, ~40 KB
+ * typical, well under the 400 KB item limit — and every write to the item is billed by its size, so the bound also caps
  * the cost of the hot path. A position that needs more open reservations is sharded: each shard
  * carries its own holds.
  */
@@ -195,7 +195,10 @@ export interface StockPosition extends Buckets, PositionKey {
   available: number;
   version: number;
   updatedAt: string;
-  /** Open reservations holding units on this item: reservation id → quantity (stored as `holdIds` + `holdQuantities`, see adapters/items.ts). */
+  /**
+   * Open reservations holding units on this item: reservation id → quantity (stored as `holdIds`
+   * and `holdQuantities`, see adapters/items.ts).
+   */
   holds: Record<string, number>;
   /** Idempotency keys of recent commands on this item → when they were applied (pruned after a while). */
   done: Record<string, string>;
