@@ -69,6 +69,7 @@ export class QmStatelessStack extends Stack {
       const service = new ContextService(this, `${toPascal(context)}Service`, {
         context,
         functions: specs,
+        routes: manifest.routes,
         stage: props.stage,
         table: props.table,
         bus: props.bus,

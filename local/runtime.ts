@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
-import { MANIFEST } from '../lib/manifest/index.ts';
-import { ENV } from '../lib/manifest/table.ts';
+import { MANIFEST, routeRolesTable } from '../lib/manifest/index.ts';
+import { ENV } from '../functions/shared/env.ts';
 import { ROLES, type Role, type SystemManifest, stateMachineArnEnv } from '../lib/manifest/types.ts';
 import { createAwsEmulator } from './aws-emulator.ts';
 import { type DeliveryPolicy, LocalBus, type PutEventsEntry } from './bus.ts';
@@ -131,6 +131,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       [ENV.s3Endpoint]: `http://127.0.0.1:${config.s3Port}`,
       [ENV.secretsDir]: path.join(config.dataDir, 'secrets'),
       [ENV.stateMachineArns]: JSON.stringify(sfn.arns()),
+      [ENV.routeRoles]: JSON.stringify(routeRolesTable(manifest.routes)),
       ...Object.fromEntries(
         manifest.stateMachines.map((m) => [stateMachineArnEnv(m.name), sfn.arnOf(m.name)]),
       ),

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ROLES, type Role } from '#manifest/types';
+import { ROLES, type Role } from './roles.ts';
 
 export interface Principal {
   /** Stable subject id from the identity provider. */

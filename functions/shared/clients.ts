@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV } from '#manifest/table';
+import { ENV } from './env.ts';
 import { getOptionalEnv } from './env.ts';
 import { traced } from './tracing.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
-import { ENV } from '#manifest/table';
+import { ENV } from './env.ts';
 import { eventBridgeClient } from './clients.ts';
 import { getEnv } from './env.ts';
 

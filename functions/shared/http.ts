@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { routeByKey } from '#manifest/index';
 import { newAuditEntry, recordAudit } from './audit.ts';
 import { type Principal, principalFrom } from './auth.ts';
-import { DomainError, type FieldIssue, Forbidden, Unauthorized, ValidationFailed } from './errors.ts';
+import { ENV } from './env.ts';
+import { DomainError, Forbidden, Unauthorized, ValidationFailed } from './errors.ts';
 import { logger } from './powertools.ts';
+import type { Role } from './roles.ts';
+import { toFieldIssues } from './validation.ts';
 
 /** What a use case's HTTP adapter returns: a status and a JSON body. */
 export interface HttpResult {
@@ -39,13 +41,6 @@ interface HttpSpec<B extends z.ZodType, P extends z.ZodType, Q extends z.ZodType
 
 const CORRELATION_HEADER = 'x-correlation-id';
 
-export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)',
-    message: issue.message,
-  }));
-}
-
 function parsePart<T extends z.ZodType>(schema: T | undefined, value: unknown, part: string): z.output<T> {
   if (!schema) return value as z.output<T>;
   const result = schema.safeParse(value);
@@ -68,20 +63,33 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+type RouteAccess = readonly Role[] | 'public';
+let routeAccessCache: { raw: string; table: Record<string, RouteAccess> } | undefined;
+
+/**
+ * The roles the manifest declares for a route, handed to the function in `QM_ROUTE_ROLES` (the
+ * kernel reads no manifest: on AWS a function is told only its own routes). Parsed once per value.
+ */
+function routeAccess(key: string): RouteAccess | undefined {
+  const raw = process.env[ENV.routeRoles] ?? '{}';
+  if (routeAccessCache?.raw !== raw) {
+    routeAccessCache = { raw, table: JSON.parse(raw) as Record<string, RouteAccess> };
+  }
+  return Object.hasOwn(routeAccessCache.table, key) ? routeAccessCache.table[key] : undefined;
+}
+
 /**
  * Enforces the roles the manifest declares for this route. API Gateway (or the local
  * gateway) has already verified the token; this decides whether the verified caller's
- * groups allow the route. A route missing from the manifest is refused, never served open.
+ * groups allow the route. A route missing from the table is refused, never served open.
  */
 export function authorize(event: APIGatewayProxyEventV2): Principal | undefined {
-  const route = routeByKey(event.routeKey);
-  if (!route) throw new Forbidden(`Route ${event.routeKey} is not declared`);
-  if ('public' in route.auth) return principalFrom(event);
+  const access = routeAccess(event.routeKey);
+  if (!access) throw new Forbidden(`Route ${event.routeKey} is not declared`);
+  if (access === 'public') return principalFrom(event);
   const principal = principalFrom(event);
   if (!principal) throw new Unauthorized();
-  if (!principal.roles.some((role) => (route.auth as { roles: readonly string[] }).roles.includes(role))) {
-    throw new Forbidden();
-  }
+  if (!principal.roles.some((role) => access.includes(role))) throw new Forbidden();
   return principal;
 }
 

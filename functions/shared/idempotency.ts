@@ -1,7 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { ENV } from '#manifest/table';
+import { ENV } from './env.ts';
 import { dynamoClient } from './clients.ts';
 import { getEnv } from './env.ts';
 

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ENV } from '#manifest/table';
+import { ENV } from './env.ts';
 import { sdkClient } from './clients.ts';
 import { getEnv, getOptionalEnv } from './env.ts';
 

@@ -1,4 +1,4 @@
-import { ENV } from '#manifest/table';
+import { ENV } from './env.ts';
 import { getEnv } from './env.ts';
 
 /** The single table's name, read once at cold start. */

@@ -3,7 +3,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { DomainError, Unauthorized, ValidationFailed } from './errors.ts';
-import { authorize, errorResponse, type HttpResult, toFieldIssues } from './http.ts';
+import { authorize, errorResponse, type HttpResult } from './http.ts';
+import { toFieldIssues } from './validation.ts';
 import { logger, metrics } from './powertools.ts';
 
 /**

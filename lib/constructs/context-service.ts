@@ -2,7 +2,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { FunctionSpec } from '../manifest/types.ts';
+import { ENV } from '../../functions/shared/env.ts';
+import { routeRolesTable } from '../manifest/index.ts';
+import type { FunctionSpec, RouteSpec } from '../manifest/types.ts';
 import { toPascal } from '../naming.ts';
 import { type BucketWithAccessPolicies, contextOf, QmFunction } from './qm-function.ts';
 
@@ -19,6 +21,8 @@ export interface ContextServiceProps extends ServiceResources {
   readonly context: string;
   /** This context's functions, by manifest name. */
   readonly functions: Readonly<Record<string, FunctionSpec>>;
+  /** Every route of the system; each function is told the roles of its own. @default none */
+  readonly routes?: readonly RouteSpec[];
   /**
    * Directory the specs' entries are relative to.
    * @default the repository root
@@ -54,6 +58,8 @@ export class ContextService extends Construct {
       if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);
       if (spec.readsSecrets || spec.writesSecrets)
         fn.bindSecrets(props.stage, { write: spec.writesSecrets === true });
+      const ownRoutes = (props.routes ?? []).filter((route) => route.fn === name);
+      if (ownRoutes.length > 0) fn.addEnvironment(ENV.routeRoles, JSON.stringify(routeRolesTable(ownRoutes)));
       functions.set(name, fn);
     }
     this.functions = functions;

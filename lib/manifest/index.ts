@@ -4,6 +4,7 @@ import { orders } from './orders.ts';
 import { platform } from './platform.ts';
 import {
   type ContextManifest,
+  type Role,
   type RouteSpec,
   routeKey,
   type StateMachineSpec,
@@ -75,6 +76,16 @@ function validate(m: SystemManifest): void {
 export const MANIFEST: SystemManifest = compose(CONTEXTS);
 
 const ROUTES_BY_KEY = new Map(MANIFEST.routes.map((r) => [routeKey(r), r]));
+
+/**
+ * What the HTTP wrapper enforces, as the `QM_ROUTE_ROLES` value: route key → the roles it
+ * allows, or `"public"`. CDK gives each function its own routes; the local runtime all of them.
+ */
+export function routeRolesTable(routes: readonly RouteSpec[]): Record<string, readonly Role[] | 'public'> {
+  return Object.fromEntries(
+    routes.map((route) => [routeKey(route), 'roles' in route.auth ? route.auth.roles : 'public']),
+  );
+}
 
 export function routeByKey(key: string): RouteSpec | undefined {
   return ROUTES_BY_KEY.get(key);

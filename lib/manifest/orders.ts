@@ -35,7 +35,7 @@ export const SP_API_ORDER_CHANGE_PATTERN = {
 export const orders: ContextManifest = {
   functions: {
     putChannel: {
-      entry: 'functions/orders/handlers/put-channel.ts',
+      entry: 'functions/orders/intake/handlers/put-channel.ts',
       description:
         'PUT /api/channels/{channelId}: channel config; the webhook secret goes to the secret store',
       table: 'RW',
@@ -44,38 +44,38 @@ export const orders: ContextManifest = {
       writesSecrets: true,
     },
     getChannel: {
-      entry: 'functions/orders/handlers/get-channel.ts',
+      entry: 'functions/orders/intake/handlers/get-channel.ts',
       description: 'GET /api/channels/{channelId}: channel config without its secret',
       table: 'R',
     },
     putChannelListing: {
-      entry: 'functions/orders/handlers/put-listing.ts',
+      entry: 'functions/orders/intake/handlers/put-listing.ts',
       description: 'PUT /api/channels/{channelId}/listings/{externalId}: channel id → SKU',
       table: 'RW',
     },
     shopifyWebhook: {
-      entry: 'functions/orders/handlers/shopify-webhook.ts',
+      entry: 'functions/orders/intake/handlers/shopify-webhook.ts',
       description: 'POST /webhooks/shopify/{channelId}: verify, normalize, take once',
       table: 'RW',
       publishes: true,
       readsSecrets: true,
     },
     woocommerceWebhook: {
-      entry: 'functions/orders/handlers/woocommerce-webhook.ts',
+      entry: 'functions/orders/intake/handlers/woocommerce-webhook.ts',
       description: 'POST /webhooks/woocommerce/{channelId}: verify, normalize, take once; answers the ping',
       table: 'RW',
       publishes: true,
       readsSecrets: true,
     },
     storefrontWebhook: {
-      entry: 'functions/orders/handlers/storefront-webhook.ts',
+      entry: 'functions/orders/intake/handlers/storefront-webhook.ts',
       description: 'POST /webhooks/orders/{channelId}: canonical orders from custom storefronts',
       table: 'RW',
       publishes: true,
       readsSecrets: true,
     },
     amazonOrderChange: {
-      entry: 'functions/orders/handlers/amazon-order-change.ts',
+      entry: 'functions/orders/intake/handlers/amazon-order-change.ts',
       description: 'SP-API ORDER_CHANGE notifications (partner event source) → canonical orders',
       table: 'RW',
       publishes: true,
@@ -86,18 +86,18 @@ export const orders: ContextManifest = {
       publishes: true,
     },
     listIntakeExceptions: {
-      entry: 'functions/orders/handlers/list-intake-exceptions.ts',
+      entry: 'functions/orders/intake/handlers/list-intake-exceptions.ts',
       description: 'GET /api/intake/exceptions: verified deliveries that could not become orders',
       table: 'R',
     },
     replayIntakeException: {
-      entry: 'functions/orders/handlers/replay-intake-exception.ts',
+      entry: 'functions/orders/intake/handlers/replay-intake-exception.ts',
       description: 'POST /api/intake/exceptions/{id}/replay: run a stored delivery through intake again',
       table: 'RW',
       publishes: true,
     },
     listWebhookRejections: {
-      entry: 'functions/orders/handlers/list-webhook-rejections.ts',
+      entry: 'functions/orders/intake/handlers/list-webhook-rejections.ts',
       description: 'GET /api/intake/rejections: webhooks that failed verification, and counts',
       table: 'R',
     },

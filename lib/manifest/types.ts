@@ -5,15 +5,12 @@
  * keeps its own copy of routes, rules, workflows or schedules.
  */
 
-export const ROLES = [
-  'admin',
-  'supervisor',
-  'inventory-controller',
-  'warehouse-associate',
-  'customer-service',
-  'finance',
-] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../functions/shared/roles.ts';
+
+// Roles and env names belong to the kernel (Lambda code reads them without the manifest);
+// the deployer, the local runtime and the console read them through here.
+export { stateMachineArnEnv } from '../../functions/shared/env.ts';
+export { ROLES, type Role } from '../../functions/shared/roles.ts';
 
 /** Table access a function is granted; `RW` includes `R`. */
 export type TableAccess = 'R' | 'RW';
@@ -118,9 +115,5 @@ export interface SystemManifest {
 /** The route key as API Gateway v2 writes it into `event.routeKey`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
-
-/** Env var a function reads to find a state machine's ARN. */
-export const stateMachineArnEnv = (name: string): string =>
-  `QM_SM_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_ARN`;
 
 export const stateMachineFile = (name: string): string => `statemachines/${name}.asl.json`;

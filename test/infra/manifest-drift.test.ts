@@ -12,7 +12,7 @@ import {
   type SystemManifest,
   stateMachineArnEnv,
 } from '../../lib/manifest/index.ts';
-import { ENV } from '../../lib/manifest/table.ts';
+import { ENV } from '../../functions/shared/env.ts';
 import { FIXTURE_MANIFEST, FIXTURE_ROOT } from './fixtures/manifest.ts';
 import { synthesizeApp } from './support/app.ts';
 import {

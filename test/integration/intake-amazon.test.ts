@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/channels');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');
 const notification = JSON.parse(readFileSync(path.join(FIXTURES, 'amazon-sp-api-order-change.json'), 'utf8'));
 /** The partner event source's name, which EventBridge puts in `source`. */
 const PARTNER_SOURCE = 'aws.partner/sellingpartnerapi.amazon.com/000000000000/amzn1.sp.solution.cfb7a8b4';

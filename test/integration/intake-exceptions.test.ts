@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256 } from '../../functions/shared/webhooks.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/channels');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');
 const shopifyFixture = JSON.parse(readFileSync(path.join(FIXTURES, 'shopify-orders-create.json'), 'utf8'));
 const SHOPIFY_SECRET = 'shpss_exceptions_secret';
 const STORE_SECRET = 'storefront-exceptions-key';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256 } from '../../functions/shared/webhooks.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/channels');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 
 const SECRETS = {

@@ -8,7 +8,7 @@ import {
   routingRuleSet,
   type StockSnapshot,
 } from '../../functions/orders/release/schemas.ts';
-import type { Channel } from '../../functions/orders/schemas/channel.ts';
+import type { Channel } from '../../functions/orders/intake/schemas/channel.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   putChannel,

@@ -12,7 +12,7 @@ import { InvalidEventPatternError, testEventPattern } from '../../local/event-pa
 
 const casesDir =
   process.env.QM_CONFORMANCE_DIR ??
-  path.resolve(import.meta.dirname, '../../../shared/conformance/eventbridge-patterns');
+  path.resolve(import.meta.dirname, '../conformance/eventbridge-patterns');
 
 interface ConformanceCase {
   name: string;

@@ -2,7 +2,12 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Conflict } from '../../functions/shared/errors.ts';
+import { ENV } from '../../functions/shared/env.ts';
 import { httpHandler, ok } from '../../functions/shared/http.ts';
+import { MANIFEST, routeRolesTable } from '../../lib/manifest/index.ts';
+
+// What CDK and the local runtime hand every function: the roles of the routes it serves.
+process.env[ENV.routeRoles] = JSON.stringify(routeRolesTable(MANIFEST.routes));
 
 const context = { getRemainingTimeInMillis: () => 1000 } as unknown as Context;
 

@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeAmazon } from '../../functions/orders/core/normalize/amazon.ts';
-import type { DraftOrder, Normalized } from '../../functions/orders/core/normalize/draft.ts';
-import { normalizeShopify } from '../../functions/orders/core/normalize/shopify.ts';
-import { normalizeStorefront } from '../../functions/orders/core/normalize/storefront.ts';
-import { normalizeWooCommerce } from '../../functions/orders/core/normalize/woocommerce.ts';
+import { normalizeAmazon } from '../../functions/orders/intake/core/normalize/amazon.ts';
+import type { DraftOrder, Normalized } from '../../functions/orders/intake/core/normalize/draft.ts';
+import { normalizeShopify } from '../../functions/orders/intake/core/normalize/shopify.ts';
+import { normalizeStorefront } from '../../functions/orders/intake/core/normalize/storefront.ts';
+import { normalizeWooCommerce } from '../../functions/orders/intake/core/normalize/woocommerce.ts';
 import {
   type ListingLookup,
   resolveLines,
   type SkuCatalog,
-} from '../../functions/orders/core/resolve-lines.ts';
+} from '../../functions/orders/intake/core/resolve-lines.ts';
 import { IntakeFailure } from '../../functions/orders/errors.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/channels');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');
 const raw = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 const json = (name: string) => JSON.parse(raw(name));
 const RECEIVED = '2026-11-20T15:00:00.000Z';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authenticateWebhook } from '../../functions/orders/core/authenticate-webhook.ts';
-import type { Channel } from '../../functions/orders/schemas/channel.ts';
+import { authenticateWebhook } from '../../functions/orders/intake/core/authenticate-webhook.ts';
+import type { Channel } from '../../functions/orders/intake/schemas/channel.ts';
 import type { SecretStore } from '../../functions/shared/secrets.ts';
 import { hmacSha256, hmacSha256Matches } from '../../functions/shared/webhooks.ts';
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJsonExact } from '../../functions/orders/core/exact-json.ts';
+import { parseJsonExact } from '../../functions/orders/intake/core/exact-json.ts';
 import {
   formatMinorUnits,
   InvalidAmount,
   minorUnitExponent,
   toMinorUnits,
-} from '../../functions/orders/core/money.ts';
+} from '../../functions/orders/intake/core/money.ts';
 
 describe('decimal text → minor units', () => {
   it.each([

@@ -5,19 +5,19 @@ import type {
   IntakeException,
   IntakeStore,
   OrderOutcome,
-} from '../../functions/orders/core/intake-records.ts';
+} from '../../functions/orders/intake/core/intake-records.ts';
 import { outboxEvent } from '../../functions/orders/core/order-events.ts';
 import {
   type Delivery,
   type IntakePorts,
   receiveDelivery,
-} from '../../functions/orders/core/receive-delivery.ts';
-import { replayException } from '../../functions/orders/core/replay-exception.ts';
+} from '../../functions/orders/intake/core/receive-delivery.ts';
+import { replayException } from '../../functions/orders/intake/core/replay-exception.ts';
 import type { StoredOrder } from '../../functions/orders/schemas/canonical-order.ts';
-import type { Channel } from '../../functions/orders/schemas/channel.ts';
+import type { Channel } from '../../functions/orders/intake/schemas/channel.ts';
 import type { DomainEvent } from '../../functions/shared/events.ts';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/channels');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');
 const shopifyOrder = JSON.parse(readFileSync(path.join(FIXTURES, 'shopify-orders-create.json'), 'utf8'));
 
 /**

@@ -18,9 +18,9 @@ import type {
   Movement,
   PutLocationBody,
 } from '../../../functions/inventory/schemas/stock.ts';
-import type { Rejection } from '../../../functions/orders/adapters/rejection-store.ts';
-import type { IntakeException } from '../../../functions/orders/core/intake-records.ts';
-import type { IntakeOutcome } from '../../../functions/orders/core/receive-delivery.ts';
+import type { Rejection } from '../../../functions/orders/intake/adapters/rejection-store.ts';
+import type { IntakeException } from '../../../functions/orders/intake/core/intake-records.ts';
+import type { IntakeOutcome } from '../../../functions/orders/intake/core/receive-delivery.ts';
 import type { SimulationMetrics } from '../../../functions/orders/release/core/simulate.ts';
 import type {
   CandidateExplanation,
@@ -31,7 +31,7 @@ import type {
   StoredRuleSet,
 } from '../../../functions/orders/release/schemas.ts';
 import type { StoredOrder } from '../../../functions/orders/schemas/canonical-order.ts';
-import type { Channel, Listing, PutChannelBody } from '../../../functions/orders/schemas/channel.ts';
+import type { Channel, Listing, PutChannelBody } from '../../../functions/orders/intake/schemas/channel.ts';
 import type { JournalEntry } from '../../../functions/platform/core/journal.ts';
 import type { AuditEntry } from '../../../functions/shared/audit.ts';
 

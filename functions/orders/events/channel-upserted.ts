@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '#shared/events';
-import { CHANNEL_TYPES, exposureRule } from '../schemas/channel.ts';
+import { CHANNEL_TYPES, exposureRule } from '../intake/schemas/channel.ts';
 
 /**
  * A channel was created or its configuration changed. Inventory recomputes per-channel

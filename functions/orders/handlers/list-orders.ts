@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
 import { dynamoOrderQueries } from '../adapters/order-queries.ts';
 import { orderView } from '../core/order-view.ts';
-import { channelId } from '../schemas/channel.ts';
+import { channelId } from '../intake/schemas/channel.ts';
 
 const orders = dynamoOrderQueries();
 

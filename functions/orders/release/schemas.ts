@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_LEVELS, type ServiceLevel, type StoredOrder } from '../schemas/canonical-order.ts';
-import { locationId } from '../schemas/channel.ts';
+import { locationId } from '../intake/schemas/channel.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Routing rules: data, versioned (PUT /api/routing-rules). See docs/routing-rules.md.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { skuCode } from '#catalog/schemas/sku';
-import { CHANNEL_TYPES } from './channel.ts';
+import { CHANNEL_TYPES } from '../intake/schemas/channel.ts';
 
 /**
  * The canonical order: what every channel's payload is normalized into, and what the rest

@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import { ENV } from '#manifest/table';
+import { ENV } from '#shared/env';
 import { dynamoClient, eventBridgeClient, sfnClient } from '#shared/clients';
 import { getEnv, getOptionalEnv } from '#shared/env';
 import { httpHandler } from '#shared/http';

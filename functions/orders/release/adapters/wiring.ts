@@ -1,5 +1,5 @@
 import { eventBridgePublisher } from '#shared/events';
-import { dynamoChannelStore } from '../../adapters/channel-store.ts';
+import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
 import type { ReleasePorts } from '../core/ports.ts';
 import { inventoryReads } from './inventory-reads.ts';
 import { inventoryReservations } from './inventory-reservations.ts';

@@ -1,5 +1,5 @@
 import type { EventPublisher } from '#shared/events';
-import type { Channel } from '../../schemas/channel.ts';
+import type { Channel } from '../../intake/schemas/channel.ts';
 import type { NodeInfo, ReleaseFields, ReleaseOrder, StockSnapshot, StoredRuleSet } from '../schemas.ts';
 
 export type SaveOutcome = 'ok' | 'conflict' | 'cancelled';

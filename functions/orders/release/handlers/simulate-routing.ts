@@ -1,5 +1,5 @@
 import { httpHandler, ok } from '#shared/http';
-import { dynamoChannelStore } from '../../adapters/channel-store.ts';
+import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
 import { recentOrders } from '../adapters/recent-orders.ts';
 import { releasePorts } from '../adapters/wiring.ts';
 import { compare, simulate } from '../core/simulate.ts';

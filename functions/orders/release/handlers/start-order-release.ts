@@ -1,7 +1,6 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { stateMachineArnEnv } from '#manifest/types';
 import { sfnClient } from '#shared/clients';
-import { getEnv } from '#shared/env';
+import { getEnv, stateMachineArnEnv } from '#shared/env';
 import { eventHandler } from '#shared/event-handler';
 import { OrderReceived } from '../../events/order-received.ts';
 

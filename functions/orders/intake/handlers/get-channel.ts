@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { httpHandler, ok } from '#shared/http';
+import { dynamoChannelStore } from '../adapters/channel-store.ts';
+import { channelView } from '../core/put-channel.ts';
+import { ChannelNotFound } from '../../errors.ts';
+import { channelId } from '../schemas/channel.ts';
+
+const channels = dynamoChannelStore();
+
+/** GET /api/channels/{channelId}: configuration, without the secret. */
+export const handler = httpHandler({ params: z.object({ channelId }) }, async ({ params }) => {
+  const channel = await channels.get(params.channelId);
+  if (!channel) throw new ChannelNotFound(params.channelId);
+  return ok(channelView(channel));
+});
