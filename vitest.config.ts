@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * One project per test tier (DESIGN.md "Testing tiers"). Tiers that start DynamoDB Local or
+ * One project per test tier (docs/architecture.md, "Tests and benchmarks"). Tiers that start DynamoDB Local or
  * the whole runtime get longer timeouts; each test file runs in its own process, so the
  * environment a runtime sets for its handlers never leaks between files.
  */

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { loadHandler, runHandler } from './lambda.ts';
+import type { WorkerReply, WorkerRequest } from './lambda-protocol.ts';
 
 /**
  * The background lane's Lambda "container": a worker thread with its own event loop and its own
@@ -7,19 +8,6 @@ import { loadHandler, runHandler } from './lambda.ts';
  * It runs what the main thread sends — bus targets, stream batches, workflow tasks, schedules —
  * and answers with the result or the error (name, message and fields, so Retry/Catch still match).
  */
-export interface WorkerRequest {
-  id: number;
-  fn: string;
-  entry: string;
-  timeoutSeconds: number;
-  memoryMb: number;
-  event: unknown;
-}
-
-export type WorkerReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; stack?: string; fields: object } };
-
 const port = parentPort;
 if (port) {
   port.on('message', async (req: WorkerRequest) => {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { SystemManifest } from '../lib/manifest/types.ts';
-import type { WorkerReply, WorkerRequest } from './lambda-worker.ts';
+import type { WorkerReply, WorkerRequest } from './lambda-protocol.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

@@ -30,6 +30,8 @@ export function bucketOf(value: string, buckets: number): number {
  *   gsi2 (only while open with an expiry): RESEXP#<0..7> / <expiresAt>#<reservationId>
  * - channel ATP:  pk ATP#<sku>            sk CHANNEL#<channelId>   (last published channel availability)
  *   gsi1: ATPCH#<channelId> / <sku>   (every SKU a channel has a number for)
+ * - channel view: pk CHANNELVIEW            sk <channelId>   (inventory's read model of a channel's
+ *   locations and exposure rule, fed by ChannelUpserted; one small partition, read per stream batch)
  */
 export const inventoryKeys = {
   location: (id: string) => ({ pk: `LOCATION#${id}`, sk: 'LOCATION' }),
@@ -84,4 +86,6 @@ export const inventoryKeys = {
     gsi1sk: sku,
   }),
   channelAvailabilityOf: (channelId: string) => `ATPCH#${channelId}`,
+  channelView: (channelId: string) => ({ pk: 'CHANNELVIEW', sk: channelId }),
+  channelViewPartition: 'CHANNELVIEW',
 };

@@ -1,10 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV } from './env.ts';
-import { getOptionalEnv } from './env.ts';
+import { ENV, getOptionalEnv } from './env.ts';
 import { traced } from './tracing.ts';
 
 /**
@@ -38,7 +36,6 @@ let dynamo: DynamoDBClient | undefined;
 let doc: DynamoDBDocumentClient | undefined;
 let events: EventBridgeClient | undefined;
 let sfn: SFNClient | undefined;
-let s3: S3Client | undefined;
 
 export function dynamoClient(): DynamoDBClient {
   dynamo ??= sdkClient(new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }));
@@ -61,11 +58,4 @@ export function eventBridgeClient(): EventBridgeClient {
 export function sfnClient(): SFNClient {
   sfn ??= sdkClient(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
   return sfn;
-}
-
-export function s3Client(): S3Client {
-  s3 ??= sdkClient(
-    new S3Client({ ...endpointFor(ENV.s3Endpoint), forcePathStyle: Boolean(getOptionalEnv(ENV.s3Endpoint)) }),
-  );
-  return s3;
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
-import { ENV } from './env.ts';
 import { eventBridgeClient } from './clients.ts';
-import { getEnv } from './env.ts';
+import { ENV, getEnv } from './env.ts';
 
 /**
  * The event envelope every Quartermaster event carries in `detail`:

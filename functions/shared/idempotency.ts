@@ -1,9 +1,8 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { ENV } from './env.ts';
 import { dynamoClient } from './clients.ts';
-import { getEnv } from './env.ts';
+import { ENV, getEnv } from './env.ts';
 
 /**
  * Powertools idempotency records live in the single table (`pk = qm.<consumer>#<hash>`), so

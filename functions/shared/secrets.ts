@@ -2,9 +2,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { ENV } from './env.ts';
 import { sdkClient } from './clients.ts';
-import { getEnv, getOptionalEnv } from './env.ts';
+import { ENV, getEnv, getOptionalEnv } from './env.ts';
 
 /**
  * Where shared secrets (channel webhook secrets, 3PL keys) live. Items in the table only ever

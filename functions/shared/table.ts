@@ -1,5 +1,4 @@
-import { ENV } from './env.ts';
-import { getEnv } from './env.ts';
+import { ENV, getEnv } from './env.ts';
 
 /** The single table's name, read once at cold start. */
 export const tableName = (): string => getEnv(ENV.tableName);

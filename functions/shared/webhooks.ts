@@ -4,8 +4,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { z } from 'zod';
 import { DomainError, Unauthorized, ValidationFailed } from './errors.ts';
 import { authorize, errorResponse, type HttpResult } from './http.ts';
-import { toFieldIssues } from './validation.ts';
 import { logger, metrics } from './powertools.ts';
+import { toFieldIssues } from './validation.ts';
 
 /**
  * Webhooks from machines (Shopify, WooCommerce, storefronts, 3PLs) need what `httpHandler`

@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../functions/shared/env.ts';
 import type { QuartermasterOptions } from '../../lib/app.ts';
 import { isDeployed } from '../../lib/constructs/http-api.ts';
 import { STATE_MACHINE_ARNS_ENV } from '../../lib/constructs/qm-function.ts';
@@ -12,7 +13,6 @@ import {
   type SystemManifest,
   stateMachineArnEnv,
 } from '../../lib/manifest/index.ts';
-import { ENV } from '../../functions/shared/env.ts';
 import { FIXTURE_MANIFEST, FIXTURE_ROOT } from './fixtures/manifest.ts';
 import { synthesizeApp } from './support/app.ts';
 import {

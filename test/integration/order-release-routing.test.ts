@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Channel } from '../../functions/orders/intake/schemas/channel.ts';
 import { automaticHolds, fraudScoreOf } from '../../functions/orders/release/core/holds.ts';
 import { planRouting, type RoutingRequest } from '../../functions/orders/release/core/routing.ts';
 import { simulate } from '../../functions/orders/release/core/simulate.ts';
@@ -8,7 +9,6 @@ import {
   routingRuleSet,
   type StockSnapshot,
 } from '../../functions/orders/release/schemas.ts';
-import type { Channel } from '../../functions/orders/intake/schemas/channel.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   putChannel,

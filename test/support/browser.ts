@@ -77,10 +77,6 @@ export async function signInAs(page: Page, role: Role, options: { username?: str
 }
 
 /** The ID token the console holds for the signed-in user (local mode keeps it in localStorage). */
-export function consoleToken(page: Page): Promise<string | null> {
-  return page.evaluate(() => localStorage.getItem('qm.local.idToken'));
-}
-
 /** Calls the API from inside the page with the console's own token, as the console would. */
 export function callApiAsConsole(
   page: Page,

@@ -11,8 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern';
 
 const casesDir =
-  process.env.QM_CONFORMANCE_DIR ??
-  path.resolve(import.meta.dirname, '../conformance/eventbridge-patterns');
+  process.env.QM_CONFORMANCE_DIR ?? path.resolve(import.meta.dirname, '../conformance/eventbridge-patterns');
 
 interface ConformanceCase {
   name: string;

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { Conflict } from '../../functions/shared/errors.ts';
 import { ENV } from '../../functions/shared/env.ts';
+import { Conflict } from '../../functions/shared/errors.ts';
 import { httpHandler, ok } from '../../functions/shared/http.ts';
 import { MANIFEST, routeRolesTable } from '../../lib/manifest/index.ts';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IntakeFailure } from '../../functions/orders/errors.ts';
 import { normalizeAmazon } from '../../functions/orders/intake/core/normalize/amazon.ts';
 import type { DraftOrder, Normalized } from '../../functions/orders/intake/core/normalize/draft.ts';
 import { normalizeShopify } from '../../functions/orders/intake/core/normalize/shopify.ts';
@@ -11,7 +12,6 @@ import {
   resolveLines,
   type SkuCatalog,
 } from '../../functions/orders/intake/core/resolve-lines.ts';
-import { IntakeFailure } from '../../functions/orders/errors.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');
 const raw = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');

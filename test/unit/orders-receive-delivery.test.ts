@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { outboxEvent } from '../../functions/orders/core/order-events.ts';
 import type {
   IntakeException,
   IntakeStore,
   OrderOutcome,
 } from '../../functions/orders/intake/core/intake-records.ts';
-import { outboxEvent } from '../../functions/orders/core/order-events.ts';
 import {
   type Delivery,
   type IntakePorts,
   receiveDelivery,
 } from '../../functions/orders/intake/core/receive-delivery.ts';
 import { replayException } from '../../functions/orders/intake/core/replay-exception.ts';
-import type { StoredOrder } from '../../functions/orders/schemas/canonical-order.ts';
 import type { Channel } from '../../functions/orders/intake/schemas/channel.ts';
+import type { StoredOrder } from '../../functions/orders/schemas/canonical-order.ts';
 import type { DomainEvent } from '../../functions/shared/events.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/channels');

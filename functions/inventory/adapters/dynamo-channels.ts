@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ordersKeys } from '#orders/keys';
 import { documentClient } from '#shared/clients';
 import { tableName } from '#shared/table';
 import type { ChannelAvailabilityStore, ChannelConfig, ChannelStore } from '../core/channel-availability.ts';
@@ -8,10 +7,10 @@ import { inventoryKeys } from '../keys.ts';
 import { withRetry } from './transient.ts';
 
 /**
- * Channel configuration is owned by orders (`PUT /api/channels/{id}`, items `CHANNEL#<id>`,
- * listed under gsi1 `CHANNELS`); inventory only reads it — one Query per stream batch that
- * changed a SKU's availability. Not cached by default: a stale list would miss announcing a
- * change to a channel created a moment before.
+ * Channel configuration is owned by orders (`PUT /api/channels/{id}`); inventory keeps its own
+ * read model of what it needs (locations, exposure rule), written from ChannelUpserted events and
+ * read with one Query per stream batch that changed a SKU's availability. Not cached by default:
+ * a stale list would miss announcing a change to a channel created a moment before.
  */
 export function dynamoChannels(opts: { db?: DynamoDBDocumentClient; table?: string; cacheMs?: number } = {}) {
   const db = opts.db ?? documentClient();
@@ -29,9 +28,9 @@ export function dynamoChannels(opts: { db?: DynamoDBDocumentClient; table?: stri
           db.send(
             new QueryCommand({
               TableName: table,
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :pk',
-              ExpressionAttributeValues: { ':pk': ordersKeys.channelsPartition },
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': inventoryKeys.channelViewPartition },
+              ConsistentRead: true,
               ExclusiveStartKey: start,
             }),
           ),
@@ -48,6 +47,33 @@ export function dynamoChannels(opts: { db?: DynamoDBDocumentClient; table?: stri
       } while (start);
       cached = { at: Date.now(), channels: found.sort((a, b) => a.channelId.localeCompare(b.channelId)) };
       return cached.channels;
+    },
+    async save(channel) {
+      try {
+        await withRetry(() =>
+          db.send(
+            new PutCommand({
+              TableName: table,
+              Item: {
+                ...inventoryKeys.channelView(channel.channelId),
+                entity: 'ChannelView',
+                channelId: channel.channelId,
+                locationIds: channel.locationIds,
+                ...(channel.exposure ? { exposure: channel.exposure } : {}),
+                updatedAt: channel.updatedAt,
+              },
+              // Events can arrive out of order: an older configuration never replaces a newer one.
+              ConditionExpression: 'attribute_not_exists(pk) OR updatedAt <= :at',
+              ExpressionAttributeValues: { ':at': channel.updatedAt },
+            }),
+          ),
+        );
+        cached = undefined;
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
   };
 

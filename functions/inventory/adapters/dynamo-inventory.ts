@@ -504,5 +504,3 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
 
   return { positions, reservations, ledger, db, table };
 }
-
-export type DynamoInventory = ReturnType<typeof dynamoInventory>;

@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoSkuRepository } from '#catalog/adapters/sku-repository';
-import type { Sku } from '#catalog/schemas/sku';
+import { catalogReader, type Sku } from '#catalog/api';
 import { documentClient } from '#shared/clients';
 import { type EventPublisher, eventBridgePublisher } from '#shared/events';
 import { tableName } from '#shared/table';
@@ -64,15 +63,11 @@ export function inventoryPorts(opts: WiringOptions = {}): ConsumerPorts & {
     table,
     ...(opts.shardCacheMs === undefined ? {} : { shardCacheMs: opts.shardCacheMs }),
   });
-  const skus = dynamoSkuRepository(table, db);
   return {
     positions: store.positions,
     reservations: store.reservations,
     ledger: store.ledger,
-    catalog: cachedCatalog(
-      { getMany: (ids) => skus.getMany(ids), kitsContaining: (sku) => skus.kitsContaining(sku) },
-      opts.catalogCacheMs ?? 30_000,
-    ),
+    catalog: cachedCatalog(catalogReader({ db, table }), opts.catalogCacheMs ?? 30_000),
     events: opts.events ?? eventBridgePublisher(),
     clock: opts.clock ?? (() => new Date()),
     channels: dynamoChannels({ db, table }),

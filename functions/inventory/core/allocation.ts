@@ -1,4 +1,4 @@
-import type { Sku } from '#catalog/schemas/sku';
+import type { Sku } from '#catalog/api';
 import { bucketOf } from '../keys.ts';
 import type { ReservationLine } from '../schemas/reservation.ts';
 

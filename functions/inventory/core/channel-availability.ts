@@ -1,4 +1,4 @@
-import type { Sku } from '#catalog/schemas/sku';
+import type { Sku } from '#catalog/api';
 import { createEvent, type DomainEvent } from '#shared/events';
 import { ChannelAvailabilityChanged } from '../events/channel-availability-changed.ts';
 import { kitAvailability } from './allocation.ts';
@@ -65,9 +65,12 @@ export function channelQuantity(channel: ChannelConfig, byLocation: Availability
   return exposedQuantity(base, channel.exposure);
 }
 
+/** Inventory's own read model of the channels, fed by the orders context's ChannelUpserted. */
 export interface ChannelStore {
   /** Every configured channel (`fresh` skips any cache). */
   list(opts?: { fresh?: boolean }): Promise<ChannelConfig[]>;
+  /** Stores a channel's configuration unless a newer one (by `updatedAt`) is there; true if stored. */
+  save(channel: ChannelConfig & { updatedAt: string }): Promise<boolean>;
 }
 
 /** The last number published per (SKU, channel), so a change is announced once. */

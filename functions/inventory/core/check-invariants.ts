@@ -44,7 +44,7 @@ export const DEFAULT_LAG_ALLOWANCE_MS = 60_000;
 const itemId = (k: PositionKey) => `${k.sku}\u0000${k.locationId}\u0000${k.shard}`;
 
 /**
- * Proves DESIGN.md's four invariants for every position item:
+ * Proves the four inventory invariants (docs/architecture.md) for every position item:
  * 1. no bucket negative, available ≥ 0, and the materialized available equals the formula;
  * 2. the ledger sums to the position (every bucket, not only onHand), once caught up;
  * 3. reserved equals the holds on the item, and those equal the open reservation records;

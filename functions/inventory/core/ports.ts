@@ -1,4 +1,4 @@
-import type { Sku } from '#catalog/schemas/sku';
+import type { Sku } from '#catalog/api';
 import type { EventPublisher } from '#shared/events';
 import type { Allocation, CloseAction, Reservation } from '../schemas/reservation.ts';
 import type { LastOp, Location, Movement, PositionKey, StockPosition } from '../schemas/stock.ts';

@@ -1,4 +1,4 @@
-import type { Sku } from '#catalog/schemas/sku';
+import type { Sku } from '#catalog/api';
 import { ValidationFailed } from '#shared/errors';
 import {
   HoldCapacityReached,

@@ -9,7 +9,7 @@ import {
   type StockPosition,
 } from '../schemas/stock.ts';
 
-/** available = onHand − reserved − damaged − quarantined − returnedPending − safetyStock (DESIGN.md). */
+/** available = onHand − reserved − damaged − quarantined − returnedPending − safetyStock. */
 export function availableOf(b: Buckets): number {
   return HELD_BUCKETS.reduce((sum, bucket) => sum - b[bucket], b.onHand);
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '#shared/events';
 
-/** The invariant checker found a position that breaks one of DESIGN.md's four invariants. */
+/** The invariant checker found a position that breaks one of the four inventory invariants (docs/architecture.md). */
 export const InventoryMismatchDetected = defineEvent({
   source: 'qm.inventory',
   detailType: 'InventoryMismatchDetected',

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 import { httpHandler, ok } from '#shared/http';
 import { logger } from '#shared/powertools';
 import { dynamoScanner } from '../adapters/dynamo-scanner.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 import { httpHandler, ok } from '#shared/http';
 import { inventoryPorts } from '../adapters/wiring.ts';
 import { ledgerQuery } from '../schemas/stock.ts';

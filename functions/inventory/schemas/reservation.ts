@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 import { locationId } from './stock.ts';
 
 /** Reservation ids are chosen by the caller (an order id, a cart id) so a retry can reuse them. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 
 export const locationId = z
   .string()
@@ -43,7 +43,6 @@ export interface Location extends PutLocationBody {
 export const HELD_BUCKETS = ['reserved', 'damaged', 'quarantined', 'returnedPending', 'safetyStock'] as const;
 export const ALL_BUCKETS = ['onHand', ...HELD_BUCKETS, 'inTransit'] as const;
 export type Bucket = (typeof ALL_BUCKETS)[number];
-export type HeldBucket = (typeof HELD_BUCKETS)[number];
 export type Buckets = Record<Bucket, number>;
 export type BucketsWithAvailable = Buckets & { available: number };
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SERVICE_LEVELS, type ServiceLevel, type StoredOrder } from '../schemas/canonical-order.ts';
 import { locationId } from '../intake/schemas/channel.ts';
+import { SERVICE_LEVELS, type ServiceLevel, type StoredOrder } from '../schemas/canonical-order.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Routing rules: data, versioned (PUT /api/routing-rules). See docs/routing-rules.md.
@@ -168,20 +168,8 @@ export interface RoutingDecision {
   summary: string;
 }
 
-export const RELEASE_STATUSES = [
-  'received',
-  'on_hold',
-  'backordered',
-  'released',
-  'picking',
-  'packed',
-  'shipped',
-  'cancelled',
-  'failed',
-] as const;
-export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
-
 export interface ReleaseFields {
+  /** received, on_hold, backordered, released, picking, packed, shipped, cancelled or failed. */
   status: string;
   /** Bumped by every release write; the optimistic lock of the release state. */
   releaseVersion?: number;

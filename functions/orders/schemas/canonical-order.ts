@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 import { CHANNEL_TYPES } from '../intake/schemas/channel.ts';
 
 /**
@@ -185,4 +185,3 @@ export const storefrontOrder = z.object({
   cancelReason: z.string().max(500).optional(),
   allowSubstitutes: z.boolean().optional(),
 });
-export type StorefrontOrder = z.infer<typeof storefrontOrder>;

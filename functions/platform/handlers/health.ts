@@ -1,9 +1,8 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeStateMachineCommand } from '@aws-sdk/client-sfn';
-import { ENV } from '#shared/env';
 import { dynamoClient, eventBridgeClient, sfnClient } from '#shared/clients';
-import { getEnv, getOptionalEnv } from '#shared/env';
+import { ENV, getEnv, getOptionalEnv } from '#shared/env';
 import { httpHandler } from '#shared/http';
 
 const table = getEnv(ENV.tableName);

@@ -1,8 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients';
 import { tableName, withoutKeys } from '#shared/table';
-import type { ListingLookup } from '../core/resolve-lines.ts';
 import { ordersKeys } from '../../keys.ts';
+import type { ListingLookup } from '../core/resolve-lines.ts';
 import type { Channel, Listing } from '../schemas/channel.ts';
 import { type BatchReader, batchReader } from './batch-reader.ts';
 import { positiveCache } from './ttl-cache.ts';
@@ -126,5 +126,3 @@ export function dynamoChannelStore(
     },
   };
 }
-
-export type ChannelStore = ReturnType<typeof dynamoChannelStore>;

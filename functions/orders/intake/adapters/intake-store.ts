@@ -4,9 +4,9 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
-import type { ExceptionStatus, IntakeException, IntakeStore } from '../core/intake-records.ts';
 import { ordersKeys } from '../../keys.ts';
 import type { StoredOrder } from '../../schemas/canonical-order.ts';
+import type { ExceptionStatus, IntakeException, IntakeStore } from '../core/intake-records.ts';
 import { type BatchReader, batchReader, itemKeyOf } from './batch-reader.ts';
 
 /** Raw bodies up to this size are stored as text; larger ones gzipped (DynamoDB items max 400 KB). */
@@ -21,7 +21,7 @@ function conditionFailure(error: unknown): ConditionalCheckFailedException | und
 
 /**
  * DynamoDB adapter of the intake port, plus the queries the exception API needs. Every write
- * is one conditional PutItem or UpdateItem (DESIGN.md: the hot path is one write); the order
+ * is one conditional PutItem or UpdateItem (the hot path is one write); the order
  * item carries the delivery ids that changed it and the event it owes the outbox.
  */
 export function dynamoIntakeStore(

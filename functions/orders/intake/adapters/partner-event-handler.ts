@@ -7,9 +7,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { ENV } from '#shared/env';
 import { dynamoClient } from '#shared/clients';
-import { getEnv } from '#shared/env';
+import { ENV, getEnv } from '#shared/env';
 import { logger } from '#shared/powertools';
 
 /** An EventBridge event from a partner (SaaS) source: any detail, not our envelope. */

@@ -17,7 +17,7 @@ import { catalogSkus } from './sku-catalog.ts';
  * runtime) and shared by its handlers.
  */
 function build() {
-  // One reader: the delivery, order, SKU and listing reads of a delivery share a round trip.
+  // One reader: the delivery, order and listing reads of a delivery share a round trip.
   const table = tableName();
   const reader = batchReader(documentClient(), table);
   const channels = dynamoChannelStore(table, reader);
@@ -33,7 +33,7 @@ function build() {
 
   const intake: ReplayPorts = {
     store,
-    catalog: catalogSkus(reader),
+    catalog: catalogSkus(),
     listings: channels.listings,
     clock,
     exceptions: store,

@@ -1,8 +1,5 @@
-import { catalogKeys } from '#catalog/keys';
-import { documentClient } from '#shared/clients';
-import { tableName } from '#shared/table';
+import { type CatalogReader, catalogReader } from '#catalog/api';
 import type { SkuCatalog } from '../core/resolve-lines.ts';
-import { type BatchReader, batchReader } from './batch-reader.ts';
 import { positiveCache } from './ttl-cache.ts';
 
 /** A SKU becoming a kit (or not) reaches intake within this long. */
@@ -10,11 +7,11 @@ const SKU_CACHE_MS = 15_000;
 const known = positiveCache<{ isKit: boolean }>(SKU_CACHE_MS);
 
 /**
- * Reads catalog SKU items by the catalog's own key builder (as inventory does), never writing
- * them. Point reads rather than the catalog repository's BatchGet so they share intake's one
- * coalesced round trip; SKUs found are cached briefly, SKUs not found never are.
+ * Intake's view of the catalog, through the catalog's published reader (never its items).
+ * SKUs found are cached briefly, SKUs not found never are: a SKU created a moment ago is seen
+ * on the next delivery, and a storefront sending known SKUs costs no read once they are cached.
  */
-export function catalogSkus(reader: BatchReader = batchReader(documentClient(), tableName())): SkuCatalog {
+export function catalogSkus(reader: CatalogReader = catalogReader()): SkuCatalog {
   return {
     async find(codes) {
       const result = new Map<string, { isKit: boolean }>();
@@ -25,12 +22,10 @@ export function catalogSkus(reader: BatchReader = batchReader(documentClient(), 
         else missing.push(code);
       }
       if (missing.length === 0) return result;
-      const found = await reader.get(missing.map((code) => catalogKeys.sku(code)));
-      for (const item of found.values()) {
-        const kit = item.kit as { components?: unknown[] } | undefined;
-        const info = { isKit: Boolean(kit?.components?.length) };
-        known.set(String(item.sku), info);
-        result.set(String(item.sku), info);
+      for (const [code, sku] of await reader.getMany(missing)) {
+        const info = { isKit: Boolean(sku.kit?.components.length) };
+        known.set(code, info);
+        result.set(code, info);
       }
       return result;
     },

@@ -1,5 +1,5 @@
 /**
- * Money is integer minor units plus an ISO 4217 currency (DESIGN.md). Channel amounts arrive
+ * Money is integer minor units plus an ISO 4217 currency. Channel amounts arrive
  * as decimal text ("29.00", "4.9", or a JSON number's source text such as `14.45`); they are
  * converted by string and BigInt arithmetic only, so no amount ever passes through a binary
  * float.

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldIssue } from '#shared/errors';
 import { toFieldIssues } from '#shared/validation';
+import type { OrderEventType } from '../../core/order-events.ts';
 import { IntakeFailure } from '../../errors.ts';
 import { exceptionIdFor, orderIdFor } from '../../keys.ts';
 import { type CanonicalLine, canonicalOrder, type StoredOrder } from '../../schemas/canonical-order.ts';
 import type { Channel, ChannelType } from '../schemas/channel.ts';
 import type { IntakeException, IntakeStore, OrderOutcome } from './intake-records.ts';
 import { type DraftOrder, NORMALIZERS } from './normalize/index.ts';
-import type { OrderEventType } from '../../core/order-events.ts';
 import { type ListingLookup, resolveLines, type SkuCatalog } from './resolve-lines.ts';
 
 /** Intake publishes nothing itself: events leave through the table-stream outbox (order-events.ts). */

@@ -1,4 +1,4 @@
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 import type { FieldIssue } from '#shared/errors';
 import { IntakeFailure } from '../../errors.ts';
 import type { CanonicalLine } from '../../schemas/canonical-order.ts';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
+import { ChannelNotFound } from '../../errors.ts';
 import { dynamoChannelStore } from '../adapters/channel-store.ts';
 import { channelView } from '../core/put-channel.ts';
-import { ChannelNotFound } from '../../errors.ts';
 import { channelId } from '../schemas/channel.ts';
 
 const channels = dynamoChannelStore();

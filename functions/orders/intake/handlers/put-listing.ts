@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { created, httpHandler, ok } from '#shared/http';
+import { ChannelNotFound } from '../../errors.ts';
 import { dynamoChannelStore } from '../adapters/channel-store.ts';
 import { catalogSkus } from '../adapters/sku-catalog.ts';
-import { ChannelNotFound } from '../../errors.ts';
 import { channelId, listingExternalId, putListingBody } from '../schemas/channel.ts';
 
 const channels = dynamoChannelStore();

@@ -38,4 +38,3 @@ export const amazonOrderChange = z.object({
   }),
   NotificationMetadata: z.object({ NotificationId: z.string().min(1) }).optional(),
 });
-export type AmazonOrderChange = z.infer<typeof amazonOrderChange>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { skuCode } from '#catalog/schemas/sku';
+import { skuCode } from '#catalog/api';
 
 export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'amazon', 'generic'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];

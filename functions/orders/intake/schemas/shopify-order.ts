@@ -73,4 +73,3 @@ export const shopifyOrder = z.object({
     .optional(),
   line_items: z.array(shopifyLineItem),
 });
-export type ShopifyOrder = z.infer<typeof shopifyOrder>;

@@ -57,7 +57,6 @@ export const wooOrder = z.object({
     .optional(),
   coupon_lines: z.array(z.object({ code: nullableText, discount: decimal.optional() })).optional(),
 });
-export type WooOrder = z.infer<typeof wooOrder>;
 
 /** order.deleted carries only the id. */
 export const wooDeletedOrder = z.object({ id: z.number().int() });

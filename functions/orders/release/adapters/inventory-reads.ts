@@ -1,5 +1,4 @@
-import { inventoryPorts } from '#inventory/adapters/wiring';
-import { readSkuStock } from '#inventory/core/stock-view';
+import { locationOf, skuStock } from '#inventory/api';
 import type { NodeInfo, NodeType, StockSnapshot } from '../schemas.ts';
 
 /** Location config changes rarely; routing reads it on every allocation. */
@@ -8,12 +7,11 @@ const nodeCache = new Map<string, { at: number; node: NodeInfo | undefined }>();
 
 /**
  * Read-only views of inventory for routing: nodes (locations) and stock per SKU × location.
- * They go through inventory's own read functions (`readSkuStock`, the location read), never its
- * keys, and never write. Reservations go through inventory's reservation task (see
+ * They go through inventory's published functions (`skuStock`, `locationOf`), never its items,
+ * and never write. Reservations go through inventory's reservation task (see
  * inventory-reservations.ts).
  */
 export function inventoryReads() {
-  const { positions } = inventoryPorts();
   return {
     nodes: {
       async get(locationIds: readonly string[]): Promise<Map<string, NodeInfo>> {
@@ -23,7 +21,7 @@ export function inventoryReads() {
             const hit = nodeCache.get(id);
             let node = hit && Date.now() - hit.at < NODE_CACHE_MS ? hit.node : undefined;
             if (!hit || Date.now() - hit.at >= NODE_CACHE_MS) {
-              const location = await positions.getLocation(id);
+              const location = await locationOf(id);
               node = location
                 ? {
                     locationId: id,
@@ -46,7 +44,7 @@ export function inventoryReads() {
         const out: StockSnapshot = new Map();
         await Promise.all(
           skus.map(async (sku) => {
-            const stock = await readSkuStock(positions, sku);
+            const stock = await skuStock(sku);
             out.set(
               sku,
               new Map(

@@ -1,19 +1,14 @@
-import { handler as reservationTask } from '#inventory/handlers/reservation-task';
+import { reservationTask } from '#inventory/api';
 import { DomainError } from '#shared/errors';
 import type { Reservations } from '../core/ports.ts';
 
-type TaskAnswer =
-  | { status: 'reserved' | 'released' | 'consumed' | 'expired' | 'open' }
-  | { status: 'insufficient'; shortages: unknown[] }
-  | { status: 'error'; code: string; message: string };
-
 /**
- * Inventory's published workflow task (reserve / release / consume through the same core as
- * POST /api/reservations), called in process. Its answers become the port's; an error answer is
+ * Inventory's published reservation task (reserve / release / consume through the same core as
+ * POST /api/reservations). Its answers become the port's; an error answer is
  * thrown as a DomainError named by its code, so Step Functions can Catch it by name.
  */
 export function inventoryReservations(): Reservations {
-  const call = async (input: Record<string, unknown>) => (await reservationTask(input)) as TaskAnswer;
+  const call = reservationTask;
   return {
     async reserve(reservationId, lines, correlationId) {
       const out = await call({ action: 'reserve', reservationId, lines, correlationId });

@@ -107,4 +107,3 @@ export function dynamoRulesStore(table = tableName()) {
     },
   };
 }
-export type RulesStore = ReturnType<typeof dynamoRulesStore>;

@@ -1,5 +1,5 @@
-import type { ShipTo } from '../../schemas/canonical-order.ts';
 import type { Channel } from '../../intake/schemas/channel.ts';
+import type { ShipTo } from '../../schemas/canonical-order.ts';
 import type { Hold, HoldType, NodeInfo, ReleaseOrder, RoutingRuleSet } from '../schemas.ts';
 import { servesDestination } from './routing.ts';
 

@@ -1,5 +1,5 @@
-import type { ShipTo } from '../../schemas/canonical-order.ts';
 import type { Channel } from '../../intake/schemas/channel.ts';
+import type { ShipTo } from '../../schemas/canonical-order.ts';
 import type { NodeInfo, ReleaseOrder, RoutingRuleSet, StockSnapshot } from '../schemas.ts';
 import { planRouting, shippingCostOf, zoneOf } from './routing.ts';
 

@@ -1,5 +1,5 @@
-import { amazonOrderChange } from '../../schemas/amazon-order-change.ts';
 import type { PaymentStatus } from '../../../schemas/canonical-order.ts';
+import { amazonOrderChange } from '../../schemas/amazon-order-change.ts';
 import {
   type DraftLine,
   type DraftOrder,
