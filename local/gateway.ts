@@ -7,15 +7,15 @@ import { type RouteSpec, routeKey } from '../lib/manifest/types.ts';
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-interface CompiledRoute {
-  spec: RouteSpec;
+interface CompiledRoute<R extends RouteSpec> {
+  spec: R;
   regex: RegExp;
   params: string[];
   /** More literal segments win, as API Gateway picks the most specific route. */
   specificity: number;
 }
 
-export function compileRoutes(routes: readonly RouteSpec[]): CompiledRoute[] {
+export function compileRoutes<R extends RouteSpec>(routes: readonly R[]): CompiledRoute<R>[] {
   return routes
     .map((spec) => {
       const params: string[] = [];
@@ -42,7 +42,7 @@ export function compileRoutes(routes: readonly RouteSpec[]): CompiledRoute[] {
     .sort((a, b) => b.specificity - a.specificity);
 }
 
-export function matchRoute(routes: CompiledRoute[], method: string, path: string) {
+export function matchRoute<R extends RouteSpec>(routes: CompiledRoute<R>[], method: string, path: string) {
   let pathMatched = false;
   for (const route of routes) {
     const m = path.match(route.regex);

@@ -1,27 +1,18 @@
-import { mkdir, readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import S3rver from 's3rver';
-import { MANIFEST, routeRolesTable } from '../lib/manifest/index.ts';
 import { ENV } from '../functions/shared/env.ts';
-import { ROLES, type Role, type SystemManifest, stateMachineArnEnv } from '../lib/manifest/types.ts';
+import { MANIFEST, routeRolesTable } from '../lib/manifest/index.ts';
+import { type Role, type SystemManifest, stateMachineArnEnv } from '../lib/manifest/types.ts';
 import { createAwsEmulator } from './aws-emulator.ts';
-import { type DeliveryPolicy, LocalBus, type PutEventsEntry } from './bus.ts';
+import { type DeliveryPolicy, LocalBus } from './bus.ts';
 import { LOCAL_ACCOUNT, type LocalConfig, localConfig } from './config.ts';
 import { ensureConsoleBuilt } from './console-build.ts';
 import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
-import {
-  compileRoutes,
-  gatewayError,
-  matchRoute,
-  readBody,
-  sendJson,
-  toApiGatewayEvent,
-  writeLambdaResult,
-} from './gateway.ts';
+import { startHttpServer } from './http-server.ts';
 import { loadIdentity } from './identity.ts';
 import { LocalLambdas } from './lambda.ts';
 import { startSchedules } from './scheduler.ts';
@@ -162,7 +153,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     stops.push(() => bus.drain());
     const emulate = createAwsEmulator({ bus, sfn, busName: config.busName, busArn });
 
-    const routes = compileRoutes(manifest.routes);
     const consoleDir = path.join(REPO_ROOT, 'console', 'dist');
     // Not awaited: /health and the API never wait for the console's build.
     const consoleReady =
@@ -173,143 +163,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
             (e: Error) => console.error('[console] build failed:', e.message),
           );
 
-    const server: Server = createServer((req, res) => {
-      handleRequest(req, res).catch((error: Error & { status?: number }) => {
-        if (!res.headersSent) {
-          sendJson(
-            res,
-            error.status ?? 500,
-            gatewayError(
-              error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL',
-              error.status === 413 ? error.message : 'Internal Server Error',
-            ),
-          );
-        }
-        if (!error.status) console.error('[gateway]', error);
-      });
+    const server = await startHttpServer({
+      port: config.port,
+      routes: manifest.routes,
+      consoleDir,
+      identity,
+      lambdas,
+      bus,
+      sfn,
+      emulate,
     });
-
-    async function handleRequest(req: IncomingMessage, res: ServerResponse) {
-      const reqUrl = new URL(req.url ?? '/', url);
-      const target = req.headers['x-amz-target'];
-      if (typeof target === 'string') {
-        const reply = await emulate(target, (await readBody(req)).toString('utf8'));
-        return sendJson(res, reply.status, reply.body, {
-          'content-type': 'application/x-amz-json-1.1',
-          ...reply.headers,
-        });
-      }
-      if (reqUrl.pathname.startsWith('/local/')) return handleLocal(req, res, reqUrl);
-
-      const method = req.method ?? 'GET';
-      const { route, pathParameters } = matchRoute(routes, method, reqUrl.pathname);
-      if (!route) {
-        if (
-          method === 'GET' &&
-          !reqUrl.pathname.startsWith('/api/') &&
-          !reqUrl.pathname.startsWith('/webhooks/')
-        ) {
-          return serveConsole(res, consoleDir, reqUrl.pathname);
-        }
-        return sendJson(res, 404, gatewayError('NOT_FOUND', `No route for ${method} ${reqUrl.pathname}`));
-      }
-      let claims: Awaited<ReturnType<typeof identity.verify>> | undefined;
-      const header = req.headers.authorization;
-      if ('roles' in route.auth) {
-        // What the HTTP API JWT authorizer does before the function is invoked.
-        const token = header?.replace(/^Bearer\s+/i, '');
-        if (!token) return sendJson(res, 401, gatewayError('UNAUTHORIZED', 'A bearer token is required'));
-        try {
-          claims = await identity.verify(token);
-        } catch {
-          return sendJson(res, 401, gatewayError('UNAUTHORIZED', 'The bearer token is invalid or expired'));
-        }
-      }
-      const body = await readBody(req);
-      const event = toApiGatewayEvent({
-        req,
-        url: reqUrl,
-        body,
-        route,
-        pathParameters,
-        ...(claims ? { claims } : {}),
-      });
-      let result: unknown;
-      try {
-        result = await lambdas.invoke(route.fn, event);
-      } catch (error) {
-        console.error(`[lambda ${route.fn}]`, error);
-        return sendJson(res, 500, gatewayError('INTERNAL', 'Internal Server Error'));
-      }
-      writeLambdaResult(res, result);
-    }
-
-    async function handleLocal(req: IncomingMessage, res: ServerResponse, reqUrl: URL) {
-      const key = `${req.method} ${reqUrl.pathname}`;
-      if (key === 'POST /local/events') {
-        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as {
-          Entries?: PutEventsEntry[];
-        };
-        if (!Array.isArray(input.Entries) || input.Entries.length === 0 || input.Entries.length > 10) {
-          return sendJson(
-            res,
-            400,
-            gatewayError('VALIDATION_FAILED', 'Entries must hold 1 to 10 PutEvents entries'),
-          );
-        }
-        return sendJson(res, 200, await bus.putEvents(input.Entries));
-      }
-      if (key === 'GET /local/events') {
-        const detailType = reqUrl.searchParams.get('detailType') ?? undefined;
-        const source = reqUrl.searchParams.get('source') ?? undefined;
-        return sendJson(res, 200, {
-          items: bus.events({ ...(detailType ? { detailType } : {}), ...(source ? { source } : {}) }),
-        });
-      }
-      if (key === 'GET /local/dead-letters') return sendJson(res, 200, { items: bus.deadLetters });
-      if (key === 'GET /local/auth/.well-known/jwks.json')
-        return sendJson(res, 200, { keys: [identity.publicJwk] });
-      if (key === 'POST /local/auth/token') {
-        // The local stand-in for Cognito's hosted sign-in: pick a role, get an ID token.
-        const input = JSON.parse((await readBody(req)).toString('utf8') || '{}') as {
-          role?: string;
-          username?: string;
-        };
-        if (!input.role || !ROLES.includes(input.role as Role)) {
-          return sendJson(
-            res,
-            400,
-            gatewayError('VALIDATION_FAILED', `role must be one of ${ROLES.join(', ')}`),
-          );
-        }
-        const token = await identity.sign({
-          role: input.role as Role,
-          ...(input.username ? { username: input.username } : {}),
-        });
-        return sendJson(res, 200, { idToken: token, role: input.role });
-      }
-      if (key === 'GET /local/workflows/executions') {
-        const name = reqUrl.searchParams.get('stateMachine');
-        return sendJson(res, 200, {
-          items: sfn
-            .listExecutions(name ? sfn.arnOf(name) : undefined)
-            .map((e) => sfn.describeExecution(e.executionArn)),
-        });
-      }
-      return sendJson(res, 404, gatewayError('NOT_FOUND', `No local endpoint ${key}`));
-    }
-
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, () => resolve());
-    });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    stops.push(() => server.close());
 
     const poller = StreamPoller.create(
       ddbClient,
@@ -354,47 +218,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   } catch (error) {
     await stopAll();
     throw error;
-  }
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-};
-
-/** Serves the built console; unknown paths fall back to index.html for client-side routes. */
-async function serveConsole(res: ServerResponse, dir: string, pathname: string) {
-  const safe = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
-  let file = path.join(dir, safe);
-  if (
-    !file.startsWith(dir) ||
-    !(await stat(file).then(
-      (s) => s.isFile(),
-      () => false,
-    ))
-  ) {
-    file = path.join(dir, 'index.html');
-  }
-  try {
-    const data = await readFile(file);
-    res.writeHead(200, {
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'same-origin',
-    });
-    res.end(data);
-  } catch {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(
-      '<!doctype html><meta http-equiv="refresh" content="3"><title>Quartermaster</title><h1>Quartermaster (local)</h1><p>The console is being built; this page reloads by itself. The API is at <code>/api</code>, health at <a href="/health">/health</a>.</p>',
-    );
   }
 }
 

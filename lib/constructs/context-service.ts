@@ -58,7 +58,7 @@ export class ContextService extends Construct {
       if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);
       if (spec.readsSecrets || spec.writesSecrets)
         fn.bindSecrets(props.stage, { write: spec.writesSecrets === true });
-      const ownRoutes = (props.routes ?? []).filter((route) => route.fn === name);
+      const ownRoutes = (props.routes ?? []).filter((route) => 'fn' in route && route.fn === name);
       if (ownRoutes.length > 0) fn.addEnvironment(ENV.routeRoles, JSON.stringify(routeRolesTable(ownRoutes)));
       functions.set(name, fn);
     }

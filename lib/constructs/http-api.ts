@@ -7,7 +7,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type RouteSpec, routeKey } from '../manifest/types.ts';
+import { type FunctionRouteSpec, type RouteSpec, routeKey } from '../manifest/types.ts';
 import { toPascal } from '../naming.ts';
 
 export interface QmHttpApiProps {
@@ -26,8 +26,8 @@ export interface QmHttpApiProps {
 }
 
 /** Routes that exist only in the local runtime (simulators, test hooks) never reach AWS. */
-export const isDeployed = (route: RouteSpec): boolean =>
-  !('public' in route.auth && route.auth.public === 'local-only');
+export const isDeployed = (route: RouteSpec): route is FunctionRouteSpec =>
+  'fn' in route && !('public' in route.auth && route.auth.public === 'local-only');
 
 /** One JSON line per request: enough to trace a call to its Lambda and its caller. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(

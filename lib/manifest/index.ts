@@ -50,7 +50,12 @@ function validate(m: SystemManifest): void {
     const key = routeKey(route);
     if (keys.has(key)) throw new Error(`Route ${key} is declared twice`);
     keys.add(key);
-    fn(route.fn, `Route ${key}`);
+    if ('fn' in route) fn(route.fn, `Route ${key}`);
+    else if (!route.path.startsWith('/local/'))
+      throw new Error(`Runtime route ${key} must live under /local/`);
+    if (route.path.startsWith('/local/') && !('public' in route.auth && route.auth.public === 'local-only')) {
+      throw new Error(`Route ${key} is under /local/ and must be local-only`);
+    }
     if (route.path.startsWith('/api/') && !('roles' in route.auth && route.auth.roles.length > 0)) {
       throw new Error(`Route ${key} must declare at least one role`);
     }

@@ -27,6 +27,28 @@ export const platform: ContextManifest = {
   },
   routes: [
     { method: 'GET', path: '/health', fn: 'health', auth: { public: 'health' } },
+    // The local runtime's own endpoints (never deployed; see local/http-server.ts).
+    { method: 'POST', path: '/local/events', runtime: 'put-events', auth: { public: 'local-only' } },
+    { method: 'GET', path: '/local/events', runtime: 'list-events', auth: { public: 'local-only' } },
+    {
+      method: 'GET',
+      path: '/local/dead-letters',
+      runtime: 'list-dead-letters',
+      auth: { public: 'local-only' },
+    },
+    {
+      method: 'GET',
+      path: '/local/auth/.well-known/jwks.json',
+      runtime: 'signing-keys',
+      auth: { public: 'local-only' },
+    },
+    { method: 'POST', path: '/local/auth/token', runtime: 'issue-token', auth: { public: 'local-only' } },
+    {
+      method: 'GET',
+      path: '/local/workflows/executions',
+      runtime: 'list-executions',
+      auth: { public: 'local-only' },
+    },
     {
       method: 'GET',
       path: '/api/events',

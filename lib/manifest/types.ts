@@ -49,13 +49,38 @@ export type RouteAuth =
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteSpec {
+interface RouteBase {
   method: HttpMethod;
   /** API Gateway path template, e.g. `/api/inventory/{sku}`. */
   path: string;
+}
+
+/** A route served by a manifest function: API Gateway on AWS, the local gateway on this machine. */
+export interface FunctionRouteSpec extends RouteBase {
   fn: string;
   auth: RouteAuth;
 }
+
+/**
+ * What the local runtime serves by itself under `/local/*`: the AWS stand-ins a developer or a
+ * test drives (event injection, the sign-in stand-in, workflow views). Never deployed.
+ */
+export const RUNTIME_ENDPOINTS = [
+  'put-events',
+  'list-events',
+  'list-dead-letters',
+  'signing-keys',
+  'issue-token',
+  'list-executions',
+] as const;
+export type RuntimeEndpoint = (typeof RUNTIME_ENDPOINTS)[number];
+
+export interface RuntimeRouteSpec extends RouteBase {
+  runtime: RuntimeEndpoint;
+  auth: { public: 'local-only' };
+}
+
+export type RouteSpec = FunctionRouteSpec | RuntimeRouteSpec;
 
 export type RuleTarget =
   | { fn: string }

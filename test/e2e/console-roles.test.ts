@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST } from '../../lib/manifest/index.ts';
 import type { Role } from '../../lib/manifest/types.ts';
 import { ensureConsoleBuilt } from '../../local/console-build.ts';
 import { REPO_ROOT } from '../../local/runtime.ts';
@@ -14,22 +15,16 @@ import {
 } from '../support/browser.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
-const WAREHOUSE = ['Warehouse', 'Waves', 'Pick', 'Pack station'];
-
-/** What each role finds in the side navigation: the console shows only what the API allows. */
+/**
+ * What each role finds in the side navigation: the console shows only what the API allows, as
+ * the manifest declares it. Warehouse is nobody's yet: its routes (`GET /api/waves`, pick and
+ * pack tasks) are not part of the manifest, so no role is shown it.
+ */
 const NAV_BY_ROLE: Record<Role, string[]> = {
-  admin: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, 'Settings', 'Audit trail'],
-  supervisor: [
-    'Overview',
-    'Inventory',
-    'Orders',
-    'Intake exceptions',
-    ...WAREHOUSE,
-    'Settings',
-    'Audit trail',
-  ],
+  admin: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', 'Settings', 'Audit trail'],
+  supervisor: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', 'Settings', 'Audit trail'],
   'inventory-controller': ['Overview', 'Inventory', 'Settings'],
-  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...WAREHOUSE],
+  'warehouse-associate': ['Overview', 'Inventory', 'Orders'],
   'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions'],
   finance: ['Overview', 'Inventory', 'Orders', 'Audit trail'],
 };
@@ -83,6 +78,50 @@ describe('console: sign-in and roles', () => {
       expect(refused.body.error.code).toBe('FORBIDDEN');
       // The same token may read what the role allows, so the 403 is about the role, not the token.
       expect((await callApiAsConsole(page, 'GET', '/api/inventory/NOPE-1')).status).toBe(200);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('says a screen whose route is not in the manifest is not part of this deployment', async () => {
+    expect(MANIFEST.routes.some((r) => r.path === '/api/waves')).toBe(false);
+    const { context, page, errors } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'warehouse-associate');
+      // A deep link: no "no access" (there is nothing to refuse), the screen says why it is empty.
+      await page.goto('/warehouse');
+      await page.getByTestId('not-available').waitFor();
+      expect(await visibleText(page.getByTestId('not-available'))).toMatch(
+        /Not available yet[\s\S]*GET \/api\/waves is not part of this deployment/,
+      );
+      expect(await page.getByTestId('no-access').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('builds the settings role matrix and tabs from the manifest alone', async () => {
+    const { context, page, errors } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'admin');
+      await page.goto('/settings/users');
+      const matrix = page.getByTestId('role-matrix');
+      await matrix.getByText('PUT /api/locations/{id}').waitFor();
+      const declared = MANIFEST.routes.filter((r) => r.path.startsWith('/api/') && 'roles' in r.auth);
+      expect(await matrix.locator('tbody tr').count()).toBe(declared.length);
+      expect(await matrix.getByText('GET /api/waves').count()).toBe(0);
+      expect(await matrix.getByText('planned').count()).toBe(0);
+      const tabs = await page.getByRole('tab').allTextContents();
+      expect(tabs).toEqual(['Locations and bins', 'Channels', 'Routing rules', 'Users and roles']);
+
+      // A link to a tab whose route the manifest lacks says so instead of showing a dead form.
+      await page.goto('/settings/carriers');
+      await page.getByTestId('settings-unavailable').waitFor();
+      expect(await visibleText(page.getByTestId('settings-unavailable'))).toContain(
+        'PUT /api/carriers/{carrierId} is not part of this deployment',
+      );
+      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -142,16 +142,17 @@ describe('console: scanner pick screen', () => {
     }
   });
 
-  it('says where pick tasks come from instead of inventing a list', async () => {
+  it('says pick tasks are not part of this deployment instead of inventing a list', async () => {
     const { context, page, errors } = await openConsole(browser, runtime.url, {
       viewport: VIEWPORTS.handheld,
     });
     try {
       await signInAs(page, 'warehouse-associate');
       await page.goto('/warehouse/pick');
-      await page.getByTestId('coming-with').waitFor();
-      expect(await page.getByTestId('coming-with').textContent()).toContain(
-        'Coming with the fulfillment workflow',
+      // The manifest declares no pick-task route yet, so the screen says so (from its absence).
+      await page.getByTestId('not-available').waitFor();
+      expect(await page.getByTestId('not-available').textContent()).toContain(
+        'POST /api/pick-tasks/{taskId}/complete is not part of this deployment',
       );
       expect(await page.getByTestId('pick-harness-link').count()).toBe(1);
       expect(errors).toEqual([]);

@@ -1,39 +1,41 @@
 /**
  * Response shapes of the API. Where the API publishes a type, it is imported (type-only, so
- * nothing reaches the bundle) and the console's typecheck breaks when a contract changes.
+ * nothing reaches the bundle) from the context's published `api.ts`, never from its internals,
+ * and the console's typecheck breaks when a contract changes.
  * Shapes of routes still being built are written from their contracts and marked so.
  */
 
-import type { Sku } from '../../../functions/catalog/schemas/sku.ts';
-import type { CheckReport, Mismatch } from '../../../functions/inventory/core/check-invariants.ts';
-import type { Reservation } from '../../../functions/inventory/schemas/reservation.ts';
+import type { Sku } from '../../../functions/catalog/api.ts';
 import type {
   AdjustBucket,
   AdjustmentBody,
   Bucket,
   Buckets,
+  CheckReport,
   Location,
+  Mismatch,
   MoveBody,
   MoveBucket,
   Movement,
   PutLocationBody,
-} from '../../../functions/inventory/schemas/stock.ts';
-import type { Rejection } from '../../../functions/orders/intake/adapters/rejection-store.ts';
-import type { IntakeException } from '../../../functions/orders/intake/core/intake-records.ts';
-import type { IntakeOutcome } from '../../../functions/orders/intake/core/receive-delivery.ts';
-import type { SimulationMetrics } from '../../../functions/orders/release/core/simulate.ts';
+  Reservation,
+} from '../../../functions/inventory/api.ts';
 import type {
   CandidateExplanation,
+  Channel,
   Hold,
+  IntakeException,
+  IntakeOutcome,
+  Listing,
+  PutChannelBody,
+  Rejection,
   ReleaseFields,
   RoutingRuleInput,
-  Shipment,
+  SimulationMetrics,
+  StoredOrder,
   StoredRuleSet,
-} from '../../../functions/orders/release/schemas.ts';
-import type { StoredOrder } from '../../../functions/orders/schemas/canonical-order.ts';
-import type { Channel, Listing, PutChannelBody } from '../../../functions/orders/intake/schemas/channel.ts';
-import type { JournalEntry } from '../../../functions/platform/core/journal.ts';
-import type { AuditEntry } from '../../../functions/shared/audit.ts';
+} from '../../../functions/orders/api.ts';
+import type { AuditEntry, JournalEntry } from '../../../functions/platform/api.ts';
 
 export type {
   AdjustBucket,
@@ -58,7 +60,6 @@ export type {
   Rejection,
   Reservation,
   RoutingRuleInput,
-  Shipment,
   SimulationMetrics,
   Sku,
   StoredOrder,

@@ -2,77 +2,45 @@ import { API_ROUTES } from 'virtual:qm-routes';
 import type { Role } from './identity.ts';
 
 /**
- * What a role may do, from the API's own route table (the system manifest, compiled into the
- * bundle by `virtual:qm-routes`). The console hides what the API would refuse; the API still
- * enforces every call.
- *
- * Routes the API does not declare yet carry the roles below until they land; the manifest wins
- * as soon as it declares the route.
+ * What a role may do, from the API's own route table: the system manifest, compiled into the
+ * bundle by `virtual:qm-routes`. It is the only source: a route the manifest does not declare is
+ * not part of this deployment, so no role may call it and the console says so where it would
+ * be used. The console hides what the API would refuse; the API still enforces every call.
  */
-const EVERYONE: readonly Role[] = [
-  'admin',
-  'supervisor',
-  'inventory-controller',
-  'warehouse-associate',
-  'customer-service',
-  'finance',
-];
-const ORDER_READERS: readonly Role[] = [
-  'admin',
-  'supervisor',
-  'warehouse-associate',
-  'customer-service',
-  'finance',
-];
-const STOCK_EDITORS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
-const ORDER_HANDLERS: readonly Role[] = ['admin', 'supervisor', 'customer-service'];
-const FLOOR: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
 
-export const PLANNED_ROUTES: Readonly<Record<string, readonly Role[]>> = {
-  'GET /api/skus': EVERYONE,
-  'GET /api/inventory/{sku}/ledger': EVERYONE,
-  'POST /api/inventory/moves': STOCK_EDITORS,
-  'POST /api/inventory/receipts': STOCK_EDITORS,
-  'POST /api/reservations': ORDER_HANDLERS,
-  'GET /api/reservations/{id}': ORDER_READERS,
-  'DELETE /api/reservations/{id}': ORDER_HANDLERS,
-  'POST /api/orders/{id}/holds/{holdId}/release': ORDER_HANDLERS,
-  'POST /api/orders/{id}/cancel': ORDER_HANDLERS,
-  'GET /api/intake/exceptions/{id}': ['admin', 'supervisor', 'customer-service'],
-  'GET /api/locations': EVERYONE,
-  'GET /api/waves': FLOOR,
-  'POST /api/pick-tasks/{taskId}/complete': FLOOR,
-  'POST /api/pack-tasks/{taskId}/complete': FLOOR,
-  'PUT /api/carriers/{carrierId}': ['admin'],
-  'GET /api/users': ['admin'],
-};
-
+/** `METHOD /path`, exactly as the manifest declares it, e.g. `GET /api/orders/{id}`. */
 export type RouteKey = string;
 
-const DECLARED = new Map<string, readonly Role[]>(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r.roles]));
+const DECLARED = new Map<RouteKey, readonly Role[]>(
+  API_ROUTES.map((r) => [`${r.method} ${r.path}`, r.roles]),
+);
 
 /** True when the API's manifest declared the route when this console was built. */
 export const isDeclared = (key: RouteKey): boolean => DECLARED.has(key);
 
+/** The routes among `keys` that this deployment does not have. */
+export const undeclared = (keys: readonly RouteKey[]): RouteKey[] => keys.filter((k) => !isDeclared(k));
+
+/** The roles the manifest lets call the route; none when the route is not declared. */
 export function rolesFor(key: RouteKey): readonly Role[] {
-  return DECLARED.get(key) ?? PLANNED_ROUTES[key] ?? [];
+  return DECLARED.get(key) ?? [];
 }
 
+/** True when the route is declared and one of the roles may call it. */
 export function can(roles: readonly Role[], key: RouteKey): boolean {
   const allowed = rolesFor(key);
   return roles.some((r) => allowed.includes(r));
 }
 
-/** Every route the console knows (declared and planned), for the role matrix in Settings. */
-export function knownRoutes(): { key: RouteKey; roles: readonly Role[]; declared: boolean }[] {
-  const keys = new Set([...DECLARED.keys(), ...Object.keys(PLANNED_ROUTES)]);
-  return [...keys]
+/** Every declared route and its roles, for the role matrix in Settings. */
+export function declaredRoutes(): { key: RouteKey; roles: readonly Role[] }[] {
+  return [...DECLARED.keys()]
     .sort((a, b) => a.split(' ')[1]!.localeCompare(b.split(' ')[1]!) || a.localeCompare(b))
-    .map((key) => ({ key, roles: rolesFor(key), declared: DECLARED.has(key) }));
+    .map((key) => ({ key, roles: rolesFor(key) }));
 }
 
-/** The screens of the console and the route that decides whether a role sees each. */
-export const SETTINGS_ROUTES: readonly RouteKey[] = [
+/** The routes whose roles decide whether a role sees a Settings tab. */
+const SETTINGS_ROUTES: readonly RouteKey[] = [
   'PUT /api/locations/{id}',
   'PUT /api/channels/{channelId}',
   'PUT /api/channels/{channelId}/listings/{externalId}',
@@ -83,21 +51,30 @@ export const SETTINGS_ROUTES: readonly RouteKey[] = [
 
 export type Area = 'overview' | 'inventory' | 'orders' | 'intake' | 'warehouse' | 'settings' | 'audit';
 
-export function canSee(roles: readonly Role[], area: Area): boolean {
-  switch (area) {
-    case 'overview':
-      return roles.length > 0;
-    case 'inventory':
-      return can(roles, 'GET /api/inventory/{sku}');
-    case 'orders':
-      return can(roles, 'GET /api/orders/{id}');
-    case 'intake':
-      return can(roles, 'GET /api/intake/exceptions');
-    case 'warehouse':
-      return can(roles, 'GET /api/waves');
-    case 'settings':
-      return SETTINGS_ROUTES.some((k) => can(roles, k));
-    case 'audit':
-      return can(roles, 'GET /api/audit');
-  }
+/** The screens of the console and the routes that decide whether a role sees each. */
+const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
+  overview: [],
+  inventory: ['GET /api/inventory/{sku}'],
+  orders: ['GET /api/orders/{id}'],
+  intake: ['GET /api/intake/exceptions'],
+  warehouse: ['GET /api/waves'],
+  settings: SETTINGS_ROUTES,
+  audit: ['GET /api/audit'],
+};
+
+/**
+ * `allowed`: one of the area's routes admits one of the roles. `refused`: the routes exist, the
+ * roles are not among theirs. `undeclared`: none of the area's routes is part of this
+ * deployment, so nobody can use it yet (its screens say so).
+ */
+type AreaAccess = 'allowed' | 'refused' | 'undeclared';
+
+export function areaAccess(roles: readonly Role[], area: Area): AreaAccess {
+  const routes = AREA_ROUTES[area];
+  if (routes.length === 0) return roles.length > 0 ? 'allowed' : 'refused';
+  if (routes.some((k) => can(roles, k))) return 'allowed';
+  return routes.some(isDeclared) ? 'refused' : 'undeclared';
 }
+
+/** True when the role may use the area (navigation shows exactly these). */
+export const canSee = (roles: readonly Role[], area: Area): boolean => areaAccess(roles, area) === 'allowed';

@@ -1,6 +1,6 @@
 import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, type SignInOutput, signIn, signOut } from 'aws-amplify/auth';
-import type { CognitoAuthProvider, SignInStep } from './auth.ts';
+import type { CognitoAuthProvider, SignInStep } from './auth-types.ts';
 import type { ConsoleConfig } from './config.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { configureApi } from '../api/client.ts';
-import type { AnyAuthProvider } from './auth.ts';
+import type { AnyAuthProvider } from './auth-types.ts';
 import type { ConsoleConfig } from './config.ts';
 import { type SignedInUser, userFromIdToken } from './identity.ts';
 

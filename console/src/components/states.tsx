@@ -5,6 +5,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { ReactNode } from 'react';
 import type { ApiError } from '../api/client.ts';
+import { type RouteKey, undeclared } from '../app/access.ts';
 import { ROLE_LABELS, type Role } from '../app/identity.ts';
 
 /** An API error as a Cloudscape Alert: what failed, why, and the correlation id to quote. */
@@ -46,19 +47,41 @@ export function ApiErrorAlert(props: { error: ApiError; onRetry?: () => void; wh
   );
 }
 
-/** A route the API does not serve yet: shown as information, never as a failure. */
-export function NotAvailable(props: { route: string; children?: ReactNode }) {
+/**
+ * A route that is not part of this deployment: shown as information, never as a failure. The
+ * screens say so when the manifest does not declare the route; an API answering "no route" at
+ * run time (an older deployment) is shown the same way.
+ */
+export function NotAvailable(props: { route: string | readonly string[]; children?: ReactNode }) {
+  const routes = (typeof props.route === 'string' ? [props.route] : props.route).map((r) =>
+    r.replace(/\?.*$/, ''),
+  );
   return (
     <Alert type="info" header="Not available yet" data-testid="not-available">
       <SpaceBetween size="xxs">
         <span>
-          The API does not serve <code>{props.route.replace(/\?.*$/, '')}</code> on this deployment yet. This
-          part of the console lights up as soon as it does.
+          {routes.map((r, i) => (
+            <span key={r}>
+              {i > 0 && (i === routes.length - 1 ? ' and ' : ', ')}
+              <code>{r}</code>
+            </span>
+          ))}{' '}
+          {routes.length > 1 ? 'are' : 'is'} not part of this deployment. This part of the console lights up
+          as soon as {routes.length > 1 ? 'they are' : 'it is'}.
         </span>
         {props.children}
       </SpaceBetween>
     </Alert>
   );
+}
+
+/**
+ * The "not available yet" notice for those of `routes` the manifest does not declare (the
+ * actions that would call them are not shown); nothing when every route is declared.
+ */
+export function UndeclaredNotice(props: { routes: readonly RouteKey[]; children?: ReactNode }) {
+  const missing = undeclared(props.routes);
+  return missing.length > 0 ? <NotAvailable route={missing}>{props.children}</NotAvailable> : null;
 }
 
 /** A screen whose API is part of a later workflow: says so plainly instead of showing made-up data. */

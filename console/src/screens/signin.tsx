@@ -11,7 +11,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Tiles from '@cloudscape-design/components/tiles';
 import { type FormEvent, useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import type { CognitoAuthProvider, LocalAuthProvider, SignInStep } from '../app/auth.ts';
+import type { CognitoAuthProvider, LocalAuthProvider, SignInStep } from '../app/auth-types.ts';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from '../app/identity.ts';
 import { useSession } from '../app/session.tsx';
 

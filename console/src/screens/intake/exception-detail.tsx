@@ -12,28 +12,33 @@ import { useParams } from 'react-router';
 import { ApiError, api, apiPath } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
 import type { IntakeException } from '../../api/types.ts';
-import { can } from '../../app/access.ts';
+import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { formatDateTime, JsonBlock } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { ApiErrorAlert, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
 
 const LOOKUP_PAGES = 10;
+const GET_EXCEPTION = 'GET /api/intake/exceptions/{id}';
+const REPLAY = 'POST /api/intake/exceptions/{id}/replay';
 
 /**
- * One exception by id: `GET /api/intake/exceptions/{id}` when the API serves it; until then the
- * exception is looked up in the list (newest first, a few pages), so deep links still work.
+ * One exception by id: `GET /api/intake/exceptions/{id}` when the manifest declares it (and the
+ * API answers it); otherwise the exception is looked up in the list (newest first, a few pages),
+ * so deep links still work.
  */
 async function loadException(id: string, signal: AbortSignal): Promise<IntakeException | undefined> {
-  try {
-    return await api.get<IntakeException>(apiPath`/api/intake/exceptions/${id}`, undefined, signal);
-  } catch (error) {
-    if (!(error instanceof ApiError && error.notAvailable)) {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
+  if (isDeclared(GET_EXCEPTION)) {
+    try {
+      return await api.get<IntakeException>(apiPath`/api/intake/exceptions/${id}`, undefined, signal);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.notAvailable)) {
+        if (error instanceof ApiError && error.status === 404) return undefined;
+        throw error;
+      }
     }
   }
   for (const status of ['open', 'resolved'] as const) {
@@ -67,7 +72,7 @@ export default function IntakeExceptionDetail() {
     loadException(exceptionId, signal),
   );
   const x = ex.data;
-  const canReplay = can(user.roles, 'POST /api/intake/exceptions/{id}/replay');
+  const canReplay = can(user.roles, REPLAY);
 
   const replay = async () => {
     setReplaying(true);
@@ -132,6 +137,7 @@ export default function IntakeExceptionDetail() {
       }
     >
       <SpaceBetween size="l">
+        <UndeclaredNotice routes={[REPLAY]} />
         {replayError && <ApiErrorAlert error={replayError} what="replay the delivery" />}
         <Container header={<Header variant="h2">Delivery</Header>}>
           <KeyValuePairs

@@ -15,7 +15,8 @@ import { useState } from 'react';
 import type { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
 import type { CheckReport, JournalEntry, Mismatch } from '../../api/types.ts';
-import { can } from '../../app/access.ts';
+import { can, rolesFor } from '../../app/access.ts';
+import { ROLE_LABELS } from '../../app/identity.ts';
 import { newIdempotencyKey } from '../../app/ids.ts';
 import { useNotifications } from '../../app/notifications.tsx';
 import { composeReason } from '../../app/reasons.ts';
@@ -23,9 +24,9 @@ import { useUser } from '../../app/session.tsx';
 import { useCursorList } from '../../app/use-resource.ts';
 import { formatDateTime, formatNumber, JsonBlock } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { ApiErrorAlert, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
 
-/** DESIGN.md's inventory invariants, as the checker numbers them. */
+/** The inventory invariants, as the checker numbers them; see docs/architecture.md. */
 export const INVARIANTS: Record<number, string> = {
   1: 'No bucket negative; available as computed',
   2: 'On-hand equals its ledger',
@@ -225,8 +226,14 @@ export function Mismatches() {
     setRunning(false);
   };
 
+  // Who may run a check, from the manifest: "Administrator or Inventory controller".
+  const checkers = rolesFor(CHECK).map((r) => ROLE_LABELS[r]);
+  const whoChecks =
+    checkers.length > 1 ? `${checkers.slice(0, -1).join(', ')} or ${checkers.at(-1)}` : checkers[0];
+
   return (
     <SpaceBetween size="l">
+      <UndeclaredNotice routes={[CHECK, REPAIR]} />
       <Container
         header={
           <Header
@@ -270,7 +277,9 @@ export function Mismatches() {
           <Box color="text-body-secondary">
             {canCheck
               ? 'Run a check to see the current state.'
-              : 'An inventory controller or an administrator can run a check.'}
+              : whoChecks
+                ? `Your role cannot run a check; ${whoChecks} can.`
+                : 'Running a check is not part of this deployment.'}
           </Box>
         )}
       </Container>

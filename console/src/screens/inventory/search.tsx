@@ -13,7 +13,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
 import type { Page, Sku } from '../../api/types.ts';
-import { can } from '../../app/access.ts';
+import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { CODE_PATTERN } from '../../app/ids.ts';
 import { useUser } from '../../app/session.tsx';
@@ -24,6 +24,8 @@ import { Mismatches } from './mismatches.tsx';
 
 type MatchedBy = 'barcode' | 'code' | 'name';
 type Hit = Sku & { matchedBy: MatchedBy };
+
+const SEARCH = 'GET /api/skus';
 
 interface SearchPage extends Page<Hit> {
   /** False while the API has no `GET /api/skus` (only exact SKU codes can be found). */
@@ -37,8 +39,8 @@ const notFoundIsEmpty = (error: unknown) => {
 
 /**
  * One search box for scanners and people: a barcode, a SKU code or words from the name. Barcode
- * and name go to `GET /api/skus?barcode=|q=`; an exact SKU code is also tried directly
- * (`GET /api/skus/{sku}`), which works even before the search route exists.
+ * and name go to `GET /api/skus?barcode=|q=` when the manifest declares it; an exact SKU code is
+ * also tried directly (`GET /api/skus/{sku}`), which works even without the search route.
  */
 async function searchPage(
   term: string,
@@ -49,14 +51,21 @@ async function searchPage(
     if (error instanceof ApiError && error.notAvailable) return null;
     throw error;
   };
+  const searchable = isDeclared(SEARCH);
   const [exact, byBarcode, byText] = await Promise.all([
     !cursor && CODE_PATTERN.test(term) && term.length <= 64
       ? endpoints.getSku(term, signal).catch(notFoundIsEmpty)
       : undefined,
-    cursor
-      ? Promise.resolve({ items: [] })
-      : endpoints.searchSkus({ barcode: term }, signal).catch(unavailable),
-    endpoints.searchSkus({ q: term, limit: 25, ...(cursor ? { cursor } : {}) }, signal).catch(unavailable),
+    !searchable
+      ? null
+      : cursor
+        ? { items: [] }
+        : endpoints.searchSkus({ barcode: term }, signal).catch(unavailable),
+    !searchable
+      ? null
+      : endpoints
+          .searchSkus({ q: term, limit: 25, ...(cursor ? { cursor } : {}) }, signal)
+          .catch(unavailable),
   ]);
   const hits = new Map<string, Hit>();
   for (const s of byBarcode?.items ?? []) hits.set(s.sku, { ...s, matchedBy: 'barcode' });
@@ -148,7 +157,7 @@ export default function InventorySearch() {
 
                 {page && !page.searchAvailable && (
                   <div data-testid="search-limited">
-                    <NotAvailable route="GET /api/skus">
+                    <NotAvailable route={SEARCH}>
                       <span>Until barcode and name search is served, only exact SKU codes are found.</span>
                     </NotAvailable>
                   </div>

@@ -21,13 +21,21 @@ import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { formatNumber } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { ApiErrorAlert, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
 import { AdjustStockModal } from './adjust-modal.tsx';
 import { Ledger } from './ledger.tsx';
 import { MoveBucketsModal } from './move-modal.tsx';
 import { PositionsChart, PositionsTable } from './positions.tsx';
 import { ReceiveStockModal } from './receive-modal.tsx';
 import { ShardingModal } from './sharding-modal.tsx';
+
+const ADJUST = 'POST /api/inventory/adjustments';
+const MOVE = 'POST /api/inventory/moves';
+const RECEIVE = 'POST /api/inventory/receipts';
+const LEDGER = 'GET /api/inventory/{sku}/ledger';
+const SHARDING = 'PUT /api/inventory/{sku}/sharding';
+/** The screen's commands and the ledger: one the manifest does not declare is not offered, and the screen says so. */
+const SKU_ROUTES = [ADJUST, MOVE, RECEIVE, LEDGER, SHARDING];
 
 function totals(positions: PositionView[]) {
   const sum = (f: (p: PositionView) => number) => positions.reduce((n, p) => n + f(p), 0);
@@ -101,11 +109,11 @@ export default function SkuDetail() {
   const positions = stock.data?.positions ?? [];
   const t = totals(positions);
 
-  const canAdjust = can(user.roles, 'POST /api/inventory/adjustments');
-  const canMove = can(user.roles, 'POST /api/inventory/moves');
-  const canReceive = can(user.roles, 'POST /api/inventory/receipts');
-  const canReadLedger = can(user.roles, 'GET /api/inventory/{sku}/ledger');
-  const canShard = can(user.roles, 'PUT /api/inventory/{sku}/sharding');
+  const canAdjust = can(user.roles, ADJUST);
+  const canMove = can(user.roles, MOVE);
+  const canReceive = can(user.roles, RECEIVE);
+  const canReadLedger = can(user.roles, LEDGER);
+  const canShard = can(user.roles, SHARDING);
 
   const done = (verb: string) => (result: AdjustmentResult) => {
     setDialog(null);
@@ -195,6 +203,7 @@ export default function SkuDetail() {
       }
     >
       <SpaceBetween size="l">
+        <UndeclaredNotice routes={SKU_ROUTES} />
         {item.error && <ApiErrorAlert error={item.error} onRetry={item.reload} what="load the SKU" />}
         {stock.error && <ApiErrorAlert error={stock.error} onRetry={stock.reload} what="load the stock" />}
         <Container header={<Header variant="h2">Summary</Header>}>

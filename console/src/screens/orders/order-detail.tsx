@@ -18,20 +18,22 @@ import { useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
 import type { CandidateExplanation, Hold, JournalEntry, OrderView } from '../../api/types.ts';
-import { can, isDeclared } from '../../app/access.ts';
+import { can } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { useCursorList, useResource } from '../../app/use-resource.ts';
 import { formatDateTime, formatMoney, JsonBlock } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, ComingWith, EmptyState } from '../../components/states.tsx';
+import { ApiErrorAlert, ComingWith, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
 import { OrderStatus } from './order-status.tsx';
 
 const PLACE_HOLD = 'POST /api/orders/{id}/holds';
 const RELEASE_HOLD = 'POST /api/orders/{id}/holds/{holdId}/release';
 const CANCEL_ORDER = 'POST /api/orders/{id}/cancel';
 const RELEASE_RESERVATION = 'DELETE /api/reservations/{id}';
+/** The commands of this screen: one the manifest does not declare is not offered, and the screen says so. */
+const ORDER_COMMANDS = [PLACE_HOLD, RELEASE_HOLD, CANCEL_ORDER, RELEASE_RESERVATION];
 
 /**
  * The order's reservation: the release workflow reserves under the order id, so it is one read
@@ -69,12 +71,7 @@ function OrderReservation({ orderId }: { orderId: string }) {
         r &&
         r.status === 'open' &&
         can(user.roles, RELEASE_RESERVATION) && (
-          <Button
-            onClick={() => void release()}
-            loading={busy}
-            disabled={!isDeclared(RELEASE_RESERVATION)}
-            disabledReason="Not served by the API yet"
-          >
+          <Button onClick={() => void release()} loading={busy}>
             Release reservation
           </Button>
         )
@@ -284,8 +281,8 @@ function Holds(props: { order: OrderView; onChanged(label: string): void; onErro
   const [busy, setBusy] = useState<string | null>(null);
   const holds: Hold[] = Object.values(o.holds ?? {}).sort((a, b) => a.placedAt.localeCompare(b.placedAt));
   const open = holds.filter((h) => h.status === 'open');
-  const canPlace = isDeclared(PLACE_HOLD) && can(user.roles, PLACE_HOLD);
-  const canRelease = isDeclared(RELEASE_HOLD) && can(user.roles, RELEASE_HOLD);
+  const canPlace = can(user.roles, PLACE_HOLD);
+  const canRelease = can(user.roles, RELEASE_HOLD);
   const release = async (h: Hold) => {
     setBusy(h.holdId);
     try {
@@ -573,7 +570,7 @@ export default function OrderDetail() {
   }
   if (!o) return <Spinner size="large" />;
 
-  const canCancel = isDeclared(CANCEL_ORDER) && can(user.roles, CANCEL_ORDER);
+  const canCancel = can(user.roles, CANCEL_ORDER);
   return (
     <ContentLayout
       header={
@@ -606,6 +603,7 @@ export default function OrderDetail() {
       }
     >
       <SpaceBetween size="l">
+        <UndeclaredNotice routes={ORDER_COMMANDS} />
         {commandError && <ApiErrorAlert error={commandError} />}
         <Container header={<Header variant="h2">Summary</Header>}>
           <KeyValuePairs

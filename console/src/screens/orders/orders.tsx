@@ -11,6 +11,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { OrderView } from '../../api/types.ts';
+import { isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useCursorList } from '../../app/use-resource.ts';
 import { formatDateTime, formatMoney } from '../../components/format.tsx';
@@ -22,6 +23,8 @@ import { OrderStatus } from './order-status.tsx';
  * Orders found by channel and the channel's own order id (what a customer quotes), or opened
  * directly by Quartermaster order id. Filters live in the URL, so a search can be shared.
  */
+const LIST_ORDERS = 'GET /api/orders';
+
 export default function Orders() {
   usePage('Orders', [{ text: 'Orders', href: '/orders' }]);
   const [params, setParams] = useSearchParams();
@@ -33,8 +36,9 @@ export default function Orders() {
   useEffect(() => setDraft({ channelId, externalId }), [channelId, externalId]);
 
   const filtered = Boolean(channelId);
+  const listed = isDeclared(LIST_ORDERS);
   const list = useCursorList<OrderView>(
-    filtered ? `orders:${channelId}:${externalId}` : null,
+    filtered && listed ? `orders:${channelId}:${externalId}` : null,
     (cursor, signal) =>
       endpoints.findOrders(
         {
@@ -87,8 +91,8 @@ export default function Orders() {
             </form>
           </SpaceBetween>
         </Container>
-        {list.error?.notAvailable ? (
-          <NotAvailable route="GET /api/orders">
+        {!listed || list.error?.notAvailable ? (
+          <NotAvailable route={LIST_ORDERS}>
             <span>Orders can still be opened by id once order details are served.</span>
           </NotAvailable>
         ) : (

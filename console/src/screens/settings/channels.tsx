@@ -17,7 +17,7 @@ import { CODE_PATTERN } from '../../app/ids.ts';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { formatDateTime } from '../../components/format.tsx';
-import { ApiErrorAlert } from '../../components/states.tsx';
+import { ApiErrorAlert, UndeclaredNotice } from '../../components/states.tsx';
 
 const CHANNEL_TYPES = [
   { value: 'shopify', label: 'Shopify' },
@@ -361,12 +361,16 @@ function ListingForm() {
   );
 }
 
+const PUT_CHANNEL = 'PUT /api/channels/{channelId}';
+const PUT_LISTING = 'PUT /api/channels/{channelId}/listings/{externalId}';
+
 export function ChannelsTab() {
   const user = useUser();
   return (
     <SpaceBetween size="l">
-      {can(user.roles, 'PUT /api/channels/{channelId}') && <ChannelForm />}
-      {can(user.roles, 'PUT /api/channels/{channelId}/listings/{externalId}') && <ListingForm />}
+      <UndeclaredNotice routes={[PUT_CHANNEL, PUT_LISTING, 'GET /api/channels/{channelId}']} />
+      {can(user.roles, PUT_CHANNEL) && <ChannelForm />}
+      {can(user.roles, PUT_LISTING) && <ListingForm />}
     </SpaceBetween>
   );
 }

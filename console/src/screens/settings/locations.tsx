@@ -14,6 +14,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { ApiError, api } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
 import type { Location, Page, PutLocationBody } from '../../api/types.ts';
+import { isDeclared } from '../../app/access.ts';
 import { CODE_PATTERN } from '../../app/ids.ts';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useResource } from '../../app/use-resource.ts';
@@ -185,15 +186,18 @@ function LocationForm({ onSaved }: { onSaved: () => void }) {
   );
 }
 
+const LIST_LOCATIONS = 'GET /api/locations';
+
 export function LocationsTab() {
   const [refresh, setRefresh] = useState(0);
-  const list = useResource<Page<Location>>(`locations:${refresh}`, (signal) =>
+  const listed = isDeclared(LIST_LOCATIONS);
+  const list = useResource<Page<Location>>(listed ? `locations:${refresh}` : null, (signal) =>
     api.get<Page<Location>>('/api/locations', { limit: 200 }, signal),
   );
   return (
     <SpaceBetween size="l">
-      {list.error?.notAvailable ? (
-        <NotAvailable route="GET /api/locations">
+      {!listed || list.error?.notAvailable ? (
+        <NotAvailable route={LIST_LOCATIONS}>
           <span>Locations can be created and replaced below; listing them arrives with that route.</span>
         </NotAvailable>
       ) : (

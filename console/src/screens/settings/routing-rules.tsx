@@ -19,7 +19,7 @@ import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { formatDateTime } from '../../components/format.tsx';
-import { ApiErrorAlert } from '../../components/states.tsx';
+import { ApiErrorAlert, UndeclaredNotice } from '../../components/states.tsx';
 
 const PUT_RULES = 'PUT /api/routing-rules';
 const SIMULATE = 'POST /api/routing-rules/simulate';
@@ -142,6 +142,7 @@ function Editor({ active, onSaved }: { active: StoredRuleSet; onSaved(): void })
 
   return (
     <SpaceBetween size="m">
+      <UndeclaredNotice routes={[PUT_RULES, SIMULATE]} />
       {conflict ? (
         <Alert
           type="warning"

@@ -1,15 +1,19 @@
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
+import { isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useSession } from '../../app/session.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ComingWith } from '../../components/states.tsx';
+import { ComingWith, NotAvailable } from '../../components/states.tsx';
+
+const COMPLETE_PICK = 'POST /api/pick-tasks/{taskId}/complete';
 
 /**
  * The pick screen for a picker's current task. Pick tasks come from the fulfillment workflow
- * (a task token per pick list); until the API serves them there is nothing to pick, and this
- * says so instead of inventing a list. The scanner interaction itself is in `ScannerPick`.
+ * (a task token per pick list); until the manifest declares the pick-task route there is nothing
+ * to pick, and this says so instead of inventing a list. The scanner interaction itself is in
+ * `ScannerPick`.
  */
 export default function Pick() {
   usePage('Pick', [
@@ -17,6 +21,11 @@ export default function Pick() {
     { text: 'Pick', href: '/warehouse/pick' },
   ]);
   const { config } = useSession();
+  const harness = config.mode === 'local' && (
+    <RouterLink href="/warehouse/pick/harness" data-testid="pick-harness-link">
+      Try the scanner with a sample pick list
+    </RouterLink>
+  );
   return (
     <ContentLayout
       header={
@@ -26,16 +35,16 @@ export default function Pick() {
       }
     >
       <Container>
-        <ComingWith
-          workflow="the fulfillment workflow (pick tasks are assigned to you here)"
-          title="No pick task"
-        >
-          {config.mode === 'local' && (
-            <RouterLink href="/warehouse/pick/harness" data-testid="pick-harness-link">
-              Try the scanner with a sample pick list
-            </RouterLink>
-          )}
-        </ComingWith>
+        {isDeclared(COMPLETE_PICK) ? (
+          <ComingWith
+            workflow="the fulfillment workflow (pick tasks are assigned to you here)"
+            title="No pick task"
+          >
+            {harness}
+          </ComingWith>
+        ) : (
+          <NotAvailable route={COMPLETE_PICK}>{harness}</NotAvailable>
+        )}
       </Container>
     </ContentLayout>
   );

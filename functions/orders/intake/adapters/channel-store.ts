@@ -1,10 +1,10 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients';
 import { tableName, withoutKeys } from '#shared/table';
+import { type BatchReader, batchReader } from '../../adapters/batch-reader.ts';
 import { ordersKeys } from '../../keys.ts';
 import type { ListingLookup } from '../core/resolve-lines.ts';
 import type { Channel, Listing } from '../schemas/channel.ts';
-import { type BatchReader, batchReader } from './batch-reader.ts';
 import { positiveCache } from './ttl-cache.ts';
 
 /** Channel config is read on every webhook; a few seconds of staleness is harmless there. */

@@ -4,10 +4,10 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
+import { type BatchReader, batchReader } from '../../adapters/batch-reader.ts';
+import { dynamoOrderStore } from '../../adapters/order-store.ts';
 import { ordersKeys } from '../../keys.ts';
-import type { StoredOrder } from '../../schemas/canonical-order.ts';
 import type { ExceptionStatus, IntakeException, IntakeStore } from '../core/intake-records.ts';
-import { type BatchReader, batchReader, itemKeyOf } from './batch-reader.ts';
 
 /** Raw bodies up to this size are stored as text; larger ones gzipped (DynamoDB items max 400 KB). */
 const INLINE_BODY_BYTES = 256 * 1024;
@@ -21,14 +21,15 @@ function conditionFailure(error: unknown): ConditionalCheckFailedException | und
 
 /**
  * DynamoDB adapter of the intake port, plus the queries the exception API needs. Every write
- * is one conditional PutItem or UpdateItem (the hot path is one write); the order
- * item carries the delivery ids that changed it and the event it owes the outbox.
+ * is one conditional PutItem or UpdateItem (the hot path is one write). Order items are written
+ * through the orders context's one order store; this store owns the intake exceptions.
  */
 export function dynamoIntakeStore(
   table = tableName(),
   reader: BatchReader = batchReader(documentClient(), table),
 ) {
   const db = documentClient();
+  const orders = dynamoOrderStore(table, reader);
 
   function bodyAttributes(rawBody: string): Record<string, unknown> {
     const bytes = Buffer.byteLength(rawBody, 'utf8');
@@ -63,79 +64,9 @@ export function dynamoIntakeStore(
       cursor?: string;
     }): Promise<{ items: IntakeException[]; cursor?: string }>;
   } = {
-    async loadOrder(orderId) {
-      const key = ordersKeys.order(orderId);
-      const item = (await reader.get([key], { consistent: true })).get(itemKeyOf(key));
-      return item ? (withoutKeys(item) as unknown as StoredOrder) : undefined;
-    },
-
-    async createOrder(order) {
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              ...ordersKeys.order(order.orderId),
-              ...ordersKeys.orderIndex(order.channelId, order.externalId),
-              entity: 'Order',
-              ...order,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-            // A conflict hands back the order that is there, so the caller needs no second read.
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return { ok: true };
-      } catch (error) {
-        const failure = conditionFailure(error);
-        if (!failure) throw error;
-        const existing = failure.Item
-          ? (withoutKeys(unmarshall(failure.Item)) as unknown as StoredOrder)
-          : undefined;
-        return { ok: false, ...(existing ? { existing } : {}) };
-      }
-    },
-
-    async updateOrder(orderId, set, expectedSourceUpdatedAt, delivery) {
-      const names: Record<string, string> = {
-        '#sourceUpdatedAt': 'sourceUpdatedAt',
-        '#deliveries': 'deliveries',
-        '#delivery': delivery.id,
-      };
-      const values: Record<string, unknown> = {
-        ':expected': expectedSourceUpdatedAt,
-        ':outcome': delivery.outcome,
-      };
-      const sets = ['#deliveries.#delivery = :outcome'];
-      const removes: string[] = [];
-      Object.entries(set).forEach(([field, value], i) => {
-        names[`#f${i}`] = field;
-        if (value === undefined) removes.push(`#f${i}`);
-        else {
-          values[`:v${i}`] = value;
-          sets.push(`#f${i} = :v${i}`);
-        }
-      });
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: ordersKeys.order(orderId),
-            UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
-              .filter(Boolean)
-              .join(' '),
-            ConditionExpression:
-              '#sourceUpdatedAt = :expected AND attribute_not_exists(#deliveries.#delivery)',
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return 'ok';
-      } catch (error) {
-        if (conditionFailure(error)) return 'conflict';
-        throw error;
-      }
-    },
+    loadOrder: (orderId) => orders.loadForIntake(orderId),
+    createOrder: (order) => orders.create(order),
+    updateOrder: (orderId, set, expected, delivery) => orders.applyDelivery(orderId, set, expected, delivery),
 
     async createException(exception) {
       const { rawBody, ...rest } = exception;

@@ -1,12 +1,12 @@
 import { documentClient } from '#shared/clients';
 import { secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
+import { batchReader } from '../../adapters/batch-reader.ts';
 import { findAmazonChannel } from '../core/find-amazon-channel.ts';
 import type { IntakeException } from '../core/intake-records.ts';
 import { amazonChannelHint } from '../core/normalize/amazon.ts';
 import type { ReplayPorts } from '../core/replay-exception.ts';
 import type { Channel } from '../schemas/channel.ts';
-import { batchReader } from './batch-reader.ts';
 import { dynamoChannelStore } from './channel-store.ts';
 import { dynamoIntakeStore } from './intake-store.ts';
 import { dynamoRejectionStore } from './rejection-store.ts';

@@ -7,31 +7,12 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from '#shared/clients';
-import { tableName, withoutKeys } from '#shared/table';
+import { tableName } from '#shared/table';
+import { dynamoOrderStore } from '../../adapters/order-store.ts';
 import { ordersKeys } from '../../keys.ts';
 import type { BackorderEntry, BackorderQueue, ReleaseStore } from '../core/ports.ts';
 import { releaseKeys } from '../keys.ts';
-import type { ReleaseOrder } from '../schemas.ts';
-
-/**
- * Empty maps are left out (DynamoDB Streams consumers built on the SDK's unmarshall reject an
- * empty `M` in a stream image, which would stall the orders outbox); an empty top-level map
- * becomes a REMOVE.
- */
-function compact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(compact);
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const c = compact(v);
-      if (c !== undefined) out[k] = c;
-    }
-    return Object.keys(out).length ? out : undefined;
-  }
-  return value;
-}
 
 const conditionFailed = (e: unknown): e is ConditionalCheckFailedException =>
   (e as Error).name === 'ConditionalCheckFailedException';
@@ -44,61 +25,10 @@ const conditionFailed = (e: unknown): e is ConditionalCheckFailedException =>
  */
 export function dynamoReleaseStore(table = tableName()): ReleaseStore {
   const db = documentClient();
+  const orders = dynamoOrderStore(table);
   return {
-    async load(orderId) {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: ordersKeys.order(orderId), ConsistentRead: true }),
-      );
-      return out.Item ? (withoutKeys(out.Item) as unknown as ReleaseOrder) : undefined;
-    },
-
-    async save(order, patch, opts = {}) {
-      const names: Record<string, string> = { '#v': 'releaseVersion' };
-      const values: Record<string, unknown> = { ':next': (order.releaseVersion ?? 0) + 1 };
-      const sets = ['#v = :next'];
-      const removes: string[] = [];
-      Object.entries(patch).forEach(([field, raw], i) => {
-        const value = compact(raw);
-        names[`#f${i}`] = field;
-        if (value === undefined) removes.push(`#f${i}`);
-        else {
-          values[`:f${i}`] = value;
-          sets.push(`#f${i} = :f${i}`);
-        }
-      });
-      const conditions = [
-        'attribute_exists(pk)',
-        order.releaseVersion === undefined ? 'attribute_not_exists(#v)' : '#v = :read',
-      ];
-      if (order.releaseVersion !== undefined) values[':read'] = order.releaseVersion;
-      if (!opts.allowCancelled) {
-        names['#status'] = 'status';
-        names['#cancellation'] = 'cancellation';
-        values[':cancelled'] = 'cancelled';
-        conditions.push('#status <> :cancelled', 'attribute_not_exists(#cancellation)');
-      }
-      try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: ordersKeys.order(order.orderId),
-            UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
-              .filter(Boolean)
-              .join(' '),
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return 'ok';
-      } catch (error) {
-        if (!conditionFailed(error)) throw error;
-        const old = error.Item ? unmarshall(error.Item) : undefined;
-        const cancelled = old && (old.status === 'cancelled' || old.cancellation !== undefined);
-        return cancelled && !opts.allowCancelled ? 'cancelled' : 'conflict';
-      }
-    },
+    load: (orderId) => orders.loadForRelease(orderId),
+    save: (order, patch, opts) => orders.saveRelease(order, patch, opts),
 
     async parkToken(orderId, token, at, releaseVersion) {
       try {
