@@ -6,6 +6,7 @@ import { ENV } from '../../functions/shared/env.ts';
 import { routeRolesTable } from '../manifest/index.ts';
 import type { FunctionSpec, RouteSpec } from '../manifest/types.ts';
 import { toPascal } from '../naming.ts';
+import { isDeployed } from './http-api.ts';
 import { type BucketWithAccessPolicies, contextOf, QmFunction } from './qm-function.ts';
 
 /** The stateful resources a function can be bound to. */
@@ -58,7 +59,7 @@ export class ContextService extends Construct {
       if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);
       if (spec.readsSecrets || spec.writesSecrets)
         fn.bindSecrets(props.stage, { write: spec.writesSecrets === true });
-      const ownRoutes = (props.routes ?? []).filter((route) => 'fn' in route && route.fn === name);
+      const ownRoutes = (props.routes ?? []).filter((route) => isDeployed(route) && route.fn === name);
       if (ownRoutes.length > 0) fn.addEnvironment(ENV.routeRoles, JSON.stringify(routeRolesTable(ownRoutes)));
       functions.set(name, fn);
     }

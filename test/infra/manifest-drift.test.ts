@@ -8,8 +8,10 @@ import { STATE_MACHINE_TAG } from '../../lib/constructs/workflows.ts';
 import {
   type FunctionSpec,
   MANIFEST,
+  type RouteSpec,
   type RuleSpec,
   routeKey,
+  routeRolesTable,
   type SystemManifest,
   stateMachineArnEnv,
 } from '../../lib/manifest/index.ts';
@@ -40,7 +42,7 @@ const CASES: { label: string; manifest: SystemManifest; options: QuartermasterOp
 ];
 
 /** What a function's environment must contain, derived from its spec alone. */
-function expectedEnvKeys(spec: FunctionSpec): string[] {
+function expectedEnvKeys(spec: FunctionSpec, ownRoutes: readonly RouteSpec[]): string[] {
   const keys = new Set<string>(['POWERTOOLS_SERVICE_NAME', ENV.stage, 'NODE_OPTIONS']);
   if (spec.table || spec.probesHealth) keys.add(ENV.tableName);
   if (spec.publishes || spec.probesHealth) keys.add(ENV.busName);
@@ -48,6 +50,7 @@ function expectedEnvKeys(spec: FunctionSpec): string[] {
   if (spec.readsSecrets || spec.writesSecrets) keys.add(ENV.secretsPrefix);
   for (const workflow of spec.startsWorkflows ?? []) keys.add(stateMachineArnEnv(workflow));
   if (spec.probesHealth) keys.add(STATE_MACHINE_ARNS_ENV);
+  if (ownRoutes.length > 0) keys.add(ENV.routeRoles);
   return [...keys].sort();
 }
 
@@ -123,7 +126,12 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
     it('sets exactly the environment each spec asks for, with the context as Powertools service', () => {
       for (const [name, spec] of Object.entries(manifest.functions)) {
         const { env, context } = functionByName(stateless, name);
-        expect(Object.keys(env).sort(), name).toEqual(expectedEnvKeys(spec));
+        const ownRoutes = manifest.routes.filter((r) => isDeployed(r) && r.fn === name);
+        expect(Object.keys(env).sort(), name).toEqual(expectedEnvKeys(spec, ownRoutes));
+        // The roles the function enforces are exactly those the manifest declares for its routes.
+        if (ownRoutes.length > 0) {
+          expect(JSON.parse(String(env[ENV.routeRoles])), name).toEqual(routeRolesTable(ownRoutes));
+        }
         expect(env.POWERTOOLS_SERVICE_NAME, name).toBe(contextOfEntry(spec.entry));
         expect(context, name).toBe(contextOfEntry(spec.entry));
         expect(env[ENV.stage], name).toBe('aws');

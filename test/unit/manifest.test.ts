@@ -18,13 +18,20 @@ describe('system manifest', () => {
     }
   });
 
-  it('leaves only health and signature-verified webhooks public', () => {
+  it('leaves only health, signature-verified webhooks and the local runtime’s own endpoints public', () => {
     const open = MANIFEST.routes.filter((r) => 'public' in r.auth);
     for (const route of open) {
       const kind = 'public' in route.auth ? route.auth.public : undefined;
       if (kind === 'health') expect(route.path).toBe('/health');
+      else if (kind === 'local-only') expect(route.path.startsWith('/local/'), routeKey(route)).toBe(true);
       else expect(route.path.startsWith('/webhooks/'), `${routeKey(route)} is public`).toBe(true);
     }
+  });
+
+  it('declares every /local/* endpoint as local-only, so none is ever deployed', () => {
+    const local = MANIFEST.routes.filter((r) => r.path.startsWith('/local/'));
+    expect(local.length).toBeGreaterThan(0);
+    for (const route of local) expect(route.auth, routeKey(route)).toEqual({ public: 'local-only' });
   });
 
   it('points every function at a handler file that exists', () => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { NotFound } from '#shared/errors';
 import { httpHandler, ok } from '#shared/http';
-import { dynamoSkuRepository } from '../adapters/sku-repository.ts';
+import { catalogPorts } from '../adapters/wiring.ts';
 import { skuCode } from '../schemas/sku.ts';
 
-const skus = dynamoSkuRepository();
+const { skus } = catalogPorts();
 
 export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async ({ params }) => {
   const sku = await skus.get(params.sku);

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { eventBridgePublisher } from '#shared/events';
 import { created, httpHandler, ok } from '#shared/http';
-import { dynamoSkuRepository } from '../adapters/sku-repository.ts';
+import { catalogPorts } from '../adapters/wiring.ts';
 import { putSku } from '../core/put-sku.ts';
 import { putSkuBody, skuCode } from '../schemas/sku.ts';
 
-const ports = { skus: dynamoSkuRepository(), events: eventBridgePublisher(), clock: () => new Date() };
+const ports = catalogPorts();
 
 export const handler = httpHandler(
   { params: z.object({ sku: skuCode }), body: putSkuBody },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { dynamoSkuSearch } from '../adapters/sku-search.ts';
+import { catalogPorts } from '../adapters/wiring.ts';
 
-const search = dynamoSkuSearch();
+const { search } = catalogPorts();
 
 const query = z.object({
   barcode: z.string().min(1).max(64).optional(),

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { dynamoOrderQueries } from '../adapters/order-queries.ts';
+import { orderPorts } from '../adapters/wiring.ts';
 import { orderView } from '../core/order-view.ts';
 import { OrderNotFound } from '../errors.ts';
 
-const orders = dynamoOrderQueries();
+const { queries: orders } = orderPorts();
 
 /** GET /api/orders/{id} */
 export const handler = httpHandler(

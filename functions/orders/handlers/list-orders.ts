@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { dynamoOrderQueries } from '../adapters/order-queries.ts';
+import { orderPorts } from '../adapters/wiring.ts';
 import { orderView } from '../core/order-view.ts';
 import { channelId } from '../intake/schemas/channel.ts';
 
-const orders = dynamoOrderQueries();
+const { queries: orders } = orderPorts();
 
 const query = z.object({
   channelId,

@@ -1,13 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { type DomainEvent, eventBridgePublisher } from '#shared/events';
+import type { DomainEvent } from '#shared/events';
 import { withoutKeys } from '#shared/table';
+import { orderPorts } from '../adapters/wiring.ts';
 import { outboxEvent } from '../core/order-events.ts';
 import { ordersKeys } from '../keys.ts';
 import type { StoredOrder } from '../schemas/canonical-order.ts';
 
-const events = eventBridgePublisher();
+const { events } = orderPorts();
 
 type Image = Record<string, AttributeValue> | undefined;
 const orderOf = (image: Image): StoredOrder | undefined =>

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ValidationFailed } from '#shared/errors';
 import { httpHandler, ok } from '#shared/http';
-import { dynamoAuditLog } from '../adapters/audit-store.ts';
+import { platformPorts } from '../adapters/wiring.ts';
 
-const log = dynamoAuditLog();
+const { audit: log } = platformPorts();
 const MAX_RANGE_DAYS = 92;
 
 const query = z.object({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { dynamoJournal } from '../adapters/journal-store.ts';
+import { platformPorts } from '../adapters/wiring.ts';
 
-const journal = dynamoJournal();
+const { journal } = platformPorts();
 
 const query = z
   .object({

@@ -1,9 +1,9 @@
 import { partnerEventHandler } from '../adapters/partner-event-handler.ts';
-import { ordersPorts } from '../adapters/ports.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import { unresolvedAmazonKey } from '../core/find-amazon-channel.ts';
 import { receiveDelivery } from '../core/receive-delivery.ts';
 
-const { intake, amazonChannelFor } = ordersPorts();
+const { intake, amazonChannelFor } = intakePorts();
 
 /**
  * Rule target for SP-API ORDER_CHANGE notifications from the partner event source. Trust

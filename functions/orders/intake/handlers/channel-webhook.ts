@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HttpResult } from '#shared/http';
 import { type WebhookRequest, webhookHandler } from '#shared/webhooks';
-import { ordersPorts } from '../adapters/ports.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import { authenticateWebhook, type WebhookSender } from '../core/authenticate-webhook.ts';
 import { receiveDelivery } from '../core/receive-delivery.ts';
 import { channelId } from '../schemas/channel.ts';
@@ -22,7 +22,7 @@ export interface ChannelWebhookSpec {
  * 2. hand the delivery to intake  3. answer by the sender's retry semantics
  */
 export function channelWebhookHandler(spec: ChannelWebhookSpec) {
-  const { intake, channels, secrets, rejections } = ordersPorts();
+  const { intake, channels, secrets, rejections } = intakePorts();
   return webhookHandler(
     {
       sender: spec.sender,

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
 import { ChannelNotFound } from '../../errors.ts';
-import { dynamoChannelStore } from '../adapters/channel-store.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import { channelView } from '../core/put-channel.ts';
 import { channelId } from '../schemas/channel.ts';
 
-const channels = dynamoChannelStore();
+const { channels } = intakePorts();
 
 /** GET /api/channels/{channelId}: configuration, without the secret. */
 export const handler = httpHandler({ params: z.object({ channelId }) }, async ({ params }) => {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { ordersPorts } from '../adapters/ports.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import type { IntakeException } from '../core/intake-records.ts';
 import { channelId } from '../schemas/channel.ts';
 
-const { store } = ordersPorts();
+const { store } = intakePorts();
 
 const query = z.object({
   status: z.enum(['open', 'resolved']).default('open'),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { ordersPorts } from '../adapters/ports.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 
-const { rejections } = ordersPorts();
+const { rejections } = intakePorts();
 
 const query = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { eventBridgePublisher } from '#shared/events';
 import { created, httpHandler, ok } from '#shared/http';
-import { secretStore } from '#shared/secrets';
-import { dynamoChannelStore } from '../adapters/channel-store.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import { channelView, putChannel } from '../core/put-channel.ts';
 import { channelId, putChannelBody } from '../schemas/channel.ts';
 
-const ports = {
-  channels: dynamoChannelStore(),
-  secrets: secretStore(),
-  events: eventBridgePublisher(),
-  clock: () => new Date(),
-};
+const ports = intakePorts();
 
 /** PUT /api/channels/{channelId}: channel configuration; the secret goes to the SecretStore. */
 export const handler = httpHandler(

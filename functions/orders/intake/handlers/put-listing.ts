@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { created, httpHandler, ok } from '#shared/http';
 import { ChannelNotFound } from '../../errors.ts';
-import { dynamoChannelStore } from '../adapters/channel-store.ts';
-import { catalogSkus } from '../adapters/sku-catalog.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import { channelId, listingExternalId, putListingBody } from '../schemas/channel.ts';
 
-const channels = dynamoChannelStore();
-const catalog = catalogSkus();
+const { channels, catalog } = intakePorts();
 
 /**
  * PUT /api/channels/{channelId}/listings/{externalId}: maps a channel's id (Shopify variant id,

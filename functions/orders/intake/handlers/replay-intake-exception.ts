@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
-import { ordersPorts } from '../adapters/ports.ts';
+import { intakePorts } from '../adapters/wiring.ts';
 import { replayException } from '../core/replay-exception.ts';
 
-const { intake } = ordersPorts();
+const { intake } = intakePorts();
 
 /**
  * POST /api/intake/exceptions/{id}/replay: 200 with the outcome (`created`, `updated`, ...),

@@ -3,12 +3,16 @@ import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
 import type { ReleasePorts } from '../core/ports.ts';
 import { inventoryReads } from './inventory-reads.ts';
 import { inventoryReservations } from './inventory-reservations.ts';
+import { recentOrders } from './recent-orders.ts';
 import { dynamoBackorderQueue, dynamoReleaseStore } from './release-store.ts';
 import { dynamoRulesStore } from './rules-store.ts';
 import { sfnTaskTokens } from './task-tokens.ts';
 
 /** The ports of the release use cases, wired to DynamoDB, inventory, Step Functions and the bus. */
-export function releasePorts(): ReleasePorts & { rulesStore: ReturnType<typeof dynamoRulesStore> } {
+export function releasePorts(): ReleasePorts & {
+  rulesStore: ReturnType<typeof dynamoRulesStore>;
+  recentOrders: typeof recentOrders;
+} {
   const channels = dynamoChannelStore();
   const reads = inventoryReads();
   const rulesStore = dynamoRulesStore();
@@ -19,6 +23,7 @@ export function releasePorts(): ReleasePorts & { rulesStore: ReturnType<typeof d
     stock: reads.stock,
     rules: rulesStore,
     rulesStore,
+    recentOrders,
     reservations: inventoryReservations(),
     tokens: sfnTaskTokens(),
     backorders: dynamoBackorderQueue(),

@@ -1,12 +1,9 @@
 import { httpHandler, ok } from '#shared/http';
-import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
-import { recentOrders } from '../adapters/recent-orders.ts';
 import { releasePorts } from '../adapters/wiring.ts';
 import { compare, simulate } from '../core/simulate.ts';
 import { simulateBody } from '../schemas.ts';
 
 const ports = releasePorts();
-const channels = dynamoChannelStore();
 
 /**
  * POST /api/routing-rules/simulate: replays the last N days of orders under a candidate rule
@@ -14,9 +11,9 @@ const channels = dynamoChannelStore();
  */
 export const handler = httpHandler({ body: simulateBody }, async ({ body }) => {
   const since = new Date(Date.now() - body.days * 86_400_000).toISOString();
-  const { orders, truncated } = await recentOrders(since, body.limit);
+  const { orders, truncated } = await ports.recentOrders(since, body.limit);
   const channelIds = [...new Set(orders.map((o) => o.channelId))];
-  const channelList = await Promise.all(channelIds.map((id) => channels.getCached(id)));
+  const channelList = await Promise.all(channelIds.map((id) => ports.channels.get(id)));
   const channelMap = new Map(channelList.filter((c) => c !== undefined).map((c) => [c.channelId, c]));
   const locationIds = [...new Set([...channelMap.values()].flatMap((c) => c.locationIds))];
   const skus = [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))];

@@ -1,4 +1,5 @@
 import { documentClient } from '#shared/clients';
+import { eventBridgePublisher } from '#shared/events';
 import { secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
 import { batchReader } from '../../adapters/batch-reader.ts';
@@ -13,8 +14,8 @@ import { dynamoRejectionStore } from './rejection-store.ts';
 import { catalogSkus } from './sku-catalog.ts';
 
 /**
- * The orders context's adapters, created once per process (a Lambda container, or the local
- * runtime) and shared by its handlers.
+ * Intake's adapters, created once per process (a Lambda container, or the local runtime) and
+ * shared by its handlers: one batch reader, so a delivery's reads share a round trip.
  */
 function build() {
   // One reader: the delivery, order and listing reads of a delivery share a round trip.
@@ -44,6 +45,8 @@ function build() {
   };
   return {
     channels,
+    catalog: intake.catalog,
+    events: eventBridgePublisher(),
     intake,
     store,
     rejections: dynamoRejectionStore(),
@@ -54,7 +57,7 @@ function build() {
 }
 
 let ports: ReturnType<typeof build> | undefined;
-export function ordersPorts() {
+export function intakePorts() {
   ports ??= build();
   return ports;
 }
