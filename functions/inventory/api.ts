@@ -4,6 +4,7 @@
  * (dependency-cruiser checks); other contexts never read or write inventory's items.
  */
 import { inventoryPorts } from './adapters/wiring.ts';
+import { availabilityByLocation } from './core/channel-availability.ts';
 import { type ReservationTaskInput, runReservationTask } from './core/reservation-task.ts';
 import { readSkuStock } from './core/stock-view.ts';
 
@@ -40,8 +41,53 @@ const ports = () => {
  */
 export const reservationTask = (input: ReservationTaskInput) => runReservationTask(ports(), input);
 
-/** A SKU's stock per location (shards summed), as `GET /api/inventory/{sku}` reads it. */
-export const skuStock = (sku: string) => readSkuStock(ports().positions, sku);
-
 /** A stocking location's definition (type, address), or undefined. */
 export const locationOf = (locationId: string) => ports().positions.getLocation(locationId);
+
+/** What routing needs of one SKU at one location. */
+export interface RoutableStock {
+  available: number;
+  inTransit: number;
+  reserved: number;
+}
+
+/**
+ * Stock per SKU and location as order routing sees it: a plain SKU's buckets, and for a kit the
+ * kits its components can build at each location (a kit is reserved by its components, so that
+ * is what an order for it can take). Kit definitions come from the catalog (cached briefly).
+ */
+export async function routableStock(
+  skus: readonly string[],
+): Promise<Map<string, Map<string, RoutableStock>>> {
+  const p = ports();
+  const definitions = await p.catalog.getMany(skus);
+  const out = new Map<string, Map<string, RoutableStock>>();
+  await Promise.all(
+    skus.map(async (sku) => {
+      const definition = definitions.get(sku);
+      if (definition?.kit?.components.length) {
+        const byLocation = await availabilityByLocation(p.positions, sku, definition);
+        out.set(
+          sku,
+          new Map([...byLocation].map(([loc, available]) => [loc, { available, inTransit: 0, reserved: 0 }])),
+        );
+        return;
+      }
+      const stock = await readSkuStock(p.positions, sku);
+      out.set(
+        sku,
+        new Map(
+          stock.locations.map((l) => [
+            l.locationId,
+            {
+              available: Math.max(0, l.buckets.available),
+              inTransit: l.buckets.inTransit ?? 0,
+              reserved: l.buckets.reserved ?? 0,
+            },
+          ]),
+        ),
+      );
+    }),
+  );
+  return out;
+}

@@ -4,8 +4,10 @@
  * (dependency-cruiser checks); other contexts never read or write orders' items.
  */
 
+export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
+export { OrderExceptionRaised } from './events/order-exception-raised.ts';
 export { OrderReceived } from './events/order-received.ts';
 export { OrderReleased } from './events/order-released.ts';
 export { ThreePLOrderRequested } from './events/three-pl-order-requested.ts';
@@ -17,6 +19,7 @@ export type { SimulationMetrics } from './release/core/simulate.ts';
 export type {
   CandidateExplanation,
   Hold,
+  OrderException,
   ReleaseFields,
   RoutingRuleInput,
   Shipment,

@@ -3,13 +3,15 @@ import { createHash } from 'node:crypto';
 /**
  * Orders item keys — the only place they are composed.
  * - channel:    pk CHANNEL#<channelId>   sk CHANNEL            gsi1: CHANNELS / <type>#<channelId>
- *               (read by inventory for per-channel availability; never holds the secret)
+ *               (never holds the secret)
  * - listing:    pk CHANNEL#<channelId>   sk LISTING#<externalId>   (channel's external id → SKU)
  * - order:      pk ORDER#<orderId>       sk ORDER              gsi1: ORDERS#<channelId> / EXT#<externalId>
  *               orderId is derived from (channelId, externalId), so the order item itself is
  *               the order-identity guard: `attribute_not_exists(pk)` admits one order per
  *               external order, however many deliveries race. The delivery ids that changed
  *               it are recorded on it (`deliveries`), in the same conditional write.
+ *               gsi2: ORDERSTATUS#<status> / <placedAt>#<orderId>   (work queues: orders by status,
+ *               newest first; kept by the one order store on every write that moves the status)
  * - exception:  pk INTAKEEXC#<exceptionId>  sk EXCEPTION     gsi1: INTAKEEXC#<status> / <receivedAt>#<id>
  *               exceptionId is derived from (channel, delivery id): the dedupe record of a
  *               delivery that could not become an order.
@@ -34,6 +36,11 @@ export const ordersKeys = {
     gsi1sk: `EXT#${externalId}`,
   }),
   ordersOfChannel: (channelId: string) => `ORDERS#${channelId}`,
+  orderStatusIndex: (status: string, placedAt: string, orderId: string) => ({
+    gsi2pk: `ORDERSTATUS#${status}`,
+    gsi2sk: `${placedAt}#${orderId}`,
+  }),
+  ordersWithStatus: (status: string) => `ORDERSTATUS#${status}`,
   exception: (exceptionId: string) => ({ pk: `INTAKEEXC#${exceptionId}`, sk: 'EXCEPTION' }),
   exceptionIndex: (status: string, receivedAt: string, exceptionId: string) => ({
     gsi1pk: `INTAKEEXC#${status}`,

@@ -3,6 +3,7 @@ import { StockAdjusted } from '../../functions/inventory/events/stock-adjusted.t
 import { StockReceived } from '../../functions/inventory/events/stock-received.ts';
 import { OrderCancelled } from '../../functions/orders/events/order-cancelled.ts';
 import { OrderReceived } from '../../functions/orders/events/order-received.ts';
+import { OrderUpdated } from '../../functions/orders/events/order-updated.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 const CHANNEL_ADMINS: readonly Role[] = ['admin'];
@@ -108,13 +109,18 @@ export const orders: ContextManifest = {
     },
     listOrders: {
       entry: 'functions/orders/handlers/list-orders.ts',
-      description: 'GET /api/orders?channelId=&externalId=',
+      description:
+        'GET /api/orders?status=&channelId=&locationId=&from=&to=&cursor=&limit=: work queues newest first (gsi2); ?channelId=&externalId=: one order',
       table: 'R',
     },
-    startOrderRelease: {
-      entry: 'functions/orders/release/handlers/start-order-release.ts',
-      description: 'OrderReceived → order-release execution named by the order id (a repeat is a no-op)',
+    releaseOrder: {
+      entry: 'functions/orders/release/handlers/release-order.ts',
+      description:
+        'OrderReceived → holds, routing, reservation and release in one invocation; a hold or a failure starts order-release',
+      table: 'RW',
+      publishes: true,
       startsWorkflows: ['order-release'],
+      timeoutSeconds: 30,
     },
     orderReleaseTask: {
       entry: 'functions/orders/release/handlers/release-task.ts',
@@ -122,6 +128,15 @@ export const orders: ContextManifest = {
       table: 'RW',
       publishes: true,
       timeoutSeconds: 120,
+    },
+    onOrderUpdated: {
+      entry: 'functions/orders/release/handlers/on-order-updated.ts',
+      description:
+        'Channel order changes: a paid update clears a payment hold; after allocation, an order exception',
+      table: 'RW',
+      publishes: true,
+      completesTasks: true,
+      timeoutSeconds: 30,
     },
     onOrderCancelled: {
       entry: 'functions/orders/release/handlers/on-order-cancelled.ts',
@@ -265,10 +280,17 @@ export const orders: ContextManifest = {
       target: { fn: 'amazonOrderChange' },
     },
     {
-      name: 'order-release-start',
-      description: 'Each received order starts its order-release execution (named by the order id)',
+      name: 'order-release-fast',
+      description: 'Each received order is released on the fast path (the durable workflow only when needed)',
       pattern: { source: [OrderReceived.source], 'detail-type': [OrderReceived.detailType] },
-      target: { fn: 'startOrderRelease' },
+      target: { fn: 'releaseOrder' },
+    },
+    {
+      name: 'order-release-order-updated',
+      description:
+        'A channel change to an order: clears a payment hold once paid, or raises an exception after allocation',
+      pattern: { source: [OrderUpdated.source], 'detail-type': [OrderUpdated.detailType] },
+      target: { fn: 'onOrderUpdated' },
     },
     {
       name: 'order-release-channel-cancelled',

@@ -42,10 +42,25 @@ afterAll(async () => {
 const execution = (orderId: string) =>
   rt.sfn.listExecutions(rt.sfn.arnOf('order-release')).find((e) => e.name === orderId);
 
+/**
+ * Steps run only in the durable workflow, which an order reaches through a hold: sent with its
+ * payment only authorized, it parks; releasing the hold resumes the execution's later steps.
+ */
+async function sendThroughDurablePath(lines: { sku: string; quantity: number }[]) {
+  const orderId = await sendOrder(rt, 'web', { lines, payment: 'authorized' });
+  await waitForStatus(rt, orderId, 'on_hold');
+  const released = await rt.api('POST', `/api/orders/${orderId}/holds/payment/release`, {
+    role: 'supervisor',
+    body: { note: 'payment captured by phone' },
+  });
+  expect(released.status).toBe(200);
+  return orderId;
+}
+
 describe('order-release task failures', () => {
   it('retries a step that fails transiently and releases the order once', async () => {
     failures.set('release', 1);
-    const orderId = await sendOrder(rt, 'web', { lines: [{ sku: 'TEE', quantity: 2 }] });
+    const orderId = await sendThroughDurablePath([{ sku: 'TEE', quantity: 2 }]);
 
     await waitForStatus(rt, orderId, 'released');
 
@@ -57,7 +72,7 @@ describe('order-release task failures', () => {
 
   it('catches a step that keeps failing: releases what was reserved and holds the order for review', async () => {
     failures.set('release', 100);
-    const orderId = await sendOrder(rt, 'web', { lines: [{ sku: 'TEE', quantity: 3 }] });
+    const orderId = await sendThroughDurablePath([{ sku: 'TEE', quantity: 3 }]);
 
     const order = await waitForStatus(rt, orderId, 'failed', 60_000);
     failures.set('release', 0);

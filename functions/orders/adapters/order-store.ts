@@ -58,6 +58,7 @@ export function dynamoOrderStore(
             Item: {
               ...ordersKeys.order(order.orderId),
               ...ordersKeys.orderIndex(order.channelId, order.externalId),
+              ...ordersKeys.orderStatusIndex(order.status, order.placedAt, order.orderId),
               entity: 'Order',
               ...order,
             },
@@ -93,6 +94,12 @@ export function dynamoOrderStore(
       };
       const sets = ['#deliveries.#delivery = :outcome'];
       const removes: string[] = [];
+      if (set.status) {
+        // The work-queue index follows the status (its sort key, the placement time, stays).
+        names['#qpk'] = 'gsi2pk';
+        values[':qpk'] = ordersKeys.ordersWithStatus(set.status);
+        sets.push('#qpk = :qpk');
+      }
       Object.entries(set).forEach(([field, value], i) => {
         names[`#f${i}`] = field;
         if (value === undefined) removes.push(`#f${i}`);
@@ -144,6 +151,14 @@ export function dynamoOrderStore(
       const values: Record<string, unknown> = { ':next': (order.releaseVersion ?? 0) + 1 };
       const sets = ['#v = :next'];
       const removes: string[] = [];
+      if (patch.status) {
+        const index = ordersKeys.orderStatusIndex(patch.status, order.placedAt, order.orderId);
+        names['#qpk'] = 'gsi2pk';
+        names['#qsk'] = 'gsi2sk';
+        values[':qpk'] = index.gsi2pk;
+        values[':qsk'] = index.gsi2sk;
+        sets.push('#qpk = :qpk', '#qsk = :qsk');
+      }
       Object.entries(patch).forEach(([field, raw], i) => {
         const value = compact(raw);
         names[`#f${i}`] = field;

@@ -192,6 +192,20 @@ export interface ReleaseFields {
   };
   releaseFailure?: { at: string; error: string; cause?: string };
   channelPriority?: number;
+  /** Channel changes the warehouse cannot absorb after allocation, for customer service. */
+  exceptions?: Record<string, OrderException>;
+}
+
+/** A change the channel made to an order after it was allocated (by the channel's clock). */
+export interface OrderException {
+  exceptionId: string;
+  kind: 'changed-after-allocation';
+  /** The order fields that moved: lines, shipTo, serviceLevel. */
+  changed: string[];
+  status: 'open' | 'resolved';
+  at: string;
+  /** The order's status when the change arrived. */
+  orderStatus: string;
 }
 
 export type ReleaseOrder = StoredOrder & ReleaseFields;

@@ -1,4 +1,4 @@
-import { locationOf, skuStock } from '#inventory/api';
+import { locationOf, routableStock } from '#inventory/api';
 import type { NodeInfo, NodeType, StockSnapshot } from '../schemas.ts';
 
 /** Location config changes rarely; routing reads it on every allocation. */
@@ -7,7 +7,7 @@ const nodeCache = new Map<string, { at: number; node: NodeInfo | undefined }>();
 
 /**
  * Read-only views of inventory for routing: nodes (locations) and stock per SKU × location.
- * They go through inventory's published functions (`skuStock`, `locationOf`), never its items,
+ * They go through inventory's published functions (`routableStock`, `locationOf`), never its items,
  * and never write. Reservations go through inventory's reservation task (see
  * inventory-reservations.ts).
  */
@@ -40,28 +40,8 @@ export function inventoryReads() {
       },
     },
     stock: {
-      async snapshot(skus: readonly string[]): Promise<StockSnapshot> {
-        const out: StockSnapshot = new Map();
-        await Promise.all(
-          skus.map(async (sku) => {
-            const stock = await skuStock(sku);
-            out.set(
-              sku,
-              new Map(
-                stock.locations.map((l) => [
-                  l.locationId,
-                  {
-                    available: Math.max(0, l.buckets.available),
-                    inTransit: l.buckets.inTransit ?? 0,
-                    reserved: l.buckets.reserved ?? 0,
-                  },
-                ]),
-              ),
-            );
-          }),
-        );
-        return out;
-      },
+      /** Kits count as the kits their components can build (inventory's routable stock). */
+      snapshot: (skus: readonly string[]): Promise<StockSnapshot> => routableStock(skus),
     },
   };
 }

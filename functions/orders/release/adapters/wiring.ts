@@ -1,3 +1,4 @@
+import { catalogReader } from '#catalog/api';
 import { eventBridgePublisher } from '#shared/events';
 import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
 import type { ReleasePorts } from '../core/ports.ts';
@@ -7,15 +8,18 @@ import { recentOrders } from './recent-orders.ts';
 import { dynamoBackorderQueue, dynamoReleaseStore } from './release-store.ts';
 import { dynamoRulesStore } from './rules-store.ts';
 import { sfnTaskTokens } from './task-tokens.ts';
+import { sfnReleaseWorkflows } from './workflows.ts';
 
 /** The ports of the release use cases, wired to DynamoDB, inventory, Step Functions and the bus. */
 export function releasePorts(): ReleasePorts & {
   rulesStore: ReturnType<typeof dynamoRulesStore>;
   recentOrders: typeof recentOrders;
+  kitsContaining: (sku: string) => Promise<string[]>;
 } {
   const channels = dynamoChannelStore();
   const reads = inventoryReads();
   const rulesStore = dynamoRulesStore();
+  const catalog = catalogReader();
   return {
     orders: dynamoReleaseStore(),
     channels: { get: (id) => channels.getCached(id) },
@@ -24,8 +28,10 @@ export function releasePorts(): ReleasePorts & {
     rules: rulesStore,
     rulesStore,
     recentOrders,
+    kitsContaining: (sku) => catalog.kitsContaining(sku),
     reservations: inventoryReservations(),
     tokens: sfnTaskTokens(),
+    workflows: sfnReleaseWorkflows(),
     backorders: dynamoBackorderQueue(),
     events: eventBridgePublisher(),
     clock: () => new Date(),

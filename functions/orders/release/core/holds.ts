@@ -12,6 +12,7 @@ import { servesDestination } from './routing.ts';
 
 /** Payment is captured only when the channel says the order is paid. */
 const CAPTURED = new Set(['paid', 'partially_refunded']);
+export const paymentCaptured = (status: string) => CAPTURED.has(status);
 
 /**
  * Risk score 0–100. Uses `fraudScore` when an enrichment wrote one on the order (channel risk

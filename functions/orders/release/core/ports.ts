@@ -62,6 +62,12 @@ export interface TaskTokens {
   fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
 }
 
+/** The durable order-release workflow, for orders the fast path hands over. */
+export interface ReleaseWorkflows {
+  /** Starts the execution named by the order id; an existing one with that name is left as it is. */
+  startRelease(orderId: string, correlationId: string): Promise<void>;
+}
+
 export interface ReleasePorts {
   orders: ReleaseStore;
   channels: { get(channelId: string): Promise<Channel | undefined> };
@@ -71,6 +77,7 @@ export interface ReleasePorts {
   rules: { active(): Promise<StoredRuleSet> };
   reservations: Reservations;
   tokens: TaskTokens;
+  workflows: ReleaseWorkflows;
   backorders: BackorderQueue;
   events: EventPublisher;
   clock: () => Date;

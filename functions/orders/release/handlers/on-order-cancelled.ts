@@ -1,7 +1,7 @@
 import { eventHandler } from '#shared/event-handler';
 import { OrderCancelled } from '../../events/order-cancelled.ts';
 import { releasePorts } from '../adapters/wiring.ts';
-import { cancelOrder } from '../core/release-flow.ts';
+import { cancelOrder } from '../core/operator-commands.ts';
 
 const ports = releasePorts();
 

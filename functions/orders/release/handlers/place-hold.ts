@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { created, httpHandler, requirePrincipal } from '#shared/http';
 import { releasePorts } from '../adapters/wiring.ts';
-import { placeHold } from '../core/release-flow.ts';
+import { placeHold } from '../core/operator-commands.ts';
 
 const ports = releasePorts();
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { httpHandler, ok, requirePrincipal } from '#shared/http';
 import { releasePorts } from '../adapters/wiring.ts';
-import { releaseHold } from '../core/release-flow.ts';
+import { releaseHold } from '../core/operator-commands.ts';
 
 const ports = releasePorts();
 

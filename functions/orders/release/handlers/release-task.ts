@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { releasePorts } from '../adapters/wiring.ts';
+import { backorderAndKick } from '../core/backorder-queue.ts';
 import {
   allocate,
-  backorder,
   compensate,
   evaluateHolds,
   parkOnHold,
   release,
   reserve,
   validate,
-} from '../core/release-flow.ts';
+} from '../core/durable-steps.ts';
 
 const ports = releasePorts();
 
@@ -48,7 +48,7 @@ export const handler = async (raw: unknown) => {
     case 'reserve':
       return reserve(ports, cmd.orderId, ctx);
     case 'backorder':
-      return backorder(ports, cmd.orderId, ctx, { kick: true });
+      return backorderAndKick(ports, cmd.orderId, ctx);
     case 'release':
       return release(ports, cmd.orderId, ctx);
     case 'compensate':

@@ -1,135 +1,37 @@
-import { createHash } from 'node:crypto';
-import type { z } from 'zod';
-import { Conflict, DomainError, NotFound } from '#shared/errors';
-import { createEvent, type DomainEvent, type EventDefinition } from '#shared/events';
+import { DomainError, NotFound } from '#shared/errors';
 import { OrderNotFound } from '../../errors.ts';
 import { OrderBackordered } from '../../events/order-backordered.ts';
 import { OrderHeld } from '../../events/order-held.ts';
-import { OrderHoldReleased } from '../../events/order-hold-released.ts';
-import { OrderReleaseCancelled } from '../../events/order-release-cancelled.ts';
 import { OrderReleaseFailed } from '../../events/order-release-failed.ts';
 import { OrderReleased } from '../../events/order-released.ts';
 import { ThreePLOrderRequested } from '../../events/three-pl-order-requested.ts';
 import { reservationIdFor } from '../keys.ts';
-import type {
-  Hold,
-  LineState,
-  ReleaseFields,
-  ReleaseOrder,
-  Shipment,
-  ShipmentLine,
-  StockSnapshot,
-} from '../schemas.ts';
+import type { Hold, LineState } from '../schemas.ts';
 import { automaticHolds, openHolds } from './holds.ts';
 import type { BackorderEntry, ReleasePorts } from './ports.ts';
+import {
+  DONE_STATUSES,
+  holdData,
+  isCancelled,
+  isHeldForOrder,
+  lineState,
+  mutate,
+  orderEvent,
+  RELEASE_ACTOR,
+  type StepContext,
+  shipmentsOf,
+  uncovered,
+  withStatus,
+} from './release-state.ts';
 import { expectedAvailability, planRouting } from './routing.ts';
 
 /**
- * The order-release use cases. Each workflow step is one of these functions, idempotent by
- * order id: it reads the release state (on the order item), decides from it, and writes under
- * the optimistic lock `releaseVersion` — so a retried step finds its own earlier write and does
- * nothing twice. Reservations are made and released through inventory's reservation task with
- * deterministic ids (`order:<orderId>:<node>:<round>`); any writer that finds the order
- * cancelled after reserving releases what it reserved (the cancel path releases what it saw).
- * Events leave after the write, with ids derived from (order, event, key): a retry re-publishes
- * the same event, which consumers dedupe.
+ * The order-release workflow's steps (statemachines/order-release.asl.json), for orders that need
+ * a durable execution: a hold, a failure, a person. Each step is idempotent by order id: it reads
+ * the release state, decides, and writes under `releaseVersion`, so a retried step finds its own
+ * earlier write and does nothing twice; any writer that finds the order cancelled after reserving
+ * releases what it reserved.
  */
-
-export const RELEASE_ACTOR = 'system:order-release';
-const HISTORY_LIMIT = 50;
-const MAX_WRITE_ATTEMPTS = 20;
-
-export interface StepContext {
-  correlationId: string;
-}
-
-/** Terminal or later states: the workflow has nothing left to do for the order. */
-const DONE_STATUSES = new Set(['released', 'picking', 'packed', 'shipped', 'backordered', 'failed']);
-const HOLDABLE_STATUSES = new Set(['received', 'on_hold']);
-
-export class ReleaseContention extends DomainError {
-  constructor(orderId: string) {
-    super(503, 'RELEASE_CONTENTION', `Order ${orderId} changed too often while being released; retry`);
-  }
-}
-
-const isCancelled = (o: ReleaseOrder) => o.cancelled || o.status === 'cancelled' || Boolean(o.cancellation);
-
-function eventIdFor(orderId: string, detailType: string, key: string): string {
-  const h = createHash('sha256').update(`${orderId}\n${detailType}\n${key}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** An event whose id is derived from (order, type, key), so a retried step re-sends the same one. */
-function orderEvent<T extends z.ZodType>(
-  def: EventDefinition<T>,
-  data: z.input<T>,
-  orderId: string,
-  key: string,
-  at: string,
-  ctx: StepContext,
-): DomainEvent {
-  const event = createEvent(def, data, {
-    correlationId: ctx.correlationId,
-    causationId: orderId,
-    now: () => new Date(at),
-  });
-  event.detail.metadata.eventId = eventIdFor(orderId, def.detailType, key);
-  return event;
-}
-
-function withStatus(order: ReleaseOrder, status: string, at: string, by: string, event?: string) {
-  const history = [...(order.statusHistory ?? []), { status, at, by, ...(event ? { event } : {}) }];
-  return { status, statusHistory: history.slice(-HISTORY_LIMIT) };
-}
-
-interface Decision<T> {
-  patch?: Partial<ReleaseFields>;
-  events?: DomainEvent[];
-  value: T;
-}
-
-/**
- * Read → decide → conditional write, again on a lost race. `cancelled` means the order was
- * cancelled under us: the caller compensates whatever it did outside the write.
- */
-async function mutate<T>(
-  ports: ReleasePorts,
-  orderId: string,
-  decide: (order: ReleaseOrder) => Decision<T> | Promise<Decision<T>>,
-  opts: { allowCancelled?: boolean } = {},
-): Promise<{ outcome: 'ok' | 'unchanged' | 'cancelled'; value: T; order: ReleaseOrder }> {
-  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-    const order = await ports.orders.load(orderId);
-    if (!order) throw new OrderNotFound(orderId);
-    const d = await decide(order);
-    if (!d.patch) {
-      if (d.events?.length) await ports.events.publish(d.events);
-      return { outcome: 'unchanged', value: d.value, order };
-    }
-    const saved = await ports.orders.save(order, d.patch, opts);
-    if (saved === 'ok') {
-      if (d.events?.length) await ports.events.publish(d.events);
-      return { outcome: 'ok', value: d.value, order: { ...order, ...d.patch } as ReleaseOrder };
-    }
-    if (saved === 'cancelled') return { outcome: 'cancelled', value: d.value, order };
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 5 * 2 ** attempt)));
-  }
-  throw new ReleaseContention(orderId);
-}
-
-const lineState = (o: ReleaseOrder, lineId: string): LineState =>
-  o.lineStates?.[lineId] ?? { status: 'pending' };
-const isHeldForOrder = (s: LineState) => s.status === 'reserved' || s.status === 'released';
-/** Lines not yet covered by a reservation. */
-const uncovered = (o: ReleaseOrder): ShipmentLine[] =>
-  o.lines
-    .filter((l) => !isHeldForOrder(lineState(o, l.lineId)))
-    .map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
-const shipmentsOf = (o: ReleaseOrder): Shipment[] => Object.values(o.shipments ?? {});
-
-// ---------------------------------------------------------------------------------------------
-// Workflow steps
 
 export type ValidateResult = { status: 'ready' | 'cancelled' | 'done'; orderStatus: string };
 
@@ -182,14 +84,6 @@ export async function evaluateHolds(
   });
   return value;
 }
-
-const holdData = (h: Hold) => ({
-  holdId: h.holdId,
-  type: h.type,
-  reason: h.reason,
-  by: h.releasedBy ?? h.placedBy,
-  at: h.releasedAt ?? h.placedAt,
-});
 
 /** Thrown by the parking step so the ASL re-evaluates (the holds changed) or ends (cancelled). */
 export class HoldsChanged extends DomainError {
@@ -363,19 +257,20 @@ export async function reserve(
   return result.value;
 }
 
-export type BackorderResult = { status: 'backordered'; lines: number } | { status: 'reserved' | 'cancelled' };
+export type BackorderResult =
+  /** `restocked`: short SKUs that already have free stock again (see backorderAndKick). */
+  { status: 'backordered'; lines: number; restocked: string[] } | { status: 'reserved' | 'cancelled' };
 
 /**
  * 6a. The short lines wait for stock: status backordered with expected availability (open
  * inbound), one queue entry per short SKU in release order (channel priority, then oldest).
- * `kick` runs the queue at once when stock is already back (it may have arrived while this
- * order was being routed, and no arrival event would come for it).
+ * It names the short SKUs whose stock is already back (it may have arrived while this order was
+ * being routed, and no arrival event would come for it), for the caller to run their queues.
  */
 export async function backorder(
   ports: ReleasePorts,
   orderId: string,
   ctx: StepContext,
-  opts: { kick?: boolean; owner?: string } = {},
 ): Promise<BackorderResult> {
   const first = await ports.orders.load(orderId);
   if (!first) throw new OrderNotFound(orderId);
@@ -406,7 +301,7 @@ export async function backorder(
       .map((l) => l.lineId);
     const already = order.status === 'backordered';
     return {
-      value: { status: 'backordered', lines: short.length },
+      value: { status: 'backordered', lines: short.length, restocked: [] },
       patch: {
         lineStates,
         backorder: { since: order.backorder?.since ?? at, lines },
@@ -440,13 +335,10 @@ export async function backorder(
   await ports.backorders.put([...shortSkus].map(entry));
   const covered = [...new Set(order.lines.map((l) => l.sku))].filter((s) => !shortSkus.has(s));
   if (covered.length) await ports.backorders.remove(covered.map(entry));
-  if (opts.kick) {
-    for (const sku of shortSkus) {
-      const free = [...(stock.get(sku)?.values() ?? [])].reduce((s, p) => s + Math.max(0, p.available), 0);
-      if (free > 0) await retryBackorders(ports, sku, opts.owner ?? `kick:${orderId}`, ctx);
-    }
-  }
-  return written.value;
+  const restocked = [...shortSkus].filter(
+    (sku) => [...(stock.get(sku)?.values() ?? [])].reduce((s, p) => s + Math.max(0, p.available), 0) > 0,
+  );
+  return { ...written.value, restocked };
 }
 
 export type ReleaseResult =
@@ -602,309 +494,4 @@ export async function compensate(
     })),
   );
   return { status: 'failed', releasedReservations: released };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Commands from people and other contexts
-
-/**
- * Cancels the release side of an order, from the channel (OrderCancelled) or from ops (API),
- * at any point before shipping: marks it cancelled, releases every reservation it holds (inventory
- * makes each release happen once, whoever asks and however often), drops its backorders, and
- * ends a workflow parked on a hold. Safe to repeat; a repeat finishes what a crash left undone.
- */
-export async function cancelOrder(
-  ports: ReleasePorts,
-  orderId: string,
-  by: { source: 'channel' | 'ops'; actor: string; reason?: string },
-  ctx: StepContext,
-) {
-  const marked = await mutate(
-    ports,
-    orderId,
-    (order) => {
-      if (order.status === 'shipped') {
-        throw new Conflict('ORDER_ALREADY_SHIPPED', `Order ${orderId} has shipped; return it instead`);
-      }
-      if (order.cancellation) return { value: order.cancellation.previousStatus };
-      const at = ports.clock().toISOString();
-      const previousStatus =
-        order.status === 'cancelled'
-          ? (order.statusHistory?.filter((h) => h.status !== 'cancelled').at(-1)?.status ?? 'received')
-          : order.status;
-      return {
-        value: previousStatus,
-        patch: {
-          cancellation: {
-            at,
-            by: by.actor,
-            source: by.source,
-            previousStatus,
-            ...(by.reason ? { reason: by.reason } : {}),
-          },
-          ...withStatus(order, 'cancelled', at, by.actor, 'OrderReleaseCancelled'),
-        },
-      };
-    },
-    { allowCancelled: true },
-  );
-  const order = marked.order;
-  // Shipments a previous run already cancelled are released again (a no-op in inventory), so a
-  // repeated cancel answers the same as the first.
-  const holding = shipmentsOf(order).filter((s) =>
-    ['pending', 'reserved', 'released', 'cancelled'].includes(s.status),
-  );
-  for (const s of holding) {
-    await ports.reservations.release(s.reservationId, `order cancelled (${by.source})`, ctx.correlationId);
-  }
-  const released = holding.map((s) => s.reservationId);
-  const recallFrom = [...new Set(holding.filter((s) => s.releasedAt).map((s) => s.locationId))];
-  const done = await mutate(
-    ports,
-    orderId,
-    (current) => {
-      const at = current.cancellation?.at ?? ports.clock().toISOString();
-      const shipments = { ...(current.shipments ?? {}) };
-      for (const id of released) if (shipments[id]) shipments[id] = { ...shipments[id], status: 'cancelled' };
-      const lineStates: Record<string, LineState> = {};
-      for (const [lineId, s] of Object.entries(current.lineStates ?? {})) {
-        lineStates[lineId] = 'reservationId' in s ? { ...s, status: 'cancelled' } : s;
-      }
-      const event = orderEvent(
-        OrderReleaseCancelled,
-        {
-          orderId,
-          channelId: current.channelId,
-          status: 'cancelled',
-          source: current.cancellation?.source ?? by.source,
-          by: current.cancellation?.by ?? by.actor,
-          ...((current.cancellation?.reason ?? by.reason)
-            ? { reason: current.cancellation?.reason ?? by.reason }
-            : {}),
-          previousStatus: current.cancellation?.previousStatus ?? marked.value,
-          releasedReservations: released,
-          recallFrom,
-          at,
-        },
-        orderId,
-        'cancel',
-        at,
-        ctx,
-      );
-      const settled = released.every((id) => current.shipments?.[id]?.status === 'cancelled');
-      if (settled && !current.backorder && current.pendingRound === undefined)
-        return { value: at, events: [event] };
-      return {
-        value: at,
-        patch: { shipments, lineStates, backorder: undefined, pendingRound: undefined },
-        events: [event],
-      };
-    },
-    { allowCancelled: true },
-  );
-  await ports.backorders.remove(
-    [...new Set(order.lines.map((l) => l.sku))].map((sku) => ({
-      sku,
-      orderId,
-      channelPriority: order.channelPriority ?? 0,
-      placedAt: order.placedAt,
-    })),
-  );
-  const token = await ports.orders.parkedToken(orderId);
-  if (token) {
-    await ports.tokens.fail(token, 'OrderCancelled', `Order ${orderId} was cancelled (${by.source})`);
-    await ports.orders.clearToken(orderId, token);
-  }
-  return {
-    orderId,
-    status: 'cancelled' as const,
-    previousStatus: marked.value,
-    releasedReservations: released,
-    recallFrom,
-    cancelledAt: done.value,
-  };
-}
-
-/** Customer service puts an order on hold before it is allocated. */
-export async function placeHold(
-  ports: ReleasePorts,
-  orderId: string,
-  input: { reason: string; actor: string },
-  ctx: StepContext,
-): Promise<Hold> {
-  const { value } = await mutate<Hold>(ports, orderId, (order) => {
-    if (isCancelled(order)) throw new Conflict('ORDER_CANCELLED', `Order ${orderId} is cancelled`);
-    if (!HOLDABLE_STATUSES.has(order.status) || order.pendingRound !== undefined || order.shipments) {
-      throw new Conflict(
-        'ORDER_NOT_HOLDABLE',
-        `Order ${orderId} is ${order.status} and already allocated; cancel it instead`,
-        { status: order.status },
-      );
-    }
-    const at = ports.clock().toISOString();
-    const n = Object.values(order.holds ?? {}).filter((h) => h.type === 'manual').length + 1;
-    const hold: Hold = {
-      holdId: `manual-${n}`,
-      type: 'manual',
-      reason: input.reason,
-      placedBy: input.actor,
-      placedAt: at,
-      status: 'open',
-    };
-    return {
-      value: hold,
-      patch: {
-        holds: { ...(order.holds ?? {}), [hold.holdId]: hold },
-        ...(order.status === 'on_hold' ? {} : withStatus(order, 'on_hold', at, input.actor, 'OrderHeld')),
-      },
-      events: [
-        orderEvent(
-          OrderHeld,
-          { orderId, channelId: order.channelId, status: 'on_hold', hold: holdData(hold) },
-          orderId,
-          hold.holdId,
-          at,
-          ctx,
-        ),
-      ],
-    };
-  });
-  return value;
-}
-
-/**
- * A person releases one hold (reason, who, when are kept). When it was the last open hold, the
- * parked workflow is resumed with SendTaskSuccess; it evaluates holds again, and a released hold
- * is never raised again by the same facts.
- */
-export async function releaseHold(
-  ports: ReleasePorts,
-  orderId: string,
-  holdId: string,
-  input: { actor: string; note?: string },
-  ctx: StepContext,
-) {
-  const { value } = await mutate(ports, orderId, (order) => {
-    const hold = order.holds?.[holdId];
-    if (!hold) throw new NotFound('Hold', `${orderId}/${holdId}`);
-    if (isCancelled(order)) throw new Conflict('ORDER_CANCELLED', `Order ${orderId} is cancelled`);
-    const remainingBefore = openHolds(order).filter((h) => h.holdId !== holdId);
-    if (hold.status === 'released') {
-      return { value: { hold, remaining: remainingBefore.length, status: order.status } };
-    }
-    const at = ports.clock().toISOString();
-    const released: Hold = {
-      ...hold,
-      status: 'released',
-      releasedBy: input.actor,
-      releasedAt: at,
-      ...(input.note ? { note: input.note } : {}),
-    };
-    const resumes = remainingBefore.length === 0 && order.status === 'on_hold';
-    const status = resumes ? 'received' : order.status;
-    return {
-      value: { hold: released, remaining: remainingBefore.length, status },
-      patch: {
-        holds: { ...(order.holds ?? {}), [holdId]: released },
-        ...(resumes ? withStatus(order, 'received', at, input.actor, 'OrderHoldReleased') : {}),
-      },
-      events: [
-        orderEvent(
-          OrderHoldReleased,
-          {
-            orderId,
-            channelId: order.channelId,
-            status,
-            hold: holdData(released),
-            remaining: remainingBefore.length,
-          },
-          orderId,
-          holdId,
-          at,
-          ctx,
-        ),
-      ],
-    };
-  });
-  let resumed = false;
-  if (value.remaining === 0) {
-    const token = await ports.orders.parkedToken(orderId);
-    if (token) {
-      resumed = (await ports.tokens.succeed(token, { releasedBy: input.actor, holdId })) === 'ok';
-      await ports.orders.clearToken(orderId, token);
-    }
-  }
-  return { orderId, ...value, resumed };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Backorders
-
-const LOCK_LEASE_MS = 5 * 60_000;
-const QUEUE_PAGE = 25;
-
-const freeUnits = (stock: StockSnapshot, sku: string) =>
-  [...(stock.get(sku)?.values() ?? [])].reduce((s, p) => s + Math.max(0, p.available), 0);
-
-/**
- * Stock of `sku` may have come back: retry its backorders in release order (highest channel
- * priority first, then oldest), one run per SKU at a time. A run that finds the lock taken
- * flags the holder, which looks at the queue again before letting go — so arrivals during a
- * run are never lost, and two runs never race for the same units out of order.
- */
-export async function retryBackorders(
-  ports: ReleasePorts,
-  sku: string,
-  owner: string,
-  ctx: StepContext,
-): Promise<{ ran: boolean; released: string[] }> {
-  if ((await ports.backorders.acquire(sku, owner, LOCK_LEASE_MS)) === 'flagged')
-    return { ran: false, released: [] };
-  // A failure lets the lease lapse rather than hand over a queue in an unknown state; the bus
-  // retries this invocation, and the retry (or the next arrival after the lease) runs it again.
-  const released: string[] = [];
-  do {
-    released.push(...(await runQueue(ports, sku, ctx)));
-  } while ((await ports.backorders.releaseLock(sku, owner, LOCK_LEASE_MS)) === 'again');
-  return { ran: true, released };
-}
-
-async function runQueue(ports: ReleasePorts, sku: string, ctx: StepContext): Promise<string[]> {
-  const released: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    if (freeUnits(await ports.stock.snapshot([sku]), sku) <= 0) return released;
-    const page = await ports.backorders.page(sku, QUEUE_PAGE, after);
-    for (const entry of page.entries) {
-      const outcome = await retryOrder(ports, entry.orderId, ctx);
-      if (outcome === 'released') released.push(entry.orderId);
-      else if (outcome === 'gone') await ports.backorders.remove([entry]);
-      else if (outcome === 'short' && freeUnits(await ports.stock.snapshot([sku]), sku) <= 0) return released;
-    }
-    if (!page.next) return released;
-    after = page.next;
-  }
-}
-
-/** One backordered order, again: allocate what is short, reserve, and release when complete. */
-export async function retryOrder(
-  ports: ReleasePorts,
-  orderId: string,
-  ctx: StepContext,
-): Promise<'released' | 'short' | 'gone' | 'held'> {
-  const order = await ports.orders.load(orderId);
-  if (!order || isCancelled(order) || order.status !== 'backordered') return 'gone';
-  if (openHolds(order).length > 0) return 'held';
-  const allocated = await allocate(ports, orderId, { skipIfNothing: true });
-  if (allocated.status === 'cancelled') return 'gone';
-  if (allocated.status === 'held') return 'held';
-  if (allocated.status === 'nothing') return 'short';
-  const reserved = await reserve(ports, orderId, ctx);
-  if (reserved.status === 'cancelled') return 'gone';
-  if (reserved.status === 'reserved') {
-    const out = await release(ports, orderId, ctx);
-    return out.status === 'released' ? 'released' : 'gone';
-  }
-  const still = await backorder(ports, orderId, ctx);
-  return still.status === 'backordered' ? 'short' : 'gone';
 }

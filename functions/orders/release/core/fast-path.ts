@@ -1,0 +1,259 @@
+import { DomainError } from '#shared/errors';
+import type { DomainEvent } from '#shared/events';
+import { OrderBackordered } from '../../events/order-backordered.ts';
+import type { OrderReceived } from '../../events/order-received.ts';
+import { OrderReleased } from '../../events/order-released.ts';
+import { ThreePLOrderRequested } from '../../events/three-pl-order-requested.ts';
+import { reservationIdFor } from '../keys.ts';
+import type { LineState, ReleaseFields, ReleaseOrder, Shipment } from '../schemas.ts';
+import { release as republishRelease } from './durable-steps.ts';
+import { automaticHolds } from './holds.ts';
+import type { ReleasePorts } from './ports.ts';
+import {
+  DONE_STATUSES,
+  isCancelled,
+  orderEvent,
+  RELEASE_ACTOR,
+  type StepContext,
+  withStatus,
+} from './release-state.ts';
+import { expectedAvailability, planRouting } from './routing.ts';
+
+/** The order as OrderReceived carries it: everything release needs, so nothing is read again. */
+export type ReceivedOrder = (typeof OrderReceived.data)['_output'];
+
+/**
+ * The fast path's reservations are round 0 (`order:<id>:<node>:0`): a durable execution that takes
+ * over later allocates from round 1, so its reservation ids never meet the fast path's.
+ */
+const FAST_ROUND = 0;
+
+export type FastOutcome =
+  /** Every line reserved and released to its node(s). */
+  | { status: 'released'; shipments: number }
+  /** Some lines wait for stock (the rest stay reserved); the backorder queue has the order. */
+  | { status: 'backordered'; lines: number }
+  /** A hold, a failure or a race needs the durable workflow; it was started (named by order id). */
+  | { status: 'durable'; reason: string }
+  /** Already released, backordered, cancelled or taken over: nothing new to do. */
+  | { status: 'done'; orderStatus: string };
+
+/**
+ * Releases an order that needs no person, in one invocation and a handful of calls:
+ *   1. holds evaluated in memory (any hold → the durable workflow, which parks on it);
+ *   2. routing by the active rules over one stock snapshot (kits as their components can build);
+ *   3. one reservation per node (one conditional write for a single position, one transaction
+ *      otherwise), ids deterministic, so a retried invocation gets the same reservations back;
+ *   4. the order written once (routing, shipments, line states, status) on the condition that no
+ *      release state exists yet and the order is not cancelled;
+ *   5. OrderReleased / ThreePLOrderRequested / OrderBackordered with ids derived from the order.
+ * A second delivery of the same event finds the release state and changes nothing; if a crash
+ * came between the write and the events, it re-sends the same events (consumers dedupe by id).
+ */
+export async function releaseFast(
+  ports: ReleasePorts,
+  received: ReceivedOrder,
+  ctx: StepContext,
+): Promise<FastOutcome> {
+  const order = { ...received, status: 'received' } as unknown as ReleaseOrder;
+  const channel = await ports.channels.get(order.channelId);
+  if (!channel) return handOver(ports, order.orderId, ctx, `channel ${order.channelId} is not configured`);
+  const [nodes, active] = await Promise.all([ports.nodes.get(channel.locationIds), ports.rules.active()]);
+  const now = ports.clock();
+  const at = now.toISOString();
+  const holds = automaticHolds(order, channel, nodes, active.rules, at);
+  if (holds.length > 0) {
+    return handOver(ports, order.orderId, ctx, `hold: ${holds.map((h) => h.type).join(', ')}`);
+  }
+
+  const skus = [...new Set(order.lines.map((l) => l.sku))];
+  const stock = await ports.stock.snapshot(skus);
+  const plan = planRouting({
+    orderId: order.orderId,
+    lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+    shipTo: order.shipTo,
+    serviceLevel: order.serviceLevel,
+    placedAt: order.placedAt,
+    locationIds: channel.locationIds,
+    nodes,
+    stock,
+    rules: active.rules,
+    ruleVersion: active.version,
+    allowSplit: channel.allowSplit === true,
+    round: FAST_ROUND,
+    now,
+  });
+
+  const shipments: Record<string, Shipment> = {};
+  const lineStates: Record<string, LineState> = {};
+  try {
+    for (const s of plan.shipments) {
+      const reservationId = reservationIdFor(order.orderId, s.locationId, FAST_ROUND);
+      const r = await ports.reservations.reserve(
+        reservationId,
+        s.lines.map((l) => ({ sku: l.sku, locationId: s.locationId, quantity: l.quantity })),
+        ctx.correlationId,
+      );
+      shipments[reservationId] = {
+        reservationId,
+        locationId: s.locationId,
+        nodeType: nodes.get(s.locationId)?.type ?? 'warehouse',
+        round: FAST_ROUND,
+        lines: s.lines,
+        status: r.status === 'reserved' ? 'reserved' : 'insufficient',
+      };
+      if (r.status === 'reserved') {
+        for (const l of s.lines)
+          lineStates[l.lineId] = { status: 'reserved', locationId: s.locationId, reservationId };
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error; // transient: the invocation is retried
+    await releaseAll(ports, Object.keys(shipments), ctx, 'fast release failed');
+    return handOver(ports, order.orderId, ctx, `reservation failed: ${error.code}`);
+  }
+
+  const short = order.lines.filter((l) => !lineStates[l.lineId]);
+  const complete = short.length === 0;
+  const events: DomainEvent[] = [];
+  let patch: Partial<ReleaseFields>;
+  if (complete) {
+    for (const s of Object.values(shipments)) {
+      shipments[s.reservationId] = { ...s, status: 'released', releasedAt: at };
+      for (const l of s.lines) {
+        lineStates[l.lineId] = {
+          status: 'released',
+          locationId: s.locationId,
+          reservationId: s.reservationId,
+        };
+      }
+      events.push(
+        releaseEvent(order, shipments[s.reservationId] as Shipment, plan.decision.summary, at, ctx),
+      );
+    }
+    const event = Object.values(shipments).some((s) => s.nodeType === '3pl')
+      ? 'ThreePLOrderRequested'
+      : 'OrderReleased';
+    patch = {
+      releaseRound: FAST_ROUND,
+      routing: plan.decision,
+      shipments,
+      lineStates,
+      ...withStatus(order, 'released', at, RELEASE_ACTOR, event),
+    };
+  } else {
+    const priority = channel.priority ?? 0;
+    const lines = short.map((l) => {
+      const line = { lineId: l.lineId, sku: l.sku, quantity: l.quantity };
+      const expectedAt = expectedAvailability(line, channel.locationIds, stock, active.rules, now);
+      lineStates[l.lineId] = { status: 'backordered', expectedAt, since: at };
+      return { ...line, expectedAt };
+    });
+    const reservedLineIds = order.lines
+      .filter((l) => lineStates[l.lineId]?.status === 'reserved')
+      .map((l) => l.lineId);
+    events.push(
+      orderEvent(
+        OrderBackordered,
+        {
+          orderId: order.orderId,
+          channelId: order.channelId,
+          status: 'backordered',
+          lines,
+          reservedLineIds,
+          at,
+        },
+        order.orderId,
+        `round-${FAST_ROUND}`,
+        at,
+        ctx,
+      ),
+    );
+    patch = {
+      releaseRound: FAST_ROUND,
+      routing: plan.decision,
+      shipments,
+      lineStates,
+      backorder: { since: at, lines },
+      channelPriority: priority,
+      ...withStatus(order, 'backordered', at, RELEASE_ACTOR, 'OrderBackordered'),
+    };
+  }
+
+  const saved = await ports.orders.save(order, patch);
+  if (saved !== 'ok') {
+    // Cancelled meanwhile, or another writer got there first (a duplicate delivery, a hold placed
+    // by a person): what this attempt reserved is not the order's. A duplicate's reservations
+    // have the same ids as ours, so they are released only when the order does not hold them.
+    const current = await ports.orders.load(order.orderId);
+    const held = new Set(Object.keys(current?.shipments ?? {}));
+    await releaseAll(
+      ports,
+      Object.keys(shipments).filter((id) => !held.has(id) || !current || isCancelled(current)),
+      ctx,
+      saved === 'cancelled' ? 'order cancelled' : 'order taken over',
+    );
+    if (!current || isCancelled(current)) return { status: 'done', orderStatus: 'cancelled' };
+    if (current.status === 'released' && current.releaseRound === FAST_ROUND) {
+      // Our own earlier attempt wrote it: re-send its events (same ids) in case they were lost.
+      await republishRelease(ports, order.orderId, ctx);
+      return { status: 'done', orderStatus: current.status };
+    }
+    if (DONE_STATUSES.has(current.status)) return { status: 'done', orderStatus: current.status };
+    return handOver(ports, order.orderId, ctx, 'the release state changed while releasing');
+  }
+  await ports.events.publish(events);
+  if (!complete) {
+    const shortSkus = [...new Set(short.map((l) => l.sku))];
+    await ports.backorders.put(
+      shortSkus.map((sku) => ({
+        sku,
+        orderId: order.orderId,
+        channelPriority: channel.priority ?? 0,
+        placedAt: order.placedAt,
+      })),
+    );
+    return { status: 'backordered', lines: short.length };
+  }
+  return { status: 'released', shipments: Object.keys(shipments).length };
+}
+
+function releaseEvent(
+  order: ReleaseOrder,
+  s: Shipment,
+  routing: string,
+  at: string,
+  ctx: StepContext,
+): DomainEvent {
+  const data = {
+    orderId: order.orderId,
+    channelId: order.channelId,
+    externalId: order.externalId,
+    reservationId: s.reservationId,
+    locationId: s.locationId,
+    nodeType: s.nodeType,
+    lines: s.lines,
+    serviceLevel: order.serviceLevel,
+    shipTo: order.shipTo,
+    releasedAt: s.releasedAt ?? at,
+    routing,
+  };
+  return s.nodeType === '3pl'
+    ? orderEvent(ThreePLOrderRequested, data, order.orderId, s.reservationId, s.releasedAt ?? at, ctx)
+    : orderEvent(OrderReleased, data, order.orderId, s.reservationId, s.releasedAt ?? at, ctx);
+}
+
+async function releaseAll(ports: ReleasePorts, ids: readonly string[], ctx: StepContext, reason: string) {
+  for (const id of ids) await ports.reservations.release(id, reason, ctx.correlationId);
+}
+
+/** Starts the durable order-release execution (named by the order id, so a repeat is the same one). */
+async function handOver(
+  ports: ReleasePorts,
+  orderId: string,
+  ctx: StepContext,
+  reason: string,
+): Promise<FastOutcome> {
+  await ports.workflows.startRelease(orderId, ctx.correlationId);
+  return { status: 'durable', reason };
+}

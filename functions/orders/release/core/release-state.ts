@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { DomainError } from '#shared/errors';
+import { createEvent, type DomainEvent, type EventDefinition } from '#shared/events';
+import { OrderNotFound } from '../../errors.ts';
+import type { Hold, LineState, ReleaseFields, ReleaseOrder, Shipment, ShipmentLine } from '../schemas.ts';
+import type { ReleasePorts } from './ports.ts';
+
+/**
+ * What every order-release use case shares: the release state on the order item, written under
+ * the optimistic lock `releaseVersion` (read → decide → conditional write, again on a lost race),
+ * and events whose ids derive from (order, event, key), so a retried step re-sends the same event
+ * and consumers dedupe it. Reservations use deterministic ids (`order:<orderId>:<node>:<round>`).
+ */
+
+export const RELEASE_ACTOR = 'system:order-release';
+const HISTORY_LIMIT = 50;
+const MAX_WRITE_ATTEMPTS = 20;
+
+export interface StepContext {
+  correlationId: string;
+}
+
+/** Terminal or later states: the workflow has nothing left to do for the order. */
+export const DONE_STATUSES = new Set(['released', 'picking', 'packed', 'shipped', 'backordered', 'failed']);
+export const HOLDABLE_STATUSES = new Set(['received', 'on_hold']);
+
+export class ReleaseContention extends DomainError {
+  constructor(orderId: string) {
+    super(503, 'RELEASE_CONTENTION', `Order ${orderId} changed too often while being released; retry`);
+  }
+}
+
+export const isCancelled = (o: ReleaseOrder) =>
+  o.cancelled || o.status === 'cancelled' || Boolean(o.cancellation);
+
+function eventIdFor(orderId: string, detailType: string, key: string): string {
+  const h = createHash('sha256').update(`${orderId}\n${detailType}\n${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** An event whose id is derived from (order, type, key), so a retried step re-sends the same one. */
+export function orderEvent<T extends z.ZodType>(
+  def: EventDefinition<T>,
+  data: z.input<T>,
+  orderId: string,
+  key: string,
+  at: string,
+  ctx: StepContext,
+): DomainEvent {
+  const event = createEvent(def, data, {
+    correlationId: ctx.correlationId,
+    causationId: orderId,
+    now: () => new Date(at),
+  });
+  event.detail.metadata.eventId = eventIdFor(orderId, def.detailType, key);
+  return event;
+}
+
+export function withStatus(order: ReleaseOrder, status: string, at: string, by: string, event?: string) {
+  const history = [...(order.statusHistory ?? []), { status, at, by, ...(event ? { event } : {}) }];
+  return { status, statusHistory: history.slice(-HISTORY_LIMIT) };
+}
+
+export interface Decision<T> {
+  patch?: Partial<ReleaseFields>;
+  events?: DomainEvent[];
+  value: T;
+}
+
+/**
+ * Read → decide → conditional write, again on a lost race. `cancelled` means the order was
+ * cancelled under us: the caller compensates whatever it did outside the write.
+ */
+export async function mutate<T>(
+  ports: ReleasePorts,
+  orderId: string,
+  decide: (order: ReleaseOrder) => Decision<T> | Promise<Decision<T>>,
+  opts: { allowCancelled?: boolean } = {},
+): Promise<{ outcome: 'ok' | 'unchanged' | 'cancelled'; value: T; order: ReleaseOrder }> {
+  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    const order = await ports.orders.load(orderId);
+    if (!order) throw new OrderNotFound(orderId);
+    const d = await decide(order);
+    if (!d.patch) {
+      if (d.events?.length) await ports.events.publish(d.events);
+      return { outcome: 'unchanged', value: d.value, order };
+    }
+    const saved = await ports.orders.save(order, d.patch, opts);
+    if (saved === 'ok') {
+      if (d.events?.length) await ports.events.publish(d.events);
+      return { outcome: 'ok', value: d.value, order: { ...order, ...d.patch } as ReleaseOrder };
+    }
+    if (saved === 'cancelled') return { outcome: 'cancelled', value: d.value, order };
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 5 * 2 ** attempt)));
+  }
+  throw new ReleaseContention(orderId);
+}
+
+export const lineState = (o: ReleaseOrder, lineId: string): LineState =>
+  o.lineStates?.[lineId] ?? { status: 'pending' };
+export const isHeldForOrder = (s: LineState) => s.status === 'reserved' || s.status === 'released';
+/** Lines not yet covered by a reservation. */
+export const uncovered = (o: ReleaseOrder): ShipmentLine[] =>
+  o.lines
+    .filter((l) => !isHeldForOrder(lineState(o, l.lineId)))
+    .map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
+export const shipmentsOf = (o: ReleaseOrder): Shipment[] => Object.values(o.shipments ?? {});
+
+export const holdData = (h: Hold) => ({
+  holdId: h.holdId,
+  type: h.type,
+  reason: h.reason,
+  by: h.releasedBy ?? h.placedBy,
+  at: h.releasedAt ?? h.placedAt,
+});
