@@ -20,6 +20,7 @@ export interface HttpResult {
 }
 export const ok = (body: unknown): HttpResult => ({ status: 200, body });
 export const created = (body: unknown): HttpResult => ({ status: 201, body });
+export const accepted = (body: unknown): HttpResult => ({ status: 202, body });
 
 export interface HttpRequest<B, P, Q> {
   body: B;

@@ -154,6 +154,13 @@ export const orders: ContextManifest = {
       completesTasks: true,
       timeoutSeconds: 30,
     },
+    retryOrder: {
+      entry: 'functions/orders/release/handlers/retry-order.ts',
+      description: 'POST /api/orders/{id}/retry: a failed order goes through release again (new execution)',
+      table: 'RW',
+      publishes: true,
+      startsWorkflows: ['order-release'],
+    },
     placeOrderHold: {
       entry: 'functions/orders/release/handlers/place-hold.ts',
       description: 'POST /api/orders/{id}/holds: manual (customer-service) hold before allocation',
@@ -242,6 +249,7 @@ export const orders: ContextManifest = {
     { method: 'GET', path: '/api/orders', fn: 'listOrders', auth: { roles: ORDER_READERS } },
     { method: 'POST', path: '/api/orders/{id}/cancel', fn: 'cancelOrder', auth: { roles: HOLD_MANAGERS } },
     { method: 'POST', path: '/api/orders/{id}/holds', fn: 'placeOrderHold', auth: { roles: HOLD_MANAGERS } },
+    { method: 'POST', path: '/api/orders/{id}/retry', fn: 'retryOrder', auth: { roles: HOLD_MANAGERS } },
     {
       method: 'POST',
       path: '/api/orders/{id}/holds/{holdId}/release',

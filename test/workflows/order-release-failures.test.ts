@@ -86,4 +86,33 @@ describe('order-release task failures', () => {
     expect((await positions(rt, 'TEE')).WH1).toMatchObject({ reserved: 2, available: 8 });
     await expectStockInvariants(rt, ['TEE']);
   });
+
+  it('lets a person retry a failed order once its cause is fixed, in a new execution', async () => {
+    failures.set('release', 100);
+    const orderId = await sendThroughDurablePath([{ sku: 'TEE', quantity: 1 }]);
+    await waitForStatus(rt, orderId, 'failed', 60_000);
+    failures.set('release', 0);
+    await rt.settle();
+    const before = (await positions(rt, 'TEE')).WH1.reserved;
+
+    const refused = await rt.api('POST', `/api/orders/${orderId}/retry`, { role: 'warehouse-associate' });
+    const retried = await rt.api('POST', `/api/orders/${orderId}/retry`, {
+      role: 'customer-service',
+      body: { note: 'carrier outage over' },
+    });
+    const order = await waitForStatus(rt, orderId, 'released');
+    const again = await rt.api('POST', `/api/orders/${orderId}/retry`, { role: 'customer-service' });
+
+    expect(refused.status).toBe(403);
+    expect(retried.status).toBe(202);
+    expect(order.holds.review).toMatchObject({ status: 'released', note: 'carrier outage over' });
+    expect(order.releaseFailure).toBeUndefined();
+    expect(
+      rt.sfn.listExecutions(rt.sfn.arnOf('order-release')).find((e) => e.name === `${orderId}-retry-1`),
+    ).toMatchObject({ status: 'SUCCEEDED' });
+    expect((await positions(rt, 'TEE')).WH1.reserved).toBe(before + 1);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('ORDER_NOT_FAILED');
+    await expectStockInvariants(rt, ['TEE']);
+  });
 });

@@ -175,6 +175,8 @@ export interface ReleaseFields {
   releaseVersion?: number;
   /** Allocation rounds taken (1 = the workflow's, then one per backorder retry). */
   releaseRound?: number;
+  /** Times a person sent a failed order through release again (names its new execution). */
+  releaseRetries?: number;
   /** Set while a round is allocated but not yet reserved (cleared by the reserve step). */
   pendingRound?: number;
   holds?: Record<string, Hold>;

@@ -11,12 +11,12 @@ import type { ReleaseWorkflows } from '../core/ports.ts';
  */
 export function sfnReleaseWorkflows(): ReleaseWorkflows {
   return {
-    async startRelease(orderId, correlationId) {
+    async startRelease(orderId, correlationId, retry) {
       try {
         await sfnClient().send(
           new StartExecutionCommand({
             stateMachineArn: getEnv(stateMachineArnEnv('order-release')),
-            name: orderId,
+            name: retry ? `${orderId}-retry-${retry}` : orderId,
             input: JSON.stringify({ orderId, correlationId }),
           }),
         );

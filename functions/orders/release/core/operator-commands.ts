@@ -247,3 +247,54 @@ export async function releaseHold(
   }
   return { orderId, ...value, resumed };
 }
+
+/**
+ * A person sends a failed order through release again, once they have dealt with the cause: the
+ * review hold is released (who, when, note kept), the order is `received` again, and a new
+ * durable execution (`<orderId>-retry-<n>`) allocates it from the next round. Only a failed
+ * order can be retried; a repeat of the same request finds it no longer failed and says so.
+ */
+export async function retryFailedOrder(
+  ports: ReleasePorts,
+  orderId: string,
+  input: { actor: string; note?: string },
+  ctx: StepContext,
+) {
+  const { value } = await mutate(ports, orderId, (order) => {
+    if (isCancelled(order)) throw new Conflict('ORDER_CANCELLED', `Order ${orderId} is cancelled`);
+    if (order.status !== 'failed') {
+      throw new Conflict(
+        'ORDER_NOT_FAILED',
+        `Order ${orderId} is ${order.status}; only a failed order is retried`,
+        {
+          status: order.status,
+        },
+      );
+    }
+    const at = ports.clock().toISOString();
+    const retry = (order.releaseRetries ?? 0) + 1;
+    const review = order.holds?.review;
+    const holds = { ...(order.holds ?? {}) };
+    if (review?.status === 'open') {
+      holds.review = {
+        ...review,
+        status: 'released',
+        releasedBy: input.actor,
+        releasedAt: at,
+        ...(input.note ? { note: input.note } : {}),
+      };
+    }
+    return {
+      value: retry,
+      patch: {
+        holds,
+        releaseRetries: retry,
+        releaseFailure: undefined,
+        pendingRound: undefined,
+        ...withStatus(order, 'received', at, input.actor, 'OrderReleaseRetried'),
+      },
+    };
+  });
+  await ports.workflows.startRelease(orderId, ctx.correlationId, value);
+  return { orderId, status: 'received' as const, retry: value };
+}

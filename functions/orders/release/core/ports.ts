@@ -64,8 +64,11 @@ export interface TaskTokens {
 
 /** The durable order-release workflow, for orders the fast path hands over. */
 export interface ReleaseWorkflows {
-  /** Starts the execution named by the order id; an existing one with that name is left as it is. */
-  startRelease(orderId: string, correlationId: string): Promise<void>;
+  /**
+   * Starts the execution named by the order id (or `<orderId>-retry-<n>` for a person's n-th
+   * retry of a failed order); an existing one with that name is left as it is.
+   */
+  startRelease(orderId: string, correlationId: string, retry?: number): Promise<void>;
 }
 
 export interface ReleasePorts {
