@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { LoadPlan, LoadResult } from './load-sender.ts';
 
-export type { LoadPlan, LoadResult } from './load-sender.ts';
+export type { LoadPlan, LoadRequest, LoadResult } from './load-sender.ts';
 
 /** Runs one load plan on a worker thread (see load-sender.ts) and resolves with what it measured. */
 export function runLoad(plan: LoadPlan): Promise<LoadResult> {

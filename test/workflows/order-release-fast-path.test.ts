@@ -99,6 +99,33 @@ describe('kits', () => {
   });
 });
 
+describe('substitutes', () => {
+  it('routes a short line as its substitute when the order allows it, and says so', async () => {
+    const red = await rt.api('PUT', '/api/skus/MUG-RED', { body: { name: 'Red mug', substitutes: ['MUG'] } });
+    expect(red.status).toBeLessThan(300);
+    const { externalId, body } = storefrontBody({ lines: [{ sku: 'MUG-RED', quantity: 1 }] });
+    await post({ ...JSON.parse(body), allowSubstitutes: true }, `d-${externalId}`);
+    const orderId = orderIdFor('web', externalId);
+
+    const order = await waitForStatus(rt, orderId, 'released');
+
+    expect(order.routing.substitutions).toEqual([{ lineId: 'L1', from: 'MUG-RED', to: 'MUG' }]);
+    expect(order.routing.summary).toContain('substituted MUG for MUG-RED');
+    const [event] = releaseEvents(rt, 'OrderReleased', orderId);
+    expect((event as any).detail.data.lines).toEqual([expect.objectContaining({ lineId: 'L1', sku: 'MUG' })]);
+    await expectStockInvariants(rt, ['MUG']);
+  });
+
+  it('backorders a short line when the order does not allow substitutes', async () => {
+    const { externalId, body } = storefrontBody({ lines: [{ sku: 'MUG-RED', quantity: 1 }] });
+    await post(JSON.parse(body), `d-${externalId}`);
+
+    const order = await waitForStatus(rt, orderIdFor('web', externalId), 'backordered');
+
+    expect(order.routing.substitutions).toBeUndefined();
+  });
+});
+
 describe('order changes', () => {
   it('clears a payment hold when the channel reports the order paid, and releases it', async () => {
     const { externalId, body } = storefrontBody({ lines: [{ sku: 'MUG', quantity: 1 }], payment: 'pending' });

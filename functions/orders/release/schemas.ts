@@ -166,6 +166,8 @@ export interface RoutingDecision {
   shortLineIds: string[];
   slaMiss: boolean;
   summary: string;
+  /** Lines routed as a substitute SKU (the order allowed it and the SKU itself was short). */
+  substitutions?: { lineId: string; from: string; to: string }[];
 }
 
 export interface ReleaseFields {

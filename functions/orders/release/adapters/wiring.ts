@@ -32,6 +32,12 @@ export function releasePorts(): ReleasePorts & {
     reservations: inventoryReservations(),
     tokens: sfnTaskTokens(),
     workflows: sfnReleaseWorkflows(),
+    substitutes: {
+      async of(skus) {
+        const found = await catalog.getMany(skus);
+        return new Map([...found].map(([sku, def]) => [sku, def.substitutes ?? []]));
+      },
+    },
     backorders: dynamoBackorderQueue(),
     events: eventBridgePublisher(),
     clock: () => new Date(),

@@ -18,6 +18,7 @@ import {
   withStatus,
 } from './release-state.ts';
 import { expectedAvailability, planRouting } from './routing.ts';
+import { substituteShortLines } from './substitutes.ts';
 
 /** The order as OrderReceived carries it: everything release needs, so nothing is read again. */
 export type ReceivedOrder = (typeof OrderReceived.data)['_output'];
@@ -68,9 +69,18 @@ export async function releaseFast(
 
   const skus = [...new Set(order.lines.map((l) => l.sku))];
   const stock = await ports.stock.snapshot(skus);
-  const plan = planRouting({
+  let lines = order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
+  let substitutions: { lineId: string; from: string; to: string }[] = [];
+  if (order.allowSubstitutes) {
+    // Only an order that allows it, and only for lines its own SKU cannot cover (extra reads then).
+    const substitutesOf = await ports.substitutes.of(skus);
+    const candidates = [...new Set([...substitutesOf.values()].flat())].filter((s) => !stock.has(s));
+    if (candidates.length) for (const [sku, at] of await ports.stock.snapshot(candidates)) stock.set(sku, at);
+    ({ lines, substitutions } = substituteShortLines(lines, substitutesOf, stock, channel.locationIds));
+  }
+  const routed = planRouting({
     orderId: order.orderId,
-    lines: order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+    lines,
     shipTo: order.shipTo,
     serviceLevel: order.serviceLevel,
     placedAt: order.placedAt,
@@ -83,6 +93,16 @@ export async function releaseFast(
     round: FAST_ROUND,
     now,
   });
+  const plan = substitutions.length
+    ? {
+        ...routed,
+        decision: {
+          ...routed.decision,
+          substitutions,
+          summary: `${routed.decision.summary}; substituted ${substitutions.map((s) => `${s.to} for ${s.from} (${s.lineId})`).join(', ')}`,
+        },
+      }
+    : routed;
 
   const shipments: Record<string, Shipment> = {};
   const lineStates: Record<string, LineState> = {};

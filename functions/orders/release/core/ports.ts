@@ -81,6 +81,8 @@ export interface ReleasePorts {
   reservations: Reservations;
   tokens: TaskTokens;
   workflows: ReleaseWorkflows;
+  /** The catalog's substitutes of each SKU, in the merchant's order of preference. */
+  substitutes: { of(skus: readonly string[]): Promise<Map<string, string[]>> };
   backorders: BackorderQueue;
   events: EventPublisher;
   clock: () => Date;
