@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { RuleSpec, RuleTarget } from '../lib/manifest/types.ts';
+import type { RuleSpec, RuleTarget, RuleTargetBatch } from '../lib/manifest/types.ts';
 import { type CompiledPattern, compilePattern, matchesPattern } from './event-pattern.ts';
 
 /** An event as EventBridge delivers it to targets. */
@@ -33,17 +33,50 @@ export interface DeliveryPolicy {
   backoffMs: (attempt: number) => number;
 }
 
-type Deliver = (target: RuleTarget, event: BusEnvelope) => Promise<void>;
+/** One message of an SQS batch as Lambda's event source mapping delivers it. */
+export interface QueueRecord {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  attributes: {
+    ApproximateReceiveCount: string;
+    SentTimestamp: string;
+    SenderId: string;
+    ApproximateFirstReceiveTimestamp: string;
+  };
+  messageAttributes: Record<string, never>;
+  md5OfBody: string;
+  eventSource: 'aws:sqs';
+  eventSourceARN: string;
+  awsRegion: string;
+}
+
+/**
+ * Hands an event to a rule's target and answers what the target returned: an event, or for a
+ * batching target `{ Records }` in SQS shape, answered by `{ batchItemFailures }`.
+ */
+type Deliver = (target: RuleTarget, event: BusEnvelope | { Records: QueueRecord[] }) => Promise<unknown>;
+
+/** A batching target's events gathered so far, delivered together when full or when the window ends. */
+interface OpenBatch {
+  events: BusEnvelope[];
+  timer: NodeJS.Timeout;
+  /** Settles once this batch has been delivered (or dead-lettered); `drain()` waits for it. */
+  done: Promise<void>;
+  close(): void;
+}
 
 /**
  * The local EventBridge bus: the manifest's rules (validated by the same pattern matcher
  * that passes the conformance suite), asynchronous delivery with retries, a dead-letter file
- * per rule, and an archive file of every event for replay.
+ * per rule, and an archive file of every event for replay. A batching function target (on AWS a
+ * queue between rule and function) gets its events gathered into SQS-shaped batches.
  */
 export class LocalBus {
   private readonly rules: { spec: RuleSpec; pattern: CompiledPattern }[];
   private readonly recent: BusEnvelope[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly batches = new Map<string, OpenBatch>();
   private readonly listeners = new Set<(event: BusEnvelope) => void>();
   readonly deadLetters: { rule: string; event: BusEnvelope; error: string }[] = [];
 
@@ -57,6 +90,12 @@ export class LocalBus {
       dataDir?: string;
       policy?: DeliveryPolicy;
       recentLimit?: number;
+      /**
+       * The longest a batching target's events wait to be gathered locally. Lambda's window is an
+       * upper bound too; here it is kept short so a journalled event is readable at once.
+       * @default 20
+       */
+      batchWindowMs?: number;
     },
   ) {
     this.rules = rules.map((spec) => ({ spec, pattern: compilePattern(spec.pattern) }));
@@ -114,31 +153,129 @@ export class LocalBus {
     void this.archive('archive.jsonl', event);
     for (const rule of this.rules) {
       if (!matchesPattern(rule.pattern, event)) continue;
-      const delivery = this.deliverWithRetry(rule.spec, event).finally(() => this.inFlight.delete(delivery));
-      this.inFlight.add(delivery);
+      const batch = 'fn' in rule.spec.target ? rule.spec.target.batch : undefined;
+      if (batch) {
+        this.gather(rule.spec, batch, event);
+        continue;
+      }
+      this.track(this.deliverWithRetry(rule.spec, event));
     }
   }
 
+  private track(delivery: Promise<void>): void {
+    const tracked = delivery.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private get policy(): DeliveryPolicy {
+    return this.opts.policy ?? { attempts: 4, backoffMs: (n: number) => 100 * 2 ** n };
+  }
+
   private async deliverWithRetry(rule: RuleSpec, event: BusEnvelope): Promise<void> {
-    const policy = this.opts.policy ?? { attempts: 4, backoffMs: (n: number) => 100 * 2 ** n };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.deliver(rule.target, event);
         return;
       } catch (error) {
-        if (attempt >= policy.attempts) {
-          const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-          this.deadLetters.push({ rule: rule.name, event, error: message });
-          await this.archive(`dlq-${rule.name}.jsonl`, {
-            event,
-            error: message,
-            at: new Date().toISOString(),
-          });
+        if (attempt >= this.policy.attempts) {
+          await this.deadLetter(rule, event, describe(error));
           return;
         }
-        await new Promise((r) => setTimeout(r, policy.backoffMs(attempt)));
+        await new Promise((r) => setTimeout(r, this.policy.backoffMs(attempt)));
       }
     }
+  }
+
+  /**
+   * A batching target (on AWS: a rule → SQS queue → Lambda): events wait until the batch is full
+   * or the window has passed, then go in one invocation, as the event source mapping does.
+   */
+  private gather(rule: RuleSpec, batch: RuleTargetBatch, event: BusEnvelope): void {
+    let open = this.batches.get(rule.name);
+    if (!open) {
+      let close!: () => void;
+      const done = new Promise<void>((resolve) => {
+        close = resolve;
+      });
+      const windowMs = Math.min(batch.windowSeconds * 1000, this.opts.batchWindowMs ?? 20);
+      const timer = setTimeout(() => this.flush(rule), windowMs);
+      open = { events: [], timer, done, close };
+      this.batches.set(rule.name, open);
+      this.track(done);
+    }
+    open.events.push(event);
+    if (open.events.length >= batch.size) this.flush(rule);
+  }
+
+  private flush(rule: RuleSpec): void {
+    const open = this.batches.get(rule.name);
+    if (!open) return;
+    this.batches.delete(rule.name);
+    clearTimeout(open.timer);
+    void this.deliverBatchWithRetry(rule, open.events)
+      .catch((error) => console.error(`[bus] ${rule.name}: batch delivery failed`, error))
+      .finally(open.close);
+  }
+
+  /**
+   * Delivers a batch and, as SQS would make them visible again, redelivers only the messages the
+   * target answered as `batchItemFailures` (all of them if it threw or named one it was not
+   * given), until the retry policy gives up on them: then each goes to the rule's dead letters.
+   */
+  private async deliverBatchWithRetry(rule: RuleSpec, events: readonly BusEnvelope[]): Promise<void> {
+    const sentAt = String(Date.now());
+    let pending = events.map((event) => ({ messageId: randomUUID(), event }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let failed: Set<string>;
+      let error = 'reported as a batch item failure';
+      try {
+        const result = await this.deliver(rule.target, {
+          Records: pending.map((m) => this.queueRecord(rule, m.messageId, m.event, attempt, sentAt)),
+        });
+        failed = failedMessages(result, new Set(pending.map((m) => m.messageId)));
+      } catch (e) {
+        failed = new Set(pending.map((m) => m.messageId));
+        error = describe(e);
+      }
+      pending = pending.filter((m) => failed.has(m.messageId));
+      if (pending.length === 0) return;
+      if (attempt >= this.policy.attempts) {
+        for (const m of pending) await this.deadLetter(rule, m.event, error);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, this.policy.backoffMs(attempt)));
+    }
+  }
+
+  private queueRecord(
+    rule: RuleSpec,
+    messageId: string,
+    event: BusEnvelope,
+    receiveCount: number,
+    sentAt: string,
+  ): QueueRecord {
+    const body = JSON.stringify(event);
+    return {
+      messageId,
+      receiptHandle: `${messageId}#${receiveCount}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: String(receiveCount),
+        SentTimestamp: sentAt,
+        SenderId: 'AIDAEVENTBRIDGELOCAL',
+        ApproximateFirstReceiveTimestamp: sentAt,
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update(body).digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${this.opts.region}:${this.opts.account}:${this.opts.busName}-${rule.name}`,
+      awsRegion: this.opts.region,
+    };
+  }
+
+  private async deadLetter(rule: RuleSpec, event: BusEnvelope, error: string): Promise<void> {
+    this.deadLetters.push({ rule: rule.name, event, error });
+    await this.archive(`dlq-${rule.name}.jsonl`, { event, error, at: new Date().toISOString() });
   }
 
   private async archive(file: string, record: unknown): Promise<void> {
@@ -147,6 +284,23 @@ export class LocalBus {
     await mkdir(dir, { recursive: true });
     await appendFile(path.join(dir, file), `${JSON.stringify(record)}\n`);
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The messages a batch target asks to get back. As Lambda does, an answer naming a message that
+ * was not in the batch (or a malformed answer) fails the whole batch.
+ */
+function failedMessages(result: unknown, sent: ReadonlySet<string>): Set<string> {
+  const failures = (result as { batchItemFailures?: unknown } | undefined)?.batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return new Set(sent);
+  const ids = failures.map((f) => (f as { itemIdentifier?: unknown } | null)?.itemIdentifier);
+  if (ids.some((id) => typeof id !== 'string' || !sent.has(id))) return new Set(sent);
+  return new Set(ids as string[]);
 }
 
 function validateEntry(entry: PutEventsEntry, busName: string): string | undefined {

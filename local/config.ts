@@ -13,6 +13,8 @@ export interface LocalConfig {
   exportsBucket: string;
   /** Event-driven Lambda invocations (bus, streams, workflows, schedules) running at once. */
   backgroundConcurrency: number;
+  /** How many of them may still run while the API is busy (at most backgroundConcurrency). */
+  backgroundMinWhileBusy: number;
   /** Run them on a worker thread, away from the API's event loop (QM_BACKGROUND_WORKER=0: not). */
   backgroundWorker: boolean;
 }
@@ -32,6 +34,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     busName: 'qm-erp-local',
     exportsBucket: 'qm-exports-local',
     backgroundConcurrency: Number(env.QM_BACKGROUND_CONCURRENCY ?? 4),
+    backgroundMinWhileBusy: Number(env.QM_BACKGROUND_MIN_WHILE_BUSY ?? 2),
     backgroundWorker: env.QM_BACKGROUND_WORKER !== '0',
   };
 }

@@ -11,6 +11,11 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 export interface LocalLambdasOptions {
   /** Event-driven invocations running at once. @default 4 */
   backgroundConcurrency?: number;
+  /**
+   * Event-driven invocations that may still run while the API is busy (never more than
+   * `backgroundConcurrency`; 0: none, except one after the oldest has waited 250 ms). @default 2
+   */
+  backgroundMinWhileBusy?: number;
   /** Run event-driven invocations on a worker thread (see below). @default true */
   backgroundWorker?: boolean;
 }
@@ -26,12 +31,13 @@ export interface LocalLambdasOptions {
  *   schedules) run on a worker thread with its own event loop — their long synchronous
  *   stretches (decoding a page of stream images) never hold an API request up — and at most
  *   `backgroundConcurrency` at once, first come first served, like Lambda's asynchronous queue in
- *   front of a function with reserved concurrency, and none new while API requests are in flight
- *   (see `slots`). A burst of orders builds a backlog that drains behind the API instead of
- *   starving it.
+ *   front of a function with reserved concurrency, and only `backgroundMinWhileBusy` while API
+ *   requests are in flight (see `slots`). A burst of orders is answered at once and the work it
+ *   starts keeps moving behind it, at full width as soon as the API pauses.
  */
 export class LocalLambdas {
   private readonly backgroundConcurrency: number;
+  private readonly minWhileBusy: number;
   private running = 0;
   private apiInFlight = 0;
   private apiLastDone = 0;
@@ -45,6 +51,11 @@ export class LocalLambdas {
     private readonly options: LocalLambdasOptions = {},
   ) {
     this.backgroundConcurrency = Math.max(1, options.backgroundConcurrency ?? 4);
+    const minWhileBusy = options.backgroundMinWhileBusy ?? 2;
+    this.minWhileBusy = Math.min(
+      this.backgroundConcurrency,
+      Number.isFinite(minWhileBusy) ? Math.max(0, Math.floor(minWhileBusy)) : 2,
+    );
   }
 
   has(fn: string): boolean {
@@ -69,12 +80,13 @@ export class LocalLambdas {
   }
 
   async invokeInBackground(fn: string, event: unknown): Promise<unknown> {
-    if (this.running < this.slots()) this.running++;
+    // Nobody overtakes the queue: a new invocation runs at once only when none is waiting.
+    if (this.waiting.length === 0 && this.running < this.slots()) this.running++;
     // Queued: whoever frees a slot counts this invocation as running before waking it.
     else {
       await new Promise<void>((wake) => {
         this.waiting.push({ wake, since: Date.now() });
-        this.watchStarvation();
+        this.dispatch();
       });
     }
     try {
@@ -96,15 +108,18 @@ export class LocalLambdas {
   }
 
   /**
-   * While the API is busy (a request in flight, or one finished in the last API_QUIET_MS) nothing
-   * new starts, unless the oldest waiting invocation has waited STARVATION_MS: then one runs, so
-   * a steady stream of requests slows the backlog down without ever stopping it.
+   * How many event-driven invocations may run now. While the API is idle: all
+   * `backgroundConcurrency`. While it is busy (a request in flight, or one finished in the last
+   * API_QUIET_MS): `backgroundMinWhileBusy`, so a steady stream of requests slows the backlog
+   * down without stopping it — and never fewer than one once the oldest waiting invocation has
+   * waited STARVATION_MS (the bound that matters when the minimum is 0).
    */
   private slots(): number {
     if (this.apiInFlight === 0 && Date.now() - this.apiLastDone >= API_QUIET_MS)
       return this.backgroundConcurrency;
     const oldest = this.waiting[0];
-    return oldest && Date.now() - oldest.since >= STARVATION_MS ? 1 : 0;
+    const starved = oldest !== undefined && Date.now() - oldest.since >= STARVATION_MS;
+    return Math.max(this.minWhileBusy, starved ? 1 : 0);
   }
 
   private dispatch(): void {
@@ -115,20 +130,29 @@ export class LocalLambdas {
     this.watchStarvation();
   }
 
-  /** Wakes the queue when the API has been quiet long enough, or the oldest waiter has starved. */
+  /**
+   * Wakes the queue at the next moment `slots()` can grow by itself: when the API will have been
+   * quiet long enough, or when the oldest waiter starves with nothing running (only possible
+   * when the busy minimum is 0). Otherwise only an invocation or a request ending frees a slot,
+   * and both dispatch; a moment already past would only spin the timer.
+   */
   private watchStarvation(): void {
     clearTimeout(this.starvationTimer);
     this.starvationTimer = undefined;
     const oldest = this.waiting[0];
     if (!oldest) return;
-    const starved = oldest.since + STARVATION_MS;
-    const quiet = this.apiInFlight === 0 ? this.apiLastDone + API_QUIET_MS : Number.POSITIVE_INFINITY;
+    const now = Date.now();
+    const moments = [
+      this.apiInFlight === 0 ? this.apiLastDone + API_QUIET_MS : Number.POSITIVE_INFINITY,
+      this.running === 0 ? oldest.since + STARVATION_MS : Number.POSITIVE_INFINITY,
+    ].filter((t) => t > now && Number.isFinite(t));
+    if (moments.length === 0) return;
     this.starvationTimer = setTimeout(
       () => {
         this.starvationTimer = undefined;
         this.dispatch();
       },
-      Math.max(1, Math.min(starved, quiet) - Date.now()),
+      Math.min(...moments) - now,
     );
     this.starvationTimer.unref();
   }

@@ -96,6 +96,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
 
     const lambdas = new LocalLambdas(manifest, REPO_ROOT, {
       backgroundConcurrency: config.backgroundConcurrency,
+      backgroundMinWhileBusy: config.backgroundMinWhileBusy,
       backgroundWorker: config.backgroundWorker,
     });
     // Stopped last (stops run in reverse): pollers and workflows may still await an invocation.
@@ -139,8 +140,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const bus = new LocalBus(
       manifest.rules,
       async (target, event) => {
-        if ('fn' in target) await lambdas.invokeInBackground(target.fn, event);
-        else sfn.startExecution(sfn.arnOf(target.stateMachine), JSON.stringify(event));
+        // A batching target's answer (`batchItemFailures`) tells the bus which messages to retry.
+        if ('fn' in target) return lambdas.invokeInBackground(target.fn, event);
+        sfn.startExecution(sfn.arnOf(target.stateMachine), JSON.stringify(event));
+        return undefined;
       },
       {
         busName: config.busName,

@@ -264,10 +264,11 @@ export const DEMO: DemoShop = {
         phone: '+1 415 555 0199',
       },
       customerRef: 'cust-1187',
-      // No kit line yet: order-release routes a kit line by the kit's own stock (none), not its parts'.
+      // The kit is routed and reserved as its parts (daypack, bottle, headlamp).
       lines: [
         { sku: 'TEE-MERINO-BLK-L', quantity: 1, unitPrice: '48.00' },
         { sku: 'BOTTLE-750-SLATE', quantity: 1, unitPrice: '34.00' },
+        { sku: 'KIT-TRAIL-STARTER', quantity: 1, unitPrice: '89.00' },
       ],
       expect: 'released',
     },

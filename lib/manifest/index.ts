@@ -6,6 +6,7 @@ import {
   type ContextManifest,
   type Role,
   type RouteSpec,
+  type RuleTargetBatch,
   routeKey,
   type StateMachineSpec,
   type SystemManifest,
@@ -62,8 +63,10 @@ function validate(m: SystemManifest): void {
   }
   const machines = new Set(m.stateMachines.map((s) => s.name));
   for (const rule of m.rules) {
-    if ('fn' in rule.target) fn(rule.target.fn, `Rule ${rule.name}`);
-    else if (!machines.has(rule.target.stateMachine)) {
+    if ('fn' in rule.target) {
+      fn(rule.target.fn, `Rule ${rule.name}`);
+      if (rule.target.batch) validateBatch(rule.name, rule.target.batch);
+    } else if (!machines.has(rule.target.stateMachine)) {
       throw new Error(`Rule ${rule.name} targets unknown state machine ${rule.target.stateMachine}`);
     }
   }
@@ -75,6 +78,20 @@ function validate(m: SystemManifest): void {
     for (const w of spec.startsWorkflows ?? []) {
       if (!machines.has(w)) throw new Error(`Function ${name} starts unknown state machine ${w}`);
     }
+  }
+}
+
+/** The limits of an SQS event source mapping on a standard queue. */
+function validateBatch(rule: string, batch: RuleTargetBatch): void {
+  const { size, windowSeconds } = batch;
+  if (!Number.isInteger(size) || size < 1 || size > 10_000) {
+    throw new Error(`Rule ${rule}: batch size must be an integer from 1 to 10,000`);
+  }
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 0 || windowSeconds > 300) {
+    throw new Error(`Rule ${rule}: batch window must be whole seconds from 0 to 300`);
+  }
+  if (size > 10 && windowSeconds < 1) {
+    throw new Error(`Rule ${rule}: a batch of more than 10 needs a window of at least 1 s`);
   }
 }
 

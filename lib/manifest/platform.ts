@@ -67,7 +67,9 @@ export const platform: ContextManifest = {
       name: 'journal-all-events',
       description: 'Every Quartermaster event goes to the event journal',
       pattern: { source: [{ prefix: 'qm.' }] },
-      target: { fn: 'recordEvent' },
+      // Through a queue, 25 events per invocation (one BatchWriteItem): a burst of orders costs
+      // the journal one write call per 25 events instead of one invocation and write per event.
+      target: { fn: 'recordEvent', batch: { size: 25, windowSeconds: 1 } },
     },
   ],
 };

@@ -83,9 +83,23 @@ export interface RuntimeRouteSpec extends RouteBase {
 export type RouteSpec = FunctionRouteSpec | RuntimeRouteSpec;
 
 export type RuleTarget =
-  | { fn: string }
+  | { fn: string; batch?: RuleTargetBatch }
   /** Starts the named state machine with the whole event as input. */
   | { stateMachine: string };
+
+/**
+ * Deliver a function target's events in batches instead of one per invocation: on AWS the rule
+ * targets an SQS queue the function consumes (an event source mapping with this size and window,
+ * partial batch responses on); the local bus gathers events the same way. The handler receives
+ * `{ Records: [...] }` in SQS shape, each `body` one event as EventBridge delivers it, and answers
+ * `{ batchItemFailures }` for the messages to retry.
+ */
+export interface RuleTargetBatch {
+  /** Events per invocation, 1–10,000 (above 10 needs a window of at least 1 s). */
+  size: number;
+  /** The longest Lambda gathers a batch before it invokes, 0–300 s. */
+  windowSeconds: number;
+}
 
 export interface RuleSpec {
   name: string;

@@ -45,8 +45,12 @@ describe('console: order release', () => {
   it('customer service releases a payment hold and the order is released to a node', async () => {
     const { context, page, errors } = await openConsole(browser, runtime.url);
     try {
-      await signInAs(page, 'customer-service', { next: `/orders/${orderId}` });
+      // The held order waits in the on-hold queue; the work starts there.
+      await signInAs(page, 'customer-service', { next: '/orders?status=on_hold' });
+      await page.getByTestId('orders-table').getByRole('link', { name: orderId }).click();
+      await page.waitForURL(new RegExp(`/orders/${orderId}$`));
       await eventually(() => page.locator('h1').first().textContent()).toBe('Order R-1001');
+      await page.getByTestId('order-reservations').getByText('No reservations').waitFor();
       const holds = page.getByTestId('order-holds');
       await holds.getByText('payment', { exact: true }).waitFor();
       await page.getByTestId('order-allocation').getByText('Not allocated yet').waitFor();
@@ -60,6 +64,26 @@ describe('console: order release', () => {
       await page.getByTestId('routing-summary').waitFor();
       expect(await page.getByTestId('order-allocation').textContent()).toContain('WH-WEST');
       await page.getByTestId('order-status-history').getByText('on hold').first().waitFor();
+      // Released to a node: its reservation, read from inventory by the shipment's reservation id.
+      const { reservationId } = Object.values((await getOrder(runtime, orderId)).shipments)[0] as {
+        reservationId: string;
+      };
+      expect(reservationId).toMatch(new RegExp(`^order:${orderId}:WH-WEST:\\d+$`));
+      const row = page
+        .getByTestId('order-reservations')
+        .locator('tbody tr')
+        .filter({ hasText: reservationId });
+      await eventually(() => row.innerText()).toMatch(/WH-WEST \(warehouse\)[\s\S]*open[\s\S]*LAMP-01 × 2/);
+
+      // The released queue has it now, the on-hold queue no longer.
+      await page.goto('/orders?status=released');
+      await page.getByTestId('orders-table').getByRole('link', { name: orderId }).waitFor();
+      await page
+        .getByTestId('order-status-tabs')
+        .getByRole('tab', { name: /^On hold/ })
+        .click();
+      await page.waitForURL(/status=on_hold/);
+      await page.getByTestId('orders-table').getByText('No orders').waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

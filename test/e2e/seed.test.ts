@@ -148,8 +148,8 @@ describe('npm run seed', () => {
     expect(await stockSnapshot()).toEqual(stockBefore);
     const ordersAfter = await channelOrders();
     expect(ordersAfter).toHaveLength(ordersBefore.length);
-    expect(ordersAfter.map((o) => [o.orderId, o.status, Object.keys(o.holds ?? {}).sort()])).toEqual(
-      ordersBefore.map((o) => [o.orderId, o.status, Object.keys(o.holds ?? {}).sort()]),
+    expect(ordersAfter.map((o) => [o.orderId, o.status, o.openHolds])).toEqual(
+      ordersBefore.map((o) => [o.orderId, o.status, o.openHolds]),
     );
     expect(await ledgerLength('TEE-MERINO-BLK-M')).toBe(ledgerBefore);
     expect((await rt.api('GET', '/api/routing-rules')).body.active.version).toBe(rulesBefore);

@@ -1,38 +1,60 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SystemManifest } from '../../lib/manifest/types.ts';
-import { LocalLambdas } from '../../local/lambda.ts';
+import { LocalLambdas, type LocalLambdasOptions, loadHandler } from '../../local/lambda.ts';
 import { theGate } from './fixtures/gated-handler.ts';
 
+/*
+ * The lanes run on the main thread here (`backgroundWorker: false`) with fake timers: the gated
+ * handler decides when an invocation ends and the fake clock when 25 ms (API quiet) or 250 ms
+ * (starvation) have passed, so nothing depends on how fast this machine is.
+ */
 const gate = theGate();
+const ENTRY = 'test/unit/fixtures/gated-handler.ts';
 const manifest = {
-  functions: { gated: { entry: 'test/unit/fixtures/gated-handler.ts', description: 'test' } },
+  functions: { gated: { entry: ENTRY, description: 'test' } },
   routes: [],
   rules: [],
   stateMachines: [],
   schedules: [],
   streams: [],
 } as unknown as SystemManifest;
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
-const finish = async (id: string) => {
-  gate.open.get(id)?.();
-  gate.open.delete(id);
-  await tick();
-};
 
+const lanes = (options: LocalLambdasOptions) =>
+  new LocalLambdas(manifest, process.cwd(), { backgroundWorker: false, ...options });
+/** Lets every promise chain that can move without the clock move (no time passes). */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+const elapse = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+const finish = async (id: string) => {
+  const open = gate.open.get(id);
+  if (!open) throw new Error(`${id} is not running`);
+  gate.open.delete(id);
+  open();
+  await settle();
+};
+const background = (lambdas: LocalLambdas, ...ids: string[]) =>
+  ids.map((id) => lambdas.invokeInBackground('gated', { id }));
+
+beforeAll(async () => {
+  // The handler module is imported once, before the clock is faked: later loads are cached.
+  await loadHandler(pathToFileURL(path.join(process.cwd(), ENTRY)).href);
+});
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+});
 afterEach(() => {
   for (const open of gate.open.values()) open();
   gate.open.clear();
   gate.started.length = 0;
+  vi.useRealTimers();
 });
 
 describe('local Lambda lanes', () => {
   it('runs at most backgroundConcurrency event-driven invocations at once, in arrival order', async () => {
-    const lambdas = new LocalLambdas(manifest, process.cwd(), {
-      backgroundConcurrency: 2,
-      backgroundWorker: false,
-    });
-    const results = ['b1', 'b2', 'b3'].map((id) => lambdas.invokeInBackground('gated', { id }));
-    await tick(300);
+    const lambdas = lanes({ backgroundConcurrency: 2 });
+    const results = background(lambdas, 'b1', 'b2', 'b3');
+    await elapse(300);
     expect(gate.started).toEqual(['b1', 'b2']);
     expect(lambdas.backlog()).toBe(1);
     await finish('b1');
@@ -42,22 +64,98 @@ describe('local Lambda lanes', () => {
     expect(await Promise.all(results)).toEqual(['b1', 'b2', 'b3']);
   });
 
-  it('answers an API request at once and starts no new event-driven work while it is in flight', async () => {
-    const lambdas = new LocalLambdas(manifest, process.cwd(), {
-      backgroundConcurrency: 4,
-      backgroundWorker: false,
-    });
+  it('keeps two event-driven invocations running while an API request is in flight', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4 });
     const api = lambdas.invoke('gated', { id: 'api' });
-    await tick();
+    await settle();
+    const results = background(lambdas, 'b1', 'b2', 'b3', 'b4', 'b5');
+    await settle();
+    expect(gate.started).toEqual(['api', 'b1', 'b2']);
+    // However long the request lasts, the busy lane stays two wide: no starvation bonus on top.
+    await elapse(1000);
+    expect(gate.started).toEqual(['api', 'b1', 'b2']);
+    expect(lambdas.backlog()).toBe(3);
+    // A finished invocation hands its slot to the next in arrival order, still two at a time.
+    await finish('b2');
+    expect(gate.started).toEqual(['api', 'b1', 'b2', 'b3']);
+    expect(lambdas.backlog()).toBe(2);
+    // The API falls quiet: after API_QUIET_MS (25 ms) the lane widens to the full concurrency.
+    await finish('api');
+    expect(gate.started).toEqual(['api', 'b1', 'b2', 'b3']);
+    await elapse(24);
+    expect(gate.started).toEqual(['api', 'b1', 'b2', 'b3']);
+    await elapse(1);
+    expect(gate.started).toEqual(['api', 'b1', 'b2', 'b3', 'b4', 'b5']);
+    for (const id of ['b1', 'b3', 'b4', 'b5']) await finish(id);
+    expect(await Promise.all([api, ...results])).toEqual(['api', 'b1', 'b2', 'b3', 'b4', 'b5']);
+  });
+
+  it('starts nothing new while busy until the running work is below the busy minimum', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4 });
+    background(lambdas, 'b1', 'b2', 'b3', 'b4');
+    await settle();
+    expect(gate.started).toEqual(['b1', 'b2', 'b3', 'b4']);
+    const api = lambdas.invoke('gated', { id: 'api' });
+    background(lambdas, 'b5', 'b6');
+    await settle();
+    // Four running, API busy: b5 waits until fewer than two are running.
+    await finish('b1');
+    await finish('b2');
+    expect(gate.started).toEqual(['b1', 'b2', 'b3', 'b4', 'api']);
+    await finish('b3');
+    expect(gate.started).toEqual(['b1', 'b2', 'b3', 'b4', 'api', 'b5']);
+    await finish('b4');
+    expect(gate.started).toEqual(['b1', 'b2', 'b3', 'b4', 'api', 'b5', 'b6']);
+    await finish('api');
+    await finish('b5');
+    await finish('b6');
+    await api;
+  });
+
+  it('never keeps more running while busy than backgroundConcurrency allows', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 1, backgroundMinWhileBusy: 2 });
+    const api = lambdas.invoke('gated', { id: 'api' });
+    background(lambdas, 'b1', 'b2');
+    await elapse(1000);
+    expect(gate.started).toEqual(['api', 'b1']);
+    await finish('b1');
+    expect(gate.started).toEqual(['api', 'b1', 'b2']);
+    await finish('b2');
+    await finish('api');
+    await api;
+  });
+
+  it('with a busy minimum of 0, starts nothing while busy until the oldest has waited 250 ms', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 0 });
+    const api = lambdas.invoke('gated', { id: 'api' });
+    await settle();
     expect(gate.started).toEqual(['api']);
-    const queued = lambdas.invokeInBackground('gated', { id: 'bg' });
-    await tick(100);
+    const queued = background(lambdas, 'bg1', 'bg2');
+    await elapse(249);
     expect(gate.started).toEqual(['api']);
     // A request that keeps the API busy does not stop the backlog: after 250 ms one runs anyway.
-    await tick(250);
-    expect(gate.started).toEqual(['api', 'bg']);
+    await elapse(1);
+    expect(gate.started).toEqual(['api', 'bg1']);
+    await elapse(1000);
+    expect(gate.started).toEqual(['api', 'bg1']);
+    // bg2 has waited more than 250 ms as well: it takes over the one slot at once.
+    await finish('bg1');
+    expect(gate.started).toEqual(['api', 'bg1', 'bg2']);
     await finish('api');
-    await finish('bg');
-    expect(await Promise.all([api, queued])).toEqual(['api', 'bg']);
+    await finish('bg2');
+    expect(await Promise.all([api, ...queued])).toEqual(['api', 'bg1', 'bg2']);
+  });
+
+  it('answers an API request at once even when the background lane is full', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 1 });
+    background(lambdas, 'b1', 'b2');
+    await settle();
+    const api = lambdas.invoke('gated', { id: 'api' });
+    await settle();
+    expect(gate.started).toEqual(['b1', 'api']);
+    await finish('api');
+    expect(await api).toBe('api');
+    await finish('b1');
+    await finish('b2');
   });
 });

@@ -12,6 +12,8 @@ import type {
   Listing,
   Location,
   Movement,
+  OrderQuery,
+  OrderSummary,
   OrderView,
   Page,
   PutChannelBody,
@@ -75,7 +77,6 @@ export const endpoints = {
 
   getReservation: (id: string, signal?: AbortSignal) =>
     api.get<Reservation>(apiPath`/api/reservations/${id}`, undefined, signal),
-  releaseReservation: (id: string) => api.delete<Reservation>(apiPath`/api/reservations/${id}`),
 
   events: (
     query: { type?: string; subject?: string; limit?: number; cursor?: string },
@@ -103,6 +104,8 @@ export const endpoints = {
     api.post<unknown>(apiPath`/api/orders/${id}/holds/${holdId}/release`, note ? { note } : {}),
   cancelOrder: (id: string, reason?: string) =>
     api.post<unknown>(apiPath`/api/orders/${id}/cancel`, reason ? { reason } : {}),
+  retryOrder: (id: string, note?: string) =>
+    api.post<unknown>(apiPath`/api/orders/${id}/retry`, note ? { note } : {}),
 
   getRoutingRules: (signal?: AbortSignal) =>
     api.get<RoutingRulesView>('/api/routing-rules', undefined, signal),
@@ -111,11 +114,12 @@ export const endpoints = {
   simulateRouting: (body: { rules: RoutingRuleInput; days?: number }) =>
     api.post<SimulationReport>('/api/routing-rules/simulate', body),
 
-  /** A channel's orders, or the one with the channel's order id. */
-  findOrders: (
-    query: { channelId: string; externalId?: string; limit?: number; cursor?: string },
-    signal?: AbortSignal,
-  ) => paged(api.get<RawPage<OrderView>>('/api/orders', query, signal)),
+  /** Work queues: order summaries newest first, by status, channel, location and placement time. */
+  listOrders: (query: OrderQuery, signal?: AbortSignal) =>
+    paged(api.get<RawPage<OrderSummary>>('/api/orders', { ...query }, signal)),
+  /** The one order with this channel order id (a point lookup): none or one, whole. */
+  findOrder: (query: { channelId: string; externalId: string }, signal?: AbortSignal) =>
+    paged(api.get<RawPage<OrderView>>('/api/orders', query, signal)),
 
   intakeExceptions: (
     query: { status?: 'open' | 'resolved'; channelId?: string; limit?: number; cursor?: string },

@@ -27,10 +27,13 @@ import type {
   IntakeException,
   IntakeOutcome,
   Listing,
+  OrderStatusName,
+  OrderSummary,
   PutChannelBody,
   Rejection,
   ReleaseFields,
   RoutingRuleInput,
+  Shipment,
   SimulationMetrics,
   StoredOrder,
   StoredRuleSet,
@@ -55,11 +58,14 @@ export type {
   Mismatch,
   MoveBucket,
   Movement,
+  OrderStatusName,
+  OrderSummary,
   PutChannelBody,
   PutLocationBody,
   Rejection,
   Reservation,
   RoutingRuleInput,
+  Shipment,
   SimulationMetrics,
   Sku,
   StoredOrder,
@@ -123,9 +129,28 @@ export type OrderView = StoredOrder &
   Partial<
     Pick<
       ReleaseFields,
-      'holds' | 'shipments' | 'routing' | 'statusHistory' | 'cancellation' | 'backorder' | 'lineStates'
+      | 'holds'
+      | 'shipments'
+      | 'routing'
+      | 'statusHistory'
+      | 'cancellation'
+      | 'backorder'
+      | 'lineStates'
+      | 'releaseFailure'
+      | 'exceptions'
     >
   >;
+
+/** `GET /api/orders` filters; every one optional (`from`/`to`: ISO instants, inclusive). */
+export interface OrderQuery {
+  status?: OrderStatusName;
+  channelId?: string;
+  locationId?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
 
 /** GET /api/routing-rules: the active rule set and the latest versions. */
 export interface RoutingRulesView {

@@ -1,3 +1,4 @@
+import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
@@ -11,13 +12,20 @@ import Pagination from '@cloudscape-design/components/pagination';
 import Popover from '@cloudscape-design/components/popover';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
-import type { CandidateExplanation, Hold, JournalEntry, OrderView } from '../../api/types.ts';
+import type {
+  CandidateExplanation,
+  Hold,
+  JournalEntry,
+  OrderView,
+  Reservation,
+  Shipment,
+} from '../../api/types.ts';
 import { can } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
@@ -25,121 +33,179 @@ import { useUser } from '../../app/session.tsx';
 import { useCursorList, useResource } from '../../app/use-resource.ts';
 import { formatDateTime, formatMoney, JsonBlock } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, ComingWith, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
+import { ApiErrorAlert, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
 import { OrderStatus } from './order-status.tsx';
 
 const PLACE_HOLD = 'POST /api/orders/{id}/holds';
 const RELEASE_HOLD = 'POST /api/orders/{id}/holds/{holdId}/release';
 const CANCEL_ORDER = 'POST /api/orders/{id}/cancel';
-const RELEASE_RESERVATION = 'DELETE /api/reservations/{id}';
+const GET_RESERVATION = 'GET /api/reservations/{id}';
 /** The commands of this screen: one the manifest does not declare is not offered, and the screen says so. */
-const ORDER_COMMANDS = [PLACE_HOLD, RELEASE_HOLD, CANCEL_ORDER, RELEASE_RESERVATION];
+const RETRY_ORDER = 'POST /api/orders/{id}/retry';
+const ORDER_COMMANDS = [PLACE_HOLD, RELEASE_HOLD, CANCEL_ORDER, RETRY_ORDER];
+
+/** A shipment and what inventory says about its reservation. */
+interface ShipmentReservation {
+  shipment: Shipment;
+  reservation?: Reservation;
+  /** Inventory has no record (yet): single-line records follow the table stream by a moment. */
+  missing?: boolean;
+  error?: ApiError;
+}
+
+const RESERVATION_STATUS: Record<Reservation['status'], StatusIndicatorProps.Type> = {
+  open: 'success',
+  consumed: 'info',
+  released: 'stopped',
+  expired: 'stopped',
+};
 
 /**
- * The order's reservation: the release workflow reserves under the order id, so it is one read
- * (`GET /api/reservations/{orderId}`); releasing it returns the units to available.
+ * The order's reservations: one per node allocation (shipment), each under its own id
+ * (`order:<orderId>:<locationId>:<round>`), read from inventory. Releasing units is the order's
+ * business (Cancel order releases every reservation and tells the workflow), so this view reads.
  */
-function OrderReservation({ orderId }: { orderId: string }) {
+function OrderReservations({ order: o, refresh }: { order: OrderView; refresh: number }) {
   const user = useUser();
-  const { notify } = useNotifications();
-  const [refresh, setRefresh] = useState(0);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const found = useResource(`reservation:${orderId}:${refresh}`, (signal) =>
-    endpoints.getReservation(orderId, signal).catch((e: unknown) => {
-      if (e instanceof ApiError && e.status === 404 && !e.notAvailable) return null;
-      throw e;
-    }),
+  const readable = can(user.roles, GET_RESERVATION);
+  const shipments = Object.values(o.shipments ?? {}).sort(
+    (a, b) => a.round - b.round || a.locationId.localeCompare(b.locationId),
   );
-  const r = found.data;
-  const release = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await endpoints.releaseReservation(orderId);
-      notify({ type: 'success', header: `Reservation ${orderId} released` });
-      setRefresh((n) => n + 1);
-    } catch (e) {
-      setError(e as ApiError);
-    }
-    setBusy(false);
-  };
-  const header = (
-    <Header
-      description="Units held for this order at specific locations"
-      actions={
-        r &&
-        r.status === 'open' &&
-        can(user.roles, RELEASE_RESERVATION) && (
-          <Button onClick={() => void release()} loading={busy}>
-            Release reservation
-          </Button>
-        )
-      }
-    >
-      Reservation
-    </Header>
+  const ids = shipments.map((s) => s.reservationId);
+  const found = useResource<ShipmentReservation[]>(
+    readable && ids.length > 0 ? `reservations:${o.orderId}:${ids.join(',')}:${refresh}` : null,
+    (signal) =>
+      Promise.all(
+        shipments.map((shipment) =>
+          endpoints.getReservation(shipment.reservationId, signal).then(
+            (reservation): ShipmentReservation => ({ shipment, reservation }),
+            (e: unknown): ShipmentReservation => {
+              if ((e as Error)?.name === 'AbortError') throw e;
+              const error = e instanceof ApiError ? e : undefined;
+              if (error?.status === 404 && !error.notAvailable) return { shipment, missing: true };
+              if (error) return { shipment, error };
+              throw e;
+            },
+          ),
+        ),
+      ),
   );
-  if (found.error?.notAvailable) {
-    return (
-      <Container header={header}>
-        <ComingWith workflow="the order release workflow (reservations per order)" />
-      </Container>
-    );
-  }
+  const rows: ShipmentReservation[] = found.data ?? shipments.map((shipment) => ({ shipment }));
+  // A just-made reservation's record follows the table stream by a moment: look again, a few times.
+  const [retries, setRetries] = useState(0);
+  const waiting = rows.some((r) => r.missing && r.shipment.status !== 'cancelled');
+  const { reload } = found;
+  useEffect(() => {
+    if (!waiting || retries >= 5) return;
+    const timer = setTimeout(() => {
+      setRetries((n) => n + 1);
+      reload();
+    }, 1500);
+    return () => clearTimeout(timer);
+  }, [waiting, retries, reload]);
   return (
-    <Table
+    <Table<ShipmentReservation>
       variant="container"
-      data-testid="order-reservation"
-      header={header}
-      loading={found.loading}
-      loadingText="Loading the reservation"
-      items={r?.allocations ?? []}
-      trackBy={(a) => `${a.lineIndex}:${a.sku}:${a.locationId}:${a.shard}`}
+      data-testid="order-reservations"
+      header={
+        <Header
+          counter={`(${shipments.length})`}
+          description="Units held for this order, one reservation per location it was allocated to"
+        >
+          Reservations
+        </Header>
+      }
+      loading={found.loading && !found.data}
+      loadingText="Loading the reservations"
+      items={rows}
+      trackBy={(r) => r.shipment.reservationId}
       filter={
-        r ? (
-          <SpaceBetween size="xs">
-            {error && <ApiErrorAlert error={error} what="release the reservation" />}
-            <KeyValuePairs
-              columns={4}
-              items={[
-                { label: 'Status', value: r.status },
-                { label: 'Created', value: formatDateTime(r.createdAt) },
-                { label: 'Expires', value: r.expiresAt ? formatDateTime(r.expiresAt) : 'Never' },
-                {
-                  label: 'Closed',
-                  value: r.closedAt ? `${formatDateTime(r.closedAt)} by ${r.closedBy ?? '—'}` : '—',
-                },
-              ]}
-            />
-          </SpaceBetween>
+        found.error ? (
+          <ApiErrorAlert error={found.error} onRetry={found.reload} what="load the reservations" />
+        ) : !readable && shipments.length > 0 ? (
+          <Box color="text-body-secondary">
+            Your role cannot read reservations; the allocations are shown.
+          </Box>
         ) : undefined
       }
       empty={
-        found.error ? (
-          <ApiErrorAlert error={found.error} onRetry={found.reload} what="load the reservation" />
-        ) : (
-          <EmptyState title="No reservation" subtitle="Nothing is reserved for this order (yet)." />
-        )
+        <EmptyState
+          title="No reservations"
+          subtitle={
+            o.status === 'backordered'
+              ? 'Nothing is reserved: the order waits for stock.'
+              : 'The order has not been allocated to a location (yet).'
+          }
+        />
       }
       columnDefinitions={[
         {
-          id: 'sku',
-          header: 'SKU',
-          cell: (a) => <RouterLink href={`/inventory/${encodeURIComponent(a.sku)}`}>{a.sku}</RouterLink>,
+          id: 'id',
+          header: 'Reservation',
+          cell: (r) => (
+            <Box variant="code" fontSize="body-s">
+              {r.shipment.reservationId}
+            </Box>
+          ),
           isRowHeader: true,
         },
-        { id: 'location', header: 'Location', cell: (a) => a.locationId },
-        { id: 'qty', header: 'Quantity', cell: (a) => a.quantity },
         {
-          id: 'why',
-          header: 'For',
-          cell: (a) =>
-            a.kitSku
-              ? `Component of ${a.kitSku}`
-              : a.substituteFor
-                ? `Substitute for ${a.substituteFor}`
-                : 'The line itself',
+          id: 'location',
+          header: 'Location',
+          cell: (r) => `${r.shipment.locationId} (${r.shipment.nodeType})`,
+        },
+        { id: 'shipment', header: 'Allocation', cell: (r) => r.shipment.status },
+        {
+          id: 'status',
+          header: 'Reservation status',
+          cell: (r) =>
+            r.reservation ? (
+              <StatusIndicator type={RESERVATION_STATUS[r.reservation.status]}>
+                {r.reservation.status}
+              </StatusIndicator>
+            ) : r.missing ? (
+              <StatusIndicator type="pending">Not recorded yet</StatusIndicator>
+            ) : r.error ? (
+              <Popover content={r.error.message} triggerType="text">
+                <StatusIndicator type="error">Could not load</StatusIndicator>
+              </Popover>
+            ) : (
+              '—'
+            ),
+        },
+        {
+          id: 'lines',
+          header: 'Lines',
+          cell: (r) =>
+            (r.reservation?.lines ?? r.shipment.lines).map((l) => `${l.sku} × ${l.quantity}`).join(', '),
+        },
+        {
+          id: 'held',
+          header: 'Held at',
+          cell: (r) =>
+            r.reservation?.allocations.length
+              ? r.reservation.allocations
+                  .map(
+                    (a) =>
+                      `${a.kitSku ? `${a.kitSku} › ` : ''}${a.sku} × ${a.quantity} @ ${a.locationId}${a.shard ? ` #${a.shard}` : ''}`,
+                  )
+                  .join(', ')
+              : '—',
+        },
+        {
+          id: 'when',
+          header: 'Created',
+          cell: (r) => (r.reservation ? formatDateTime(r.reservation.createdAt) : '—'),
+        },
+        {
+          id: 'closed',
+          header: 'Closed',
+          cell: (r) =>
+            r.reservation?.closedAt
+              ? `${formatDateTime(r.reservation.closedAt)}${r.reservation.closedBy ? ` by ${r.reservation.closedBy}` : ''}`
+              : r.reservation?.expiresAt
+                ? `Expires ${formatDateTime(r.reservation.expiresAt)}`
+                : '—',
         },
       ]}
     />
@@ -571,6 +637,8 @@ export default function OrderDetail() {
   if (!o) return <Spinner size="large" />;
 
   const canCancel = can(user.roles, CANCEL_ORDER);
+  const canRetry = can(user.roles, RETRY_ORDER) && o.status === 'failed';
+  const openExceptions = Object.values(o.exceptions ?? {}).filter((e) => e.status === 'open');
   return (
     <ContentLayout
       header={
@@ -585,6 +653,21 @@ export default function OrderDetail() {
                 loading={order.loading}
                 onClick={() => setRefresh((r) => r + 1)}
               />
+              {canRetry && (
+                <Button
+                  data-testid="retry-order"
+                  onClick={async () => {
+                    try {
+                      await endpoints.retryOrder(o.orderId);
+                      changed('Release retried');
+                    } catch (e) {
+                      setCommandError(e as ApiError);
+                    }
+                  }}
+                >
+                  Retry release
+                </Button>
+              )}
               {canCancel && (
                 <Button
                   data-testid="cancel-order"
@@ -605,6 +688,21 @@ export default function OrderDetail() {
       <SpaceBetween size="l">
         <UndeclaredNotice routes={ORDER_COMMANDS} />
         {commandError && <ApiErrorAlert error={commandError} />}
+        {o.status === 'failed' && o.releaseFailure && (
+          <Alert type="error" header="Release failed" data-testid="release-failure">
+            {`${formatDateTime(o.releaseFailure.at)}: ${o.releaseFailure.error}. Its reservations were released and it is held for review; retry once the cause is fixed.`}
+          </Alert>
+        )}
+        {openExceptions.map((e) => (
+          <Alert
+            key={e.exceptionId}
+            type="warning"
+            header="Changed by the channel after allocation"
+            data-testid="order-exception"
+          >
+            {`${formatDateTime(e.at)}: the channel changed ${e.changed.join(', ')} while the order was ${e.orderStatus}. The warehouse works from the allocation as it was; contact the customer, or cancel and re-create the order.`}
+          </Alert>
+        ))}
         <Container header={<Header variant="h2">Summary</Header>}>
           <KeyValuePairs
             columns={4}
@@ -672,9 +770,9 @@ export default function OrderDetail() {
 
         <Allocation order={o} />
 
-        <StatusHistory order={o} />
+        <OrderReservations order={o} refresh={refresh} />
 
-        <OrderReservation orderId={o.orderId} />
+        <StatusHistory order={o} />
 
         {can(user.roles, 'GET /api/events') && <Timeline orderId={o.orderId} />}
       </SpaceBetween>

@@ -7,68 +7,216 @@ import Input from '@cloudscape-design/components/input';
 import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
+import Tabs from '@cloudscape-design/components/tabs';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
-import type { OrderView } from '../../api/types.ts';
+import type { OrderStatusName, OrderSummary } from '../../api/types.ts';
 import { isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
-import { useCursorList } from '../../app/use-resource.ts';
-import { formatDateTime, formatMoney } from '../../components/format.tsx';
+import { useCursorList, useResource } from '../../app/use-resource.ts';
+import { DateRangeFilter, resolveRange, type TimeRange } from '../../components/date-range.tsx';
+import { formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
+import {
+  formatAge,
+  isOrderStatus,
+  ORDER_STATUSES,
+  STATUS_LABELS,
+  summarize,
+  useStatusCounts,
+} from './order-queues.ts';
 import { OrderStatus } from './order-status.tsx';
 
 /**
- * Orders found by channel and the channel's own order id (what a customer quotes), or opened
- * directly by Quartermaster order id. Filters live in the URL, so a search can be shared.
+ * The orders work queues: every order newest first, one tab per status (with a bounded count on
+ * the queues people work), filtered by channel, location and when the order was placed, paged
+ * on the server. A channel and its order number find one order, and an order id opens it. Every
+ * filter lives in the URL, so a queue can be shared and the Overview links straight into one.
  */
 const LIST_ORDERS = 'GET /api/orders';
+const PAGE_SIZE = 25;
+/** The queues that get a count on their tab: the ones someone has to act on. */
+const COUNTED: readonly OrderStatusName[] = ['received', 'on_hold', 'backordered', 'failed'];
 
 export default function Orders() {
   usePage('Orders', [{ text: 'Orders', href: '/orders' }]);
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
+  const statusParam = params.get('status');
+  const status = isOrderStatus(statusParam) ? statusParam : undefined;
   const channelId = params.get('channelId') ?? '';
+  const locationId = params.get('locationId') ?? '';
   const externalId = params.get('externalId') ?? '';
-  const [draft, setDraft] = useState({ channelId, externalId });
+  const time: TimeRange = {
+    ...(params.get('range') ? { range: params.get('range')! } : {}),
+    ...(params.get('from') ? { from: params.get('from')! } : {}),
+    ...(params.get('to') ? { to: params.get('to')! } : {}),
+  };
+  const [draft, setDraft] = useState({ channelId, locationId, externalId });
   const [orderId, setOrderId] = useState('');
-  useEffect(() => setDraft({ channelId, externalId }), [channelId, externalId]);
+  useEffect(() => setDraft({ channelId, locationId, externalId }), [channelId, locationId, externalId]);
 
-  const filtered = Boolean(channelId);
+  const update = (next: Record<string, string | undefined>) => {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
+    setParams(p, { replace: true });
+  };
+
   const listed = isDeclared(LIST_ORDERS);
-  const list = useCursorList<OrderView>(
-    filtered && listed ? `orders:${channelId}:${externalId}` : null,
-    (cursor, signal) =>
-      endpoints.findOrders(
-        {
-          channelId,
-          ...(externalId ? { externalId } : {}),
-          limit: 25,
-          ...(cursor ? { cursor } : {}),
-        },
-        signal,
-      ),
-  );
+  /** A channel and its order number name one order: a point lookup, not a queue. */
+  const lookup = Boolean(channelId && externalId);
+  const filters = { channelId, locationId, ...resolveRange(time) };
+  const filterKey = `${channelId}:${locationId}:${JSON.stringify(time)}`;
 
-  const search = (e: FormEvent) => {
+  const list = useCursorList<OrderSummary>(
+    listed && !lookup ? `orders:${status ?? '*'}:${filterKey}` : null,
+    (cursor, signal) =>
+      endpoints.listOrders({ ...filters, status, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }, signal),
+  );
+  const found = useResource(listed && lookup ? `order-lookup:${channelId}:${externalId}` : null, (signal) =>
+    endpoints.findOrder({ channelId, externalId }, signal),
+  );
+  const counts = useStatusCounts(listed && !lookup ? filterKey : null, COUNTED, filters);
+
+  const apply = (e: FormEvent) => {
     e.preventDefault();
-    const p = new URLSearchParams();
-    if (draft.channelId.trim()) p.set('channelId', draft.channelId.trim());
-    if (draft.externalId.trim()) p.set('externalId', draft.externalId.trim());
-    setParams(p);
+    update({
+      channelId: draft.channelId.trim() || undefined,
+      locationId: draft.locationId.trim() || undefined,
+      externalId: draft.externalId.trim() || undefined,
+    });
   };
   const open = (e: FormEvent) => {
     e.preventDefault();
     if (orderId.trim()) navigate(`/orders/${encodeURIComponent(orderId.trim())}`);
   };
+  const filtered = Boolean(channelId || locationId || externalId || time.range || time.from || time.to);
 
+  const items = lookup ? (found.data?.items ?? []).map((o) => summarize(o)) : list.items;
+  const error = lookup ? found.error : list.error;
+  const table = (
+    <Table<OrderSummary>
+      data-testid="orders-table"
+      variant="container"
+      loading={lookup ? found.loading : list.loading}
+      loadingText="Loading orders"
+      items={items}
+      trackBy="orderId"
+      header={
+        <Header
+          counter={
+            lookup
+              ? found.data && `(${items.length})`
+              : list.data && `(${items.length}${list.data.nextCursor ? '+' : ''})`
+          }
+          description={
+            lookup
+              ? `Order ${externalId} of channel ${channelId}`
+              : 'Newest first. Select an order to work it.'
+          }
+        >
+          {lookup ? 'Channel order' : status ? `Orders ${STATUS_LABELS[status].toLowerCase()}` : 'All orders'}
+        </Header>
+      }
+      filter={
+        <SpaceBetween direction="horizontal" size="xs" alignItems="end">
+          <form onSubmit={apply}>
+            <SpaceBetween direction="horizontal" size="xs">
+              <Input
+                value={draft.channelId}
+                onChange={({ detail }) => setDraft((d) => ({ ...d, channelId: detail.value }))}
+                placeholder="Channel id"
+                ariaLabel="Channel id"
+              />
+              <Input
+                value={draft.locationId}
+                onChange={({ detail }) => setDraft((d) => ({ ...d, locationId: detail.value }))}
+                placeholder="Location id"
+                ariaLabel="Location id"
+              />
+              <Input
+                value={draft.externalId}
+                onChange={({ detail }) => setDraft((d) => ({ ...d, externalId: detail.value }))}
+                placeholder="Channel order id"
+                ariaLabel="Channel order id"
+              />
+              <Button formAction="submit" iconName="search">
+                Find
+              </Button>
+            </SpaceBetween>
+          </form>
+          {!lookup && (
+            <DateRangeFilter
+              value={time}
+              placeholder="Placed any time"
+              onChange={(r) => update({ range: r.range, from: r.from, to: r.to })}
+            />
+          )}
+          {filtered && (
+            <Button
+              variant="link"
+              onClick={() =>
+                update({
+                  channelId: undefined,
+                  locationId: undefined,
+                  externalId: undefined,
+                  range: undefined,
+                  from: undefined,
+                  to: undefined,
+                })
+              }
+            >
+              Clear filters
+            </Button>
+          )}
+        </SpaceBetween>
+      }
+      pagination={lookup ? undefined : <Pagination {...list.pagination} />}
+      empty={
+        error ? (
+          <ApiErrorAlert error={error} onRetry={lookup ? found.reload : list.reload} what="load orders" />
+        ) : (
+          <EmptyState
+            title={lookup ? 'No such order' : 'No orders'}
+            subtitle={
+              lookup
+                ? `Channel ${channelId} has no order ${externalId}.`
+                : filtered || status
+                  ? 'No order matches these filters.'
+                  : 'No order has been received yet.'
+            }
+          />
+        )
+      }
+      columnDefinitions={[
+        {
+          id: 'id',
+          header: 'Order',
+          cell: (o) => <RouterLink href={`/orders/${encodeURIComponent(o.orderId)}`}>{o.orderId}</RouterLink>,
+          isRowHeader: true,
+        },
+        { id: 'external', header: 'Channel order', cell: (o) => o.externalNumber ?? o.externalId },
+        { id: 'channel', header: 'Channel', cell: (o) => o.channelId },
+        { id: 'status', header: 'Status', cell: (o) => <OrderStatus status={o.status} /> },
+        { id: 'placed', header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
+        { id: 'age', header: 'Age', cell: (o) => formatAge(o.ageSeconds) },
+        { id: 'lines', header: 'Lines', cell: (o) => o.lineCount },
+        { id: 'units', header: 'Units', cell: (o) => o.units },
+        { id: 'holds', header: 'Open holds', cell: (o) => o.openHolds || '—' },
+        { id: 'locations', header: 'Locations', cell: (o) => o.locationIds.join(', ') || '—' },
+      ]}
+    />
+  );
+
+  const active = status ?? 'all';
   return (
     <ContentLayout
       header={
         <Header
           variant="h1"
-          description="Find an order by its channel and the channel's order number, or open it by id."
+          description="Work queues by status, newest first. Find an order by its channel order id, or open it by id."
         >
           Orders
         </Header>
@@ -76,93 +224,43 @@ export default function Orders() {
     >
       <SpaceBetween size="l">
         <Container>
-          <SpaceBetween size="m">
-            <form onSubmit={open}>
-              <SpaceBetween direction="horizontal" size="xs" alignItems="end">
-                <FormField label="Order id">
-                  <Input
-                    value={orderId}
-                    onChange={({ detail }) => setOrderId(detail.value)}
-                    placeholder="Quartermaster order id"
-                  />
-                </FormField>
-                <Button formAction="submit">Open</Button>
-              </SpaceBetween>
-            </form>
-          </SpaceBetween>
-        </Container>
-        {!listed || list.error?.notAvailable ? (
-          <NotAvailable route={LIST_ORDERS}>
-            <span>Orders can still be opened by id once order details are served.</span>
-          </NotAvailable>
-        ) : (
-          <Table<OrderView>
-            data-testid="orders-table"
-            variant="container"
-            loading={list.loading}
-            loadingText="Loading orders"
-            items={list.items}
-            trackBy="orderId"
-            header={
-              <Header
-                counter={list.data ? `(${list.items.length}${list.data.nextCursor ? '+' : ''})` : undefined}
-              >
-                {channelId ? `Orders from ${channelId}` : 'Orders'}
-              </Header>
-            }
-            filter={
-              <form onSubmit={search}>
-                <SpaceBetween direction="horizontal" size="xs">
-                  <Input
-                    value={draft.channelId}
-                    onChange={({ detail }) => setDraft((d) => ({ ...d, channelId: detail.value }))}
-                    placeholder="Channel id"
-                    ariaLabel="Channel id"
-                  />
-                  <Input
-                    value={draft.externalId}
-                    onChange={({ detail }) => setDraft((d) => ({ ...d, externalId: detail.value }))}
-                    placeholder="Channel order id"
-                    ariaLabel="Channel order id"
-                  />
-                  <Button formAction="submit" iconName="search">
-                    Find
-                  </Button>
-                </SpaceBetween>
-              </form>
-            }
-            pagination={<Pagination {...list.pagination} />}
-            empty={
-              list.error ? (
-                <ApiErrorAlert error={list.error} onRetry={list.reload} what="load orders" />
-              ) : (
-                <EmptyState
-                  title={filtered ? 'No orders' : 'Find an order'}
-                  subtitle={
-                    filtered
-                      ? 'No order matches these filters.'
-                      : 'Enter a channel to list its orders, and the channel order number to find one.'
-                  }
+          <form onSubmit={open}>
+            <SpaceBetween direction="horizontal" size="xs" alignItems="end">
+              <FormField label="Order id">
+                <Input
+                  value={orderId}
+                  onChange={({ detail }) => setOrderId(detail.value)}
+                  placeholder="Quartermaster order id"
                 />
-              )
+              </FormField>
+              <Button formAction="submit">Open</Button>
+            </SpaceBetween>
+          </form>
+        </Container>
+        {!listed || error?.notAvailable ? (
+          <NotAvailable route={LIST_ORDERS}>
+            <span>Orders can still be opened by id.</span>
+          </NotAvailable>
+        ) : lookup ? (
+          table
+        ) : (
+          <Tabs
+            data-testid="order-status-tabs"
+            activeTabId={active}
+            onChange={({ detail }) =>
+              update({ status: detail.activeTabId === 'all' ? undefined : detail.activeTabId })
             }
-            columnDefinitions={[
-              {
-                id: 'id',
-                header: 'Order',
-                cell: (o) => (
-                  <RouterLink href={`/orders/${encodeURIComponent(o.orderId)}`}>{o.orderId}</RouterLink>
-                ),
-                isRowHeader: true,
-              },
-              { id: 'channel', header: 'Channel', cell: (o) => o.channelId },
-              { id: 'external', header: 'Channel order', cell: (o) => o.externalNumber ?? o.externalId },
-              { id: 'status', header: 'Status', cell: (o) => <OrderStatus status={o.status} /> },
-              { id: 'placed', header: 'Placed', cell: (o) => formatDateTime(o.placedAt) },
-              { id: 'lines', header: 'Lines', cell: (o) => o.lines.length },
-              { id: 'total', header: 'Total', cell: (o) => formatMoney(o.total, o.currency) },
-              { id: 'payment', header: 'Payment', cell: (o) => o.paymentStatus },
-            ]}
+            ariaLabel="Order status"
+            tabs={[
+              { id: 'all', label: 'All' },
+              ...ORDER_STATUSES.map((s) => {
+                const count = counts.data?.[s];
+                return {
+                  id: s,
+                  label: count === undefined ? STATUS_LABELS[s] : `${STATUS_LABELS[s]} (${count})`,
+                };
+              }),
+            ].map((t) => ({ ...t, content: t.id === active ? table : undefined }))}
           />
         )}
       </SpaceBetween>

@@ -3,11 +3,12 @@ import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Grid from '@cloudscape-design/components/grid';
 import Header from '@cloudscape-design/components/header';
+import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import type { ReactNode } from 'react';
 import { endpoints } from '../../api/endpoints.ts';
-import type { AuditEntry, IntakeException, JournalEntry, Page } from '../../api/types.ts';
+import type { AuditEntry, IntakeException, JournalEntry, OrderStatusName, Page } from '../../api/types.ts';
 import { type Area, can, canSee } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { ROLE_LABELS } from '../../app/identity.ts';
@@ -17,6 +18,7 @@ import { useResource } from '../../app/use-resource.ts';
 import { Delta, formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { STATUS_LABELS, type StatusCounts, useStatusCounts } from '../orders/order-queues.ts';
 
 /** One figure that links to the list behind it; says plainly when its data is not served yet. */
 function Tile(props: {
@@ -24,6 +26,8 @@ function Tile(props: {
   href: string;
   linkText: string;
   value?: ReactNode;
+  /** Instead of one large figure (several small ones). */
+  children?: ReactNode;
   pending?: string;
   description: string;
   testId: string;
@@ -39,12 +43,81 @@ function Tile(props: {
       }
       footer={<RouterLink href={props.href}>{props.linkText}</RouterLink>}
     >
-      {props.value !== undefined ? (
-        <Box variant="awsui-value-large">{props.value}</Box>
-      ) : (
-        <StatusIndicator type="pending">{props.pending ?? 'Not available yet'}</StatusIndicator>
-      )}
+      {props.children ??
+        (props.value !== undefined ? (
+          <Box variant="awsui-value-large">
+            <span data-testid={`${props.testId}-value`}>{props.value}</span>
+          </Box>
+        ) : (
+          <StatusIndicator type="pending">{props.pending ?? 'Not available yet'}</StatusIndicator>
+        ))}
     </Container>
+  );
+}
+
+const LIST_ORDERS = 'GET /api/orders';
+/** The queues the Overview counts (one bounded page each: "100+" beyond a hundred). */
+const OVERVIEW_STATUSES: readonly OrderStatusName[] = [
+  'received',
+  'on_hold',
+  'backordered',
+  'released',
+  'failed',
+];
+const queueHref = (status: OrderStatusName) => `/orders?status=${status}`;
+
+interface Counts {
+  data: StatusCounts | undefined;
+  failed: boolean;
+}
+
+/** Orders per work queue, each count a link into that queue. */
+function OrdersByStatusTile({ counts }: { counts: Counts }) {
+  return (
+    <Tile
+      testId="tile-orders"
+      title="Orders by status"
+      description="Orders in each queue, newest first in the list"
+      href="/orders"
+      linkText="View orders"
+    >
+      {counts.failed ? (
+        <StatusIndicator type="pending">Could not load</StatusIndicator>
+      ) : (
+        <KeyValuePairs
+          columns={3}
+          items={OVERVIEW_STATUSES.map((s) => ({
+            label: STATUS_LABELS[s],
+            value: (
+              <RouterLink href={queueHref(s)} fontSize="heading-m" data-testid={`tile-orders-${s}`}>
+                {counts.data?.[s] ?? '…'}
+              </RouterLink>
+            ),
+          }))}
+        />
+      )}
+    </Tile>
+  );
+}
+
+function QueueTile(props: {
+  counts: Counts;
+  status: OrderStatusName;
+  testId: string;
+  title: string;
+  description: string;
+  linkText: string;
+}) {
+  return (
+    <Tile
+      testId={props.testId}
+      title={props.title}
+      description={props.description}
+      href={queueHref(props.status)}
+      linkText={props.linkText}
+      value={props.counts.failed ? undefined : (props.counts.data?.[props.status] ?? '…')}
+      pending="Could not load"
+    />
   );
 }
 
@@ -197,46 +270,41 @@ interface TileSpec {
 export default function Overview() {
   usePage('Overview');
   const user = useUser();
+  const listsOrders = can(user.roles, LIST_ORDERS);
+  const orderCounts = useStatusCounts(listsOrders ? 'overview' : null, OVERVIEW_STATUSES);
+  const counts: Counts = { data: orderCounts.data, failed: Boolean(orderCounts.error) };
   const tiles: TileSpec[] = [
-    {
-      area: 'orders',
-      node: (
-        <Tile
-          testId="tile-orders"
-          title="Orders by status"
-          description="Received, held, allocated, released, shipped"
-          href="/orders"
-          linkText="View orders"
-          pending="Coming with the order release workflow"
-        />
-      ),
-    },
-    {
-      area: 'orders',
-      node: (
-        <Tile
-          testId="tile-backorders"
-          title="Backorders"
-          description="Demand not covered by available stock"
-          href="/orders"
-          linkText="View orders"
-          pending="Coming with the order release workflow"
-        />
-      ),
-    },
-    {
-      area: 'orders',
-      node: (
-        <Tile
-          testId="tile-holds"
-          title="Holds"
-          description="Orders waiting on payment, fraud or address checks"
-          href="/orders"
-          linkText="View orders"
-          pending="Coming with the order release workflow"
-        />
-      ),
-    },
+    ...(listsOrders
+      ? [
+          { area: 'orders' as Area, node: <OrdersByStatusTile counts={counts} /> },
+          {
+            area: 'orders' as Area,
+            node: (
+              <QueueTile
+                counts={counts}
+                status="backordered"
+                testId="tile-backorders"
+                title="Backorders"
+                description="Orders waiting for stock"
+                linkText="View backorders"
+              />
+            ),
+          },
+          {
+            area: 'orders' as Area,
+            node: (
+              <QueueTile
+                counts={counts}
+                status="on_hold"
+                testId="tile-holds"
+                title="Holds"
+                description="Orders waiting on payment, fraud, address or manual checks"
+                linkText="View held orders"
+              />
+            ),
+          },
+        ]
+      : []),
     {
       area: 'warehouse',
       node: (
