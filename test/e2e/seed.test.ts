@@ -126,11 +126,18 @@ describe('npm run seed', () => {
     );
     expect(first.orders.every((o) => o.created && o.status === o.expected)).toBe(true);
 
-    const held = orders.find((o) => o.status === 'on_hold');
+    // The list carries summaries; the order page carries the holds and lines.
+    const full = async (externalId: string) =>
+      (await rt.api('GET', `/api/orders/${orders.find((o) => o.externalId === externalId).orderId}`)).body;
+    const held = await full(orders.find((o) => o.status === 'on_hold').externalId);
     const holds = Object.values(held.holds).map((h: any) => h.type);
     expect(holds.sort()).toEqual(['manual', 'payment']);
-    const listed = orders.find((o) => o.externalId === 'RO-1003');
+    const listed = await full('RO-1003');
     expect(listed.lines.map((l: any) => l.sku)).toEqual(['JKT-RAIN-NVY-L', 'BOTTLE-750-SAGE']);
+    // The demo's kit line is released as its parts.
+    const withKit = await full('RO-1002');
+    expect(withKit.status).toBe('released');
+    expect(withKit.lines.map((l: any) => l.sku)).toContain('KIT-TRAIL-STARTER');
   });
 
   it('changes nothing when run a second time', async () => {
