@@ -3,8 +3,6 @@ import { OrderNotFound } from '../../errors.ts';
 import { OrderBackordered } from '../../events/order-backordered.ts';
 import { OrderHeld } from '../../events/order-held.ts';
 import { OrderReleaseFailed } from '../../events/order-release-failed.ts';
-import { OrderReleased } from '../../events/order-released.ts';
-import { ThreePLOrderRequested } from '../../events/three-pl-order-requested.ts';
 import { reservationIdFor } from '../keys.ts';
 import type { Hold, LineState } from '../schemas.ts';
 import { automaticHolds, openHolds } from './holds.ts';
@@ -18,6 +16,7 @@ import {
   mutate,
   orderEvent,
   RELEASE_ACTOR,
+  releaseEvent,
   type StepContext,
   shipmentsOf,
   uncovered,
@@ -368,25 +367,7 @@ export async function release(
         };
       }
     }
-    const events = toRelease.map((s) => {
-      const when = s.releasedAt ?? at;
-      const data = {
-        orderId,
-        channelId: order.channelId,
-        externalId: order.externalId,
-        reservationId: s.reservationId,
-        locationId: s.locationId,
-        nodeType: s.nodeType,
-        lines: s.lines,
-        serviceLevel: order.serviceLevel,
-        shipTo: order.shipTo,
-        releasedAt: when,
-        ...(order.routing?.summary ? { routing: order.routing.summary } : {}),
-      };
-      return s.nodeType === '3pl'
-        ? orderEvent(ThreePLOrderRequested, data, orderId, s.reservationId, when, ctx)
-        : orderEvent(OrderReleased, data, orderId, s.reservationId, when, ctx);
-    });
+    const events = toRelease.map((s) => releaseEvent(order, s, order.routing?.summary, at, ctx));
     const value: ReleaseResult = { status: 'released', shipments: toRelease.length };
     if (order.status === 'released' && toRelease.every((s) => s.status === 'released')) {
       return { value, events }; // a retry after the write: re-send the same events

@@ -2,8 +2,6 @@ import { DomainError } from '#shared/errors';
 import type { DomainEvent } from '#shared/events';
 import { OrderBackordered } from '../../events/order-backordered.ts';
 import type { OrderReceived } from '../../events/order-received.ts';
-import { OrderReleased } from '../../events/order-released.ts';
-import { ThreePLOrderRequested } from '../../events/three-pl-order-requested.ts';
 import { reservationIdFor } from '../keys.ts';
 import type { LineState, ReleaseFields, ReleaseOrder, Shipment } from '../schemas.ts';
 import { release as republishRelease } from './durable-steps.ts';
@@ -14,6 +12,7 @@ import {
   isCancelled,
   orderEvent,
   RELEASE_ACTOR,
+  releaseEvent,
   type StepContext,
   withStatus,
 } from './release-state.ts';
@@ -236,31 +235,6 @@ export async function releaseFast(
     return { status: 'backordered', lines: short.length };
   }
   return { status: 'released', shipments: Object.keys(shipments).length };
-}
-
-function releaseEvent(
-  order: ReleaseOrder,
-  s: Shipment,
-  routing: string,
-  at: string,
-  ctx: StepContext,
-): DomainEvent {
-  const data = {
-    orderId: order.orderId,
-    channelId: order.channelId,
-    externalId: order.externalId,
-    reservationId: s.reservationId,
-    locationId: s.locationId,
-    nodeType: s.nodeType,
-    lines: s.lines,
-    serviceLevel: order.serviceLevel,
-    shipTo: order.shipTo,
-    releasedAt: s.releasedAt ?? at,
-    routing,
-  };
-  return s.nodeType === '3pl'
-    ? orderEvent(ThreePLOrderRequested, data, order.orderId, s.reservationId, s.releasedAt ?? at, ctx)
-    : orderEvent(OrderReleased, data, order.orderId, s.reservationId, s.releasedAt ?? at, ctx);
 }
 
 async function releaseAll(ports: ReleasePorts, ids: readonly string[], ctx: StepContext, reason: string) {

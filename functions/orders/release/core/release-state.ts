@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import { DomainError } from '#shared/errors';
 import { createEvent, type DomainEvent, type EventDefinition } from '#shared/events';
 import { OrderNotFound } from '../../errors.ts';
+import { OrderReleased } from '../../events/order-released.ts';
+import { ThreePLOrderRequested } from '../../events/three-pl-order-requested.ts';
 import type { Hold, LineState, ReleaseFields, ReleaseOrder, Shipment, ShipmentLine } from '../schemas.ts';
 import type { ReleasePorts } from './ports.ts';
 
@@ -114,3 +116,33 @@ export const holdData = (h: Hold) => ({
   by: h.releasedBy ?? h.placedBy,
   at: h.releasedAt ?? h.placedAt,
 });
+
+/**
+ * The event that hands one shipment to its node: OrderReleased for an own node,
+ * ThreePLOrderRequested for a 3PL; its id derives from the reservation, so a re-send is the same.
+ */
+export function releaseEvent(
+  order: ReleaseOrder,
+  s: Shipment,
+  routing: string | undefined,
+  at: string,
+  ctx: StepContext,
+): DomainEvent {
+  const when = s.releasedAt ?? at;
+  const data = {
+    orderId: order.orderId,
+    channelId: order.channelId,
+    externalId: order.externalId,
+    reservationId: s.reservationId,
+    locationId: s.locationId,
+    nodeType: s.nodeType,
+    lines: s.lines,
+    serviceLevel: order.serviceLevel,
+    shipTo: order.shipTo,
+    releasedAt: when,
+    ...(routing ? { routing } : {}),
+  };
+  return s.nodeType === '3pl'
+    ? orderEvent(ThreePLOrderRequested, data, order.orderId, s.reservationId, when, ctx)
+    : orderEvent(OrderReleased, data, order.orderId, s.reservationId, when, ctx);
+}
