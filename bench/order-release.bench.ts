@@ -130,12 +130,30 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
 
   // Warm the handlers and workflow steps (a fresh runtime loads them on first use), then measure.
   await releaseOrders(WARM_ORDERS, 'warm');
+  process.stderr.write('  order-release: warm, closed loop\n');
   await runtime.settle();
   const { webhook, released, seconds, latencies } = await releaseOrders(total, 'run');
 
+  const step = (what: string) => process.stderr.write(`  order-release: ${what}\n`);
+  step('paced 100/s');
   // Paced: 100 orders/s for 10 s (scaled), never waiting for replies.
   const pacedRate = 100;
   const pacedCount = Math.max(100, Math.round(pacedRate * 10 * scale));
+  // Its own SKU, split over shards as an operator does for a best-seller: every bench order stays
+  // open (nothing ships), and one position item carries at most 1,000 open holds.
+  const PACED_SKU = 'BENCH-REL-PACED';
+  await runtime.api('PUT', `/api/skus/${PACED_SKU}`, { body: { name: 'Bench paced tee' } });
+  await runtime.api('POST', '/api/inventory/adjustments', {
+    body: {
+      sku: PACED_SKU,
+      locationId: LOCATION,
+      delta: pacedCount * 10,
+      reason: 'bench stock',
+      idempotencyKey: `bench-rel-paced-${run}`,
+    },
+  });
+  await runtime.api('PUT', `/api/inventory/${PACED_SKU}/sharding`, { body: { shards: 4 } });
+  await runtime.settle();
   const pacedIds = Array.from({ length: pacedCount }, (_, i) => `BENCH-REL-${run}-paced-${i}`);
   const pacedIndex = new Map(pacedIds.map((id, i) => [orderIdFor(CHANNEL, id), i]));
   const pacedReleased = new Map<number, number>();
@@ -148,7 +166,7 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
   const pacedLoad = await runLoad({
     mode: 'paced',
     url: `${runtime.url}/webhooks/orders/${CHANNEL}`,
-    requests: pacedIds.map((id) => signedOrder(id, SKU)),
+    requests: pacedIds.map((id) => signedOrder(id, PACED_SKU)),
     perSecond: pacedRate,
   });
   await runtime.settle();
@@ -160,9 +178,11 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
     .sort((a, b) => a - b);
   const pacedWebhook = pacedLoad.latencies.sort((a, b) => a - b);
 
+  step('DynamoDB calls per order');
   // DynamoDB calls of the fast path per released order, counted on this process's client.
   const callsRun = await countFastPathCalls(tableName, run, Math.max(20, Math.round(100 * scale)));
 
+  step('flash sale');
   const flash = await flashSale(runtime, run);
 
   const rawPut = await measure(total, senders, (i) =>
