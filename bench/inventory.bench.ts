@@ -9,7 +9,6 @@ import { inventoryPorts } from '../functions/inventory/adapters/wiring.ts';
 import { setSharding } from '../functions/inventory/core/change-stock.ts';
 import { reserveStock } from '../functions/inventory/core/reserve-stock.ts';
 import { adjustStock } from '../functions/inventory/core/stock-commands.ts';
-import { ordersKeys } from '../functions/orders/keys.ts';
 import { withoutSdkLogging } from '../functions/shared/clients.ts';
 import { ensureTable } from '../local/dynamodb.ts';
 import { type Bench, measure, round } from './context.ts';
@@ -275,30 +274,12 @@ function combine(runs: { operations: number; seconds: number; p50Ms: number; p99
 async function channelLatencyBench(runtime: Parameters<Bench>[0]['runtime'], run: string, samples: number) {
   const sku = `B-${run}-CH`;
   const channelId = `bench-${run}`;
-  const endpoint = `http://127.0.0.1:${runtime.config.ddbPort}`;
-  const db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: runtime.config.region,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-  const now = new Date().toISOString();
-  await db.send(
-    new PutCommand({
-      TableName: runtime.config.tableName,
-      Item: {
-        ...ordersKeys.channel(channelId),
-        ...ordersKeys.channelIndex('generic', channelId),
-        entity: 'Channel',
-        channelId,
-        type: 'generic',
-        locationIds: ['BWH'],
-        createdAt: now,
-        updatedAt: now,
-      },
-    }),
-  );
+  // The channel through its API, as an operator creates it: inventory learns of it from
+  // ChannelUpserted (its own read model), so the first change below already has a channel.
+  const channel = await runtime.api('PUT', `/api/channels/${channelId}`, {
+    body: { type: 'generic', secret: 'bench-channel-signing-key', locationIds: ['BWH'] },
+  });
+  if (channel.status >= 300) throw new Error(`channel setup answered ${channel.status}`);
   await runtime.api('PUT', `/api/skus/${sku}`, { body: { name: 'bench channel' } });
   await runtime.settle();
   const waiting = new Map<number, (at: number) => void>();
@@ -332,7 +313,6 @@ async function channelLatencyBench(runtime: Parameters<Bench>[0]['runtime'], run
     }
   } finally {
     stop();
-    db.destroy();
   }
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
