@@ -1,8 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryKeys } from '../../functions/inventory/keys.ts';
-import { ordersKeys } from '../../functions/orders/keys.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /** The inventory routes, rules, schedules and stream consumer through the local runtime. */
@@ -66,46 +65,17 @@ async function position(sku: string, locationId = 'WH1') {
   return res.body.positions.find((p: { locationId: string }) => p.locationId === locationId);
 }
 
-/** Orders owns channel items; tests write one as orders stores it and announce it as orders does. */
+/** Channels are configured through their API, as an operator does; inventory learns of them from ChannelUpserted. */
 async function putChannel(channelId: string, locationIds: string[], exposure?: Record<string, number>) {
-  const now = new Date().toISOString();
-  await db.send(
-    new PutCommand({
-      TableName: rt.config.tableName,
-      Item: {
-        ...ordersKeys.channel(channelId),
-        ...ordersKeys.channelIndex('generic', channelId),
-        entity: 'Channel',
-        channelId,
-        type: 'generic',
-        locationIds,
-        ...(exposure ? { exposure } : {}),
-        createdAt: now,
-        updatedAt: now,
-      },
-    }),
-  );
-  const metadata = {
-    eventId: `channel-${channelId}-${now}`,
-    occurredAt: now,
-    version: 1,
-    correlationId: 'test',
-  };
-  await rt.api('POST', '/local/events', {
-    role: null,
+  const res = await rt.api('PUT', `/api/channels/${channelId}`, {
     body: {
-      Entries: [
-        {
-          Source: 'qm.orders',
-          DetailType: 'ChannelUpserted',
-          Detail: JSON.stringify({
-            metadata,
-            data: { channelId, type: 'generic', locationIds, exposure, createdAt: now, updatedAt: now },
-          }),
-        },
-      ],
+      type: 'generic',
+      secret: `${channelId}-signing-secret`,
+      locationIds,
+      ...(exposure ? { exposure } : {}),
     },
   });
+  expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
 }
 
 describe('POST /api/reservations', () => {

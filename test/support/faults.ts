@@ -135,7 +135,7 @@ export interface InventoryHarness {
   events: DomainEvent[];
   putSku(sku: string, def?: Partial<Omit<Sku, 'sku' | 'createdAt' | 'updatedAt'>>): Promise<void>;
   putLocation(id: string): Promise<void>;
-  /** Writes a channel item as orders stores it (`CHANNEL#<id>`, listed under gsi1 CHANNELS). */
+  /** Stores a channel in inventory's read model, as its ChannelUpserted consumer does. */
   putChannel(channel: {
     channelId: string;
     locationIds: string[];
@@ -235,22 +235,8 @@ export async function startInventoryHarness(
       });
     },
     async putChannel(channel) {
-      const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-      const { ordersKeys } = await import('../../functions/orders/keys.ts');
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...ordersKeys.channel(channel.channelId),
-            ...ordersKeys.channelIndex('generic', channel.channelId),
-            entity: 'Channel',
-            type: 'generic',
-            ...channel,
-            createdAt: now(),
-            updatedAt: now(),
-          },
-        }),
-      );
+      // What inventory's ChannelUpserted consumer stores: its own read model of the channel.
+      await ports.channels.channels.save({ ...channel, updatedAt: now() });
     },
     async settle() {
       for (let quiet = 0; quiet < 3; ) {
