@@ -13,7 +13,7 @@ export interface LocalLambdasOptions {
   backgroundConcurrency?: number;
   /**
    * Event-driven invocations that may still run while the API is busy (never more than
-   * `backgroundConcurrency`; 0: none, except one after the oldest has waited 250 ms). @default 2
+   * `backgroundConcurrency`; 0: none, except one after the oldest has waited 250 ms). @default 0 (API first)
    */
   backgroundMinWhileBusy?: number;
   /** Run event-driven invocations on a worker thread (see below). @default true */
@@ -51,10 +51,10 @@ export class LocalLambdas {
     private readonly options: LocalLambdasOptions = {},
   ) {
     this.backgroundConcurrency = Math.max(1, options.backgroundConcurrency ?? 4);
-    const minWhileBusy = options.backgroundMinWhileBusy ?? 2;
+    const minWhileBusy = options.backgroundMinWhileBusy ?? 0;
     this.minWhileBusy = Math.min(
       this.backgroundConcurrency,
-      Number.isFinite(minWhileBusy) ? Math.max(0, Math.floor(minWhileBusy)) : 2,
+      Number.isFinite(minWhileBusy) ? Math.max(0, Math.floor(minWhileBusy)) : 0,
     );
   }
 

@@ -65,7 +65,7 @@ describe('local Lambda lanes', () => {
   });
 
   it('keeps two event-driven invocations running while an API request is in flight', async () => {
-    const lambdas = lanes({ backgroundConcurrency: 4 });
+    const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 2 });
     const api = lambdas.invoke('gated', { id: 'api' });
     await settle();
     const results = background(lambdas, 'b1', 'b2', 'b3', 'b4', 'b5');
@@ -91,7 +91,7 @@ describe('local Lambda lanes', () => {
   });
 
   it('starts nothing new while busy until the running work is below the busy minimum', async () => {
-    const lambdas = lanes({ backgroundConcurrency: 4 });
+    const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 2 });
     background(lambdas, 'b1', 'b2', 'b3', 'b4');
     await settle();
     expect(gate.started).toEqual(['b1', 'b2', 'b3', 'b4']);
@@ -147,7 +147,7 @@ describe('local Lambda lanes', () => {
   });
 
   it('answers an API request at once even when the background lane is full', async () => {
-    const lambdas = lanes({ backgroundConcurrency: 1 });
+    const lambdas = lanes({ backgroundConcurrency: 1, backgroundMinWhileBusy: 2 });
     background(lambdas, 'b1', 'b2');
     await settle();
     const api = lambdas.invoke('gated', { id: 'api' });
