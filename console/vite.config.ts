@@ -97,5 +97,5 @@ export default defineConfig(({ command, mode }) => ({
         oxc: { jsx: { development: false } },
       }
     : {}),
-  server: { port: 5173, proxy: { '/api': 'http://localhost:3000', '/local': 'http://localhost:3000' } },
+  server: { port: 5173, proxy: { '/api': 'http://127.0.0.1:3000', '/local': 'http://127.0.0.1:3000' } },
 }));

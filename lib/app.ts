@@ -1,4 +1,5 @@
 import { type App, Tags } from 'aws-cdk-lib';
+import { QmMonitoringStack } from './monitoring-stack.ts';
 import { QmStatefulStack } from './stateful-stack.ts';
 import { QmStatelessStack, type QmStatelessStackProps } from './stateless-stack.ts';
 
@@ -6,6 +7,7 @@ export interface QuartermasterStacks {
   readonly stage: string;
   readonly stateful: QmStatefulStack;
   readonly stateless: QmStatelessStack;
+  readonly monitoring: QmMonitoringStack;
 }
 
 /** Options the tests use; `cdk synth` takes the defaults. */
@@ -14,7 +16,7 @@ export type QuartermasterOptions = Pick<QmStatelessStackProps, 'manifest' | 'roo
 const STAGE_PATTERN = /^[a-z][a-z0-9-]{0,19}$/;
 
 /**
- * Adds both stacks for the stage named by the `stage` context value (default `dev`). The stacks
+ * Adds the three stacks for the stage named by the `stage` context value (default `dev`). The stacks
  * are environment-agnostic and do no lookups, so synth runs offline.
  */
 export function addQuartermasterStacks(app: App, options: QuartermasterOptions = {}): QuartermasterStacks {
@@ -38,9 +40,16 @@ export function addQuartermasterStacks(app: App, options: QuartermasterOptions =
     consoleClient: stateful.consoleClient,
     ...options,
   });
-  for (const stack of [stateful, stateless]) {
+  // Last: it alarms on every dead-letter queue the other two created.
+  const monitoring = new QmMonitoringStack(app, `${prefix}-Monitoring`, {
+    stage,
+    description: `Quartermaster ${stage}: alarm topic, alarms, inventory mismatch notices, dashboard`,
+    bus: stateful.bus,
+    stateless,
+  });
+  for (const stack of [stateful, stateless, monitoring]) {
     Tags.of(stack).add('qm:app', 'quartermaster');
     Tags.of(stack).add('qm:stage', stage);
   }
-  return { stage, stateful, stateless };
+  return { stage, stateful, stateless, monitoring };
 }

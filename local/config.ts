@@ -3,6 +3,12 @@ import path from 'node:path';
 /** Where and on which ports the local runtime lives; every value can be overridden by env. */
 export interface LocalConfig {
   port: number;
+  /**
+   * The address every listener binds to (gateway, DynamoDB Local, s3rver): QM_BIND, default
+   * 127.0.0.1 so nothing is reachable from the network. `/local/*` and the emulated AWS APIs stay
+   * loopback-only whatever this says.
+   */
+  bindHost: string;
   ddbPort: number;
   s3Port: number;
   dataDir: string;
@@ -25,6 +31,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const port = Number(env.PORT ?? 3000);
   return {
     port,
+    bindHost: env.QM_BIND?.trim() || '127.0.0.1',
     ddbPort: Number(env.QM_DDB_PORT ?? 8000),
     s3Port: Number(env.QM_S3_PORT ?? 4569),
     dataDir: path.resolve(env.QM_DATA_DIR ?? '.data'),

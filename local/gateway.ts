@@ -4,8 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import type { JWTPayload } from 'jose';
 import { type RouteSpec, routeKey } from '../lib/manifest/types.ts';
 
-/** API Gateway's payload limit for HTTP APIs. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * The largest request body the local gateway accepts: Lambda's 6 MB (6,291,456 bytes) limit on a
+ * synchronous invocation's payload. API Gateway takes up to 10 MB, but a function behind it can
+ * never receive more than 6 MB (less once the event's JSON and base64 are counted), so anything
+ * larger is refused here with 413 PAYLOAD_TOO_LARGE before it reaches a handler.
+ */
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
 interface CompiledRoute<R extends RouteSpec> {
   spec: R;
@@ -57,15 +62,38 @@ export function matchRoute<R extends RouteSpec>(routes: CompiledRoute<R>[], meth
   return { route: undefined, pathMatched };
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw Object.assign(new Error('Request too large'), { status: 413 });
-    chunks.push(chunk as Buffer);
+/**
+ * Reads the whole body, or rejects with status 413 as soon as it passes MAX_BODY_BYTES. The rest
+ * of an oversized body is read and dropped rather than the socket destroyed, so the client still
+ * receives the 413.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  const tooLarge = () =>
+    Object.assign(new Error(`The request body exceeds the ${MAX_BODY_BYTES} byte limit`), { status: 413 });
+  if (Number(req.headers['content-length']) > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.reject(tooLarge());
   }
-  return Buffer.concat(chunks);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        refused = true;
+        chunks.length = 0;
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!refused) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
 }
 
 const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded|xml|.*\+json)|text\/)/;
@@ -156,4 +184,6 @@ export function sendJson(
 }
 
 /** The error body for gateway-level refusals, matching the handlers' stable shape. */
-export const gatewayError = (code: string, message: string) => ({ error: { code, message } });
+export const gatewayError = (code: string, message: string, details?: Record<string, unknown>) => ({
+  error: { code, message, ...(details ? { details } : {}) },
+});

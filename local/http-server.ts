@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import {
   type FunctionRouteSpec,
@@ -13,6 +13,7 @@ import type { LocalBus, PutEventsEntry } from './bus.ts';
 import {
   compileRoutes,
   gatewayError,
+  MAX_BODY_BYTES,
   matchRoute,
   readBody,
   sendJson,
@@ -20,11 +21,14 @@ import {
   writeLambdaResult,
 } from './gateway.ts';
 import type { LocalIdentity } from './identity.ts';
-import type { LocalLambdas } from './lambda.ts';
+import { LambdaTimeout, type LocalLambdas } from './lambda.ts';
+import { isLoopbackAddress, isLoopbackHostname, isWildcardAddress } from './network.ts';
 import type { LocalStepFunctions } from './stepfunctions.ts';
 
 export interface HttpServerDeps {
   port: number;
+  /** The bind address (QM_BIND). A specific non-loopback one gets a second listener on 127.0.0.1. */
+  host: string;
   /** The manifest's routes: functions behind the gateway, `/local/*` served here. */
   routes: readonly RouteSpec[];
   consoleDir: string;
@@ -34,9 +38,14 @@ export interface HttpServerDeps {
   sfn: LocalStepFunctions;
   /** The emulated AWS JSON APIs (EventBridge, Step Functions) the SDK clients call locally. */
   emulate: ReturnType<typeof createAwsEmulator>;
+  /** Stream records the poller gave up on (it starts after the server). */
+  streamFailures?: () => readonly unknown[];
 }
 
 type RuntimeHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+/** Seconds a client should wait before retrying a request the gateway gave up on (503). */
+const RETRY_AFTER_SECONDS = 2;
 
 /**
  * The local runtime's one HTTP server, on one port: the manifest's function routes as API
@@ -46,9 +55,16 @@ type RuntimeHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => P
 export async function startHttpServer(deps: HttpServerDeps): Promise<{ close(): Promise<void> }> {
   const { identity, lambdas, bus, sfn } = deps;
   const routes = compileRoutes(deps.routes);
-  const base = `http://localhost:${deps.port}`;
+  const base = `http://127.0.0.1:${deps.port}`;
 
-  const json = async (req: IncomingMessage) => JSON.parse((await readBody(req)).toString('utf8') || '{}');
+  const json = async (req: IncomingMessage) => {
+    const text = (await readBody(req)).toString('utf8');
+    try {
+      return JSON.parse(text || '{}');
+    } catch {
+      throw Object.assign(new Error('The request body is not valid JSON'), { status: 400 });
+    }
+  };
 
   // Every runtime endpoint the manifest may declare has exactly one implementation here.
   const runtime: Record<RuntimeEndpoint, RuntimeHandler> = {
@@ -71,7 +87,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<{ close(): 
       });
     },
     'list-dead-letters'(_req, res) {
-      sendJson(res, 200, { items: bus.deadLetters });
+      // Bus targets that gave up, and stream records a consumer gave up on (this run's; earlier
+      // runs' are in <data>/streams/failures-<consumer>.jsonl).
+      sendJson(res, 200, { items: bus.deadLetters, streamFailures: deps.streamFailures?.() ?? [] });
     },
     'signing-keys'(_req, res) {
       sendJson(res, 200, { keys: [identity.publicJwk] });
@@ -126,6 +144,19 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<{ close(): 
     try {
       result = await lambdas.invoke(route.fn, event);
     } catch (error) {
+      if (error instanceof LambdaTimeout) {
+        // API Gateway answers a timed-out integration with 503; say when to try again.
+        console.error(`[lambda ${route.fn}] ${error.message}`);
+        return sendJson(
+          res,
+          503,
+          gatewayError('SERVICE_UNAVAILABLE', 'The service did not answer in time; try again shortly', {
+            retryAfterSeconds: RETRY_AFTER_SECONDS,
+          }),
+          { 'retry-after': String(RETRY_AFTER_SECONDS) },
+        );
+      }
+      // A handler that throws is a bug, not a busy service: 500, as Lambda's error would be.
       console.error(`[lambda ${route.fn}]`, error);
       return sendJson(res, 500, gatewayError('INTERNAL', 'Internal Server Error'));
     }
@@ -135,6 +166,23 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<{ close(): 
   async function handleRequest(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', base);
     const target = req.headers['x-amz-target'];
+    if (typeof target === 'string' || url.pathname.startsWith('/local/')) {
+      const refusal = localOnlyRefusal(req);
+      if (refusal) {
+        console.warn(
+          `[gateway] refused ${req.method} ${url.pathname} from ${req.socket.remoteAddress}: ${refusal}`,
+        );
+        return sendJson(
+          res,
+          403,
+          gatewayError('FORBIDDEN', 'This endpoint of the local runtime answers only to this machine', {
+            reason: 'LOCAL_ONLY',
+          }),
+          // The SDK clients that call the emulated AWS APIs read the error's name from here.
+          { 'x-amzn-errortype': 'AccessDeniedException' },
+        );
+      }
+    }
     if (typeof target === 'string') {
       const reply = await deps.emulate(target, (await readBody(req)).toString('utf8'));
       return sendJson(res, reply.status, reply.body, {
@@ -151,32 +199,82 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<{ close(): 
     return sendJson(res, 404, gatewayError('NOT_FOUND', `No route for ${method} ${url.pathname}`));
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(req, res).catch((error: Error & { status?: number }) => {
       if (!res.headersSent) {
+        const status = error.status ?? 500;
         sendJson(
           res,
-          error.status ?? 500,
-          gatewayError(
-            error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL',
-            error.status === 413 ? error.message : 'Internal Server Error',
-          ),
+          status,
+          status === 413
+            ? gatewayError('PAYLOAD_TOO_LARGE', error.message, { limitBytes: MAX_BODY_BYTES })
+            : status === 400
+              ? gatewayError('VALIDATION_FAILED', error.message)
+              : gatewayError('INTERNAL', 'Internal Server Error'),
         );
       }
       if (!error.status) console.error('[gateway]', error);
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.port, () => resolve());
-  });
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
+  // The local runtime's own endpoints (and the emulated AWS APIs the handlers call through
+  // 127.0.0.1) must stay reachable from this machine when QM_BIND names another address.
+  const hosts =
+    isLoopbackAddress(deps.host) || isWildcardAddress(deps.host) ? [deps.host] : [deps.host, '127.0.0.1'];
+  const servers: Server[] = [];
+  try {
+    for (const host of hosts) {
+      const server = createServer(onRequest);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          reject(
+            error.code === 'EADDRINUSE'
+              ? new Error(
+                  `Port ${deps.port} is already in use on ${host}; stop what holds it or set PORT=<port>.`,
+                )
+              : error,
+          ),
+        );
+        server.listen(deps.port, host, () => resolve());
+      });
+      servers.push(server);
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => closeServer(s)));
+    throw error;
+  }
+  return {
+    close: () => Promise.all(servers.map((s) => closeServer(s))).then(() => undefined),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Why a request may not reach `/local/*` or the emulated AWS APIs, if it may not: it must come
+ * from a loopback peer, and name a loopback host (a page whose DNS name was rebound to 127.0.0.1
+ * sends its own name), and a browser's Origin must be loopback too (another site's page posting
+ * events through the developer's browser sends its own origin).
+ */
+export function localOnlyRefusal(req: IncomingMessage): string | undefined {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) return 'peer is not on loopback';
+  const host = req.headers.host;
+  if (host && !isLoopbackHostname(hostnameOf(`http://${host}`))) return `Host ${host} is not loopback`;
+  const origin = req.headers.origin;
+  if (origin && !isLoopbackHostname(hostnameOf(origin))) return `Origin ${origin} is not loopback`;
+  return undefined;
+}
+
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }
 
 const MIME: Record<string, string> = {

@@ -8,7 +8,7 @@ import { LOCAL_AUDIENCE, localIssuer } from './config.ts';
  * The local identity provider: an RS256 key pair generated once under `<dataDir>/keys/` (never
  * committed), tokens shaped like Cognito ID tokens (`cognito:groups` carries the role), and a
  * verifier that checks what the HTTP API JWT authorizer checks: signature, issuer, audience,
- * expiry and not-before.
+ * expiry (required, with iat) and not-before.
  */
 export interface LocalIdentity {
   issuer: string;
@@ -56,6 +56,8 @@ export async function loadIdentity(dataDir: string, port: number): Promise<Local
         issuer,
         audience: LOCAL_AUDIENCE,
         algorithms: ['RS256'],
+        // jose checks exp only when present; a token that never expires is refused, as Cognito's always carry both.
+        requiredClaims: ['exp', 'iat'],
       });
       return payload;
     },

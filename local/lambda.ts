@@ -67,12 +67,33 @@ export class LocalLambdas {
     return this.waiting.length;
   }
 
-  /** A synchronous invocation (API Gateway): runs at once; event-driven work yields to it. */
+  /**
+   * A synchronous invocation (API Gateway): runs at once; event-driven work yields to it.
+   * Rejects with `LambdaTimeout` once the function's `timeoutSeconds` have passed, as Lambda
+   * ends the invocation (a handler cannot be stopped here: it finishes unobserved), so the
+   * gateway can answer 503. middy-wrapped handlers end themselves just before, on either lane;
+   * the background lane adds no hard stop, since a bus, stream or workflow retry would then run
+   * beside the abandoned invocation, which a killed Lambda sandbox never does.
+   */
   async invoke(fn: string, event: unknown): Promise<unknown> {
     this.apiInFlight++;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await runHandler(await this.load(fn), fn, this.limits(fn), event);
+      const handler = await this.load(fn);
+      const limits = this.limits(fn);
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new LambdaTimeout(limits.timeoutSeconds)),
+          limits.timeoutSeconds * 1000,
+        );
+      });
+      return await Promise.race([runHandler(handler, fn, limits, event), timedOut]);
+    } catch (error) {
+      // middy ends a wrapped handler 5 ms before the deadline with its own TimeoutError: the same event.
+      if (isMiddyTimeout(error)) throw new LambdaTimeout(this.limits(fn).timeoutSeconds);
+      throw error;
     } finally {
+      clearTimeout(timer);
       this.apiInFlight--;
       this.apiLastDone = Date.now();
       this.dispatch();
@@ -172,6 +193,19 @@ export class LocalLambdas {
     return loadHandler(this.entryOf(fn));
   }
 }
+
+/** The invocation outlived its function's timeout (the name Lambda reports for it). */
+export class LambdaTimeout extends Error {
+  constructor(readonly timeoutSeconds: number) {
+    super(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`);
+    this.name = 'Sandbox.Timedout';
+  }
+}
+
+const isMiddyTimeout = (error: unknown) =>
+  error instanceof Error &&
+  error.name === 'TimeoutError' &&
+  (error.cause as { package?: string } | undefined)?.package === '@middy/core';
 
 /** How long event-driven work may wait behind a busy API before one invocation runs anyway. */
 const STARVATION_MS = 250;

@@ -15,6 +15,7 @@ import { ensureTable, startDynamoDbLocal } from './dynamodb.ts';
 import { startHttpServer } from './http-server.ts';
 import { loadIdentity } from './identity.ts';
 import { LocalLambdas } from './lambda.ts';
+import { assertPortFree, isLoopbackAddress, reachableHost, urlHost } from './network.ts';
 import { startSchedules } from './scheduler.ts';
 import { LocalStepFunctions } from './stepfunctions.ts';
 import { StreamPoller } from './streams.ts';
@@ -62,9 +63,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     for (const stop of stops.reverse()) await stop();
   };
 
+  if (!isLoopbackAddress(config.bindHost)) {
+    console.warn(
+      `WARNING: QM_BIND=${config.bindHost}: the gateway, DynamoDB Local and local S3 are reachable from the network, not only from this machine. The /local/* endpoints (token issuing, event injection) and the emulated AWS APIs still answer loopback callers only.`,
+    );
+  }
+  // Every port checked before anything starts: a taken one fails at once, with its name.
+  const host = reachableHost(config.bindHost);
+  await assertPortFree(config.port, config.bindHost, 'the gateway', 'PORT');
+  await assertPortFree(config.s3Port, config.bindHost, 'local S3 (s3rver)', 'QM_S3_PORT');
+
   try {
     const ddb = await startDynamoDbLocal({
       port: config.ddbPort,
+      host: config.bindHost,
       dataDir: config.dataDir,
       inMemory: options.inMemory,
     });
@@ -83,7 +95,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     await mkdir(s3dir, { recursive: true });
     const s3 = new S3rver({
       port: config.s3Port,
-      address: '127.0.0.1',
+      address: config.bindHost,
       directory: s3dir,
       silent: true,
       configureBuckets: [{ name: config.exportsBucket }],
@@ -92,7 +104,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     stops.push(() => s3.close());
 
     const identity = await loadIdentity(config.dataDir, config.port);
-    const url = `http://localhost:${config.port}`;
+    // 127.0.0.1, not localhost: Node may resolve localhost to ::1 first, where nothing listens.
+    const url = `http://${urlHost(isLoopbackAddress(host) ? host : '127.0.0.1')}:${config.port}`;
 
     const lambdas = new LocalLambdas(manifest, REPO_ROOT, {
       backgroundConcurrency: config.backgroundConcurrency,
@@ -118,9 +131,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       [ENV.busName]: config.busName,
       [ENV.exportsBucket]: config.exportsBucket,
       [ENV.stage]: 'local',
-      [ENV.awsEndpoint]: `http://127.0.0.1:${config.port}`,
+      // The emulated AWS APIs answer loopback callers only (the gateway always listens there).
+      [ENV.awsEndpoint]: url,
       [ENV.ddbEndpoint]: ddb.endpoint,
-      [ENV.s3Endpoint]: `http://127.0.0.1:${config.s3Port}`,
+      [ENV.s3Endpoint]: `http://${urlHost(host)}:${config.s3Port}`,
       [ENV.secretsDir]: path.join(config.dataDir, 'secrets'),
       [ENV.stateMachineArns]: JSON.stringify(sfn.arns()),
       [ENV.routeRoles]: JSON.stringify(routeRolesTable(manifest.routes)),
@@ -166,8 +180,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
             (e: Error) => console.error('[console] build failed:', e.message),
           );
 
+    let pollerRef: StreamPoller | undefined;
     const server = await startHttpServer({
       port: config.port,
+      host: config.bindHost,
       routes: manifest.routes,
       consoleDir,
       identity,
@@ -175,6 +191,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       bus,
       sfn,
       emulate,
+      streamFailures: () => pollerRef?.failures ?? [],
     });
     stops.push(() => server.close());
 
@@ -185,7 +202,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       manifest.streams,
       (fn, e) => lambdas.invokeInBackground(fn, e),
       config.region,
+      // Checkpoints (a restart resumes where each consumer was) and records given up on.
+      { stateDir: path.join(config.dataDir, 'streams') },
     );
+    pollerRef = poller;
     await poller.start();
     stops.push(() => poller.stop());
 

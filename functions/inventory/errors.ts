@@ -74,6 +74,24 @@ export class HoldCapacityReached extends DomainError {
   }
 }
 
+/** 409 QUANTITY_OUT_OF_RANGE: the write would take a bucket past MAX_BUCKET_UNITS; nothing was written. */
+export class QuantityOutOfRange extends Conflict {
+  constructor(input: {
+    sku: string;
+    locationId: string;
+    field: string;
+    current: number;
+    delta: number;
+    max: number;
+  }) {
+    super(
+      'QUANTITY_OUT_OF_RANGE',
+      `${input.field} of ${input.sku} at ${input.locationId} would exceed ${input.max} units (now ${input.current}, change +${input.delta})`,
+      input,
+    );
+  }
+}
+
 /** Contention did not let a command through after many attempts; the caller may retry. */
 export class TooMuchContention extends DomainError {
   constructor(what: string) {

@@ -9,6 +9,12 @@ export const INTAKE_FAILURE_CODES = [
   'MALFORMED_JSON',
   'INVALID_PAYLOAD',
   'INVALID_AMOUNT',
+  /** A quantity beyond MAX_QUANTITY (#shared/bounds). */
+  'QUANTITY_OUT_OF_RANGE',
+  /** An amount beyond MAX_MONEY_MINOR, or a line whose unit price × quantity is. */
+  'AMOUNT_OUT_OF_RANGE',
+  /** A line discount larger than the line's price (unit price × quantity). */
+  'DISCOUNT_EXCEEDS_PRICE',
   'UNKNOWN_SKU',
   'MISSING_LINES',
   'UNKNOWN_CHANNEL',

@@ -42,10 +42,20 @@ export function dynamoClient(): DynamoDBClient {
   return dynamo;
 }
 
+/**
+ * How stored numbers are read: as the nearest JS number, always. The SDK's default turns a
+ * number beyond ±2^53 − 1 into a BigInt, which throws as soon as it meets a number in arithmetic:
+ * one bad item became a 500 on every read of its SKU and a stuck stream; writes are bounded (#shared/bounds), so such a value can only be an old one, and
+ * reading it approximately lets the checker report it and a repair fix it.
+ */
+export const LENIENT_NUMBERS = { wrapNumbers: (value: string): number => Number(value) };
+
 /** Document client: plain JS values in, plain JS values out; `undefined` fields are dropped. */
 export function documentClient(): DynamoDBDocumentClient {
   doc ??= DynamoDBDocumentClient.from(dynamoClient(), {
     marshallOptions: { removeUndefinedValues: true },
+    // A copy: the document client writes its own flag into the options it is given.
+    unmarshallOptions: { ...LENIENT_NUMBERS },
   });
   return doc;
 }

@@ -2,10 +2,26 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { newAuditEntry, recordAudit } from './audit.ts';
+import {
+  type AuditScope,
+  closeAuditScope,
+  completeAudit,
+  failAudit,
+  newAuditEntry,
+  openAuditScope,
+  recordAudit,
+  runAudited,
+} from './audit.ts';
 import { type Principal, principalFrom } from './auth.ts';
 import { ENV } from './env.ts';
-import { DomainError, Forbidden, Unauthorized, ValidationFailed } from './errors.ts';
+import {
+  DomainError,
+  Forbidden,
+  isThrottling,
+  ServiceUnavailable,
+  Unauthorized,
+  ValidationFailed,
+} from './errors.ts';
 import { logger } from './powertools.ts';
 import type { Role } from './roles.ts';
 import { toFieldIssues } from './validation.ts';
@@ -93,7 +109,24 @@ export function authorize(event: APIGatewayProxyEventV2): Principal | undefined 
   return principal;
 }
 
+/** Seconds a client should wait before repeating a request answered 503 when nothing says otherwise. */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
 export function errorResponse(error: unknown, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  if (isThrottling(error)) {
+    logger.warn('Throttled', { error: error as Error, correlationId });
+    return unavailable(
+      new ServiceUnavailable(
+        'The service is busy; retry the same request shortly',
+        DEFAULT_RETRY_AFTER_SECONDS,
+      ),
+      correlationId,
+    );
+  }
+  if (error instanceof ServiceUnavailable) {
+    logger.warn('Service unavailable', { error: error as Error, correlationId });
+    return unavailable(error, correlationId);
+  }
   if (error instanceof DomainError) {
     return json(
       error.status,
@@ -105,6 +138,8 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
         },
       },
       correlationId,
+      // Every 503 says when to come back (contention errors keep their own code and details).
+      error.status === 503 ? { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) } : {},
     );
   }
   logger.error('Unhandled error', { error: error as Error, correlationId });
@@ -118,6 +153,21 @@ export function errorResponse(error: unknown, correlationId: string): APIGateway
       },
     },
     correlationId,
+  );
+}
+
+function unavailable(error: ServiceUnavailable, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  return json(
+    503,
+    {
+      error: {
+        code: error.code,
+        message: error.message,
+        details: { retryAfterSeconds: error.retryAfterSeconds, correlationId },
+      },
+    },
+    correlationId,
+    { 'retry-after': String(error.retryAfterSeconds) },
   );
 }
 
@@ -136,7 +186,9 @@ function json(
 
 /**
  * Wraps an HTTP use-case adapter: correlation id, role check, zod parsing of body, path
- * parameters and query, and one error mapper. The adapter stays a few lines long.
+ * parameters and query, one error mapper, and the audit record of every command (see
+ * shared/audit.ts: written with the command's change, or the command fails). The adapter stays
+ * a few lines long.
  */
 export function httpHandler<
   B extends z.ZodType = z.ZodUnknown,
@@ -151,6 +203,7 @@ export function httpHandler<
       const correlationId =
         event.headers?.[CORRELATION_HEADER] ?? event.requestContext?.requestId ?? randomUUID();
       logger.appendKeys({ correlationId, route: event.routeKey });
+      let scope: AuditScope | undefined;
       try {
         const principal = authorize(event);
         const request: HttpRequest<z.output<B>, z.output<P>, z.output<Q>> = {
@@ -162,31 +215,27 @@ export function httpHandler<
           sourceIp: event.requestContext?.http?.sourceIp,
           event,
         };
-        const result = await run(request);
-        await audit(
-          event,
-          principal,
-          correlationId,
-          result.status,
-          result.audit?.before,
-          result.audit?.after ?? result.body,
-        );
+        scope = isAudited(event, principal)
+          ? openAuditScope({ ...auditFields(event, principal, correlationId), input: request.body })
+          : undefined;
+        const result = scope ? await runAudited(scope, () => run(request)) : await run(request);
+        if (scope) {
+          await completeAudit(scope, {
+            status: result.status,
+            before: result.audit?.before,
+            after: result.audit?.after ?? result.body,
+          });
+        }
         return json(result.status, result.body, correlationId, result.headers);
       } catch (error) {
         const response = errorResponse(error, correlationId);
+        const status = response.statusCode ?? 500;
         // Refused commands (403, 4xx) are evidence too; unauthenticated calls never reach here on AWS.
-        if (response.statusCode !== 401) {
-          await audit(
-            event,
-            principalFrom(event),
-            correlationId,
-            response.statusCode ?? 500,
-            undefined,
-            undefined,
-          );
-        }
+        if (scope) await failAudit(scope, status);
+        else if (status !== 401) await auditRefusal(event, correlationId, status);
         return response;
       } finally {
+        if (scope) closeAuditScope(scope);
         logger.removeKeys(['correlationId', 'route']);
       }
     },
@@ -195,31 +244,31 @@ export function httpHandler<
 
 const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Records commands from signed-in callers; reads and public webhooks are not audited here. */
-async function audit(
-  event: APIGatewayProxyEventV2,
-  principal: Principal | undefined,
-  correlationId: string,
-  status: number,
-  before: unknown,
-  after: unknown,
-): Promise<void> {
+/** Commands from signed-in callers are audited; reads and public webhooks are not audited here. */
+function isAudited(event: APIGatewayProxyEventV2, principal: Principal | undefined): principal is Principal {
   const method = event.requestContext?.http?.method ?? event.routeKey?.split(' ')[0] ?? '';
-  if (!principal || !COMMAND_METHODS.has(method)) return;
+  return Boolean(principal) && COMMAND_METHODS.has(method);
+}
+
+function auditFields(event: APIGatewayProxyEventV2, principal: Principal, correlationId: string) {
+  return {
+    actor: principal.username,
+    roles: principal.roles,
+    action: event.routeKey,
+    target: (event.pathParameters ?? {}) as Record<string, string>,
+    path: event.rawPath,
+    correlationId,
+    ...(event.requestContext?.http?.sourceIp ? { sourceIp: event.requestContext.http.sourceIp } : {}),
+    ...(event.headers?.['user-agent'] ? { userAgent: event.headers['user-agent'] } : {}),
+  };
+}
+
+/** A command refused before it ran (role, validation): recorded after the fact, without its payload. */
+async function auditRefusal(event: APIGatewayProxyEventV2, correlationId: string, status: number) {
+  const principal = principalFrom(event);
+  if (!isAudited(event, principal)) return;
   await recordAudit(
-    newAuditEntry({
-      actor: principal.username,
-      roles: principal.roles,
-      action: event.routeKey,
-      target: (event.pathParameters ?? {}) as Record<string, string>,
-      path: event.rawPath,
-      status,
-      outcome: status < 400 ? 'succeeded' : 'rejected',
-      correlationId,
-      ...(event.requestContext?.http?.sourceIp ? { sourceIp: event.requestContext.http.sourceIp } : {}),
-      ...(event.headers?.['user-agent'] ? { userAgent: event.headers['user-agent'] } : {}),
-      ...(status < 400 ? { before, after } : {}),
-    }),
+    newAuditEntry({ ...auditFields(event, principal, correlationId), status, outcome: 'rejected' }),
   );
 }
 

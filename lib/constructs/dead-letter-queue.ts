@@ -1,6 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 
 export interface DeadLetterQueueProps {
   /** What lands here, for whoever finds messages in it. */
@@ -9,9 +9,15 @@ export interface DeadLetterQueueProps {
 
 /**
  * Where an EventBridge target, a schedule or a stream consumer parks what it could not deliver
- * after its retries: encrypted, TLS-only, kept the SQS maximum of 14 days for redrive.
+ * after its retries: encrypted, TLS-only, kept the SQS maximum of 14 days for redrive. The
+ * monitoring stack alarms on every instance in the app, and fails synth if one has no alarm.
  */
 export class DeadLetterQueue extends sqs.Queue {
+  /** Every dead-letter queue under `scope` (pass the app to search all stacks). */
+  static allIn(scope: IConstruct): DeadLetterQueue[] {
+    return scope.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
+  }
+
   readonly purpose: string;
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {

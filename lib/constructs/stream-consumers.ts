@@ -24,10 +24,13 @@ export interface StreamConsumersProps {
 export class StreamConsumers extends Construct {
   /** Consumer name → its on-failure queue. */
   readonly deadLetterQueues: ReadonlyMap<string, DeadLetterQueue>;
+  /** Consumer name → the function its event source mapping invokes (for iterator-age alarms). */
+  readonly functions: ReadonlyMap<string, lambda.IFunction>;
 
   constructor(scope: Construct, id: string, props: StreamConsumersProps) {
     super(scope, id);
     const dlqs = new Map<string, DeadLetterQueue>();
+    const functions = new Map<string, lambda.IFunction>();
     for (const spec of props.streams) {
       const fn = props.functions.get(spec.fn);
       if (!fn) throw new Error(`Stream consumer ${spec.name} refers to unknown function ${spec.fn}`);
@@ -45,7 +48,9 @@ export class StreamConsumers extends Construct {
         }),
       );
       dlqs.set(spec.name, deadLetterQueue);
+      functions.set(spec.name, fn);
     }
     this.deadLetterQueues = dlqs;
+    this.functions = functions;
   }
 }

@@ -60,6 +60,8 @@ export const orders: ContextManifest = {
       table: 'RW',
       publishes: true,
       readsSecrets: true,
+      /** Deliveries over 256 KB that become intake exceptions keep their body in S3. */
+      exportsBucket: 'RW',
     },
     woocommerceWebhook: {
       entry: 'functions/orders/intake/handlers/woocommerce-webhook.ts',
@@ -67,6 +69,8 @@ export const orders: ContextManifest = {
       table: 'RW',
       publishes: true,
       readsSecrets: true,
+      /** Deliveries over 256 KB that become intake exceptions keep their body in S3. */
+      exportsBucket: 'RW',
     },
     storefrontWebhook: {
       entry: 'functions/orders/intake/handlers/storefront-webhook.ts',
@@ -74,12 +78,15 @@ export const orders: ContextManifest = {
       table: 'RW',
       publishes: true,
       readsSecrets: true,
+      /** Deliveries over 256 KB that become intake exceptions keep their body in S3. */
+      exportsBucket: 'RW',
     },
     amazonOrderChange: {
       entry: 'functions/orders/intake/handlers/amazon-order-change.ts',
       description: 'SP-API ORDER_CHANGE notifications (partner event source) → canonical orders',
       table: 'RW',
       publishes: true,
+      exportsBucket: 'RW',
     },
     publishOrderEvents: {
       entry: 'functions/orders/handlers/publish-order-events.ts',
@@ -88,14 +95,23 @@ export const orders: ContextManifest = {
     },
     listIntakeExceptions: {
       entry: 'functions/orders/intake/handlers/list-intake-exceptions.ts',
-      description: 'GET /api/intake/exceptions: verified deliveries that could not become orders',
+      description:
+        'GET /api/intake/exceptions: summaries (no raw bodies) of deliveries that could not become orders',
       table: 'R',
+    },
+    getIntakeException: {
+      entry: 'functions/orders/intake/handlers/get-intake-exception.ts',
+      description: 'GET /api/intake/exceptions/{id}: one intake exception with its raw body',
+      table: 'R',
+      exportsBucket: 'R',
     },
     replayIntakeException: {
       entry: 'functions/orders/intake/handlers/replay-intake-exception.ts',
       description: 'POST /api/intake/exceptions/{id}/replay: run a stored delivery through intake again',
       table: 'RW',
       publishes: true,
+      /** Reads bodies kept in S3. */
+      exportsBucket: 'R',
     },
     listWebhookRejections: {
       entry: 'functions/orders/intake/handlers/list-webhook-rejections.ts',
@@ -231,6 +247,12 @@ export const orders: ContextManifest = {
       method: 'GET',
       path: '/api/intake/exceptions',
       fn: 'listIntakeExceptions',
+      auth: { roles: EXCEPTION_READERS },
+    },
+    {
+      method: 'GET',
+      path: '/api/intake/exceptions/{id}',
+      fn: 'getIntakeException',
       auth: { roles: EXCEPTION_READERS },
     },
     {

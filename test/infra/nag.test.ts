@@ -59,7 +59,7 @@ describe.each([
   { label: 'the system manifest', options: {} },
   { label: 'the fixture manifest', options: { manifest: FIXTURE_MANIFEST, rootDir: FIXTURE_ROOT } },
 ])('cdk-nag AwsSolutions on the app built from $label', ({ options }) => {
-  const { app, stateful, stateless } = buildApp(options);
+  const { app, stateful, stateless, monitoring } = buildApp(options);
   let synthError: unknown;
 
   beforeAll(() => {
@@ -75,7 +75,7 @@ describe.each([
 
   it('synthesizes with the AwsSolutions plugin registered, as cdk synth does', () => {
     expect(synthError).toBeUndefined();
-    for (const stack of [stateful, stateless]) {
+    for (const stack of [stateful, stateless, monitoring]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
       expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
@@ -92,12 +92,19 @@ describe.each([
     expect(findingsOf(stateless)).toEqual([]);
   });
 
+  it('finds no unacknowledged error or warning in the monitoring stack', () => {
+    expect(findingsOf(monitoring)).toEqual([]);
+  });
+
   it('gives every acknowledgement a specific reason and never acknowledges a whole stack', () => {
     const acks = acknowledgements(app);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
       expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(40);
-      expect([stateful.node.path, stateless.node.path], `${ack.id} at stack level`).not.toContain(ack.path);
+      expect(
+        [stateful.node.path, stateless.node.path, monitoring.node.path],
+        `${ack.id} at stack level`,
+      ).not.toContain(ack.path);
     }
   });
 

@@ -51,12 +51,18 @@ async function ordersOf(channelId: string, externalId: string) {
     .items as any[];
 }
 
+/** The exception as listed (a summary, never a body), then whole from its own route. */
 async function exception(id: string, status: 'open' | 'resolved' = 'open') {
   const res = await rt.api('GET', `/api/intake/exceptions?status=${status}&limit=200`, {
     role: 'customer-service',
   });
   expect(res.status).toBe(200);
-  return (res.body.items as any[]).find((e) => e.exceptionId === id);
+  const summary = (res.body.items as any[]).find((e) => e.exceptionId === id);
+  if (!summary) return undefined;
+  expect(summary.rawBody).toBeUndefined();
+  const one = await rt.api('GET', `/api/intake/exceptions/${id}`, { role: 'customer-service' });
+  expect(one.status).toBe(200);
+  return one.body;
 }
 
 beforeAll(async () => {
@@ -167,7 +173,9 @@ describe('unmapped SKU', () => {
     expect(new Set(replies.map((r) => r.body.error.details.exceptionId)).size).toBe(1);
     const open = (await rt.api('GET', '/api/intake/exceptions?channelId=store-x&limit=200')).body
       .items as any[];
-    expect(open.filter((e) => e.rawBody.includes('SF-77'))).toHaveLength(1);
+    const exceptionId = replies[0]?.body.error.details.exceptionId;
+    expect(open.filter((e) => e.exceptionId === exceptionId)).toHaveLength(1);
+    expect((await exception(exceptionId)).rawBody).toContain('SF-77');
 
     await rt.api('PUT', '/api/skus/NO-SUCH-SKU', { body: { name: 'Now it exists' } });
     const replay = await rt.api(

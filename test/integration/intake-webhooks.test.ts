@@ -209,6 +209,8 @@ describe('Shopify webhook', () => {
   });
 
   it('answers 401 to a wrong signature and writes no order', async () => {
+    const exceptionsBefore = (await rt.api('GET', '/api/intake/exceptions?channelId=shop-us&limit=200')).body
+      .items.length;
     const body = fixture('shopify-orders-create.json').replace('5830119948521', '5830119948599');
     const res = await shopify('shop-us', body, {
       'x-shopify-hmac-sha256': hmacSha256('not-the-secret', body, 'base64'),
@@ -217,8 +219,8 @@ describe('Shopify webhook', () => {
     expect(await orderOf('shop-us', '5830119948599')).toEqual([]);
     const unsigned = await post('/webhooks/shopify/shop-us', body, { 'x-shopify-topic': 'orders/create' });
     expect(unsigned.status).toBe(401);
-    const exceptions = await rt.api('GET', '/api/intake/exceptions?channelId=shop-us');
-    expect(exceptions.body.items.filter((e: any) => e.rawBody.includes('5830119948599'))).toEqual([]);
+    const exceptions = await rt.api('GET', '/api/intake/exceptions?channelId=shop-us&limit=200');
+    expect(exceptions.body.items).toHaveLength(exceptionsBefore);
     const rejections = await rt.api('GET', '/api/intake/rejections');
     expect(rejections.body.items.map((r: any) => r.reason)).toEqual(
       expect.arrayContaining(['bad-signature', 'missing-signature']),

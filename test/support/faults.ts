@@ -12,8 +12,9 @@ import { streamChanges } from '../../functions/inventory/adapters/stream-images.
 import { inventoryPorts } from '../../functions/inventory/adapters/wiring.ts';
 import { processStockStream } from '../../functions/inventory/core/stream-consumer.ts';
 import type { DomainEvent, EventPublisher } from '../../functions/shared/events.ts';
+import type { StreamConsumerSpec } from '../../lib/manifest/types.ts';
 import { ensureTable, startDynamoDbLocal } from '../../local/dynamodb.ts';
-import { StreamPoller } from '../../local/streams.ts';
+import { StreamPoller, type StreamPollerOptions } from '../../local/streams.ts';
 import { freePort } from './ports.ts';
 
 /**
@@ -143,18 +144,44 @@ export interface InventoryHarness {
   }): Promise<void>;
   /** Resolves once the stream consumer has processed everything written so far. */
   settle(): Promise<void>;
+  /** The poller feeding the consumers now (a restart replaces it). */
+  readonly poller: StreamPoller;
+  /**
+   * Stops the stream poller, runs `whileStopped` (writes made while no consumer runs), then
+   * starts a new poller, as a redeployed or crashed runtime would.
+   */
+  restartStreams(whileStopped?: () => Promise<void>): Promise<void>;
+  endpoint: string;
   stop(): Promise<void>;
+}
+
+/** How the poller invokes a consumer function: Lambda's `(fn, { Records })`. */
+type StreamInvoke = (fn: string, event: unknown) => Promise<unknown>;
+
+export interface HarnessOptions {
+  faults?: FaultOptions;
+  table?: string;
+  /** A running DynamoDB Local to use (it is left running on stop); otherwise one is started. */
+  endpoint?: string;
+  /** The stream consumer meets the faults too. @default true */
+  consumerFaults?: boolean;
+  /** Wraps the ledger consumer as the poller invokes it (e.g. to make it fail on one record). */
+  wrapLedgerConsumer?: (invoke: StreamInvoke) => StreamInvoke;
+  /** The poller's options: a `stateDir` keeps checkpoints across `restartStreams()`. */
+  streams?: StreamPollerOptions;
+  /** More consumers of the same stream, each with its own loop (as each event source mapping). */
+  extraConsumers?: readonly { spec: StreamConsumerSpec; invoke: StreamInvoke }[];
 }
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const MARSHALL = { marshallOptions: { removeUndefinedValues: true } };
 
-export async function startInventoryHarness(
-  opts: { faults?: FaultOptions; table?: string } = {},
-): Promise<InventoryHarness> {
-  const port = await freePort();
-  const ddb = await startDynamoDbLocal({ port, inMemory: true });
+export async function startInventoryHarness(opts: HarnessOptions = {}): Promise<InventoryHarness> {
+  // A file that needs several set-ups shares one DynamoDB Local (a table each): Java is slow to start.
+  const ddb = opts.endpoint
+    ? { endpoint: opts.endpoint, stop: async () => undefined }
+    : await startDynamoDbLocal({ port: await freePort(), inMemory: true });
   const table = opts.table ?? 'qm-inventory-test';
   const clean = new DynamoDBClient({
     endpoint: ddb.endpoint,
@@ -186,27 +213,45 @@ export async function startInventoryHarness(
     catalogCacheMs: 0,
   });
   const consumerPorts = inventoryPorts({
-    db: DynamoDBDocumentClient.from(testClient, MARSHALL),
+    db: DynamoDBDocumentClient.from(opts.consumerFaults === false ? clean : testClient, MARSHALL),
     table,
     events: publisher,
     catalogCacheMs: 0,
   });
-  const poller = StreamPoller.create(
-    clean,
-    ddb.endpoint,
-    table,
-    [{ name: 'inventory-ledger', description: 'test', fn: 'stockStream', batchSize: 100 }],
-    async (_fn, event) => {
-      await processStockStream(consumerPorts, streamChanges((event as { Records: [] }).Records));
-    },
-    REGION,
-  );
+  const ledgerConsumer: StreamInvoke = async (_fn, event) => {
+    await processStockStream(consumerPorts, streamChanges((event as { Records: [] }).Records));
+  };
+  const ledger = opts.wrapLedgerConsumer ? opts.wrapLedgerConsumer(ledgerConsumer) : ledgerConsumer;
+  const extra = opts.extraConsumers ?? [];
+  const newPoller = () =>
+    StreamPoller.create(
+      clean,
+      ddb.endpoint,
+      table,
+      [
+        { name: 'inventory-ledger', description: 'test', fn: 'stockStream', batchSize: 100 },
+        ...extra.map((c) => c.spec),
+      ],
+      (fn, event) => (fn === 'stockStream' ? ledger(fn, event) : routeExtra(fn, event)),
+      REGION,
+      opts.streams,
+    );
+  const routeExtra: StreamInvoke = async (fn, event) => {
+    const consumer = extra.find((c) => c.spec.fn === fn);
+    if (!consumer) throw new Error(`no stream consumer ${fn}`);
+    return consumer.invoke(fn, event);
+  };
+  let poller = newPoller();
   await poller.start();
   const skus = dynamoSkuRepository(table, db);
   const now = () => new Date().toISOString();
 
   return {
     table,
+    endpoint: ddb.endpoint,
+    get poller() {
+      return poller;
+    },
     ports,
     db,
     faults,
@@ -243,6 +288,12 @@ export async function startInventoryHarness(
         await new Promise((r) => setTimeout(r, 80));
         quiet = poller.isIdle() ? quiet + 1 : 0;
       }
+    },
+    async restartStreams(whileStopped) {
+      await poller.stop();
+      await whileStopped?.();
+      poller = newPoller();
+      await poller.start();
     },
     async stop() {
       await poller.stop();

@@ -23,7 +23,7 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000) 
   // npm's own exit may come by signal; what matters is that the runtime under it shut down cleanly.
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const started = Date.now();
-  const url = `http://localhost:${env.PORT}`;
+  const url = `http://127.0.0.1:${env.PORT}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
     try {
@@ -49,6 +49,11 @@ export async function npmStart(env: Record<string, string>, timeoutMs = 90_000) 
       await closed;
       clearTimeout(timer);
       return output;
+    },
+    /** kill -9 to the whole process group (npm, tsx, the runtime), as a crash or an OOM killer would. */
+    async kill(): Promise<void> {
+      process.kill(-(child.pid as number), 'SIGKILL');
+      await closed;
     },
   };
 }

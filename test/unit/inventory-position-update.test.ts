@@ -104,7 +104,10 @@ describe('the reservation write', () => {
       { key: reserve.key, deltas: { onHand: 5 }, commandKey: 'rcv-1', op: { ...op, kind: 'receive' } },
       op.at,
     );
-    expect(u.ConditionExpression).toBe('attribute_exists(#pk) AND attribute_not_exists(#done.#ck)');
+    // …and that the receipt keeps onHand within MAX_BUCKET_UNITS (#shared/bounds).
+    expect(u.ConditionExpression).toBe(
+      'attribute_exists(#pk) AND (attribute_not_exists(#onHand) OR #onHand <= :max_onHand) AND attribute_not_exists(#done.#ck)',
+    );
   });
 });
 

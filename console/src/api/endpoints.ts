@@ -6,7 +6,8 @@ import type {
   BucketMoveBody,
   Channel,
   CheckReport,
-  IntakeException,
+  IntakeExceptionSummary,
+  IntakeExceptionView,
   IntakeOutcome,
   JournalEntry,
   Listing,
@@ -124,7 +125,10 @@ export const endpoints = {
   intakeExceptions: (
     query: { status?: 'open' | 'resolved'; channelId?: string; limit?: number; cursor?: string },
     signal?: AbortSignal,
-  ) => paged(api.get<RawPage<IntakeException>>('/api/intake/exceptions', query, signal)),
+  ) => paged(api.get<RawPage<IntakeExceptionSummary>>('/api/intake/exceptions', query, signal)),
+  /** One exception with its issues and raw body (the list carries neither). */
+  intakeException: (id: string, signal?: AbortSignal) =>
+    api.get<IntakeExceptionView>(apiPath`/api/intake/exceptions/${id}`, undefined, signal),
   replayException: (id: string) =>
     api.post<{ exceptionId: string; status: string; outcome: IntakeOutcome; alreadyResolved: boolean }>(
       apiPath`/api/intake/exceptions/${id}/replay`,

@@ -125,3 +125,23 @@ export function NoAccess(props: { roles: readonly Role[]; what: string }) {
     </Alert>
   );
 }
+
+const AUDIT_OUTCOMES: Record<string, { type: 'success' | 'error' | 'info' | 'pending'; label: string }> = {
+  succeeded: { type: 'success', label: 'Succeeded' },
+  // Nothing changed: an idempotent repeat, a simulation or a check.
+  unchanged: { type: 'info', label: 'Unchanged' },
+  // Recorded before a side effect (a workflow signal); the answer never came back.
+  requested: { type: 'pending', label: 'Requested' },
+  rejected: { type: 'error', label: 'Rejected' },
+};
+
+/** A command's audit outcome with its HTTP status, the same on every screen. */
+export function AuditOutcome(props: { outcome: string; status?: number }) {
+  const o = AUDIT_OUTCOMES[props.outcome] ?? { type: 'error' as const, label: props.outcome };
+  return (
+    <StatusIndicator type={o.type}>
+      {o.label}
+      {props.status === undefined ? '' : ` (${props.status})`}
+    </StatusIndicator>
+  );
+}

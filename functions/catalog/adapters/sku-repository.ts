@@ -8,6 +8,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { auditCancelled, auditCommitted, auditPut } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { tableName, withoutKeys } from '#shared/table';
 import type { SkuRepository } from '../core/put-sku.ts';
@@ -91,6 +92,8 @@ export function dynamoSkuRepository(
     async save(next, previous) {
       const released = (previous?.barcodes ?? []).filter((b) => !next.barcodes?.includes(b));
       const claimed = (next.barcodes ?? []).filter((b) => !previous?.barcodes?.includes(b));
+      // Last in the transaction: the indexes below stay those of the SKU and its barcodes.
+      const audit = auditPut(table, next);
       try {
         await db.send(
           new TransactWriteCommand({
@@ -125,13 +128,16 @@ export function dynamoSkuRepository(
                   ExpressionAttributeValues: { ':sku': next.sku },
                 },
               })),
+              ...(audit ? [audit] : []),
             ],
           }),
         );
+        auditCommitted(audit);
         await syncKitRefs(next, previous);
       } catch (error) {
         const reasons = (error as TransactionCanceledException).CancellationReasons;
         if (reasons) {
+          auditCancelled(audit, reasons);
           const barcodeIdx = reasons.findIndex(
             (r, idx) => idx > 0 && idx <= claimed.length && r.Code === 'ConditionalCheckFailed',
           );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_QUANTITY } from '#shared/bounds';
 
 /** SKU codes are what warehouses print on labels: letters, digits and a few separators. */
 export const skuCode = z
@@ -7,7 +8,11 @@ export const skuCode = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
 
-export const kitComponent = z.object({ sku: skuCode, quantity: z.number().int().positive() });
+/** Units of a component per kit, 1 … MAX_QUANTITY: a kit line of MAX_QUANTITY kits stays ≤ 10^12 units. */
+export const kitComponent = z.object({
+  sku: skuCode,
+  quantity: z.number().int().positive().max(MAX_QUANTITY),
+});
 
 export const putSkuBody = z.object({
   name: z.string().min(1).max(200),

@@ -11,11 +11,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient } from '#shared/clients';
+import { type AuditPut, auditCancelled, auditCommitted, auditPut, writeAudited } from '#shared/audit';
+import { documentClient, LENIENT_NUMBERS } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type {
   ChangeFailure,
+  ChangeOutcome,
   LedgerStore,
+  PositionChange,
   PositionStore,
   ReservationStore,
   ReservationWrite,
@@ -26,6 +29,7 @@ import { CLOSED_STATUS } from '../schemas/reservation.ts';
 import type { Location, PositionKey, StockPosition } from '../schemas/stock.ts';
 import {
   ENTITY,
+  encodeLastOp,
   movementItem,
   positionAttributes,
   reservationItem,
@@ -45,7 +49,7 @@ export interface DynamoOptions {
 
 type Raw = Record<string, unknown>;
 const unmarshallItem = (item: unknown): Raw | undefined =>
-  item ? (unmarshall(item as Parameters<typeof unmarshall>[0]) as Raw) : undefined;
+  item ? (unmarshall(item as Parameters<typeof unmarshall>[0], LENIENT_NUMBERS) as Raw) : undefined;
 
 function positionItem(p: StockPosition): Raw {
   return {
@@ -115,9 +119,56 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     };
   }
 
+  /**
+   * A position change made by an audited command: the UpdateItem and the command's audit record in
+   * one transaction. A transaction returns no item, so when the caller wants the item back it is
+   * read (consistently) right after; if another write has changed it since, the change is
+   * answered like a retry of our own write (`duplicate`, `ownRetry`), which makes the caller find
+   * its movement in the ledger.
+   */
+  async function applyAudited(
+    change: PositionChange,
+    audit: AuditPut,
+    returnItem: boolean,
+  ): Promise<ChangeOutcome> {
+    const update = {
+      TableName: table,
+      ...positionUpdate(change, change.op.at),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
+    let uncertain = false;
+    try {
+      await withRetry(
+        () => db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, audit] })),
+        {
+          onUncertain: () => {
+            uncertain = true;
+          },
+        },
+      );
+    } catch (error) {
+      const reasons = (error as TransactionCanceledException).CancellationReasons;
+      if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
+      auditCancelled(audit, reasons);
+      const reason = reasons[0];
+      if (reason?.Code !== 'ConditionalCheckFailed') throw error;
+      const old = unmarshallItem(reason.Item);
+      const failure = classifyFailure(change, old ? toPosition(old) : undefined);
+      return failure.status === 'duplicate' && uncertain ? { ...failure, ownRetry: true } : failure;
+    }
+    auditCommitted(audit);
+    if (!returnItem) return { status: 'applied' };
+    const item = await getItem(update.Key);
+    if (item && item.lastOp === encodeLastOp(change.op))
+      return { status: 'applied', after: toPosition(item) };
+    return { status: 'duplicate', current: toPosition(item ?? {}), ownRetry: true };
+  }
+
   const positions: PositionStore = {
     async apply(change, opts = {}) {
       const returnItem = opts.returnItem ?? true;
+      const audit = auditPut(table);
+      if (audit) return applyAudited(change, audit, returnItem);
       const parts = positionUpdate(change, change.op.at);
       let uncertain = false;
       try {
@@ -158,7 +209,13 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       }));
-      const transactItems = reservation ? [reservationTxItem(reservation), ...items] : items;
+      // Moving units between shards of one position changes no total: housekeeping, not the command's change.
+      const audit = changes.every((c) => c.op.kind === 'rebalance') ? undefined : auditPut(table);
+      const transactItems = [
+        ...(reservation ? [reservationTxItem(reservation)] : []),
+        ...items,
+        ...(audit ? [audit] : []),
+      ];
       const offset = reservation ? 1 : 0;
       let uncertain = false;
       try {
@@ -167,10 +224,12 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
             uncertain = true;
           },
         });
+        auditCommitted(audit);
         return { status: 'applied' };
       } catch (error) {
         const reasons = (error as TransactionCanceledException).CancellationReasons;
         if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
+        auditCancelled(audit, reasons);
         const failures: (ChangeFailure | undefined)[] = changes.map((change, i) => {
           const reason = reasons[i + offset];
           if (reason?.Code !== 'ConditionalCheckFailed') return undefined;
@@ -267,18 +326,17 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     },
 
     async setShardCount(sku, shards) {
+      const config = { sku, shards, updatedAt: new Date().toISOString() };
       await send(() =>
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              ...inventoryKeys.stockConfig(sku),
-              entity: 'StockConfig',
-              sku,
-              shards,
-              updatedAt: new Date().toISOString(),
+        writeAudited(
+          db,
+          {
+            Put: {
+              TableName: table,
+              Item: { ...inventoryKeys.stockConfig(sku), entity: 'StockConfig', ...config },
             },
-          }),
+          },
+          { state: config },
         ),
       );
       shardCache.set(sku, { shards, at: Date.now() });
@@ -323,16 +381,20 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
 
     async putLocation(location) {
       await send(() =>
-        db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              ...inventoryKeys.location(location.locationId),
-              ...inventoryKeys.locationIndex(location.locationId),
-              entity: 'Location',
-              ...location,
+        writeAudited(
+          db,
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                ...inventoryKeys.location(location.locationId),
+                ...inventoryKeys.locationIndex(location.locationId),
+                entity: 'Location',
+                ...location,
+              },
             },
-          }),
+          },
+          { state: location },
         ),
       );
     },
@@ -407,12 +469,16 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     async putIfAbsent(movement) {
       try {
         await send(() =>
-          db.send(
-            new PutCommand({
-              TableName: table,
-              Item: movementItem(movement),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
+          writeAudited(
+            db,
+            {
+              Put: {
+                TableName: table,
+                Item: movementItem(movement),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { state: movement },
           ),
         );
         return true;

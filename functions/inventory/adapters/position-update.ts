@@ -1,5 +1,5 @@
 import type { ChangeFailure, PositionChange } from '../core/ports.ts';
-import { availableDelta, bucketsOf, requirements } from '../core/stock-position.ts';
+import { availableDelta, bucketsOf, ceilings, exceedsCeiling, requirements } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
 import { encodeLastOp, HOLD_ATTRIBUTES, SPARSE_BUCKETS } from './items.ts';
@@ -53,6 +53,12 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
     names[`#${r.field}`] = r.field;
     values[`:min_${r.field}`] = r.atLeast;
     cond.push(`#${r.field} >= :min_${r.field}`);
+  }
+  // Upper bounds (MAX_BUCKET_UNITS): a bucket still absent is 0, far below its bound.
+  for (const c of ceilings(change.deltas)) {
+    names[`#${c.field}`] = c.field;
+    values[`:max_${c.field}`] = c.atMost;
+    cond.push(`(attribute_not_exists(#${c.field}) OR #${c.field} <= :max_${c.field})`);
   }
   set.push('#version = #version + :one', '#updatedAt = :now', '#lastOp = :op');
 
@@ -140,6 +146,8 @@ export function classifyFailure(change: PositionChange, old: StockPosition | und
   if (requirements(change.deltas).some((r) => view[r.field] < r.atLeast)) {
     return { status: 'insufficient', current: old };
   }
+  const tooMany = exceedsCeiling(b, change.deltas);
+  if (tooMany) return { status: 'out-of-range', current: old, field: tooMany };
   if (change.hold?.op === 'add' && Object.keys(holds).length >= MAX_HOLDS_PER_ITEM) {
     return { status: 'full', current: old };
   }

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { LENIENT_NUMBERS } from '#shared/clients';
 import type { StreamChange } from '../core/stream-consumer.ts';
 
 type Wire = Record<string, unknown>;
@@ -22,7 +23,7 @@ function repair(value: unknown): AttributeValue {
 
 export function unmarshallImage(image: unknown): Record<string, unknown> {
   const fixed = Object.fromEntries(Object.entries((image ?? {}) as Wire).map(([k, v]) => [k, repair(v)]));
-  return unmarshall(fixed) as Record<string, unknown>;
+  return unmarshall(fixed, LENIENT_NUMBERS) as Record<string, unknown>;
 }
 
 /** Lambda's DynamoDB stream records (or the local poller's, which have the same shape) as changes. */

@@ -1,8 +1,10 @@
+import { MAX_BUCKET_UNITS } from '#shared/bounds';
 import { ValidationFailed } from '#shared/errors';
 import {
   IdempotencyKeyReused,
   InsufficientStock,
   KitHasNoStock,
+  QuantityOutOfRange,
   TooMuchContention,
   UnknownLocation,
   UnknownSku,
@@ -37,7 +39,8 @@ const MAX_ATTEMPTS = 6;
 
 /**
  * Applies a keyed stock command as ONE conditional UpdateItem on one position item: the
- * condition keeps every bucket and available ≥ 0 (invariant 1) and refuses a key already
+ * condition keeps every bucket and available ≥ 0 (invariant 1) and ≤ MAX_BUCKET_UNITS (a write
+ * past it is refused with QUANTITY_OUT_OF_RANGE, nothing written) and refuses a key already
  * recorded on the item (a retry answers the first outcome); the ledger movement follows from
  * the stream. A sharded position takes the command on the shard its key hashes to; units are
  * first moved there from sibling shards when it is short.
@@ -100,6 +103,16 @@ export async function applyStockCommand(
       await ensurePosition(ports.positions, key);
       continue;
     }
+    if (out.status === 'out-of-range') {
+      throw new QuantityOutOfRange({
+        sku: cmd.sku,
+        locationId: cmd.locationId,
+        field: out.field,
+        current: out.current[out.field],
+        delta: cmd.deltas[out.field] ?? 0,
+        max: MAX_BUCKET_UNITS,
+      });
+    }
     if (
       out.status === 'insufficient' &&
       shards > 1 &&
@@ -141,6 +154,9 @@ const sameDeltas = (a: Deltas, b: Deltas) => {
  * applied; the ledger row has that time and key. The stream writes it a moment after the
  * command, so a concurrent retry waits for it briefly.
  */
+/** About 2.4 s in all (25, 50, 100, 200, then 250 ms apart). */
+const LEDGER_WAIT_ATTEMPTS = 12;
+
 async function movementOfCommand(
   ports: InventoryPorts,
   key: PositionKey,
@@ -149,7 +165,10 @@ async function movementOfCommand(
 ): Promise<Movement | undefined> {
   const at = current.done[idempotencyKey];
   if (!at) return undefined;
-  for (let attempt = 0; attempt < 40; attempt++) {
+  // The ledger follows the stream. Wait a little for it, never a function timeout's worth: after
+  // a crash the ledger consumer may be catching up behind the very replays waiting on it, and the
+  // repeat changes nothing either way (it is answered with a pending movement).
+  for (let attempt = 0; attempt < LEDGER_WAIT_ATTEMPTS; attempt++) {
     const found = await ports.ledger.atTime(key, at);
     const movement = found.find((m) => m.idempotencyKey === idempotencyKey);
     if (movement) return movement;

@@ -6,7 +6,8 @@ import type { Deltas } from './stock-position.ts';
 
 /**
  * One conditional write to one position item. The store turns it into an UpdateItem whose
- * condition enforces invariant 1 (`requirements(deltas)`), the hold/command-key idempotency,
+ * condition enforces invariant 1 (`requirements(deltas)`), the upper bound of the buckets it
+ * raises (`ceilings(deltas)`), the hold/command-key idempotency,
  * and whose SET bumps `version` and leaves `lastOp` for the ledger.
  */
 export interface PositionChange {
@@ -32,7 +33,9 @@ export type ChangeFailure =
   /** Removing a hold that the item does not carry (already released, or never there). */
   | { status: 'not-held'; current: StockPosition }
   /** The item carries as many open holds as it may (see MAX_HOLDS_PER_ITEM). */
-  | { status: 'full'; current: StockPosition };
+  | { status: 'full'; current: StockPosition }
+  /** A bucket would grow past MAX_BUCKET_UNITS (`ceilings(deltas)`); nothing was written. */
+  | { status: 'out-of-range'; current: StockPosition; field: 'onHand' | 'inTransit' };
 
 /** `after` is the item as the write left it, unless the caller asked for nothing back. */
 export type ChangeOutcome = { status: 'applied'; after?: StockPosition } | ChangeFailure;

@@ -8,7 +8,7 @@ import {
   UnknownSku,
 } from '../errors.ts';
 import type { Allocation, Reservation, ReserveBody } from '../schemas/reservation.ts';
-import { MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
+import { MAX_HOLDS_PER_ITEM, type PositionKey, type StockPosition } from '../schemas/stock.ts';
 import {
   chooseLocation,
   type Demand,
@@ -27,7 +27,7 @@ import {
   singlePositionLines,
   singlePositionReservation,
 } from './reservation-records.ts';
-import { reserveDeltas } from './stock-position.ts';
+import { releaseDeltas, reserveDeltas } from './stock-position.ts';
 import { readSkuStock, type SkuStock } from './stock-view.ts';
 
 export interface ReserveResult {
@@ -37,8 +37,8 @@ export interface ReserveResult {
 }
 
 const MAX_PLAN_ATTEMPTS = 25;
-/** A transaction holds at most 100 items: the reservation record and 99 position items. */
-const MAX_TX_POSITIONS = 99;
+/** A transaction holds at most 100 items: the reservation record, the audit record and 98 position items. */
+const MAX_TX_POSITIONS = 98;
 
 /**
  * Reserves stock for every line, all or nothing, idempotent by reservation id.
@@ -46,6 +46,8 @@ const MAX_TX_POSITIONS = 99;
  *    moves the units and records the reservation id on the item; a retry is recognised by the
  *    same write (the id is already there), a shortage by the condition on `available`.
  *    The reservation record and the ledger movement follow from the table stream.
+ *    Only when the write is refused, or when the SKU is sharded, is the record read: a retry
+ *    of a reservation made earlier answers its first outcome (see `earlierOutcome`).
  * 2. otherwise (several positions, a kit, a sharded SKU whose home shard is short, a line
  *    without a location, substitutes): plan the allocation, sum lines per position item, and
  *    write the record and every position in one TransactWriteItems; re-plan from fresh reads
@@ -100,34 +102,101 @@ async function reserveOnePosition(
     { returnItem: false },
   );
   switch (out.status) {
-    case 'applied':
-      return {
-        reservation: singlePositionReservation({
-          reservationId: cmd.reservationId,
-          lines: lines.recorded,
-          ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
-          key,
-          at: now,
-          ...ctx,
-        }),
-        replayed: false,
-      };
+    case 'applied': {
+      const reservation = singlePositionReservation({
+        reservationId: cmd.reservationId,
+        lines: lines.recorded,
+        ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
+        key,
+        at: now,
+        ...ctx,
+      });
+      // Unsharded, the write itself told a retry apart; sharded, a first attempt may have been
+      // spread over other shards by a transaction and left nothing on this one.
+      if (shards > 1) {
+        const earlier = await undoIfReservedBefore(ports, reservation, key, line.quantity, ctx);
+        if (earlier) return earlier;
+      }
+      return { reservation, replayed: false };
+    }
     case 'duplicate':
       return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: !out.ownRetry };
     case 'insufficient':
-      if (shards > 1) return undefined; // another shard may have it
+    case 'full': {
+      // Sharded: another shard may have it (and reserveByPlan answers a retry the same way).
+      if (shards > 1) return undefined;
+      const earlier = await earlierOutcome(ports, cmd.reservationId);
+      if (earlier) return earlier;
+      if (out.status === 'full') throw new HoldCapacityReached(line.sku, line.locationId);
       throw new InsufficientStock({
         ...line,
         requested: line.quantity,
         available: Math.max(0, out.current.available),
       });
-    case 'full':
-      if (shards > 1) return undefined;
-      throw new HoldCapacityReached(line.sku, line.locationId);
+    }
     default:
       return undefined; // no such item: a kit, an unknown SKU, or never stocked here
   }
 }
+
+/**
+ * A refused reservation may be a late retry of one made earlier and since closed (its hold left
+ * the item, so the write could not see it): the record, which is kept after close, is the first
+ * outcome (docs/decisions.md, 2026-11-22). Read only on the refusal path, never on the hot path.
+ */
+async function earlierOutcome(
+  ports: InventoryPorts,
+  reservationId: string,
+): Promise<ReserveResult | undefined> {
+  const existing = await ports.reservations.get(reservationId);
+  return existing ? { reservation: existing, replayed: true } : undefined;
+}
+
+/**
+ * After a hot write on a sharded SKU: if this reservation id was made before (a transaction
+ * spread it over other shards, or it was closed), its record exists — the transaction wrote it
+ * atomically, the stream writes a single-position one before anyone can close it. Then the units
+ * just held are given back at once (conditionally, so the stream's own compensation of the same
+ * hold cannot give them back twice) and the first outcome is answered. One extra read, paid
+ * only by sharded SKUs; the unsharded hot path stays one UpdateItem.
+ */
+async function undoIfReservedBefore(
+  ports: InventoryPorts,
+  attempt: Reservation,
+  key: PositionKey,
+  quantity: number,
+  ctx: CommandContext,
+): Promise<ReserveResult | undefined> {
+  const existing = await ports.reservations.get(attempt.reservationId);
+  if (!existing || isRecordOf(existing, attempt)) return undefined;
+  await ports.positions.apply(
+    {
+      key,
+      deltas: releaseDeltas(quantity),
+      hold: { reservationId: attempt.reservationId, quantity, op: 'remove' },
+      op: {
+        kind: 'release',
+        at: ports.clock().toISOString(),
+        actor: ctx.actor,
+        reason: 'repeat of an earlier reservation: units held again given back',
+        correlationId: ctx.correlationId,
+        idempotencyKey: `res:${attempt.reservationId}:repeat:${attempt.createdAt}`,
+        reservationId: attempt.reservationId,
+      },
+    },
+    { returnItem: false },
+  );
+  return { reservation: existing, replayed: true };
+}
+
+/** The stream may already have written this very write's record: same time, caller and item. */
+const isRecordOf = (record: Reservation, attempt: Reservation) =>
+  record.via === 'single' &&
+  record.createdAt === attempt.createdAt &&
+  record.correlationId === attempt.correlationId &&
+  record.allocations.every((a) =>
+    attempt.allocations.some((b) => a.sku === b.sku && a.locationId === b.locationId && a.shard === b.shard),
+  );
 
 /** The first outcome of a reservation id seen again: its record, or (before the stream wrote it) the request. */
 async function existingReservation(
@@ -165,7 +234,16 @@ async function reserveByPlan(
   if (unknown) throw new UnknownSku(unknown.sku);
 
   for (let attempt = 1; attempt <= MAX_PLAN_ATTEMPTS; attempt++) {
-    const allocations = await plan(ports, cmd, catalog, attempt > 1);
+    let allocations: Allocation[];
+    try {
+      allocations = await plan(ports, cmd, catalog, attempt > 1);
+    } catch (error) {
+      // A retry of a reservation made earlier answers its first outcome, even once its stock is gone.
+      const shortage = error instanceof InsufficientStock || error instanceof HoldCapacityReached;
+      const earlier = shortage ? await earlierOutcome(ports, cmd.reservationId) : undefined;
+      if (earlier) return earlier;
+      throw error;
+    }
     const op = reserveOp(cmd.reservationId, ctx, now, 'tx');
     const changes = reservingChanges(cmd.reservationId, allocations, op);
     if (changes.length > MAX_TX_POSITIONS) {

@@ -1,3 +1,4 @@
+import { MAX_BUCKET_UNITS } from '#shared/bounds';
 import {
   type AdjustBucket,
   ALL_BUCKETS,
@@ -92,6 +93,27 @@ export function requirements(d: Deltas): { field: Bucket | 'available'; atLeast:
   const avail = availableDelta(d);
   if (avail < 0) out.push({ field: 'available', atLeast: -avail });
   return out;
+}
+
+/**
+ * The upper bounds a write must check so no bucket grows past MAX_BUCKET_UNITS (#shared/bounds):
+ * each bucket it raises must hold at most `MAX_BUCKET_UNITS − delta` before. Only onHand and
+ * inTransit need it: the held buckets and available are parts of onHand (invariant 1), so they
+ * are bounded with it — and the hot reservation write, which raises only `reserved`, checks
+ * nothing more.
+ */
+export function ceilings(d: Deltas): { field: 'onHand' | 'inTransit'; atMost: number }[] {
+  const out: { field: 'onHand' | 'inTransit'; atMost: number }[] = [];
+  for (const field of ['onHand', 'inTransit'] as const) {
+    const v = d[field] ?? 0;
+    if (v > 0) out.push({ field, atMost: MAX_BUCKET_UNITS - v });
+  }
+  return out;
+}
+
+/** Would a change take a bucket of this position past MAX_BUCKET_UNITS? */
+export function exceedsCeiling(p: Partial<Buckets>, d: Deltas): 'onHand' | 'inTransit' | undefined {
+  return ceilings(d).find((c) => (p[c.field] ?? 0) > c.atMost)?.field;
 }
 
 /** Does a position satisfy the requirements of a change? (The same check DynamoDB makes.) */

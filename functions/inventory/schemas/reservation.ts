@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skuCode } from '#catalog/api';
+import { MAX_QUANTITY } from '#shared/bounds';
 import { locationId } from './stock.ts';
 
 /** Reservation ids are chosen by the caller (an order id, a cart id) so a retry can reuse them. */
@@ -15,7 +16,7 @@ export const MAX_RESERVATION_LINES = 50;
 export const reservationLine = z.object({
   sku: skuCode,
   locationId: locationId.optional(),
-  quantity: z.number().int('whole units of the SKU').positive().max(1_000_000),
+  quantity: z.number().int('whole units of the SKU').positive().max(MAX_QUANTITY),
   /** Allocation may use the SKU's listed substitutes when it is short. @default false */
   allowSubstitutes: z.boolean().optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skuCode } from '#catalog/api';
+import { MAX_QUANTITY } from '#shared/bounds';
 
 export const locationId = z
   .string()
@@ -71,13 +72,18 @@ export type AdjustBucket = (typeof ADJUST_BUCKETS)[number];
 
 const idempotencyKey = z.string().min(8).max(128);
 const reason = z.string().min(1).max(200);
+/** Units of one command: whole, 1 … MAX_QUANTITY (bounds table in #shared/bounds). */
+const quantity = z.number().int('whole units of the SKU').positive().max(MAX_QUANTITY);
 
 export const adjustmentBody = z.object({
   sku: skuCode,
   locationId,
+  /** Whole units, −MAX_QUANTITY … MAX_QUANTITY, not zero. */
   delta: z
     .number()
     .int('whole units of the SKU')
+    .min(-MAX_QUANTITY)
+    .max(MAX_QUANTITY)
     .refine((d) => d !== 0, 'must not be zero'),
   /** Which part of the stock the delta lands in. @default 'available' */
   bucket: z.enum(ADJUST_BUCKETS).optional(),
@@ -92,7 +98,7 @@ export const moveBody = z
     locationId,
     from: z.enum(MOVE_BUCKETS),
     to: z.enum(MOVE_BUCKETS),
-    quantity: z.number().int('whole units of the SKU').positive(),
+    quantity,
     reason,
     idempotencyKey,
   })
@@ -102,7 +108,7 @@ export type MoveBody = z.infer<typeof moveBody>;
 export const receiptBody = z.object({
   sku: skuCode,
   locationId,
-  quantity: z.number().int('whole units of the SKU').positive(),
+  quantity,
   /** Where received units land (returns land in returnedPending). @default 'available' */
   bucket: z.enum(['available', 'damaged', 'quarantined', 'returnedPending']).optional(),
   /** The units were expected (a transfer or PO in transit): take them off inTransit. @default false */

@@ -1,6 +1,7 @@
 import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { tableName, withoutKeys } from '#shared/table';
 import type { IntakeStore, OrderOutcome } from '../intake/core/intake-records.ts';
@@ -52,8 +53,8 @@ export function dynamoOrderStore(
 
     async create(order: StoredOrder): ReturnType<IntakeStore['createOrder']> {
       try {
-        await db.send(
-          new PutCommand({
+        await writeAudited(db, {
+          Put: {
             TableName: table,
             Item: {
               ...ordersKeys.order(order.orderId),
@@ -65,8 +66,8 @@ export function dynamoOrderStore(
             ConditionExpression: 'attribute_not_exists(pk)',
             // A conflict hands back the order that is there, so the caller needs no second read.
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
+          },
+        });
         return { ok: true };
       } catch (error) {
         if (!conditionFailed(error)) throw error;
@@ -109,8 +110,8 @@ export function dynamoOrderStore(
         }
       });
       try {
-        await db.send(
-          new UpdateCommand({
+        await writeAudited(db, {
+          Update: {
             TableName: table,
             Key: ordersKeys.order(orderId),
             UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
@@ -120,8 +121,8 @@ export function dynamoOrderStore(
               '#sourceUpdatedAt = :expected AND attribute_not_exists(#deliveries.#delivery)',
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
-          }),
-        );
+          },
+        });
         return 'ok';
       } catch (error) {
         if (conditionFailed(error)) return 'conflict';
@@ -180,18 +181,25 @@ export function dynamoOrderStore(
         conditions.push('#status <> :cancelled', 'attribute_not_exists(#cancellation)');
       }
       try {
-        await db.send(
-          new UpdateCommand({
-            TableName: table,
-            Key: ordersKeys.order(order.orderId),
-            UpdateExpression: [`SET ${sets.join(', ')}`, removes.length ? `REMOVE ${removes.join(', ')}` : '']
-              .filter(Boolean)
-              .join(' '),
-            ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
+        await writeAudited(
+          db,
+          {
+            Update: {
+              TableName: table,
+              Key: ordersKeys.order(order.orderId),
+              UpdateExpression: [
+                `SET ${sets.join(', ')}`,
+                removes.length ? `REMOVE ${removes.join(', ')}` : '',
+              ]
+                .filter(Boolean)
+                .join(' '),
+              ConditionExpression: conditions.join(' AND '),
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          { state: patch },
         );
         return 'ok';
       } catch (error) {

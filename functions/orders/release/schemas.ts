@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MONEY_MINOR } from '#shared/bounds';
 import { locationId } from '../intake/schemas/channel.ts';
 import { SERVICE_LEVELS, type ServiceLevel, type StoredOrder } from '../schemas/canonical-order.ts';
 
@@ -49,7 +50,10 @@ export const routingRuleSet = z
       .default({ standard: 5, expedited: 2, overnight: 1, pickup: 0 }),
     /** Shipping cost per shipment (minor units) by zone and service level. */
     shippingCost: z
-      .record(z.string(), z.partialRecord(z.enum(SERVICE_LEVELS), z.number().int().min(0)))
+      .record(
+        z.string(),
+        z.partialRecord(z.enum(SERVICE_LEVELS), z.number().int().min(0).max(MAX_MONEY_MINOR)),
+      )
       .default({}),
     /** Expected arrival of units already in transit, for backorder promises. @default 7 */
     inboundLeadDays: z.number().int().min(0).max(365).default(7),

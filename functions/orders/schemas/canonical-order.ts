@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skuCode } from '#catalog/api';
+import { MAX_MONEY_MINOR, MAX_ORDER_DISCOUNTS, MAX_ORDER_LINES, MAX_QUANTITY } from '#shared/bounds';
 import { CHANNEL_TYPES } from '../intake/schemas/channel.ts';
 
 /**
@@ -25,7 +26,10 @@ export const PAYMENT_STATUSES = [
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 const isoInstant = z.iso.datetime({ offset: true });
-const minor = z.number().int();
+/** Minor units, |amount| ≤ MAX_MONEY_MINOR (bounds table in #shared/bounds): sums of 500 lines stay exact. */
+const minor = z.number().int().min(-MAX_MONEY_MINOR).max(MAX_MONEY_MINOR);
+/** Whole base units of a SKU, 1 … MAX_QUANTITY: the reservation line cap, so every order line can be reserved. */
+const lineQuantity = z.number().int().positive().max(MAX_QUANTITY);
 const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. USD');
 
 export const shipToAddress = z.object({
@@ -41,21 +45,38 @@ export const shipToAddress = z.object({
 });
 export type ShipTo = z.infer<typeof shipToAddress>;
 
-export const canonicalLine = z.object({
-  /** The channel's line id (or the line's position when the channel has none). */
-  lineId: z.string().min(1),
-  sku: skuCode,
-  quantity: z.number().int().positive(),
-  /** Per unit, before discounts; null when the channel did not say (Amazon ORDER_CHANGE). */
-  unitPrice: minor.nonnegative().nullable(),
-  /** Discount allocated to this line, for all its units. */
-  discount: minor.nonnegative(),
-  /** Kit lines stay one line; the release workflow reserves the components. */
-  isKit: z.boolean(),
-  /** The channel id the SKU was mapped through (variant id, SellerSKU, product id), if any. */
-  listingId: z.string().optional(),
-  title: z.string().optional(),
-});
+export const canonicalLine = z
+  .object({
+    /** The channel's line id (or the line's position when the channel has none). */
+    lineId: z.string().min(1),
+    sku: skuCode,
+    quantity: lineQuantity,
+    /** Per unit, before discounts; null when the channel did not say (Amazon ORDER_CHANGE). */
+    unitPrice: minor.nonnegative().nullable(),
+    /** Discount allocated to this line, for all its units. */
+    discount: minor.nonnegative(),
+    /** Kit lines stay one line; the release workflow reserves the components. */
+    isKit: z.boolean(),
+    /** The channel id the SKU was mapped through (variant id, SellerSKU, product id), if any. */
+    listingId: z.string().optional(),
+    title: z.string().optional(),
+  })
+  .superRefine((line, ctx) => {
+    const gross = line.unitPrice === null ? null : line.unitPrice * line.quantity;
+    if (gross !== null && gross > MAX_MONEY_MINOR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unitPrice'],
+        message: `unit price × quantity exceeds ${MAX_MONEY_MINOR}`,
+      });
+    } else if (gross !== null && line.discount > gross) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['discount'],
+        message: 'exceeds the line price (unit price × quantity)',
+      });
+    }
+  });
 export type CanonicalLine = z.infer<typeof canonicalLine>;
 
 export const canonicalOrder = z.object({
@@ -68,9 +89,11 @@ export const canonicalOrder = z.object({
   /** The sender's own last-modified time; orders only move forward in this clock. */
   sourceUpdatedAt: isoInstant,
   currency: currencyCode.nullable(),
-  lines: z.array(canonicalLine).min(1),
+  lines: z.array(canonicalLine).min(1).max(MAX_ORDER_LINES),
   /** Order-level discounts (codes) as the channel reported them; already allocated to lines. */
-  discounts: z.array(z.object({ code: z.string().optional(), amount: minor.nonnegative() })),
+  discounts: z
+    .array(z.object({ code: z.string().optional(), amount: minor.nonnegative() }))
+    .max(MAX_ORDER_DISCOUNTS),
   shippingPrice: minor.nonnegative().nullable(),
   taxTotal: minor.nonnegative().nullable(),
   total: minor.nonnegative().nullable(),
@@ -125,9 +148,15 @@ export interface StoredOrder extends CanonicalOrder {
 // ---------------------------------------------------------------------------------------------
 // The wire format custom storefronts POST to /webhooks/orders/{channelId}.
 
-/** A decimal amount as text ("29.00"); a JSON number is accepted and read by its source text. */
+/**
+ * A decimal amount as text ("29.00"); a JSON number is accepted and read by its source text.
+ * Its size in minor units is checked when it is converted (≤ MAX_MONEY_MINOR, AMOUNT_OUT_OF_RANGE).
+ */
 export const decimalAmount = z.union([
-  z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string such as "29.00"'),
+  z
+    .string()
+    .max(40)
+    .regex(/^-?\d+(\.\d+)?$/, 'a decimal string such as "29.00"'),
   z.number(),
 ]);
 
@@ -136,7 +165,7 @@ export const storefrontLine = z.object({
   /** Our SKU. Either sku or externalId (mapped through the channel's listings) is required. */
   sku: z.string().max(128).optional(),
   externalId: z.string().min(1).max(128).optional(),
-  quantity: z.number().int().positive(),
+  quantity: lineQuantity,
   unitPrice: decimalAmount,
   discount: decimalAmount.optional(),
   title: z.string().max(500).optional(),
@@ -151,7 +180,7 @@ export const storefrontOrder = z.object({
   lines: z
     .array(storefrontLine)
     .min(1)
-    .max(500)
+    .max(MAX_ORDER_LINES)
     .superRefine((lines, ctx) => {
       lines.forEach((line, i) => {
         if (!line.sku && !line.externalId) {
@@ -179,7 +208,10 @@ export const storefrontOrder = z.object({
   taxTotal: decimalAmount.optional(),
   total: decimalAmount.optional(),
   taxIncluded: z.boolean().optional(),
-  discounts: z.array(z.object({ code: z.string().max(100).optional(), amount: decimalAmount })).optional(),
+  discounts: z
+    .array(z.object({ code: z.string().max(100).optional(), amount: decimalAmount }))
+    .max(MAX_ORDER_DISCOUNTS)
+    .optional(),
   customerRef: z.string().max(200).nullable().optional(),
   cancelledAt: isoInstant.nullable().optional(),
   cancelReason: z.string().max(500).optional(),

@@ -32,9 +32,10 @@ export interface SynthesizedApp extends QuartermasterStacks {
   readonly app: App;
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
+  readonly monitoringTemplate: Template;
 }
 
-/** Builds the app as `bin/app.ts` does (minus cdk-nag, see nag.test.ts) and synthesizes both stacks. */
+/** Builds the app as `bin/app.ts` does (minus cdk-nag, see nag.test.ts) and synthesizes every stack. */
 export function synthesizeApp(
   options: QuartermasterOptions & { context?: Record<string, unknown> } = {},
 ): SynthesizedApp {
@@ -46,5 +47,6 @@ export function synthesizeApp(
     ...stacks,
     statefulTemplate: Template.fromStack(stacks.stateful),
     statelessTemplate: Template.fromStack(stacks.stateless),
+    monitoringTemplate: Template.fromStack(stacks.monitoring),
   };
 }

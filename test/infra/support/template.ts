@@ -114,3 +114,28 @@ function managedPoliciesReferencedBy(arn: unknown, templates: Template[]): CfnRe
 
 export const actionsOf = (statements: Statement[]): Set<string> =>
   new Set(statements.filter((s) => s.Effect === 'Allow').flatMap((s) => asArray(s.Action)));
+
+/** A resource named by its stack and logical id: `Quartermaster-dev-Stateless/QueueX`. */
+export type ResourceKey = `${string}/${string}`;
+
+/**
+ * The resource a value points at, across stacks: `{ Ref }` and `{ Fn::GetAtt }` in `stackName`'s
+ * own template, or `{ Fn::GetStackOutput }` (a weak cross-stack reference) followed to the output
+ * of the producing stack in `templates` (stack name → template). Anything else → undefined.
+ */
+export function resolveReference(
+  value: unknown,
+  stackName: string,
+  templates: ReadonlyMap<string, Template>,
+): ResourceKey | undefined {
+  const local = logicalIdOf(value);
+  if (local) return `${stackName}/${local}`;
+  const output = (value as { 'Fn::GetStackOutput'?: { StackName?: unknown; OutputName?: unknown } } | null)?.[
+    'Fn::GetStackOutput'
+  ];
+  if (typeof output?.StackName !== 'string' || typeof output.OutputName !== 'string') return undefined;
+  const producer = templates.get(output.StackName);
+  const outputs = producer?.toJSON().Outputs as Record<string, { Value: unknown }> | undefined;
+  const produced = outputs?.[output.OutputName];
+  return produced ? resolveReference(produced.Value, output.StackName, templates) : undefined;
+}

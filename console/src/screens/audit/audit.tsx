@@ -6,7 +6,6 @@ import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import Pagination from '@cloudscape-design/components/pagination';
 import PropertyFilter, { type PropertyFilterProps } from '@cloudscape-design/components/property-filter';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
@@ -17,7 +16,7 @@ import { ROLE_LABELS, type Role } from '../../app/identity.ts';
 import { useCursorList } from '../../app/use-resource.ts';
 import { DateRangeFilter, resolveRange, type TimeRange } from '../../components/date-range.tsx';
 import { formatDateTime, JsonBlock } from '../../components/format.tsx';
-import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { ApiErrorAlert, AuditOutcome, EmptyState } from '../../components/states.tsx';
 
 /** Commands are what the audit trail records: every POST, PUT, PATCH and DELETE route. */
 const COMMAND_ACTIONS = API_ROUTES.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
@@ -238,11 +237,7 @@ export default function Audit() {
         {
           id: 'outcome',
           header: 'Outcome',
-          cell: (e) => (
-            <StatusIndicator type={e.outcome === 'succeeded' ? 'success' : 'error'}>
-              {e.outcome === 'succeeded' ? 'Succeeded' : 'Rejected'} ({e.status})
-            </StatusIndicator>
-          ),
+          cell: (e) => <AuditOutcome outcome={e.outcome} status={e.status} />,
         },
         { id: 'ip', header: 'Source IP', cell: (e) => e.sourceIp ?? '—' },
         {

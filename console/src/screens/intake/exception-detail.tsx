@@ -9,10 +9,10 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import { useParams } from 'react-router';
-import { ApiError, api, apiPath } from '../../api/client.ts';
+import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
-import type { IntakeException } from '../../api/types.ts';
-import { can, isDeclared } from '../../app/access.ts';
+import type { IntakeExceptionView } from '../../api/types.ts';
+import { can } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
@@ -21,40 +21,16 @@ import { formatDateTime, JsonBlock } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
 
-const LOOKUP_PAGES = 10;
-const GET_EXCEPTION = 'GET /api/intake/exceptions/{id}';
 const REPLAY = 'POST /api/intake/exceptions/{id}/replay';
 
-/**
- * One exception by id: `GET /api/intake/exceptions/{id}` when the manifest declares it (and the
- * API answers it); otherwise the exception is looked up in the list (newest first, a few pages),
- * so deep links still work.
- */
-async function loadException(id: string, signal: AbortSignal): Promise<IntakeException | undefined> {
-  if (isDeclared(GET_EXCEPTION)) {
-    try {
-      return await api.get<IntakeException>(apiPath`/api/intake/exceptions/${id}`, undefined, signal);
-    } catch (error) {
-      if (!(error instanceof ApiError && error.notAvailable)) {
-        if (error instanceof ApiError && error.status === 404) return undefined;
-        throw error;
-      }
-    }
+/** One exception with its raw body, loaded when the detail opens (the list carries no bodies). */
+async function loadException(id: string, signal: AbortSignal): Promise<IntakeExceptionView | undefined> {
+  try {
+    return await endpoints.intakeException(id, signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return undefined;
+    throw error;
   }
-  for (const status of ['open', 'resolved'] as const) {
-    let cursor: string | undefined;
-    for (let page = 0; page < LOOKUP_PAGES; page++) {
-      const res = await endpoints.intakeExceptions(
-        { status, limit: 100, ...(cursor ? { cursor } : {}) },
-        signal,
-      );
-      const hit = res.items.find((x) => x.exceptionId === id);
-      if (hit) return hit;
-      if (!res.nextCursor) break;
-      cursor = res.nextCursor;
-    }
-  }
-  return undefined;
 }
 
 export default function IntakeExceptionDetail() {
@@ -186,7 +162,12 @@ export default function IntakeExceptionDetail() {
         )}
         <Container
           header={
-            <Header variant="h2" description="Exactly as the channel sent it (verified)">
+            <Header
+              variant="h2"
+              description={`Exactly as the channel sent it (verified), ${x.bodyBytes} bytes${
+                x.rawBodyCut ? ' — too large to show whole; replay uses all of it' : ''
+              }${x.bodyStorage === 'truncated' ? ' — cut when stored (too large to keep); cannot be replayed' : ''}`}
+            >
               Raw payload
             </Header>
           }

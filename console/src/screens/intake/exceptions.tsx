@@ -9,7 +9,7 @@ import Table from '@cloudscape-design/components/table';
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
-import type { IntakeException } from '../../api/types.ts';
+import type { IntakeExceptionSummary } from '../../api/types.ts';
 import { can } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useUser } from '../../app/session.tsx';
@@ -20,8 +20,16 @@ import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 
 /**
  * Verified channel deliveries that could not become orders (unknown SKU, bad payload, unknown
- * channel), newest first. Each links to its raw payload and a replay.
+ * channel), newest first, as summaries: the list never carries raw bodies. Each links to its
+ * detail, which loads the raw payload, and a replay.
  */
+const formatBytes = (n: number) =>
+  n < 1024
+    ? `${n} B`
+    : n < 1024 * 1024
+      ? `${(n / 1024).toFixed(1)} KB`
+      : `${(n / 1024 / 1024).toFixed(1)} MB`;
+
 export default function IntakeExceptions() {
   usePage('Intake exceptions', [{ text: 'Intake exceptions', href: '/intake' }]);
   const user = useUser();
@@ -36,7 +44,7 @@ export default function IntakeExceptions() {
     setParams(p, { replace: true });
   };
 
-  const list = useCursorList<IntakeException>(`intake:${status}:${channelId}`, (cursor, signal) =>
+  const list = useCursorList<IntakeExceptionSummary>(`intake:${status}:${channelId}`, (cursor, signal) =>
     endpoints.intakeExceptions(
       { status, ...(channelId ? { channelId } : {}), limit: 25, ...(cursor ? { cursor } : {}) },
       signal,
@@ -44,7 +52,7 @@ export default function IntakeExceptions() {
   );
 
   return (
-    <Table<IntakeException>
+    <Table<IntakeExceptionSummary>
       data-testid="intake-table"
       variant="full-page"
       stickyHeader
@@ -119,6 +127,11 @@ export default function IntakeExceptions() {
         },
         { id: 'message', header: 'Message', cell: (x) => x.message },
         { id: 'attempts', header: 'Attempts', cell: (x) => x.attempts },
+        {
+          id: 'size',
+          header: 'Body',
+          cell: (x) => (x.bodyBytes === undefined ? '—' : formatBytes(x.bodyBytes)),
+        },
         {
           id: 'status',
           header: 'Status',

@@ -8,7 +8,13 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import type { ReactNode } from 'react';
 import { endpoints } from '../../api/endpoints.ts';
-import type { AuditEntry, IntakeException, JournalEntry, OrderStatusName, Page } from '../../api/types.ts';
+import type {
+  AuditEntry,
+  IntakeExceptionSummary,
+  JournalEntry,
+  OrderStatusName,
+  Page,
+} from '../../api/types.ts';
 import { type Area, can, canSee } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { ROLE_LABELS } from '../../app/identity.ts';
@@ -17,7 +23,7 @@ import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { Delta, formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { ApiErrorAlert, AuditOutcome, EmptyState } from '../../components/states.tsx';
 import { STATUS_LABELS, type StatusCounts, useStatusCounts } from '../orders/order-queues.ts';
 
 /** One figure that links to the list behind it; says plainly when its data is not served yet. */
@@ -122,7 +128,7 @@ function QueueTile(props: {
 }
 
 function IntakeTile() {
-  const open = useResource<Page<IntakeException>>('overview:intake', (signal) =>
+  const open = useResource<Page<IntakeExceptionSummary>>('overview:intake', (signal) =>
     endpoints.intakeExceptions({ status: 'open', limit: 100 }, signal),
   );
   const value = open.error
@@ -251,11 +257,7 @@ function RecentActivity() {
         {
           id: 'outcome',
           header: 'Outcome',
-          cell: (e) => (
-            <StatusIndicator type={e.outcome === 'succeeded' ? 'success' : 'error'}>
-              {e.status}
-            </StatusIndicator>
-          ),
+          cell: (e) => <AuditOutcome outcome={e.outcome} status={e.status} />,
         },
       ]}
     />

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { tableName, withoutKeys } from '#shared/table';
 import { type BatchReader, batchReader } from '../../adapters/batch-reader.ts';
@@ -9,6 +10,7 @@ import { positiveCache } from './ttl-cache.ts';
 
 /** Channel config is read on every webhook; a few seconds of staleness is harmless there. */
 const CHANNEL_CACHE_MS = 10_000;
+const CHANNEL_CACHE_MAX_ENTRIES = 1_000;
 const cache = new Map<string, { channel: Channel | undefined; at: number }>();
 /** Listings found (never misses), so a re-pointed listing reaches intake within this long. */
 const listingCache = positiveCache<string>(15_000);
@@ -58,21 +60,27 @@ export function dynamoChannelStore(
       // An unknown channel is re-read after a second: it may have just been configured elsewhere.
       if (hit && Date.now() - hit.at < (hit.channel ? maxAgeMs : 1_000)) return hit.channel;
       const channel = await read(channelId, false);
+      // Made-up channel ids come from anyone on the internet: the cache stays bounded.
+      if (cache.size >= CHANNEL_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
       cache.set(channelId, { channel, at: Date.now() });
       return channel;
     },
 
     async put(channel: Channel): Promise<void> {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...ordersKeys.channel(channel.channelId),
-            ...ordersKeys.channelIndex(channel.type, channel.channelId),
-            entity: 'Channel',
-            ...channel,
+      await writeAudited(
+        db,
+        {
+          Put: {
+            TableName: table,
+            Item: {
+              ...ordersKeys.channel(channel.channelId),
+              ...ordersKeys.channelIndex(channel.type, channel.channelId),
+              entity: 'Channel',
+              ...channel,
+            },
           },
-        }),
+        },
+        { state: channel },
       );
       cache.set(channel.channelId, { channel, at: Date.now() });
     },
@@ -112,15 +120,19 @@ export function dynamoChannelStore(
     },
 
     async putListing(listing: Listing): Promise<void> {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...ordersKeys.listing(listing.channelId, listing.externalId),
-            entity: 'ChannelListing',
-            ...listing,
+      await writeAudited(
+        db,
+        {
+          Put: {
+            TableName: table,
+            Item: {
+              ...ordersKeys.listing(listing.channelId, listing.externalId),
+              entity: 'ChannelListing',
+              ...listing,
+            },
           },
-        }),
+        },
+        { state: listing },
       );
       listingCache.set(`${listing.channelId}\u0000${listing.externalId}`, listing.sku);
     },

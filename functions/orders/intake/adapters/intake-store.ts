@@ -2,22 +2,96 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { documentClient } from '#shared/clients';
+import { documentClient, LENIENT_NUMBERS } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import { type BatchReader, batchReader } from '../../adapters/batch-reader.ts';
 import { dynamoOrderStore } from '../../adapters/order-store.ts';
 import { ordersKeys } from '../../keys.ts';
-import type { ExceptionStatus, IntakeException, IntakeStore } from '../core/intake-records.ts';
+import type {
+  BodyStorage,
+  ExceptionStatus,
+  IntakeException,
+  IntakeExceptionSummary,
+  IntakeStore,
+} from '../core/intake-records.ts';
+import { type BodyRef, type BodyStore, s3BodyStore } from './body-store.ts';
 
-/** Raw bodies up to this size are stored as text; larger ones gzipped (DynamoDB items max 400 KB). */
+/**
+ * Raw bodies up to this size are stored on the item; larger ones in S3 with a pointer on the
+ * item (`rawBodyRef`). Without a bucket (a function not granted one) the old fallback applies:
+ * gzipped on the item when that fits, else cut to this size (replay: RAW_BODY_UNAVAILABLE).
+ */
 const INLINE_BODY_BYTES = 256 * 1024;
 const MAX_GZIP_BYTES = 300 * 1024;
+/** A list entry's message is cut here; the whole message comes with the single exception. */
+const SUMMARY_MESSAGE_CHARS = 500;
+
+/** Everything the list reads: no raw body (nor its gzip), so a page stays small. */
+const SUMMARY_ATTRIBUTES = [
+  'exceptionId',
+  'source',
+  'channelId',
+  'channelKey',
+  'deliveryId',
+  'topic',
+  'status',
+  'code',
+  'message',
+  'issues',
+  'receivedAt',
+  'attempts',
+  'lastAttemptAt',
+  'resolvedAt',
+  'resolution',
+  'rawBodyBytes',
+  'rawBodyRef',
+  'rawBodyTruncated',
+  'rawBodyGzip',
+] as const;
+// rawBodyGzip is at most 300 KB and only on items written without a bucket; reading it tells
+// the storage, and DynamoDB pages stop at 1 MB anyway. It never reaches the response.
 
 function conditionFailure(error: unknown): ConditionalCheckFailedException | undefined {
   return (error as Error).name === 'ConditionalCheckFailedException'
     ? (error as ConditionalCheckFailedException)
     : undefined;
 }
+
+function storageOf(item: Record<string, unknown>): BodyStorage {
+  if (item.rawBodyRef) return 's3';
+  if (item.rawBodyTruncated) return 'truncated';
+  if (item.rawBodyGzip) return 'gzip';
+  return 'inline';
+}
+
+/** An exception as the list shows it (see IntakeExceptionSummary). */
+function toSummary(item: Record<string, unknown>): IntakeExceptionSummary {
+  const {
+    issues,
+    rawBodyBytes,
+    rawBodyRef: _ref,
+    rawBodyTruncated: _cut,
+    rawBodyGzip: _gz,
+    rawBody: _body,
+    ...rest
+  } = withoutKeys(item) as Record<string, unknown>;
+  const e = rest as unknown as IntakeException;
+  const message = String(e.message ?? '');
+  return {
+    ...e,
+    message: message.length > SUMMARY_MESSAGE_CHARS ? `${message.slice(0, SUMMARY_MESSAGE_CHARS)}…` : message,
+    reason: `${e.code}: ${message}`.slice(0, SUMMARY_MESSAGE_CHARS + 40),
+    issueCount: Array.isArray(issues) ? issues.length : 0,
+    ...(typeof rawBodyBytes === 'number' ? { bodyBytes: rawBodyBytes } : {}),
+    bodyStorage: storageOf(item),
+  };
+}
+
+export type StoredIntakeException = IntakeException & {
+  rawBodyTruncated?: boolean;
+  rawBodyBytes?: number;
+  bodyStorage: BodyStorage;
+};
 
 /**
  * DynamoDB adapter of the intake port, plus the queries the exception API needs. Every write
@@ -27,13 +101,15 @@ function conditionFailure(error: unknown): ConditionalCheckFailedException | und
 export function dynamoIntakeStore(
   table = tableName(),
   reader: BatchReader = batchReader(documentClient(), table),
+  bodies: BodyStore | undefined = s3BodyStore(),
 ) {
   const db = documentClient();
   const orders = dynamoOrderStore(table, reader);
 
-  function bodyAttributes(rawBody: string): Record<string, unknown> {
+  async function bodyAttributes(exceptionId: string, rawBody: string): Promise<Record<string, unknown>> {
     const bytes = Buffer.byteLength(rawBody, 'utf8');
-    if (bytes <= INLINE_BODY_BYTES) return { rawBody };
+    if (bytes <= INLINE_BODY_BYTES) return { rawBody, rawBodyBytes: bytes };
+    if (bodies) return { rawBodyRef: await bodies.put(exceptionId, rawBody), rawBodyBytes: bytes };
     const gz = gzipSync(Buffer.from(rawBody, 'utf8'));
     if (gz.length <= MAX_GZIP_BYTES) return { rawBodyGzip: gz, rawBodyBytes: bytes };
     // Too large even compressed: keep what fits for forensics; replay reports RAW_BODY_UNAVAILABLE.
@@ -44,25 +120,29 @@ export function dynamoIntakeStore(
     };
   }
 
-  function toException(item: Record<string, unknown>): IntakeException & { rawBodyTruncated?: boolean } {
-    const { rawBodyGzip, rawBodyBytes: _bytes, ...rest } = withoutKeys(item) as Record<string, unknown>;
-    const rawBody =
-      rawBodyGzip instanceof Uint8Array
-        ? gunzipSync(Buffer.from(rawBodyGzip)).toString('utf8')
-        : String(rest.rawBody ?? '');
-    return { ...(rest as unknown as IntakeException), rawBody };
+  /** The item as an exception; a body kept in S3 is fetched only when `withBody`. */
+  async function toException(
+    item: Record<string, unknown>,
+    withBody: boolean,
+  ): Promise<StoredIntakeException> {
+    const { rawBodyGzip, rawBodyRef, ...rest } = withoutKeys(item) as Record<string, unknown>;
+    let rawBody = String(rest.rawBody ?? '');
+    if (rawBodyGzip instanceof Uint8Array) rawBody = gunzipSync(Buffer.from(rawBodyGzip)).toString('utf8');
+    else if (rawBodyRef && withBody) {
+      if (!bodies) throw new Error('The raw body is kept in S3, but this function has no bucket');
+      rawBody = await bodies.get(rawBodyRef as BodyRef);
+    }
+    return { ...(rest as unknown as IntakeException), rawBody, bodyStorage: storageOf(item) };
   }
 
   const store: IntakeStore & {
-    getException(
-      exceptionId: string,
-    ): Promise<(IntakeException & { rawBodyTruncated?: boolean }) | undefined>;
+    getException(exceptionId: string): Promise<StoredIntakeException | undefined>;
     listExceptions(q: {
       status: ExceptionStatus;
       channelId?: string;
       limit: number;
       cursor?: string;
-    }): Promise<{ items: IntakeException[]; cursor?: string }>;
+    }): Promise<{ items: IntakeExceptionSummary[]; cursor?: string }>;
   } = {
     loadOrder: (orderId) => orders.loadForIntake(orderId),
     createOrder: (order) => orders.create(order),
@@ -79,7 +159,7 @@ export function dynamoIntakeStore(
               ...ordersKeys.exceptionIndex('open', exception.receivedAt, exception.exceptionId),
               entity: 'IntakeException',
               ...rest,
-              ...bodyAttributes(rawBody),
+              ...(await bodyAttributes(exception.exceptionId, rawBody)),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -89,8 +169,11 @@ export function dynamoIntakeStore(
       } catch (error) {
         const failure = conditionFailure(error);
         if (!failure) throw error;
-        const old = failure.Item ? unmarshall(failure.Item) : undefined;
-        const existing = old ? toException(old) : await store.getException(exception.exceptionId);
+        const old = failure.Item ? unmarshall(failure.Item, LENIENT_NUMBERS) : undefined;
+        // The caller needs the outcome of the first attempt, not its body.
+        const existing = old
+          ? await toException(old, false)
+          : await store.getException(exception.exceptionId);
         if (!existing) throw error;
         return { created: false, existing };
       }
@@ -150,7 +233,7 @@ export function dynamoIntakeStore(
       const out = await db.send(
         new GetCommand({ TableName: table, Key: ordersKeys.exception(exceptionId), ConsistentRead: true }),
       );
-      return out.Item ? toException(out.Item) : undefined;
+      return out.Item ? toException(out.Item, true) : undefined;
     },
 
     async listExceptions(q) {
@@ -163,14 +246,19 @@ export function dynamoIntakeStore(
             ':pk': ordersKeys.exceptionsWithStatus(q.status),
             ...(q.channelId ? { ':channelId': q.channelId } : {}),
           },
-          ...(q.channelId ? { FilterExpression: 'channelId = :channelId' } : {}),
+          ...(q.channelId ? { FilterExpression: '#channelId = :channelId' } : {}),
+          ProjectionExpression: SUMMARY_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+          ExpressionAttributeNames: {
+            ...Object.fromEntries(SUMMARY_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+            ...(q.channelId ? { '#channelId': 'channelId' } : {}),
+          },
           ScanIndexForward: false,
           Limit: q.limit,
           ExclusiveStartKey: decodeCursor(q.cursor),
         }),
       );
       const cursor = encodeCursor(out.LastEvaluatedKey);
-      return { items: (out.Items ?? []).map(toException), ...(cursor ? { cursor } : {}) };
+      return { items: (out.Items ?? []).map(toSummary), ...(cursor ? { cursor } : {}) };
     },
   };
   return store;

@@ -1,6 +1,7 @@
+import { recordAuditFirst } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { eventBridgePublisher } from '#shared/events';
-import { secretStore } from '#shared/secrets';
+import { type SecretStore, secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
 import { batchReader } from '../../adapters/batch-reader.ts';
 import { findAmazonChannel } from '../core/find-amazon-channel.ts';
@@ -50,9 +51,21 @@ function build() {
     intake,
     store,
     rejections: dynamoRejectionStore(),
-    secrets: secretStore(),
+    secrets: auditedSecrets(),
     amazonChannelFor,
     clock,
+  };
+}
+
+/** Storing a secret is not a table write, so a command records its audit entry before it (shared/audit.ts). */
+function auditedSecrets(): SecretStore {
+  const secrets = secretStore();
+  return {
+    get: (name, opts) => secrets.get(name, opts),
+    async put(name, value) {
+      await recordAuditFirst();
+      await secrets.put(name, value);
+    },
   };
 }
 

@@ -34,6 +34,23 @@ export interface IntakeException {
   resolution?: { outcome: OrderOutcome | 'ignored'; orderId?: string; reason?: string };
 }
 
+/** Where an exception's raw body is kept: on the item, gzipped on it, in S3, or cut (too large, no bucket). */
+export type BodyStorage = 'inline' | 'gzip' | 's3' | 'truncated';
+
+/**
+ * An exception as the list shows it: everything but the raw body and the issue details, so a
+ * page stays small whatever the deliveries weighed (Lambda answers at most 6 MB). The body and
+ * issues come with the single exception (`GET /api/intake/exceptions/{id}`).
+ */
+export interface IntakeExceptionSummary extends Omit<IntakeException, 'rawBody' | 'issues'> {
+  /** `code: message` in one line. */
+  reason: string;
+  issueCount: number;
+  /** Size of the raw body in bytes (absent on exceptions stored before it was recorded). */
+  bodyBytes?: number;
+  bodyStorage: BodyStorage;
+}
+
 /**
  * Persistence port of intake. A new order is one conditional write on the order item; a
  * change to a known order is one read and one conditional write. See adapters/intake-store.ts.

@@ -8,6 +8,7 @@ import { exceptionIdFor, orderIdFor } from '../../keys.ts';
 import { type CanonicalLine, canonicalOrder, type StoredOrder } from '../../schemas/canonical-order.ts';
 import type { Channel, ChannelType } from '../schemas/channel.ts';
 import type { IntakeException, IntakeStore, OrderOutcome } from './intake-records.ts';
+import { assertLineBounds } from './normalize/draft.ts';
 import { type DraftOrder, NORMALIZERS } from './normalize/index.ts';
 import { type ListingLookup, resolveLines, type SkuCatalog } from './resolve-lines.ts';
 
@@ -47,7 +48,7 @@ const MAX_ATTEMPTS = 6;
 
 /**
  * Takes one verified delivery, exactly once.
- * 1. normalize the raw body (pure) — a failure becomes an intake exception
+ * 1. normalize the raw body (pure) and check its lines' bounds — a failure becomes an intake exception
  * 2. resolve the lines (catalog, listings; cached when found); a full snapshot is first tried
  *    as a new order without reading, a partial one reads the order (consistent)
  * 3. delivery already recorded on the order → answer as then; no order → create; order as new
@@ -99,6 +100,7 @@ export async function receiveDelivery(
     });
     if (normalized.kind === 'ignore') return ignored(normalized.reason);
     draft = normalized.draft;
+    assertLineBounds(draft.lines);
   } catch (error) {
     if (error instanceof IntakeFailure) return fail(error);
     throw error;

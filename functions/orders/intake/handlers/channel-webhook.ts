@@ -18,7 +18,8 @@ export interface ChannelWebhookSpec {
 
 /**
  * The primary adapter shared by the three webhook routes:
- * 1. verify the signature on the raw body (401 + rejection record otherwise)
+ * 1. verify the signature on the raw body (401 otherwise; counted, and sampled as a rejection
+ *    record, for channels that exist)
  * 2. hand the delivery to intake  3. answer by the sender's retry semantics
  */
 export function channelWebhookHandler(spec: ChannelWebhookSpec) {
@@ -37,6 +38,10 @@ export function channelWebhookHandler(spec: ChannelWebhookSpec) {
           req.headers,
         ),
       onRejected: async (req, reason) => {
+        // Only real channels are counted: a made-up channel id must not create rows (the answer
+        // is the same 401 either way). The lookup is the cached one authentication uses.
+        if (reason === 'unknown-channel') return;
+        if (!(await channels.getCached(req.params.channelId))) return;
         await rejections.record({
           sender: spec.sender,
           channelId: req.params.channelId,

@@ -15,7 +15,13 @@ import type { IntakeResult } from '../core/receive-delivery.ts';
  */
 export type ResponsePolicy = 'acknowledge' | 'strict';
 
-const MALFORMED = new Set(['MALFORMED_JSON', 'INVALID_PAYLOAD', 'INVALID_AMOUNT']);
+const MALFORMED = new Set([
+  'MALFORMED_JSON',
+  'INVALID_PAYLOAD',
+  'INVALID_AMOUNT',
+  'QUANTITY_OUT_OF_RANGE',
+  'AMOUNT_OUT_OF_RANGE',
+]);
 
 export function intakeResponse(policy: ResponsePolicy, result: IntakeResult): HttpResult {
   const { outcome, duplicate } = result;

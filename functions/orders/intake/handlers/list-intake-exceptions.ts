@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
 import { intakePorts } from '../adapters/wiring.ts';
-import type { IntakeException } from '../core/intake-records.ts';
 import { channelId } from '../schemas/channel.ts';
 
 const { store } = intakePorts();
@@ -10,13 +9,14 @@ const query = z.object({
   status: z.enum(['open', 'resolved']).default('open'),
   channelId: channelId.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().optional(),
+  cursor: z.string().max(2000).optional(),
 });
 
-/** An exception as ops see it: the raw body, and the reason in one line besides its parts. */
-const exceptionView = (e: IntakeException) => ({ ...e, reason: `${e.code}: ${e.message}` });
-
-/** GET /api/intake/exceptions: newest first, each with its raw body and reason. */
+/**
+ * GET /api/intake/exceptions: summaries, newest first — reason, size and storage of the body, but
+ * never the body itself (a page of large deliveries would pass Lambda's 6 MB response limit).
+ * One exception with its body: GET /api/intake/exceptions/{id}.
+ */
 export const handler = httpHandler({ query }, async ({ query: q }) => {
   const page = await store.listExceptions({
     status: q.status,
@@ -24,5 +24,5 @@ export const handler = httpHandler({ query }, async ({ query: q }) => {
     ...(q.channelId ? { channelId: q.channelId } : {}),
     ...(q.cursor ? { cursor: q.cursor } : {}),
   });
-  return ok({ ...page, items: page.items.map(exceptionView) });
+  return ok(page);
 });

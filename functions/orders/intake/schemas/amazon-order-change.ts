@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ORDER_LINES, MAX_QUANTITY } from '#shared/bounds';
 
 /**
  * Selling Partner API ORDER_CHANGE notification (payload version 1.0), as the `detail` of the
@@ -27,9 +28,11 @@ export const amazonOrderChange = z.object({
               z.object({
                 OrderItemId: z.string().min(1),
                 SellerSKU: z.string().nullable().optional(),
-                Quantity: z.number().int().nonnegative(),
+                /** 0 (dropped) … MAX_QUANTITY; more becomes a QUANTITY_OUT_OF_RANGE intake exception. */
+                Quantity: z.number().int().nonnegative().max(MAX_QUANTITY),
               }),
             )
+            .max(MAX_ORDER_LINES)
             .nullable()
             .optional(),
         })

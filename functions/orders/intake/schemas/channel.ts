@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skuCode } from '#catalog/api';
+import { MAX_BUCKET_UNITS } from '#shared/bounds';
 
 export const CHANNEL_TYPES = ['shopify', 'woocommerce', 'amazon', 'generic'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
@@ -17,13 +18,16 @@ export const locationId = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
 
+/** A count of units compared with a position's available: 0 … MAX_BUCKET_UNITS (#shared/bounds). */
+const units = z.number().int().nonnegative().max(MAX_BUCKET_UNITS);
+
 /** How much of the available stock a channel is shown (computed by inventory). */
 export const exposureRule = z
   .object({
     percent: z.number().min(0).max(100).optional().describe('share of available exposed, 0–100'),
-    buffer: z.number().int().nonnegative().optional().describe('units held back before exposing'),
-    cap: z.number().int().nonnegative().optional().describe('never expose more than this'),
-    floor: z.number().int().nonnegative().optional().describe('below this many available, expose 0'),
+    buffer: units.optional().describe('units held back before exposing'),
+    cap: units.optional().describe('never expose more than this'),
+    floor: units.optional().describe('below this many available, expose 0'),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ORDER_DISCOUNTS, MAX_ORDER_LINES, MAX_QUANTITY } from '#shared/bounds';
 
 /**
  * The slice of Shopify's Order webhook payload intake reads (topics orders/create,
@@ -6,7 +7,10 @@ import { z } from 'zod';
  * every API version. Amounts are decimal strings.
  */
 const id = z.union([z.number().int(), z.string().min(1)]);
-const decimal = z.union([z.string(), z.number()]);
+/** Decimal text or a JSON number; converted to minor units and checked against MAX_MONEY_MINOR later. */
+const decimal = z.union([z.string().max(40), z.number()]);
+/** A line's units: 0 (dropped) … MAX_QUANTITY; more becomes a QUANTITY_OUT_OF_RANGE intake exception. */
+const quantity = z.number().int().nonnegative().max(MAX_QUANTITY);
 const nullableText = z.string().nullable().optional();
 
 const address = z
@@ -34,12 +38,15 @@ export const shopifyLineItem = z.object({
   sku: nullableText,
   title: nullableText,
   name: nullableText,
-  quantity: z.number().int().nonnegative(),
+  quantity,
   /** Quantity after order edits (newer API versions); preferred when present. */
-  current_quantity: z.number().int().nonnegative().optional(),
+  current_quantity: quantity.optional(),
   price: decimal,
   total_discount: decimal.optional(),
-  discount_allocations: z.array(z.object({ amount: decimal })).optional(),
+  discount_allocations: z
+    .array(z.object({ amount: decimal }))
+    .max(MAX_ORDER_DISCOUNTS)
+    .optional(),
   gift_card: z.boolean().optional(),
 });
 
@@ -63,6 +70,7 @@ export const shopifyOrder = z.object({
     .optional(),
   discount_codes: z
     .array(z.object({ code: nullableText, amount: decimal }))
+    .max(MAX_ORDER_DISCOUNTS)
     .nullable()
     .optional(),
   customer: z.object({ id }).nullable().optional(),
@@ -71,5 +79,5 @@ export const shopifyOrder = z.object({
     .array(z.object({ code: nullableText, title: nullableText, price: decimal.optional() }))
     .nullable()
     .optional(),
-  line_items: z.array(shopifyLineItem),
+  line_items: z.array(shopifyLineItem).max(MAX_ORDER_LINES),
 });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { MAX_ORDER_DISCOUNTS, MAX_ORDER_LINES, MAX_QUANTITY } from '#shared/bounds';
 
 /**
  * The slice of WooCommerce's order webhook payload (REST API v3 order shape, topics
  * order.created / order.updated) intake reads. Totals are decimal strings; a line's `price`
  * is a JSON number, read by its exact source text (see exact-json.ts).
  */
-const decimal = z.union([z.string(), z.number()]);
+/** Decimal text or a JSON number; converted to minor units and checked against MAX_MONEY_MINOR later. */
+const decimal = z.union([z.string().max(40), z.number()]);
 const nullableText = z.string().nullable().optional();
 
 const address = z
@@ -29,7 +31,8 @@ export const wooLineItem = z.object({
   name: nullableText,
   product_id: z.number().int().nullable().optional(),
   variation_id: z.number().int().nullable().optional(),
-  quantity: z.number().int().nonnegative(),
+  /** 0 (dropped) … MAX_QUANTITY; more becomes a QUANTITY_OUT_OF_RANGE intake exception. */
+  quantity: z.number().int().nonnegative().max(MAX_QUANTITY),
   sku: nullableText,
   price: decimal,
   subtotal: decimal.optional(),
@@ -51,11 +54,14 @@ export const wooOrder = z.object({
   prices_include_tax: z.boolean().optional(),
   customer_id: z.number().int().nullable().optional(),
   shipping: address,
-  line_items: z.array(wooLineItem),
+  line_items: z.array(wooLineItem).max(MAX_ORDER_LINES),
   shipping_lines: z
     .array(z.object({ method_title: nullableText, method_id: nullableText, total: decimal.optional() }))
     .optional(),
-  coupon_lines: z.array(z.object({ code: nullableText, discount: decimal.optional() })).optional(),
+  coupon_lines: z
+    .array(z.object({ code: nullableText, discount: decimal.optional() }))
+    .max(MAX_ORDER_DISCOUNTS)
+    .optional(),
 });
 
 /** order.deleted carries only the id. */

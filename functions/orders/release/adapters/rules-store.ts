@@ -1,4 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditCancelled, auditCommitted, auditPut, cancellationReasons } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { Conflict } from '#shared/errors';
 import { tableName, withoutKeys } from '#shared/table';
@@ -59,6 +60,7 @@ export function dynamoRulesStore(table = tableName()) {
         createdBy: input.by,
         ...(input.note ? { note: input.note } : {}),
       };
+      const audit = auditPut(table, stored);
       try {
         await db.send(
           new TransactWriteCommand({
@@ -78,11 +80,15 @@ export function dynamoRulesStore(table = tableName()) {
                   ...(current === 0 ? {} : { ExpressionAttributeValues: { ':current': current } }),
                 },
               },
+              ...(audit ? [audit] : []),
             ],
           }),
         );
+        auditCommitted(audit);
       } catch (error) {
-        if ((error as Error).name === 'TransactionCanceledException') {
+        const reasons = cancellationReasons(error);
+        if (reasons) auditCancelled(audit, reasons);
+        if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) {
           throw new Conflict(
             'RULES_VERSION_CHANGED',
             'Another rule set was saved meanwhile; reload and retry',

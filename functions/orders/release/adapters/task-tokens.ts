@@ -1,4 +1,5 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { recordAuditFirst } from '#shared/audit';
 import { sfnClient } from '#shared/clients';
 import type { TaskTokens } from '../core/ports.ts';
 
@@ -7,6 +8,8 @@ const GONE = new Set(['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut']);
 
 export function sfnTaskTokens(): TaskTokens {
   const send = async (command: SendTaskSuccessCommand | SendTaskFailureCommand) => {
+    // Not a table write, so it cannot share a transaction with the audit record: record first.
+    await recordAuditFirst();
     try {
       await sfnClient().send(command as SendTaskSuccessCommand);
       return 'ok' as const;

@@ -1,4 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { recordAuditFirst } from '#shared/audit';
 import { sfnClient } from '#shared/clients';
 import { getEnv, stateMachineArnEnv } from '#shared/env';
 import type { ReleaseWorkflows } from '../core/ports.ts';
@@ -12,6 +13,8 @@ import type { ReleaseWorkflows } from '../core/ports.ts';
 export function sfnReleaseWorkflows(): ReleaseWorkflows {
   return {
     async startRelease(orderId, correlationId, retry) {
+      // Not a table write, so it cannot share a transaction with the audit record: record first.
+      await recordAuditFirst();
       try {
         await sfnClient().send(
           new StartExecutionCommand({

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import { MAX_MONEY_MINOR, MAX_QUANTITY } from '#shared/bounds';
+import type { FieldIssue } from '#shared/errors';
 import { toFieldIssues } from '#shared/validation';
 import { IntakeFailure } from '../../../errors.ts';
 import type { CanonicalOrder, ServiceLevel, ShipTo } from '../../../schemas/canonical-order.ts';
@@ -52,11 +54,26 @@ export function parseBody(rawBody: string): unknown {
   }
 }
 
-/** Validates a sender payload; every problem becomes one field issue of an INVALID_PAYLOAD failure. */
+/** A number outside its schema's bounds (the only numbers sender schemas bound are quantities). */
+const isNumberRange = (issue: z.core.$ZodIssue) =>
+  (issue.code === 'too_big' || issue.code === 'too_small') &&
+  (issue.origin === 'number' || issue.origin === 'int');
+
+/**
+ * Validates a sender payload; every problem becomes one field issue of an INVALID_PAYLOAD
+ * failure — or of QUANTITY_OUT_OF_RANGE when the only problems are quantities past their bound.
+ */
 export function parsePayload<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = toFieldIssues(result.error);
+    if (result.error.issues.every(isNumberRange)) {
+      throw new IntakeFailure(
+        'QUANTITY_OUT_OF_RANGE',
+        `The ${what} has quantities out of range (1 to ${MAX_QUANTITY}): ${issues.map((i) => i.field).join(', ')}`,
+        issues,
+      );
+    }
     throw new IntakeFailure(
       'INVALID_PAYLOAD',
       `The ${what} has invalid fields: ${issues.map((i) => i.field).join(', ')}`,
@@ -66,19 +83,74 @@ export function parsePayload<T extends z.ZodType>(schema: T, value: unknown, wha
   return result.data;
 }
 
-/** Converts an amount, turning a bad one into an INVALID_AMOUNT failure naming the field. */
+/**
+ * Converts an amount, turning a bad one into an INVALID_AMOUNT failure naming the field, and one
+ * beyond ±MAX_MONEY_MINOR into AMOUNT_OUT_OF_RANGE.
+ */
 export function money(value: DecimalInput, currency: string, field: string): number {
+  let minor: number;
   try {
-    return toMinorUnits(decimalText(value), currency);
+    minor = toMinorUnits(decimalText(value), currency);
   } catch (error) {
     if (error instanceof InvalidAmount) {
-      throw new IntakeFailure('INVALID_AMOUNT', `${field}: ${error.message}`, [
-        { field, message: error.message },
-      ]);
+      const tooLarge = /too large/.test(error.message);
+      throw new IntakeFailure(
+        tooLarge ? 'AMOUNT_OUT_OF_RANGE' : 'INVALID_AMOUNT',
+        `${field}: ${error.message}`,
+        [{ field, message: error.message }],
+      );
     }
     throw error;
   }
+  if (Math.abs(minor) > MAX_MONEY_MINOR) {
+    const message = `exceeds ${MAX_MONEY_MINOR} minor units`;
+    throw new IntakeFailure('AMOUNT_OUT_OF_RANGE', `${field} ${message}`, [{ field, message }]);
+  }
+  return minor;
 }
+
+/**
+ * The bounds a draft's lines must keep before they can become an order (#shared/bounds): a
+ * line's gross (unit price × quantity) within MAX_MONEY_MINOR, and its discount no larger than
+ * that gross. Quantities and single amounts were bounded when the payload was parsed. A draft
+ * that breaks them becomes an intake exception (AMOUNT_OUT_OF_RANGE / DISCOUNT_EXCEEDS_PRICE).
+ */
+export function assertLineBounds(lines: readonly DraftLine[] | undefined): void {
+  const tooLarge: FieldIssue[] = [];
+  const overDiscounted: FieldIssue[] = [];
+  (lines ?? []).forEach((line, i) => {
+    if (line.unitPrice === null) return;
+    // Exact up to 2^53; anything beyond is far above the bound, so the comparison holds.
+    const gross = line.unitPrice * line.quantity;
+    if (gross > MAX_MONEY_MINOR) {
+      tooLarge.push({
+        field: `lines.${i}.unitPrice`,
+        message: `unit price × quantity exceeds ${MAX_MONEY_MINOR}`,
+      });
+    } else if (line.discount > gross) {
+      overDiscounted.push({
+        field: `lines.${i}.discount`,
+        message: `discount ${line.discount} exceeds the line price ${gross} (unit price × quantity)`,
+      });
+    }
+  });
+  if (tooLarge.length > 0) {
+    throw new IntakeFailure(
+      'AMOUNT_OUT_OF_RANGE',
+      `Line amounts out of range: ${fields(tooLarge)}`,
+      tooLarge,
+    );
+  }
+  if (overDiscounted.length > 0) {
+    throw new IntakeFailure(
+      'DISCOUNT_EXCEEDS_PRICE',
+      `A line discount exceeds its price: ${fields(overDiscounted)}`,
+      overDiscounted,
+    );
+  }
+}
+
+const fields = (issues: FieldIssue[]) => issues.map((i) => i.field).join(', ');
 
 export function nonNegativeMoney(value: DecimalInput, currency: string, field: string): number {
   const minor = money(value, currency, field);
