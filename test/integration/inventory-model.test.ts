@@ -684,6 +684,11 @@ const commands = [
 ];
 
 let runs = 0;
+/**
+ * A fixed seed by default, so CI replays the same sequences and the coverage floors below hold
+ * (a random seed sometimes drew too few repeats). `QM_MODEL_SEED=<n>` explores other sequences.
+ */
+const MODEL_SEED = Number(process.env.QM_MODEL_SEED ?? 20261204);
 
 describe('inventory against a model, command by command', () => {
   it('matches the model after every command and keeps the ledger, holds and checker in step', async () => {
@@ -715,7 +720,7 @@ describe('inventory against a model, command by command', () => {
         };
         await fc.asyncModelRun(setup, cmds);
       }),
-      { numRuns: 16, endOnFailure: true },
+      { numRuns: 16, endOnFailure: true, seed: MODEL_SEED },
     );
     // Each run applied, refused and answered repeats (about 150 steps in all).
     expect(tally.applied).toBeGreaterThan(50);
