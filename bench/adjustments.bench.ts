@@ -3,7 +3,7 @@ import { type Bench, measure, round } from './context.ts';
 
 /**
  * The foundation's write path: POST /api/inventory/adjustments over HTTP (gateway, JWT,
- * handler, 4-item transaction, event) beside the raw engine doing one conditional UpdateItem
+ * handler, the position and its audit record in one transaction, event) beside the raw engine doing one conditional UpdateItem
  * per operation on the same table.
  */
 const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
@@ -51,7 +51,7 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
     rawConditionalUpdateItem: rawUpdate,
     adjustmentOverHttp: http,
     adjustmentVsRawUpdate: round(http.perSecond / rawUpdate.perSecond),
-    note: 'adjustment = gateway + JWT + handler + 4-item TransactWriteItems + PutEvents; raw = one conditional UpdateItem',
+    note: 'adjustment = gateway + JWT + handler + 2-item TransactWriteItems (position + its audit record) + consistent read-back + audit completion UpdateItem + PutEvents; raw = one conditional UpdateItem',
   };
 };
 export default bench;

@@ -123,8 +123,7 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
    * A position change made by an audited command: the UpdateItem and the command's audit record in
    * one transaction. A transaction returns no item, so when the caller wants the item back it is
    * read (consistently) right after; if another write has changed it since, the change is
-   * answered like a retry of our own write (`duplicate`, `ownRetry`), which makes the caller find
-   * its movement in the ledger.
+   * answered applied with that `current` item (the caller does not wait for the ledger).
    */
   async function applyAudited(
     change: PositionChange,
@@ -161,7 +160,8 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     const item = await getItem(update.Key);
     if (item && item.lastOp === encodeLastOp(change.op))
       return { status: 'applied', after: toPosition(item) };
-    return { status: 'duplicate', current: toPosition(item ?? {}), ownRetry: true };
+    // Another write landed between our commit and the read: ours is applied all the same.
+    return { status: 'applied', current: toPosition(item ?? {}) };
   }
 
   const positions: PositionStore = {

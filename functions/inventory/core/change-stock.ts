@@ -80,6 +80,14 @@ export async function applyStockCommand(
         await rebalancePosition(ports, cmd.sku, cmd.locationId, ctx);
       return { movement, position: out.after, applied: true };
     }
+    if (out.status === 'applied') {
+      if (shards > 1 && availableDelta(cmd.deltas) > 0)
+        await rebalancePosition(ports, cmd.sku, cmd.locationId, ctx);
+      // A concurrent write changed the item right after ours: the movement is the ledger's.
+      const position = out.current ?? (await ports.positions.get(key));
+      if (!position) throw new Error(`Position ${key.sku}@${key.locationId} vanished after a write`);
+      return { movement: pendingMovement(key, cmd, op), position, applied: true };
+    }
     if (out.status === 'duplicate') {
       const movement = await movementOfCommand(ports, key, out.current, cmd.idempotencyKey);
       if (movement && !sameDeltas(movement.deltas, cmd.deltas))

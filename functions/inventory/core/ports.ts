@@ -38,7 +38,14 @@ export type ChangeFailure =
   | { status: 'out-of-range'; current: StockPosition; field: 'onHand' | 'inTransit' };
 
 /** `after` is the item as the write left it, unless the caller asked for nothing back. */
-export type ChangeOutcome = { status: 'applied'; after?: StockPosition } | ChangeFailure;
+/**
+ * `after`: the item as this change left it. `current` instead when the item was read back after
+ * another write had already changed it (the change is applied; its exact after-image is the
+ * ledger's to tell).
+ */
+export type ChangeOutcome =
+  | { status: 'applied'; after?: StockPosition; current?: StockPosition }
+  | ChangeFailure;
 
 /** Non-position items a transaction may carry with position changes. */
 export type ReservationWrite =
