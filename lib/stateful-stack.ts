@@ -17,6 +17,9 @@ export interface QmStatefulStackProps extends StackProps {
 
 const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
 
+/** The bus archive's replay window; claim-checked event payloads in S3 are kept as long. */
+const EVENT_PAYLOAD_RETENTION_DAYS = 90;
+
 /**
  * Everything that holds data or identity: the single table, the erp bus and its archive, the
  * exports bucket (and its access-log bucket) and the user pool. All of it is retained when the
@@ -73,7 +76,7 @@ export class QmStatefulStack extends Stack {
       description: 'Every event on the bus, kept 90 days for replay',
       // The conventional "match everything" pattern: every event carries the account id.
       eventPattern: { account: [Stack.of(this).account] },
-      retention: Duration.days(90),
+      retention: Duration.days(EVENT_PAYLOAD_RETENTION_DAYS),
     });
     this.busArchive.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
@@ -104,6 +107,10 @@ export class QmStatefulStack extends Stack {
           noncurrentVersionExpiration: Duration.days(90),
           abortIncompleteMultipartUploadAfter: Duration.days(7),
         },
+        // Claim-checked event payloads: kept as long as the bus archive can replay their events.
+        { prefix: 'events/', expiration: Duration.days(EVENT_PAYLOAD_RETENTION_DAYS) },
+        // Raw bodies of intake exceptions over 256 KB: a year, like the exceptions' own review window.
+        { prefix: 'intake-exceptions/', expiration: Duration.days(365) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

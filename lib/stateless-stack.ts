@@ -111,7 +111,7 @@ export class QmStatelessStack extends Stack {
       functions,
     });
 
-    // 5. The ops console (S3 + CloudFront), configured from this stack's outputs; the API allows
+    // 5. The ops console (Amplify Hosting), configured from this stack's outputs; the API allows
     // its origin only (the console calls it cross-origin so the audit trail sees real client IPs).
     this.console = new ConsoleHosting(this, 'Console', {
       apiUrl: this.httpApi.stage.url,

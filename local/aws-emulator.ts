@@ -1,4 +1,4 @@
-import type { LocalBus, PutEventsEntry } from './bus.ts';
+import { assertPutEventsEntryCount, type LocalBus, type PutEventsEntry } from './bus.ts';
 import type { LocalStepFunctions } from './stepfunctions.ts';
 
 /**
@@ -21,7 +21,11 @@ export function createAwsEmulator(deps: {
 }) {
   type Op = (input: Record<string, unknown>) => unknown;
   const ops: Record<string, Op> = {
-    'AWSEvents.PutEvents': (input) => deps.bus.putEvents((input.Entries as PutEventsEntry[]) ?? []),
+    'AWSEvents.PutEvents': (input) => {
+      const entries = (input.Entries as PutEventsEntry[]) ?? [];
+      assertPutEventsEntryCount(entries);
+      return deps.bus.putEvents(entries);
+    },
     'AWSEvents.DescribeEventBus': (input) => {
       const name = String(input.Name ?? 'default');
       if (name !== deps.busName && name !== deps.busArn)
@@ -86,6 +90,8 @@ export function createAwsEmulator(deps: {
         'TaskDoesNotExist',
         'StateMachineDoesNotExist',
         'ExecutionDoesNotExist',
+        // PutEvents over 10 entries or 256 KB (local/bus.ts), refused whole as on AWS.
+        'ValidationException',
       ];
       if (known.includes(err.name)) return error(400, err.name, err.message);
       if (err instanceof SyntaxError) return error(400, 'InvalidInput', err.message);

@@ -101,8 +101,13 @@ export class LocalBus {
     this.rules = rules.map((spec) => ({ spec, pattern: compilePattern(spec.pattern) }));
   }
 
-  /** PutEvents: validates each entry like EventBridge does and answers per entry. */
+  /**
+   * PutEvents: refuses a request over 256 KB whole, with AWS's error, then validates each entry
+   * like EventBridge does and answers per entry. The entry count (≤ 10) is checked where requests
+   * come in (the emulated API, `/local/events`): tests inject bursts through this method.
+   */
   async putEvents(entries: readonly PutEventsEntry[]) {
+    assertPutEventsRequestSize(entries);
     const results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] = [];
     for (const entry of entries) {
       const problem = validateEntry(entry, this.opts.busName);
@@ -301,6 +306,47 @@ function failedMessages(result: unknown, sent: ReadonlySet<string>): Set<string>
   const ids = failures.map((f) => (f as { itemIdentifier?: unknown } | null)?.itemIdentifier);
   if (ids.some((id) => typeof id !== 'string' || !sent.has(id))) return new Set(sent);
   return new Set(ids as string[]);
+}
+
+/** EventBridge's PutEvents request limits. */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
+export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+const utf8Bytes = (text: string | undefined): number => (text ? Buffer.byteLength(text, 'utf8') : 0);
+
+/**
+ * An entry's size as EventBridge counts it: UTF-8 bytes of Source, DetailType, Detail and each
+ * Resource, plus 14 bytes for Time when set (docs: "Calculating PutEvents event entry size").
+ */
+export function putEventsEntrySize(entry: PutEventsEntry): number {
+  return (
+    (entry.Time !== undefined ? 14 : 0) +
+    utf8Bytes(entry.Source) +
+    utf8Bytes(entry.DetailType) +
+    utf8Bytes(entry.Detail) +
+    (entry.Resources ?? []).reduce((sum, r) => sum + utf8Bytes(r), 0)
+  );
+}
+
+/** Throws what AWS answers for more than 10 entries: HTTP 400, `ValidationException`. */
+export function assertPutEventsEntryCount(entries: readonly PutEventsEntry[]): void {
+  if (entries.length > PUT_EVENTS_MAX_ENTRIES) {
+    throw validationException(
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length less than or equal to ${PUT_EVENTS_MAX_ENTRIES}`,
+    );
+  }
+}
+
+/** Throws what AWS answers for entries over 256 KB together: HTTP 400, `ValidationException`. */
+function assertPutEventsRequestSize(entries: readonly PutEventsEntry[]): void {
+  const total = entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
+  if (total > PUT_EVENTS_MAX_BYTES) {
+    throw validationException('Total size of the entries in the request is over the limit.');
+  }
+}
+
+function validationException(message: string): Error {
+  return Object.assign(new Error(message), { name: 'ValidationException', status: 400 });
 }
 
 function validateEntry(entry: PutEventsEntry, busName: string): string | undefined {

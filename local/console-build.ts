@@ -1,5 +1,7 @@
-import { cp, mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { cp, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 
 /**
  * Keeps `console/dist` in step with the console's sources for the local runtime and the browser
@@ -11,6 +13,8 @@ import path from 'node:path';
  *   console compiles the route table into its bundle) and `package-lock.json`.
  * - Otherwise Vite builds into a scratch directory under `node_modules/.cache`, which then
  *   replaces `console/dist` by rename, so the runtime never serves a half-written build.
+ * - Text assets get `.br` and `.gz` siblings at their best compression, so the local server
+ *   sends them compressed without spending CPU per request.
  * - One build at a time: concurrent callers in this process share the build in flight; other
  *   processes (a second runtime, a test run) wait on a lock file and re-check afterwards.
  */
@@ -154,6 +158,7 @@ async function buildIfStale({
       mode: 'production',
       build: { outDir: scratch, emptyOutDir: true },
     });
+    await precompress(scratch);
     await utimes(path.join(scratch, 'index.html'), startedAt, startedAt);
 
     const previous = path.join(cacheDir, `previous-${process.pid}-${Date.now()}`);
@@ -174,4 +179,30 @@ async function buildIfStale({
   } finally {
     await release();
   }
+}
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
+const PRECOMPRESSED = /\.(js|css|html|svg|json)$/;
+
+/** Writes `<file>.br` and `<file>.gz` next to every text asset of a build (brotli 11, gzip 9). */
+async function precompress(dir: string): Promise<void> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile() && PRECOMPRESSED.test(e.name));
+  await Promise.all(
+    files.map(async (entry) => {
+      const file = path.join(entry.parentPath, entry.name);
+      const raw = await readFile(file);
+      const [br, gz] = await Promise.all([
+        brotli(raw, {
+          params: {
+            [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+            [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+          },
+        }),
+        gzip(raw, { level: 9 }),
+      ]);
+      await Promise.all([writeFile(`${file}.br`, br), writeFile(`${file}.gz`, gz)]);
+    }),
+  );
 }

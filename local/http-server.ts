@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import {
   type FunctionRouteSpec,
   ROLES,
@@ -41,6 +43,9 @@ export interface HttpServerDeps {
   /** Stream records the poller gave up on (it starts after the server). */
   streamFailures?: () => readonly unknown[];
 }
+
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
 
 type RuntimeHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -195,7 +200,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<{ close(): 
     if (route && 'runtime' in route) return runtime[route.runtime](req, res, url);
     if (route) return invokeFunctionRoute(req, res, url, route, pathParameters ?? {});
     const isApi = ['/api/', '/webhooks/', '/local/'].some((prefix) => url.pathname.startsWith(prefix));
-    if (method === 'GET' && !isApi) return serveConsole(res, deps.consoleDir, url.pathname);
+    if (method === 'GET' && !isApi) return serveConsole(req, res, deps.consoleDir, url.pathname);
     return sendJson(res, 404, gatewayError('NOT_FOUND', `No route for ${method} ${url.pathname}`));
   }
 
@@ -288,32 +293,87 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** Serves the built console; unknown paths fall back to index.html for client-side routes. */
-async function serveConsole(res: ServerResponse, dir: string, pathname: string) {
+/** Types worth compressing (woff2 and png are compressed already). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.ico']);
+
+/** Vite's content-hashed output: a name never changes content, so browsers may keep it for a year. */
+const IMMUTABLE_ASSET = /^\/assets\/.+-[\w-]{8,}\.\w+$/;
+
+/** Compressed bodies made on the fly (a dist built without `console-build.ts`), per file version. */
+const compressedCache = new Map<string, { etag: string; body: Buffer }>();
+
+/** The encoding to send for an Accept-Encoding header: brotli first, then gzip, else none. */
+function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | undefined {
+  const accepted = new Map(
+    (acceptEncoding ?? '').split(',').map((part) => {
+      const [name, ...params] = part.trim().toLowerCase().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return [name, q ? Number(q.slice(2)) : 1] as const;
+    }),
+  );
+  if ((accepted.get('br') ?? 0) > 0) return 'br';
+  if ((accepted.get('gzip') ?? 0) > 0) return 'gzip';
+  return undefined;
+}
+
+/**
+ * Serves the built console; unknown paths fall back to index.html for client-side routes.
+ * Text assets go out brotli- or gzip-compressed (the `.br`/`.gz` files `console-build.ts`
+ * writes next to them, else compressed once and kept in memory); hashed files under `/assets/`
+ * are cached for a year, everything else is revalidated by ETag on every load.
+ */
+async function serveConsole(req: IncomingMessage, res: ServerResponse, dir: string, pathname: string) {
   const safe = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
   let file = path.join(dir, safe);
-  if (
-    !file.startsWith(dir) ||
-    !(await stat(file).then(
-      (s) => s.isFile(),
-      () => false,
-    ))
-  ) {
+  let info = await stat(file).catch(() => undefined);
+  if (!file.startsWith(dir) || !info?.isFile()) {
     file = path.join(dir, 'index.html');
+    info = await stat(file).catch(() => undefined);
   }
-  try {
-    const data = await readFile(file);
-    res.writeHead(200, {
-      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'same-origin',
-    });
-    res.end(data);
-  } catch {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  if (!info?.isFile()) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(
       '<!doctype html><meta http-equiv="refresh" content="3"><title>Quartermaster</title><h1>Quartermaster (local)</h1><p>The console is being built; this page reloads by itself. The API is at <code>/api</code>, health at <a href="/health">/health</a>.</p>',
     );
+    return;
   }
+  const ext = path.extname(file);
+  const encoding = COMPRESSIBLE.has(ext) ? pickEncoding(req.headers['accept-encoding']) : undefined;
+  const servedPath = `/${path.relative(dir, file).split(path.sep).join('/')}`;
+  // The ETag names the file version and the encoding: a gzip body never answers for a brotli one.
+  const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}${encoding ? `-${encoding}` : ''}"`;
+  const headers: Record<string, string> = {
+    'content-type': MIME[ext] ?? 'application/octet-stream',
+    'cache-control': IMMUTABLE_ASSET.test(servedPath) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    etag,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+  };
+  if (COMPRESSIBLE.has(ext)) headers.vary = 'Accept-Encoding';
+  if (encoding) headers['content-encoding'] = encoding;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  const body = encoding ? await compressedBody(file, encoding, etag) : await readFile(file);
+  headers['content-length'] = String(body.length);
+  res.writeHead(200, headers);
+  res.end(body);
+}
+
+async function compressedBody(file: string, encoding: 'br' | 'gzip', etag: string): Promise<Buffer> {
+  const precompressed = await readFile(`${file}.${encoding === 'br' ? 'br' : 'gz'}`).catch(() => undefined);
+  if (precompressed) return precompressed;
+  const key = `${file}:${encoding}`;
+  const cached = compressedCache.get(key);
+  if (cached?.etag === etag) return cached.body;
+  const raw = await readFile(file);
+  const body =
+    encoding === 'br'
+      ? await brotli(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } })
+      : await gzip(raw, { level: 6 });
+  compressedCache.set(key, { etag, body });
+  return body;
 }

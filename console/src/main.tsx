@@ -1,18 +1,17 @@
 import '@cloudscape-design/global-styles/index.css';
 import './styles.css';
-import { I18nProvider } from '@cloudscape-design/components/i18n';
-import messages from '@cloudscape-design/components/i18n/messages/all.en';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { RouterProvider } from 'react-router';
+import { BrowserRouter } from 'react-router';
 import { createAuthProvider } from './app/auth.ts';
 import { loadConfig } from './app/config.ts';
 import { applyDensityPreference, applyTheme, readDensity, readTheme } from './app/preferences.ts';
 import { SessionProvider } from './app/session.tsx';
-import { createRouter } from './routes.tsx';
+import { ConsoleRoutes, preloadFirstScreen } from './routes.tsx';
 
 applyTheme(readTheme());
 applyDensityPreference(readDensity());
+preloadFirstScreen(window.location.pathname);
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
@@ -20,14 +19,13 @@ async function start() {
   const config = await loadConfig();
   const auth = await createAuthProvider(config);
   const token = await auth.currentToken();
-  const router = createRouter(config);
   root.render(
     <StrictMode>
-      <I18nProvider locale="en" messages={[messages]}>
-        <SessionProvider config={config} auth={auth} initialToken={token}>
-          <RouterProvider router={router} />
-        </SessionProvider>
-      </I18nProvider>
+      <SessionProvider config={config} auth={auth} initialToken={token}>
+        <BrowserRouter>
+          <ConsoleRoutes config={config} />
+        </BrowserRouter>
+      </SessionProvider>
     </StrictMode>,
   );
 }

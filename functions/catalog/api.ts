@@ -4,6 +4,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoSkuRepository } from './adapters/sku-repository.ts';
+import { dynamoSkuSearch } from './adapters/sku-search.ts';
 import type { Sku } from './schemas/sku.ts';
 
 export { SkuUpserted } from './events/sku-upserted.ts';
@@ -28,3 +29,10 @@ export function catalogReader(opts: { db?: DynamoDBDocumentClient; table?: strin
     kitsContaining: (sku) => repository.kitsContaining(sku),
   };
 }
+
+/**
+ * The catalog in SKU order, one page per call with an opaque cursor: inventory's stock browse
+ * walks it so every SKU (kits and never-stocked ones included) has a row. `table` is for tests.
+ */
+export const listSkus = (limit: number, cursor?: string, table?: string) =>
+  dynamoSkuSearch(table).list(limit, cursor);

@@ -8,6 +8,7 @@ import { availabilityByLocation } from './core/channel-availability.ts';
 import { type ReservationTaskInput, runReservationTask } from './core/reservation-task.ts';
 import { readSkuStock } from './core/stock-view.ts';
 
+export type { BrowseRow } from './core/browse.ts';
 export type { CheckReport, Mismatch } from './core/check-invariants.ts';
 export type { ReservationTaskAnswer, ReservationTaskInput } from './core/reservation-task.ts';
 export type { LocationStock, SkuStock } from './core/stock-view.ts';

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, getOptionalEnv } from './env.ts';
@@ -36,6 +37,7 @@ let dynamo: DynamoDBClient | undefined;
 let doc: DynamoDBDocumentClient | undefined;
 let events: EventBridgeClient | undefined;
 let sfn: SFNClient | undefined;
+let s3: S3Client | undefined;
 
 export function dynamoClient(): DynamoDBClient {
   dynamo ??= sdkClient(new DynamoDBClient({ ...endpointFor(ENV.ddbEndpoint), maxAttempts: 5 }));
@@ -68,4 +70,15 @@ export function eventBridgeClient(): EventBridgeClient {
 export function sfnClient(): SFNClient {
   sfn ??= sdkClient(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
   return sfn;
+}
+
+export function s3Client(): S3Client {
+  const endpoint = getOptionalEnv(ENV.s3Endpoint);
+  // Only the local runtime sets an endpoint: s3rver, which wants path-style addressing and its
+  // fixed, public development key pair. On AWS the function's role signs.
+  const local = endpoint
+    ? { endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }
+    : {};
+  s3 ??= sdkClient(new S3Client(local));
+  return s3;
 }

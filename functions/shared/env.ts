@@ -31,6 +31,8 @@ export const ENV = {
   stateMachineArns: 'QM_STATE_MACHINE_ARNS',
   /** JSON object: route key (`POST /api/…`) → the roles it allows, or `"public"`; read by the HTTP wrapper. */
   routeRoles: 'QM_ROUTE_ROLES',
+  /** Optional: a lower claim-check threshold for event details, in bytes (tests exercise S3 with it). */
+  eventClaimCheckBytes: 'QM_EVENT_CLAIM_CHECK_BYTES',
 } as const;
 
 /** Env var a function reads to find a state machine's ARN. */

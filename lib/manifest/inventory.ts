@@ -47,6 +47,22 @@ export const inventory: ContextManifest = {
         'GET /api/inventory/{sku}: positions (shards summed), kit availability, per-channel availability',
       table: 'R',
     },
+    browseStock: {
+      entry: 'functions/inventory/handlers/browse-stock.ts',
+      description:
+        'GET /api/inventory: every SKU with stock per location, kits buildable; low/zero/negative filters, paged',
+      table: 'R',
+    },
+    listLocations: {
+      entry: 'functions/inventory/handlers/list-locations.ts',
+      description: 'GET /api/locations: stocking locations in id order, paged',
+      table: 'R',
+    },
+    getLocation: {
+      entry: 'functions/inventory/handlers/get-location.ts',
+      description: 'GET /api/locations/{id}: one stocking location',
+      table: 'R',
+    },
     getLedger: {
       entry: 'functions/inventory/handlers/get-ledger.ts',
       description: 'GET /api/inventory/{sku}/ledger: movements, paged',
@@ -139,6 +155,9 @@ export const inventory: ContextManifest = {
       fn: 'repairPosition',
       auth: { roles: INVENTORY_ADMINS },
     },
+    { method: 'GET', path: '/api/inventory', fn: 'browseStock', auth: { roles: STOCK_READERS } },
+    { method: 'GET', path: '/api/locations', fn: 'listLocations', auth: { roles: STOCK_READERS } },
+    { method: 'GET', path: '/api/locations/{id}', fn: 'getLocation', auth: { roles: STOCK_READERS } },
     { method: 'GET', path: '/api/inventory/{sku}', fn: 'getStock', auth: { roles: STOCK_READERS } },
     { method: 'GET', path: '/api/inventory/{sku}/ledger', fn: 'getLedger', auth: { roles: LEDGER_READERS } },
     {

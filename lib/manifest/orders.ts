@@ -92,6 +92,8 @@ export const orders: ContextManifest = {
       entry: 'functions/orders/handlers/publish-order-events.ts',
       description: 'Orders outbox: publishes the event each order write carries, from the table stream',
       publishes: true,
+      /** An order event whose detail passes 200 KB is published with its data in S3 (claim check). */
+      exportsBucket: 'RW',
     },
     listIntakeExceptions: {
       entry: 'functions/orders/intake/handlers/list-intake-exceptions.ts',
@@ -129,6 +131,17 @@ export const orders: ContextManifest = {
         'GET /api/orders?status=&channelId=&locationId=&from=&to=&cursor=&limit=: work queues newest first (gsi2); ?channelId=&externalId=: one order',
       table: 'R',
     },
+    getOrderCounts: {
+      entry: 'functions/orders/handlers/get-order-counts.ts',
+      description:
+        'GET /api/orders/counts?locationId=: orders per status queue, the oldest in each, and how many are at risk (gsi2, Select COUNT)',
+      table: 'R',
+    },
+    getOrderBacklog: {
+      entry: 'functions/orders/handlers/get-order-backlog.ts',
+      description: 'GET /api/orders/backlog?days=: orders placed each day by their current status (gsi2)',
+      table: 'R',
+    },
     releaseOrder: {
       entry: 'functions/orders/release/handlers/release-order.ts',
       description:
@@ -136,6 +149,8 @@ export const orders: ContextManifest = {
       table: 'RW',
       publishes: true,
       startsWorkflows: ['order-release'],
+      /** Reads a claim-checked OrderReceived's data from S3. */
+      exportsBucket: 'R',
       timeoutSeconds: 30,
     },
     orderReleaseTask: {
@@ -152,6 +167,8 @@ export const orders: ContextManifest = {
       table: 'RW',
       publishes: true,
       completesTasks: true,
+      /** Reads a claim-checked OrderUpdated's data from S3. */
+      exportsBucket: 'R',
       timeoutSeconds: 30,
     },
     onOrderCancelled: {
@@ -269,6 +286,8 @@ export const orders: ContextManifest = {
     },
     { method: 'GET', path: '/api/orders/{id}', fn: 'getOrder', auth: { roles: ORDER_READERS } },
     { method: 'GET', path: '/api/orders', fn: 'listOrders', auth: { roles: ORDER_READERS } },
+    { method: 'GET', path: '/api/orders/counts', fn: 'getOrderCounts', auth: { roles: ORDER_READERS } },
+    { method: 'GET', path: '/api/orders/backlog', fn: 'getOrderBacklog', auth: { roles: ORDER_READERS } },
     { method: 'POST', path: '/api/orders/{id}/cancel', fn: 'cancelOrder', auth: { roles: HOLD_MANAGERS } },
     { method: 'POST', path: '/api/orders/{id}/holds', fn: 'placeOrderHold', auth: { roles: HOLD_MANAGERS } },
     { method: 'POST', path: '/api/orders/{id}/retry', fn: 'retryOrder', auth: { roles: HOLD_MANAGERS } },

@@ -141,7 +141,7 @@ describe('console: inventory', () => {
       const audited = supervisor.page
         .getByTestId('audit-table')
         .locator('tbody tr')
-        .filter({ hasText: 'POST /api/inventory/adjustments' });
+        .filter({ hasText: 'Adjusted stock' });
       await audited.first().waitFor({ timeout: 20_000 });
       expect(await visibleText(audited.first())).toMatch(/local-inventory-controller/);
       await saveScreenshot(supervisor.page, 'audit-trail');

@@ -156,11 +156,11 @@ describe('console: sign-in and roles', () => {
       const row = page.getByTestId('audit-table').locator('tbody tr').filter({ hasText: 'id=DC-AUDIT' });
       await row.first().waitFor();
       expect(await visibleText(row.first())).toMatch(
-        /local-warehouse-associate[\s\S]*Warehouse associate[\s\S]*PUT \/api\/locations\/\{id\}[\s\S]*Rejected \(403\)/,
+        /local-warehouse-associate[\s\S]*Warehouse associate[\s\S]*Saved a location[\s\S]*Rejected \(403\)/,
       );
 
       await row.first().click();
-      await page.getByText('PUT /api/locations/{id} by local-warehouse-associate').waitFor();
+      await page.getByText('Saved a location by local-warehouse-associate').waitFor();
       expect(new URL(page.url()).searchParams.get('entry')).toMatch(/[0-9a-f-]{36}/);
       expect(errors).toEqual([]);
     } finally {

@@ -3,6 +3,7 @@ import type {
   AdjustmentBody,
   AdjustmentResult,
   AuditEntry,
+  BrowseRow,
   BucketMoveBody,
   Channel,
   CheckReport,
@@ -13,6 +14,8 @@ import type {
   Listing,
   Location,
   Movement,
+  OrderBacklog,
+  OrderCounts,
   OrderQuery,
   OrderSummary,
   OrderView,
@@ -88,6 +91,19 @@ export const endpoints = {
 
   listLocations: (signal?: AbortSignal) =>
     paged(api.get<RawPage<Location>>('/api/locations', { limit: 200 }, signal)),
+  getLocation: (id: string, signal?: AbortSignal) =>
+    api.get<Location>(apiPath`/api/locations/${id}`, undefined, signal),
+  /** Every SKU with its stock per location (kits: buildable), filtered, in SKU order, paged. */
+  browseStock: (
+    query: {
+      locationId?: string;
+      filter?: 'low' | 'zero' | 'negative';
+      lowAt?: number;
+      limit?: number;
+      cursor?: string;
+    },
+    signal?: AbortSignal,
+  ) => paged<BrowseRow, { lowAt: number }>(api.get<RawPage<BrowseRow>>('/api/inventory', query, signal)),
   putLocation: (id: string, body: PutLocationBody) => api.put<Location>(apiPath`/api/locations/${id}`, body),
   getChannel: (id: string, signal?: AbortSignal) =>
     api.get<Channel & { hasSecret: boolean }>(apiPath`/api/channels/${id}`, undefined, signal),
@@ -118,6 +134,10 @@ export const endpoints = {
   /** Work queues: order summaries newest first, by status, channel, location and placement time. */
   listOrders: (query: OrderQuery, signal?: AbortSignal) =>
     paged(api.get<RawPage<OrderSummary>>('/api/orders', { ...query }, signal)),
+  orderCounts: (query: { locationId?: string }, signal?: AbortSignal) =>
+    api.get<OrderCounts>('/api/orders/counts', query, signal),
+  orderBacklog: (query: { days?: number }, signal?: AbortSignal) =>
+    api.get<OrderBacklog>('/api/orders/backlog', query, signal),
   /** The one order with this channel order id (a point lookup): none or one, whole. */
   findOrder: (query: { channelId: string; externalId: string }, signal?: AbortSignal) =>
     paged(api.get<RawPage<OrderView>>('/api/orders', query, signal)),

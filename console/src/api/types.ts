@@ -9,6 +9,7 @@ import type { Sku } from '../../../functions/catalog/api.ts';
 import type {
   AdjustBucket,
   AdjustmentBody,
+  BrowseRow,
   Bucket,
   Buckets,
   CheckReport,
@@ -45,6 +46,7 @@ export type {
   AdjustBucket,
   AdjustmentBody,
   AuditEntry,
+  BrowseRow,
   Bucket,
   Buckets,
   CandidateExplanation,
@@ -146,12 +148,29 @@ export type OrderView = StoredOrder &
 /** `GET /api/orders` filters; every one optional (`from`/`to`: ISO instants, inclusive). */
 export interface OrderQuery {
   status?: OrderStatusName;
+  /** A queue across statuses: released, picking or packed for over a day. */
+  queue?: 'at_risk';
   channelId?: string;
   locationId?: string;
   from?: string;
   to?: string;
   limit?: number;
   cursor?: string;
+}
+
+/** GET /api/orders/counts: exact orders per status queue, the oldest in each, and those at risk. */
+export interface OrderCounts {
+  counts: Record<OrderStatusName, number>;
+  oldest: Partial<Record<OrderStatusName, string>>;
+  atRisk: { count: number; statuses: OrderStatusName[]; olderThanHours: number; placedBefore: string };
+  truncated: boolean;
+}
+
+/** GET /api/orders/backlog: orders placed each UTC day, by the status each is in now. */
+export interface OrderBacklog {
+  since: string;
+  days: { date: string; counts: Record<OrderStatusName, number> }[];
+  truncated: boolean;
 }
 
 /** GET /api/routing-rules: the active rule set and the latest versions. */

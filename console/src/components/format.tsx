@@ -23,11 +23,17 @@ export function Delta({ value }: { value: number }) {
   );
 }
 
+/**
+ * An amount in minor units (cents) shown in the currency's units: 1050 USD → "$10.50", 1050 JPY
+ * → "¥1,050". Without a currency (routing rules price in the deployment's currency, unnamed)
+ * it is read as two decimals, "10.50". The one money formatter of the console.
+ */
 export function formatMoney(minor: number | null | undefined, currency: string | null | undefined): string {
   if (minor === null || minor === undefined) return '—';
-  if (!currency) return number.format(minor);
-  const fmt = new Intl.NumberFormat(undefined, { style: 'currency', currency });
-  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
+  const fmt = currency
+    ? new Intl.NumberFormat(undefined, { style: 'currency', currency })
+    : new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const digits = currency ? (fmt.resolvedOptions().maximumFractionDigits ?? 2) : 2;
   return fmt.format(minor / 10 ** digits);
 }
 

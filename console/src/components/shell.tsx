@@ -1,6 +1,8 @@
 import AppLayout from '@cloudscape-design/components/app-layout';
 import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Flashbar from '@cloudscape-design/components/flashbar';
+import { I18nProvider } from '@cloudscape-design/components/i18n';
+import messages from '@cloudscape-design/components/i18n/messages/all.en';
 import SideNavigation, { type SideNavigationProps } from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
 import SplitPanel from '@cloudscape-design/components/split-panel';
@@ -21,6 +23,7 @@ import {
 } from '../app/preferences.ts';
 import { useSession } from '../app/session.tsx';
 import { useFollow } from './links.tsx';
+import { useMySiteUtility } from './my-site.tsx';
 
 interface NavEntry {
   area: Area;
@@ -63,6 +66,7 @@ function TopBar() {
   const navigate = useNavigate();
   const [theme, setTheme] = useState<ThemePreference>(readTheme);
   const [density, setDensity] = useState<DensityPreference>(readDensity);
+  const mySite = useMySiteUtility();
   if (!user) return null;
   const stage = config.mode === 'local' ? 'Local' : (config.stage ?? 'AWS');
   return (
@@ -70,6 +74,7 @@ function TopBar() {
       identity={{ href: '/', title: 'Quartermaster', logo: { src: '/favicon.svg', alt: '' } }}
       utilities={[
         { type: 'button', text: stage, title: `Environment: ${stage}` },
+        ...(mySite ? [mySite] : []),
         {
           type: 'menu-dropdown',
           iconName: 'settings',
@@ -203,14 +208,18 @@ export function Shell() {
     const qs = params.toString();
     return <Navigate to={`/signin${qs ? `?${qs}` : ''}`} replace />;
   }
+  // The components' default strings (aria labels, table and filter texts) load with the frame,
+  // not with the first page: the sign-in page has its own words.
   return (
-    <NotificationsProvider>
-      <ChromeProvider>
-        <div id="qm-top-nav" className="qm-top-nav">
-          <TopBar />
-        </div>
-        <Layout />
-      </ChromeProvider>
-    </NotificationsProvider>
+    <I18nProvider locale="en" messages={[messages]}>
+      <NotificationsProvider>
+        <ChromeProvider>
+          <div id="qm-top-nav" className="qm-top-nav">
+            <TopBar />
+          </div>
+          <Layout />
+        </ChromeProvider>
+      </NotificationsProvider>
+    </I18nProvider>
   );
 }

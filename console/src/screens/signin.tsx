@@ -1,17 +1,16 @@
 import Alert from '@cloudscape-design/components/alert';
-import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
-import CopyToClipboard from '@cloudscape-design/components/copy-to-clipboard';
 import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
 import Tiles from '@cloudscape-design/components/tiles';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import type { CognitoAuthProvider, LocalAuthProvider, SignInStep } from '../app/auth-types.ts';
+import type { LocalAuthProvider } from '../app/auth-types.ts';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from '../app/identity.ts';
 import { useSession } from '../app/session.tsx';
 
@@ -19,6 +18,9 @@ import { useSession } from '../app/session.tsx';
 function safeNext(next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/';
 }
+
+// Cognito's steps (new password, authenticator set-up) load only on AWS, where they are used.
+const CognitoSignIn = lazy(() => import('./signin-cognito.tsx'));
 
 function LocalSignIn({ auth, onDone }: { auth: LocalAuthProvider; onDone: (token: string) => void }) {
   const [role, setRole] = useState<Role>('admin');
@@ -76,124 +78,6 @@ function LocalSignIn({ auth, onDone }: { auth: LocalAuthProvider; onDone: (token
   );
 }
 
-function CognitoSignIn({ auth, onDone }: { auth: CognitoAuthProvider; onDone: (token: string) => void }) {
-  const [step, setStep] = useState<SignInStep | null>(null);
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [answer, setAnswer] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const run = async (action: () => Promise<SignInStep>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const next = await action();
-      setAnswer('');
-      if (next.step === 'DONE') {
-        const token = await auth.currentToken();
-        if (!token) throw new Error('Signed in, but no ID token was issued');
-        onDone(token);
-        return;
-      }
-      setStep(next);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-    setBusy(false);
-  };
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!step) void run(() => auth.signIn(email.trim(), password));
-    else void run(() => auth.confirm(answer));
-  };
-
-  return (
-    <form onSubmit={submit}>
-      <Form
-        actions={
-          <Button
-            variant="primary"
-            formAction="submit"
-            loading={busy}
-            disabled={step?.step === 'UNSUPPORTED'}
-          >
-            {step ? 'Continue' : 'Sign in'}
-          </Button>
-        }
-        errorText={error}
-      >
-        <SpaceBetween size="l">
-          {!step && (
-            <>
-              <FormField label="Email">
-                <Input
-                  type="email"
-                  autoComplete="username"
-                  value={email}
-                  onChange={({ detail }) => setEmail(detail.value)}
-                />
-              </FormField>
-              <FormField label="Password">
-                <Input
-                  type="password"
-                  autoComplete="current-password"
-                  value={password}
-                  onChange={({ detail }) => setPassword(detail.value)}
-                />
-              </FormField>
-            </>
-          )}
-          {step?.step === 'NEW_PASSWORD' && (
-            <FormField
-              label="Choose a new password"
-              description="Your account was created by an administrator; set your own password to continue."
-              constraintText="At least 12 characters with upper and lower case letters, a digit and a symbol."
-            >
-              <Input
-                type="password"
-                autoComplete="new-password"
-                value={answer}
-                onChange={({ detail }) => setAnswer(detail.value)}
-              />
-            </FormField>
-          )}
-          {step?.step === 'TOTP_SETUP' && (
-            <SpaceBetween size="s">
-              <Alert type="info" header="Set up your authenticator">
-                Add Quartermaster to your authenticator app with this key, then enter the 6-digit code it
-                shows.
-              </Alert>
-              <CopyToClipboard
-                variant="inline"
-                textToCopy={step.secret}
-                copySuccessText="Key copied"
-                copyErrorText="Could not copy"
-              />
-              <Box variant="small" color="text-body-secondary">
-                {step.uri}
-              </Box>
-            </SpaceBetween>
-          )}
-          {(step?.step === 'TOTP_SETUP' || step?.step === 'TOTP_CODE') && (
-            <FormField label="Authenticator code">
-              <Input
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                value={answer}
-                onChange={({ detail }) => setAnswer(detail.value)}
-                autoFocus
-              />
-            </FormField>
-          )}
-          {step?.step === 'UNSUPPORTED' && <Alert type="error">{step.detail}</Alert>}
-        </SpaceBetween>
-      </Form>
-    </form>
-  );
-}
-
 export default function SignInPage() {
   const { auth, user, signedIn, endedReason } = useSession();
   const [params] = useSearchParams();
@@ -221,7 +105,9 @@ export default function SignInPage() {
           {auth.mode === 'local' ? (
             <LocalSignIn auth={auth} onDone={done} />
           ) : (
-            <CognitoSignIn auth={auth} onDone={done} />
+            <Suspense fallback={<Spinner />}>
+              <CognitoSignIn auth={auth} onDone={done} />
+            </Suspense>
           )}
         </Container>
       </SpaceBetween>

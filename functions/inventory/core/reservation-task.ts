@@ -34,7 +34,17 @@ export async function runReservationTask(
   ports: InventoryPorts,
   raw: unknown,
 ): Promise<ReservationTaskAnswer> {
-  const cmd = reservationTaskInput.parse(raw);
+  const parsed = reservationTaskInput.safeParse(raw);
+  // A request inventory cannot take (e.g. more lines than one transaction holds) is an answer,
+  // not a crash: the caller decides what to do with the order instead of retrying for ever.
+  if (!parsed.success) {
+    return {
+      status: 'error',
+      code: 'VALIDATION_FAILED',
+      message: parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; '),
+    };
+  }
+  const cmd = parsed.data;
   const ctx = { actor: 'system:workflow', correlationId: cmd.correlationId ?? cmd.reservationId };
   try {
     if (cmd.action === 'reserve') {

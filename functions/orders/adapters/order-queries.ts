@@ -10,6 +10,10 @@ import type { StoredOrder } from '../schemas/canonical-order.ts';
 /** What `GET /api/orders` filters by; every field is optional. */
 export interface OrderListing {
   status?: OrderStatusName;
+  /** Several statuses merged (a queue like "at risk"); `status` wins when both are given. */
+  statuses?: readonly OrderStatusName[];
+  /** A named queue whose `to` moves with the clock: its cursors belong to the queue, not to one `to`. */
+  queue?: 'at_risk';
   channelId?: string;
   /** Orders with a shipment (a reservation) at this location. */
   locationId?: string;
@@ -30,8 +34,29 @@ interface ListingBounds {
   filteredChunk: number;
   /** Items one query evaluates without filters; default: the page size + 1. */
   chunk?: number;
+  /** Pages (up to 1 MB each) one count or backlog read takes per status before it says truncated. */
+  maxCountPages?: number;
 }
-const BOUNDS: ListingBounds = { maxQueries: 24, filteredChunk: 100 };
+const BOUNDS: ListingBounds = { maxQueries: 24, filteredChunk: 100, maxCountPages: 50 };
+
+/** Released to a node but not shipped yet: what goes late when it sits (the "at risk" queue). */
+export const AT_RISK_STATUSES: readonly OrderStatusName[] = ['released', 'picking', 'packed'];
+
+/** `GET /api/orders/counts`: orders per status queue, and the oldest in each. */
+export interface OrderCounts {
+  counts: Record<OrderStatusName, number>;
+  /** `placedAt` of the oldest order in each status that has any. */
+  oldest: Partial<Record<OrderStatusName, string>>;
+  /** Open orders (AT_RISK_STATUSES) placed before the threshold. */
+  atRisk: number;
+  /** A partition had more than the read bound: its count is a lower bound. */
+  truncated: boolean;
+}
+
+export interface OrderBacklog {
+  byDay: Map<string, Partial<Record<OrderStatusName, number>>>;
+  truncated: boolean;
+}
 /** Every gsi2 sort key is `<placedAt>#<orderId>`, placedAt a year-first ISO instant. */
 const LOWEST = '0';
 const HIGHEST = '~';
@@ -75,7 +100,13 @@ const PROJECTED = [
 const fingerprint = (f: OrderListing) =>
   createHash('sha256')
     .update(
-      JSON.stringify([f.status ?? '*', f.channelId ?? '', f.locationId ?? '', f.from ?? '', f.to ?? '']),
+      JSON.stringify([
+        f.status ?? f.statuses?.join(',') ?? '*',
+        f.channelId ?? '',
+        f.locationId ?? '',
+        f.from ?? '',
+        f.queue ?? f.to ?? '',
+      ]),
     )
     .digest('base64url')
     .slice(0, 12);
@@ -150,16 +181,18 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
     const top = filter.to ? `${filter.to}$` : HIGHEST; // '$' sorts after the '#' that follows placedAt
     const filtered = Boolean(filter.channelId || filter.locationId);
     const chunk = bounds.chunk ?? (filtered ? bounds.filteredChunk : Math.min(100, limit + 1));
-    const lanes: Lane[] = (filter.status ? [filter.status] : ORDER_STATUSES).map((status) => {
-      const mark = start[status];
-      return {
-        status,
-        next: typeof mark === 'string' ? mark : undefined,
-        drained: mark === 0,
-        buffer: [],
-        mark,
-      };
-    });
+    const lanes: Lane[] = (filter.status ? [filter.status] : (filter.statuses ?? ORDER_STATUSES)).map(
+      (status) => {
+        const mark = start[status];
+        return {
+          status,
+          next: typeof mark === 'string' ? mark : undefined,
+          drained: mark === 0,
+          buffer: [],
+          mark,
+        };
+      },
+    );
 
     const names: Record<string, string> = { '#pk': 'gsi2pk', '#sk': 'gsi2sk' };
     PROJECTED.forEach((a, i) => {
@@ -239,9 +272,142 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
     return { items, ...(done ? {} : { cursor: encode({ f, p: positions }) }) };
   }
 
+  /**
+   * Every item of one status partition with `placedAt` in [lo, hi), oldest first, page by page
+   * (the callback sees each page). Only the sort key, and the shipments when a location filters.
+   */
+  async function eachPage(
+    status: OrderStatusName,
+    range: { lo?: string; hi?: string; withShipments?: boolean; select?: 'COUNT' },
+    onPage: (items: Item[], count: number) => void,
+  ): Promise<{ truncated: boolean }> {
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < (bounds.maxCountPages ?? 50); page++) {
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+          ExpressionAttributeNames: {
+            '#pk': 'gsi2pk',
+            '#sk': 'gsi2sk',
+            ...(range.select
+              ? {}
+              : { '#id': 'orderId', ...(range.withShipments ? { '#sh': 'shipments' } : {}) }),
+          },
+          ExpressionAttributeValues: {
+            ':pk': ordersKeys.ordersWithStatus(status),
+            ':lo': range.lo ?? LOWEST,
+            // Sort keys are `<placedAt>#<orderId>`: a bound instant excludes its own orders.
+            ':hi': range.hi ?? HIGHEST,
+          },
+          ...(range.select
+            ? { Select: 'COUNT' }
+            : { ProjectionExpression: range.withShipments ? '#sk, #id, #sh' : '#sk, #id' }),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      onPage((out.Items ?? []) as Item[], out.Count ?? 0);
+      start = out.LastEvaluatedKey;
+      if (!start) return { truncated: false };
+    }
+    return { truncated: true };
+  }
+
+  const placedAtOf = (sk: string) => sk.slice(0, sk.indexOf('#'));
+
+  /**
+   * How many orders each status partition holds (Select COUNT, paged), the `placedAt` of the
+   * oldest, and how many open orders (released, picking, packed) were placed before `atRiskBefore`.
+   * With a location only the orders allocated there count, which needs their shipments read.
+   */
+  async function counts(filter: { locationId?: string; atRiskBefore: string }): Promise<OrderCounts> {
+    const result: OrderCounts = {
+      counts: Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatusName, number>,
+      oldest: {},
+      atRisk: 0,
+      truncated: false,
+    };
+    const location = filter.locationId;
+    await Promise.all(
+      ORDER_STATUSES.map(async (status) => {
+        const risky = AT_RISK_STATUSES.includes(status);
+        const read = await eachPage(
+          status,
+          location ? { withShipments: true } : { select: 'COUNT' },
+          (items, count) => {
+            if (!location) {
+              result.counts[status] += count;
+              return;
+            }
+            for (const item of items) {
+              if (!allocatedTo(item as unknown as SummarySource, location)) continue;
+              result.counts[status] += 1;
+              const placedAt = placedAtOf(item.gsi2sk);
+              if (!result.oldest[status]) result.oldest[status] = placedAt;
+              if (risky && placedAt < filter.atRiskBefore) result.atRisk += 1;
+            }
+          },
+        );
+        if (read.truncated) result.truncated = true;
+        if (location) return;
+        const [oldest] = await firstItems(status);
+        if (oldest) result.oldest[status] = placedAtOf(oldest.gsi2sk);
+        if (risky && oldest && placedAtOf(oldest.gsi2sk) < filter.atRiskBefore) {
+          const late = await eachPage(status, { hi: filter.atRiskBefore, select: 'COUNT' }, (_, n) => {
+            result.atRisk += n;
+          });
+          if (late.truncated) result.truncated = true;
+        }
+      }),
+    );
+    return result;
+  }
+
+  async function firstItems(status: OrderStatusName): Promise<Item[]> {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
+        ExpressionAttributeValues: { ':pk': ordersKeys.ordersWithStatus(status) },
+        ProjectionExpression: '#sk',
+        ScanIndexForward: true,
+        Limit: 1,
+      }),
+    );
+    return (out.Items ?? []) as Item[];
+  }
+
+  /**
+   * Orders placed each UTC day since `since` (a day, inclusive), by the status each is in now:
+   * the open statuses of a day are what is still owed from it. One partition read per status.
+   */
+  async function backlog(since: string): Promise<OrderBacklog> {
+    const byDay = new Map<string, Partial<Record<OrderStatusName, number>>>();
+    let truncated = false;
+    await Promise.all(
+      ORDER_STATUSES.map(async (status) => {
+        const read = await eachPage(status, { lo: since }, (items) => {
+          for (const item of items) {
+            const day = item.gsi2sk.slice(0, 10);
+            const counts = byDay.get(day) ?? {};
+            counts[status] = (counts[status] ?? 0) + 1;
+            byDay.set(day, counts);
+          }
+        });
+        if (read.truncated) truncated = true;
+      }),
+    );
+    return { byDay, truncated };
+  }
+
   return {
     get,
     byExternalId: (channelId: string, externalId: string) => get(orderIdFor(channelId, externalId)),
     list,
+    counts,
+    backlog,
   };
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
+import { AT_RISK_STATUSES } from '../adapters/order-queries.ts';
 import { orderPorts } from '../adapters/wiring.ts';
 import { ORDER_STATUSES, orderSummary, orderView } from '../core/order-view.ts';
 import { channelId, locationId } from '../intake/schemas/channel.ts';
+import { AT_RISK_AFTER_HOURS } from './get-order-counts.ts';
 
 const { queries: orders } = orderPorts();
 
@@ -22,6 +24,8 @@ const query = z.preprocess(
   z
     .object({
       status: z.enum(ORDER_STATUSES).optional(),
+      /** A queue across statuses: `at_risk` is released, picking or packed for over a day. */
+      queue: z.enum(['at_risk']).optional(),
       channelId: channelId.optional(),
       externalId: z.string().min(1).max(200).optional(),
       locationId: locationId.optional(),
@@ -46,7 +50,7 @@ const query = z.preprocess(
 );
 
 /**
- * GET /api/orders?status=&channelId=&locationId=&from=&to=&cursor=&limit= → { items, cursor? }:
+ * GET /api/orders?status=&queue=&channelId=&locationId=&from=&to=&cursor=&limit= → { items, cursor? }:
  * order summaries newest first, every filter optional. `?channelId=&externalId=` is the point
  * lookup of one channel order and answers `{ items: [order] }` with the whole order, as before.
  */
@@ -55,10 +59,14 @@ export const handler = httpHandler({ query }, async ({ query: q }) => {
     const order = await orders.byExternalId(q.channelId, q.externalId);
     return ok({ items: order ? [orderView(order)] : [] });
   }
-  const { cursor, limit, status, channelId: channel, locationId: location, from, to } = q;
+  const { cursor, limit, status, channelId: channel, locationId: location, from } = q;
+  // The at-risk queue is its statuses placed before the threshold (a tighter `to` still applies).
+  const riskBefore =
+    q.queue === 'at_risk' ? new Date(Date.now() - AT_RISK_AFTER_HOURS * 3_600_000).toISOString() : undefined;
+  const to = riskBefore && (!q.to || riskBefore < q.to) ? riskBefore : q.to;
   const page = await orders.list(
     {
-      ...(status ? { status } : {}),
+      ...(status ? { status } : q.queue === 'at_risk' ? { statuses: AT_RISK_STATUSES, queue: q.queue } : {}),
       ...(channel ? { channelId: channel } : {}),
       ...(location ? { locationId: location } : {}),
       ...(from ? { from } : {}),

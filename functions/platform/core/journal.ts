@@ -1,4 +1,5 @@
 import type { BusEvent } from '#shared/events';
+import type { DataRef } from '#shared/payload-store';
 
 /** Fields in an event's data that name what the event is about, most specific first. */
 const SUBJECT_FIELDS = ['orderId', 'reservationId', 'rmaId', 'waveId', 'shipmentId', 'sku'] as const;
@@ -22,6 +23,8 @@ export interface JournalEntry {
   correlationId: string;
   subject?: string;
   data: unknown;
+  /** Set when the event was claim-checked: `data` then holds only its short top-level fields. */
+  dataRef?: DataRef;
 }
 
 export function toJournalEntry(event: BusEvent): JournalEntry {
@@ -34,5 +37,6 @@ export function toJournalEntry(event: BusEvent): JournalEntry {
     correlationId: event.detail.metadata.correlationId,
     ...(subject ? { subject } : {}),
     data: event.detail.data,
+    ...(event.detail.dataRef ? { dataRef: event.detail.dataRef } : {}),
   };
 }

@@ -8,8 +8,11 @@ import { toJournalEntry } from '../core/journal.ts';
 const { journal } = platformPorts();
 
 /** One event, as a direct rule target (or a replay) delivers it. */
+// A claim-checked event is journalled with its pointer (`dataRef`), not its S3 payload, which
+// would not fit a 400 KB item.
 const recordOne = eventHandler('journal', async (event) => journal.record(toJournalEntry(event)), {
   idempotent: false,
+  resolveData: false,
 });
 
 /**

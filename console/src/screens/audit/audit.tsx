@@ -17,6 +17,7 @@ import { useCursorList } from '../../app/use-resource.ts';
 import { DateRangeFilter, resolveRange, type TimeRange } from '../../components/date-range.tsx';
 import { formatDateTime, JsonBlock } from '../../components/format.tsx';
 import { ApiErrorAlert, AuditOutcome, EmptyState } from '../../components/states.tsx';
+import { describeAction } from './action-phrases.ts';
 
 /** Commands are what the audit trail records: every POST, PUT, PATCH and DELETE route. */
 const COMMAND_ACTIONS = API_ROUTES.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
@@ -60,7 +61,15 @@ function AuditDetail({ entry }: { entry: AuditEntry }) {
           { label: 'When', value: formatDateTime(entry.at) },
           { label: 'Actor', value: entry.actor },
           { label: 'Roles', value: entry.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(', ') || '—' },
-          { label: 'Action', value: <code>{entry.action}</code> },
+          {
+            label: 'Action',
+            value: (
+              <SpaceBetween size="xxxs">
+                <span>{describeAction(entry.action)}</span>
+                <code>{entry.action}</code>
+              </SpaceBetween>
+            ),
+          },
           { label: 'Path', value: <code>{entry.path}</code> },
           { label: 'Outcome', value: `${entry.outcome} (HTTP ${entry.status})` },
           { label: 'Source IP', value: entry.sourceIp ?? '—' },
@@ -137,7 +146,10 @@ export default function Audit() {
   useEffect(() => {
     set({
       splitPanel: selected
-        ? { header: `${selected.action} by ${selected.actor}`, content: <AuditDetail entry={selected} /> }
+        ? {
+            header: `${describeAction(selected.action)} by ${selected.actor}`,
+            content: <AuditDetail entry={selected} />,
+          }
         : null,
     });
   }, [selected, set]);
@@ -188,7 +200,11 @@ export default function Audit() {
                 update({ actor: last('actor'), action: last('action'), entry: undefined });
               }}
               filteringProperties={FILTERING_PROPERTIES}
-              filteringOptions={COMMAND_ACTIONS.map((a) => ({ propertyKey: 'action', value: a }))}
+              filteringOptions={COMMAND_ACTIONS.map((a) => ({
+                propertyKey: 'action',
+                value: a,
+                label: describeAction(a),
+              }))}
               filteringPlaceholder="Filter by actor or action"
               hideOperations
               expandToViewport
@@ -225,7 +241,11 @@ export default function Audit() {
           header: 'Role',
           cell: (e) => e.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join(', '),
         },
-        { id: 'action', header: 'Action', cell: (e) => <code>{e.action}</code> },
+        {
+          id: 'action',
+          header: 'Action',
+          cell: (e) => <span title={e.action}>{describeAction(e.action)}</span>,
+        },
         {
           id: 'target',
           header: 'Target',

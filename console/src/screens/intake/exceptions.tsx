@@ -17,6 +17,7 @@ import { useCursorList } from '../../app/use-resource.ts';
 import { formatDateTime } from '../../components/format.tsx';
 import { RouterButton, RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { ExceptionsPerDay } from './exceptions-per-day.tsx';
 
 /**
  * Verified channel deliveries that could not become orders (unknown SKU, bad payload, unknown
@@ -51,7 +52,7 @@ export default function IntakeExceptions() {
     ),
   );
 
-  return (
+  const table = (
     <Table<IntakeExceptionSummary>
       data-testid="intake-table"
       variant="full-page"
@@ -141,5 +142,11 @@ export default function IntakeExceptions() {
         },
       ]}
     />
+  );
+  return (
+    <SpaceBetween size="l">
+      <ExceptionsPerDay />
+      {table}
+    </SpaceBetween>
   );
 }

@@ -11,7 +11,9 @@ import { endpoints } from '../../api/endpoints.ts';
 import type { AdjustBucket, AdjustmentResult, PositionView } from '../../api/types.ts';
 import { ADJUST_BUCKETS, BUCKET_LABELS } from '../../app/buckets.ts';
 import { CODE_PATTERN, newIdempotencyKey } from '../../app/ids.ts';
+import { useMySite } from '../../app/preferences.ts';
 import { ADJUSTMENT_REASONS, composeReason } from '../../app/reasons.ts';
+import { useUser } from '../../app/session.tsx';
 import { CommandModal, NoteField } from '../../components/command-modal.tsx';
 import { formatNumber } from '../../components/format.tsx';
 import { ApiErrorAlert } from '../../components/states.tsx';
@@ -28,7 +30,11 @@ export function AdjustStockModal(props: {
   onClose: () => void;
   onDone: (result: AdjustmentResult) => void;
 }) {
-  const [locationId, setLocationId] = useState(props.initialLocation ?? props.positions[0]?.locationId ?? '');
+  const user = useUser();
+  const [mySite] = useMySite(user.username);
+  const [locationId, setLocationId] = useState(
+    () => props.initialLocation ?? mySite ?? props.positions[0]?.locationId ?? '',
+  );
   const [direction, setDirection] = useState<'add' | 'remove'>('add');
   const [bucket, setBucket] = useState<AdjustBucket>('available');
   const [quantity, setQuantity] = useState('');

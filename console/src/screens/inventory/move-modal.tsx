@@ -8,7 +8,9 @@ import { endpoints } from '../../api/endpoints.ts';
 import type { AdjustmentResult, PositionView } from '../../api/types.ts';
 import { BUCKET_LABELS, MOVABLE_BUCKETS, type MovableBucket } from '../../app/buckets.ts';
 import { newIdempotencyKey } from '../../app/ids.ts';
+import { useMySite } from '../../app/preferences.ts';
 import { composeReason, MOVE_REASONS } from '../../app/reasons.ts';
+import { useUser } from '../../app/session.tsx';
 import { CommandModal, NoteField } from '../../components/command-modal.tsx';
 import { formatNumber } from '../../components/format.tsx';
 import { ApiErrorAlert } from '../../components/states.tsx';
@@ -25,7 +27,13 @@ export function MoveBucketsModal(props: {
   onClose: () => void;
   onDone: (result: AdjustmentResult) => void;
 }) {
-  const [locationId, setLocationId] = useState(props.positions[0]?.locationId ?? '');
+  const user = useUser();
+  const [mySite] = useMySite(user.username);
+  // My site when this SKU is stocked there; otherwise the person chooses: a preselected location
+  // nobody looked at is how a move lands at the wrong site.
+  const [locationId, setLocationId] = useState(
+    () => props.positions.find((p) => p.locationId === mySite)?.locationId ?? '',
+  );
   const [from, setFrom] = useState<MovableBucket>('available');
   const [to, setTo] = useState<MovableBucket>('damaged');
   const [quantity, setQuantity] = useState('');
@@ -85,14 +93,18 @@ export function MoveBucketsModal(props: {
       busy={busy}
       onClose={props.onClose}
       onSubmit={submit}
+      submitTestId="move-submit"
+      formTestId="move-form"
     >
       <FormField label="Location" errorText={show(errors.location)}>
         <Select
           selectedOption={position ? { value: position.locationId, label: position.locationId } : null}
           onChange={({ detail }) => setLocationId(detail.selectedOption.value ?? '')}
+          placeholder="Choose the location"
           options={props.positions.map((p) => ({
             value: p.locationId,
             label: p.locationId,
+            ...(p.locationId === mySite ? { tags: ['My site'] } : {}),
             description: `${formatNumber(p.onHand)} on hand, ${formatNumber(p.available)} available`,
           }))}
           empty="This SKU has no positions yet"

@@ -11,7 +11,9 @@ import { endpoints, type ReceiptBucket } from '../../api/endpoints.ts';
 import type { AdjustmentResult, PositionView } from '../../api/types.ts';
 import { BUCKET_LABELS } from '../../app/buckets.ts';
 import { CODE_PATTERN, newIdempotencyKey } from '../../app/ids.ts';
+import { useMySite } from '../../app/preferences.ts';
 import { composeReason, RECEIPT_REASONS } from '../../app/reasons.ts';
+import { useUser } from '../../app/session.tsx';
 import { CommandModal } from '../../components/command-modal.tsx';
 import { formatNumber } from '../../components/format.tsx';
 import { ApiErrorAlert } from '../../components/states.tsx';
@@ -25,7 +27,9 @@ export function ReceiveStockModal(props: {
   onClose: () => void;
   onDone: (result: AdjustmentResult) => void;
 }) {
-  const [locationId, setLocationId] = useState(props.positions[0]?.locationId ?? '');
+  const user = useUser();
+  const [mySite] = useMySite(user.username);
+  const [locationId, setLocationId] = useState(() => mySite ?? props.positions[0]?.locationId ?? '');
   const [quantity, setQuantity] = useState('');
   const [bucket, setBucket] = useState<ReceiptBucket>('available');
   const [fromInTransit, setFromInTransit] = useState(false);

@@ -20,6 +20,8 @@ import { useUser } from '../../app/session.tsx';
 import { useCursorList } from '../../app/use-resource.ts';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
+import { StockBrowse } from './browse.tsx';
+import { LocationsList } from './locations.tsx';
 import { Mismatches } from './mismatches.tsx';
 
 type MatchedBy = 'barcode' | 'code' | 'name';
@@ -88,6 +90,8 @@ export default function InventorySearch() {
   const tab = params.get('tab');
   const user = useUser();
   const showMismatches = can(user.roles, 'GET /api/events') || can(user.roles, 'POST /api/inventory/checks');
+  const canBrowse = can(user.roles, 'GET /api/inventory');
+  const canListLocations = can(user.roles, 'GET /api/locations');
   const [draft, setDraft] = useState(term);
   useEffect(() => setDraft(term), [term]);
 
@@ -119,8 +123,14 @@ export default function InventorySearch() {
       }
     >
       <Tabs
-        activeTabId={showMismatches && tab === 'mismatches' ? 'mismatches' : 'find'}
-        onChange={({ detail }) => setParams(detail.activeTabId === 'mismatches' ? { tab: 'mismatches' } : {})}
+        activeTabId={
+          (showMismatches && tab === 'mismatches') ||
+          (canBrowse && tab === 'browse') ||
+          (canListLocations && tab === 'locations')
+            ? (tab as string)
+            : 'find'
+        }
+        onChange={({ detail }) => setParams(detail.activeTabId === 'find' ? {} : { tab: detail.activeTabId })}
         tabs={[
           {
             id: 'find',
@@ -216,6 +226,8 @@ export default function InventorySearch() {
               </SpaceBetween>
             ),
           },
+          ...(canBrowse ? [{ id: 'browse', label: 'Browse stock', content: <StockBrowse /> }] : []),
+          ...(canListLocations ? [{ id: 'locations', label: 'Locations', content: <LocationsList /> }] : []),
           ...(showMismatches ? [{ id: 'mismatches', label: 'Mismatches', content: <Mismatches /> }] : []),
         ]}
       />

@@ -28,6 +28,7 @@ import { MoveBucketsModal } from './move-modal.tsx';
 import { PositionsChart, PositionsTable } from './positions.tsx';
 import { ReceiveStockModal } from './receive-modal.tsx';
 import { ShardingModal } from './sharding-modal.tsx';
+import { StockChart } from './stock-chart.tsx';
 
 const ADJUST = 'POST /api/inventory/adjustments';
 const MOVE = 'POST /api/inventory/moves';
@@ -249,7 +250,11 @@ export default function SkuDetail() {
           )}
         </Container>
         <Tabs
-          activeTabId={requestedTab === 'ledger' && !canReadLedger ? 'positions' : requestedTab}
+          activeTabId={
+            (requestedTab === 'ledger' || requestedTab === 'history') && !canReadLedger
+              ? 'positions'
+              : requestedTab
+          }
           onChange={({ detail }) => {
             const p = new URLSearchParams();
             if (detail.activeTabId !== 'positions') p.set('tab', detail.activeTabId);
@@ -277,6 +282,11 @@ export default function SkuDetail() {
                     id: 'ledger',
                     label: 'Ledger',
                     content: <Ledger sku={sku} positions={positions} refreshKey={refreshKey} />,
+                  },
+                  {
+                    id: 'history',
+                    label: 'Stock over time',
+                    content: <StockChart sku={sku} refreshKey={refreshKey} />,
                   },
                 ]
               : []),

@@ -1,5 +1,6 @@
 import { endpoints } from '../../api/endpoints.ts';
-import type { OrderQuery, OrderStatusName, OrderSummary, OrderView } from '../../api/types.ts';
+import type { OrderCounts, OrderQuery, OrderStatusName, OrderSummary, OrderView } from '../../api/types.ts';
+import { isDeclared } from '../../app/access.ts';
 import { useResource } from '../../app/use-resource.ts';
 
 /** Every order status (a Record: the typecheck fails when the API gains one this misses), in flow order. */
@@ -23,20 +24,36 @@ export const isOrderStatus = (s: string | null): s is OrderStatusName =>
 /** Counts are one page of the listing: exact up to this many, "100+" beyond. */
 export const COUNT_LIMIT = 100;
 
-export type StatusCounts = Partial<Record<OrderStatusName, string>>;
+const COUNTS_ROUTE = 'GET /api/orders/counts';
+
+/** Each status's count as shown ("12", "100+"), and the at-risk queue's. */
+export type StatusCounts = Partial<Record<OrderStatusName | 'at_risk', string>>;
 
 /**
- * A bounded count per status (one page of at most 100 summaries each, "+" when there are more),
- * under the same channel, location and time filters as the list; cheap enough for a work queue.
+ * A count per status under the same filters as the list. Without a channel or time filter the
+ * counts route answers exact counts from the status index in one call; with one, each count is
+ * one page of at most 100 summaries ("+" when there are more), cheap enough for a work queue.
  */
 export function useStatusCounts(
   key: string | null,
   statuses: readonly OrderStatusName[],
   filters: Omit<OrderQuery, 'status' | 'limit' | 'cursor'> = {},
 ) {
+  const exact = isDeclared(COUNTS_ROUTE) && !filters.channelId && !filters.from && !filters.to;
   return useResource<StatusCounts>(
     key === null ? null : `counts:${key}:${statuses.join(',')}`,
     async (signal) => {
+      if (exact) {
+        const c = await endpoints.orderCounts(
+          filters.locationId ? { locationId: filters.locationId } : {},
+          signal,
+        );
+        const more = c.truncated ? '+' : '';
+        return {
+          ...Object.fromEntries(statuses.map((s) => [s, `${c.counts[s]}${more}`])),
+          at_risk: `${c.atRisk.count}${more}`,
+        } as StatusCounts;
+      }
       const pages = await Promise.all(
         statuses.map((status) => endpoints.listOrders({ ...filters, status, limit: COUNT_LIMIT }, signal)),
       );
@@ -44,6 +61,14 @@ export function useStatusCounts(
         pages.map((p, i) => [statuses[i], `${p.items.length}${p.nextCursor ? '+' : ''}`]),
       ) as StatusCounts;
     },
+  );
+}
+
+/** Exact counts, the oldest order of each queue and the at-risk count (the Overview's figures). */
+export function useOrderCounts(key: string | null, locationId?: string) {
+  return useResource<OrderCounts>(
+    key === null || !isDeclared(COUNTS_ROUTE) ? null : `order-counts:${key}:${locationId ?? ''}`,
+    (signal) => endpoints.orderCounts(locationId ? { locationId } : {}, signal),
   );
 }
 

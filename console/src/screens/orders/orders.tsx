@@ -12,13 +12,15 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { OrderStatusName, OrderSummary } from '../../api/types.ts';
-import { isDeclared } from '../../app/access.ts';
+import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
+import { useUser } from '../../app/session.tsx';
 import { useCursorList, useResource } from '../../app/use-resource.ts';
 import { DateRangeFilter, resolveRange, type TimeRange } from '../../components/date-range.tsx';
 import { formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
+import { BulkReleaseModal, RELEASE_HOLD } from './bulk-release.tsx';
 import {
   formatAge,
   isOrderStatus,
@@ -39,6 +41,8 @@ const LIST_ORDERS = 'GET /api/orders';
 const PAGE_SIZE = 25;
 /** The queues that get a count on their tab: the ones someone has to act on. */
 const COUNTED: readonly OrderStatusName[] = ['received', 'on_hold', 'backordered', 'failed'];
+/** Released, picking or packed for over a day: the orders about to go late. */
+const AT_RISK = 'at_risk';
 
 export default function Orders() {
   usePage('Orders', [{ text: 'Orders', href: '/orders' }]);
@@ -46,6 +50,11 @@ export default function Orders() {
   const navigate = useNavigate();
   const statusParam = params.get('status');
   const status = isOrderStatus(statusParam) ? statusParam : undefined;
+  const atRisk = !status && params.get('queue') === AT_RISK;
+  const user = useUser();
+  const [selected, setSelected] = useState<OrderSummary[]>([]);
+  const [releasing, setReleasing] = useState(false);
+  const bulkRelease = status === 'on_hold' && can(user.roles, RELEASE_HOLD);
   const channelId = params.get('channelId') ?? '';
   const locationId = params.get('locationId') ?? '';
   const externalId = params.get('externalId') ?? '';
@@ -71,9 +80,17 @@ export default function Orders() {
   const filterKey = `${channelId}:${locationId}:${JSON.stringify(time)}`;
 
   const list = useCursorList<OrderSummary>(
-    listed && !lookup ? `orders:${status ?? '*'}:${filterKey}` : null,
+    listed && !lookup ? `orders:${atRisk ? AT_RISK : (status ?? '*')}:${filterKey}` : null,
     (cursor, signal) =>
-      endpoints.listOrders({ ...filters, status, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }, signal),
+      endpoints.listOrders(
+        {
+          ...filters,
+          ...(atRisk ? { queue: AT_RISK } : { status }),
+          limit: PAGE_SIZE,
+          ...(cursor ? { cursor } : {}),
+        },
+        signal,
+      ),
   );
   const found = useResource(listed && lookup ? `order-lookup:${channelId}:${externalId}` : null, (signal) =>
     endpoints.findOrder({ channelId, externalId }, signal),
@@ -104,6 +121,20 @@ export default function Orders() {
       loadingText="Loading orders"
       items={items}
       trackBy="orderId"
+      {...(bulkRelease && !lookup
+        ? {
+            selectionType: 'multi' as const,
+            selectedItems: selected,
+            onSelectionChange: ({ detail }: { detail: { selectedItems: OrderSummary[] } }) =>
+              setSelected(detail.selectedItems),
+            ariaLabels: {
+              itemSelectionLabel: (_: unknown, o: OrderSummary) =>
+                `Select ${o.externalNumber ?? o.externalId}`,
+              allItemsSelectionLabel: () => 'Select all orders on this page',
+              selectionGroupLabel: 'Orders to release',
+            },
+          }
+        : {})}
       header={
         <Header
           counter={
@@ -114,10 +145,31 @@ export default function Orders() {
           description={
             lookup
               ? `Order ${externalId} of channel ${channelId}`
-              : 'Newest first. Select an order to work it.'
+              : atRisk
+                ? 'Released, picking or packed, and placed more than a day ago: the orders about to go late.'
+                : bulkRelease
+                  ? 'Newest first. Select several to release their holds with one reason.'
+                  : 'Newest first. Select an order to work it.'
+          }
+          actions={
+            bulkRelease && !lookup ? (
+              <Button
+                data-testid="bulk-release"
+                disabled={selected.length === 0}
+                onClick={() => setReleasing(true)}
+              >
+                Release holds{selected.length ? ` (${selected.length})` : ''}
+              </Button>
+            ) : undefined
           }
         >
-          {lookup ? 'Channel order' : status ? `Orders ${STATUS_LABELS[status].toLowerCase()}` : 'All orders'}
+          {lookup
+            ? 'Channel order'
+            : atRisk
+              ? 'Orders at risk'
+              : status
+                ? `Orders ${STATUS_LABELS[status].toLowerCase()}`
+                : 'All orders'}
         </Header>
       }
       filter={
@@ -210,7 +262,7 @@ export default function Orders() {
     />
   );
 
-  const active = status ?? 'all';
+  const active = status ?? (atRisk ? AT_RISK : 'all');
   return (
     <ContentLayout
       header={
@@ -247,9 +299,14 @@ export default function Orders() {
           <Tabs
             data-testid="order-status-tabs"
             activeTabId={active}
-            onChange={({ detail }) =>
-              update({ status: detail.activeTabId === 'all' ? undefined : detail.activeTabId })
-            }
+            onChange={({ detail }) => {
+              const id = detail.activeTabId;
+              setSelected([]);
+              update({
+                status: id === 'all' || id === AT_RISK ? undefined : id,
+                queue: id === AT_RISK ? AT_RISK : undefined,
+              });
+            }}
             ariaLabel="Order status"
             tabs={[
               { id: 'all', label: 'All' },
@@ -260,10 +317,26 @@ export default function Orders() {
                   label: count === undefined ? STATUS_LABELS[s] : `${STATUS_LABELS[s]} (${count})`,
                 };
               }),
+              {
+                id: AT_RISK,
+                label: counts.data?.at_risk === undefined ? 'At risk' : `At risk (${counts.data.at_risk})`,
+              },
             ].map((t) => ({ ...t, content: t.id === active ? table : undefined }))}
           />
         )}
       </SpaceBetween>
+      {releasing && (
+        <BulkReleaseModal
+          orders={selected}
+          onClose={(changed) => {
+            setReleasing(false);
+            if (!changed) return;
+            setSelected([]);
+            list.reload();
+            counts.reload();
+          }}
+        />
+      )}
     </ContentLayout>
   );
 }

@@ -4,6 +4,7 @@ import ContentLayout from '@cloudscape-design/components/content-layout';
 import Grid from '@cloudscape-design/components/grid';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import type { ReactNode } from 'react';
@@ -12,19 +13,23 @@ import type {
   AuditEntry,
   IntakeExceptionSummary,
   JournalEntry,
+  OrderCounts,
   OrderStatusName,
   Page,
 } from '../../api/types.ts';
 import { type Area, can, canSee } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
-import { ROLE_LABELS } from '../../app/identity.ts';
+import { ROLE_LABELS, type Role } from '../../app/identity.ts';
+import { useMySite } from '../../app/preferences.ts';
 import { describeReason } from '../../app/reasons.ts';
 import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { Delta, formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, AuditOutcome, EmptyState } from '../../components/states.tsx';
-import { STATUS_LABELS, type StatusCounts, useStatusCounts } from '../orders/order-queues.ts';
+import { describeAction } from '../audit/action-phrases.ts';
+import { BACKLOG_ROUTE, BacklogChart } from '../orders/backlog-chart.tsx';
+import { formatAge, STATUS_LABELS, useOrderCounts } from '../orders/order-queues.ts';
 
 /** One figure that links to the list behind it; says plainly when its data is not served yet. */
 function Tile(props: {
@@ -61,21 +66,32 @@ function Tile(props: {
   );
 }
 
-const LIST_ORDERS = 'GET /api/orders';
-/** The queues the Overview counts (one bounded page each: "100+" beyond a hundred). */
+const ORDER_COUNTS = 'GET /api/orders/counts';
+/** The queues the Overview counts (exact, from the status index). */
 const OVERVIEW_STATUSES: readonly OrderStatusName[] = [
   'received',
   'on_hold',
   'backordered',
   'released',
+  'picking',
   'failed',
 ];
 const queueHref = (status: OrderStatusName) => `/orders?status=${status}`;
 
 interface Counts {
-  data: StatusCounts | undefined;
+  data: OrderCounts | undefined;
   failed: boolean;
 }
+
+/** "oldest 3 d": how long the first order in a queue has waited since it was placed. */
+function oldestText(counts: Counts, status: OrderStatusName): string | undefined {
+  const placedAt = counts.data?.oldest[status];
+  if (!placedAt) return undefined;
+  return `oldest ${formatAge(Math.max(0, Math.floor((Date.now() - Date.parse(placedAt)) / 1000)))}`;
+}
+
+const shown = (counts: Counts, n: number | undefined) =>
+  n === undefined ? '…' : `${n}${counts.data?.truncated ? '+' : ''}`;
 
 /** Orders per work queue, each count a link into that queue. */
 function OrdersByStatusTile({ counts }: { counts: Counts }) {
@@ -96,7 +112,7 @@ function OrdersByStatusTile({ counts }: { counts: Counts }) {
             label: STATUS_LABELS[s],
             value: (
               <RouterLink href={queueHref(s)} fontSize="heading-m" data-testid={`tile-orders-${s}`}>
-                {counts.data?.[s] ?? '…'}
+                {shown(counts, counts.data?.counts[s])}
               </RouterLink>
             ),
           }))}
@@ -108,22 +124,42 @@ function OrdersByStatusTile({ counts }: { counts: Counts }) {
 
 function QueueTile(props: {
   counts: Counts;
-  status: OrderStatusName;
+  status: OrderStatusName | 'at_risk';
   testId: string;
   title: string;
   description: string;
   linkText: string;
+  /** Counts of one location: the queue link filters to it too. */
+  locationId?: string;
 }) {
+  const { counts, status } = props;
+  const site = props.locationId ? `&locationId=${encodeURIComponent(props.locationId)}` : '';
+  const href = status === 'at_risk' ? `/orders?queue=at_risk${site}` : `${queueHref(status)}${site}`;
+  const value = status === 'at_risk' ? counts.data?.atRisk.count : counts.data?.counts[status];
+  const oldest = status === 'at_risk' ? undefined : oldestText(counts, status);
   return (
     <Tile
       testId={props.testId}
       title={props.title}
       description={props.description}
-      href={queueHref(props.status)}
+      href={href}
       linkText={props.linkText}
-      value={props.counts.failed ? undefined : (props.counts.data?.[props.status] ?? '…')}
       pending="Could not load"
-    />
+    >
+      {counts.failed ? undefined : (
+        <SpaceBetween size="xxs">
+          <Box variant="awsui-value-large">
+            {/* The figure itself opens the queue: the count is the way in. */}
+            <RouterLink href={href} fontSize="display-l" data-testid={`${props.testId}-value`}>
+              {shown(counts, value)}
+            </RouterLink>
+          </Box>
+          <Box color="text-body-secondary" data-testid={`${props.testId}-oldest`}>
+            {oldest ?? (value === 0 ? 'Nothing waiting' : '\u00a0')}
+          </Box>
+        </SpaceBetween>
+      )}
+    </Tile>
   );
 }
 
@@ -252,7 +288,7 @@ function RecentActivity() {
         {
           id: 'action',
           header: 'Action',
-          cell: (e) => <RouterLink href={`/audit?entry=${e.auditId}`}>{e.action}</RouterLink>,
+          cell: (e) => <RouterLink href={`/audit?entry=${e.auditId}`}>{describeAction(e.action)}</RouterLink>,
         },
         {
           id: 'outcome',
@@ -264,50 +300,122 @@ function RecentActivity() {
   );
 }
 
+type TileId =
+  | 'to-pick'
+  | 'at-risk'
+  | 'holds'
+  | 'failed'
+  | 'backorders'
+  | 'orders'
+  | 'waves'
+  | 'intake'
+  | 'mismatches';
+
 interface TileSpec {
+  id: TileId;
   area: Area;
   node: ReactNode;
+}
+
+/**
+ * Each role's own work first: the floor sees what is released to pick, customer service the
+ * holds and exceptions it resolves, finance the payment holds, supervisors what is going late.
+ * Tiles a role has no rank for follow in the order below.
+ */
+const ROLE_FIRST: Record<Role, readonly TileId[]> = {
+  'warehouse-associate': ['to-pick', 'at-risk', 'waves'],
+  'customer-service': ['holds', 'failed', 'intake', 'backorders'],
+  finance: ['holds', 'failed', 'orders'],
+  supervisor: ['at-risk', 'holds', 'backorders', 'failed', 'intake', 'orders'],
+  admin: ['at-risk', 'holds', 'backorders', 'failed', 'intake', 'orders'],
+  'inventory-controller': ['mismatches', 'backorders'],
+};
+const DEFAULT_ORDER: readonly TileId[] = [
+  'at-risk',
+  'holds',
+  'backorders',
+  'failed',
+  'to-pick',
+  'orders',
+  'intake',
+  'mismatches',
+  'waves',
+];
+
+function rank(roles: readonly Role[], id: TileId): number {
+  const ranks = roles.map((r) => ROLE_FIRST[r]?.indexOf(id) ?? -1).filter((i) => i >= 0);
+  return ranks.length > 0 ? Math.min(...ranks) : 100 + DEFAULT_ORDER.indexOf(id);
 }
 
 export default function Overview() {
   usePage('Overview');
   const user = useUser();
-  const listsOrders = can(user.roles, LIST_ORDERS);
-  const orderCounts = useStatusCounts(listsOrders ? 'overview' : null, OVERVIEW_STATUSES);
+  const countsOrders = can(user.roles, ORDER_COUNTS);
+  const orderCounts = useOrderCounts(countsOrders ? 'overview' : null);
   const counts: Counts = { data: orderCounts.data, failed: Boolean(orderCounts.error) };
-  const tiles: TileSpec[] = [
-    ...(listsOrders
+  // What is released to pick is counted at the person's own site when they have chosen one.
+  const [mySite] = useMySite(user.username);
+  const siteCounts = useOrderCounts(countsOrders && mySite ? 'overview-site' : null, mySite);
+  const pickCounts: Counts = mySite ? { data: siteCounts.data, failed: Boolean(siteCounts.error) } : counts;
+  const queue = (
+    id: TileId,
+    props: Omit<Parameters<typeof QueueTile>[0], 'counts'>,
+    from: Counts = counts,
+  ): TileSpec => ({
+    id,
+    area: 'orders',
+    node: <QueueTile counts={from} {...props} />,
+  });
+  const all: TileSpec[] = [
+    ...(countsOrders
       ? [
-          { area: 'orders' as Area, node: <OrdersByStatusTile counts={counts} /> },
-          {
-            area: 'orders' as Area,
-            node: (
-              <QueueTile
-                counts={counts}
-                status="backordered"
-                testId="tile-backorders"
-                title="Backorders"
-                description="Orders waiting for stock"
-                linkText="View backorders"
-              />
-            ),
-          },
-          {
-            area: 'orders' as Area,
-            node: (
-              <QueueTile
-                counts={counts}
-                status="on_hold"
-                testId="tile-holds"
-                title="Holds"
-                description="Orders waiting on payment, fraud, address or manual checks"
-                linkText="View held orders"
-              />
-            ),
-          },
+          queue(
+            'to-pick',
+            {
+              status: 'released',
+              testId: 'tile-to-pick',
+              title: mySite ? `Released to pick at ${mySite}` : 'Released to pick',
+              description: mySite
+                ? 'Orders released to my site, waiting to be picked'
+                : 'Orders released to a warehouse or store, waiting to be picked (choose my site to see one)',
+              linkText: 'View orders to pick',
+              ...(mySite ? { locationId: mySite } : {}),
+            },
+            pickCounts,
+          ),
+          queue('at-risk', {
+            status: 'at_risk',
+            testId: 'tile-at-risk',
+            title: 'At risk',
+            description: 'Released, picking or packed, and placed more than a day ago',
+            linkText: 'View orders at risk',
+          }),
+          queue('holds', {
+            status: 'on_hold',
+            testId: 'tile-holds',
+            title: 'Holds',
+            description: 'Orders waiting on payment, fraud, address or manual checks',
+            linkText: 'View held orders',
+          }),
+          queue('backorders', {
+            status: 'backordered',
+            testId: 'tile-backorders',
+            title: 'Backorders',
+            description: 'Orders waiting for stock',
+            linkText: 'View backorders',
+          }),
+          queue('failed', {
+            status: 'failed',
+            testId: 'tile-failed',
+            title: 'Failed orders',
+            description: 'Orders the release workflow could not route; retry or cancel them',
+            linkText: 'View failed orders',
+          }),
+          { id: 'orders' as TileId, area: 'orders' as Area, node: <OrdersByStatusTile counts={counts} /> },
         ]
       : []),
     {
+      id: 'waves',
       area: 'warehouse',
       node: (
         <Tile
@@ -320,9 +428,14 @@ export default function Overview() {
         />
       ),
     },
-    { area: 'intake', node: <IntakeTile /> },
-    ...(can(user.roles, 'GET /api/events') ? [{ area: 'inventory' as Area, node: <MismatchTile /> }] : []),
-  ].filter((t) => canSee(user.roles, t.area as Area)) as TileSpec[];
+    { id: 'intake', area: 'intake', node: <IntakeTile /> },
+    ...(can(user.roles, 'GET /api/events')
+      ? [{ id: 'mismatches' as TileId, area: 'inventory' as Area, node: <MismatchTile /> }]
+      : []),
+  ];
+  const tiles = all
+    .filter((t) => canSee(user.roles, t.area))
+    .sort((a, b) => rank(user.roles, a.id) - rank(user.roles, b.id));
 
   return (
     <ContentLayout
@@ -336,11 +449,17 @@ export default function Overview() {
       }
     >
       <Grid gridDefinition={tiles.map(() => ({ colspan: { default: 12, xs: 6, l: 4 } }))}>
-        {tiles.map((t, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the tile list is static per role.
-          <div key={i}>{t.node}</div>
+        {tiles.map((t) => (
+          <div key={t.id} data-testid="overview-tile">
+            {t.node}
+          </div>
         ))}
       </Grid>
+      {can(user.roles, BACKLOG_ROUTE) && (
+        <Box padding={{ top: 'l' }}>
+          <BacklogChart />
+        </Box>
+      )}
       <Box padding={{ top: 'l' }}>
         <Grid gridDefinition={[{ colspan: { default: 12, l: 6 } }, { colspan: { default: 12, l: 6 } }]}>
           {can(user.roles, 'GET /api/events') ? <RecentAdjustments /> : <span />}

@@ -19,6 +19,7 @@ import { CODE_PATTERN } from '../../app/ids.ts';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { formatDateTime } from '../../components/format.tsx';
+import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, ComingWith, EmptyState, NotAvailable } from '../../components/states.tsx';
 
 const TYPES = [
@@ -216,7 +217,16 @@ export function LocationsTab() {
             )
           }
           columnDefinitions={[
-            { id: 'id', header: 'Id', cell: (l) => l.locationId, isRowHeader: true },
+            {
+              id: 'id',
+              header: 'Id',
+              cell: (l) => (
+                <RouterLink href={`/inventory/locations/${encodeURIComponent(l.locationId)}`}>
+                  {l.locationId}
+                </RouterLink>
+              ),
+              isRowHeader: true,
+            },
             { id: 'name', header: 'Name', cell: (l) => l.name },
             { id: 'type', header: 'Type', cell: (l) => l.type },
             { id: 'tz', header: 'Time zone', cell: (l) => l.timezone ?? '—' },

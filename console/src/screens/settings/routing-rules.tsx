@@ -18,7 +18,7 @@ import { can } from '../../app/access.ts';
 import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
-import { formatDateTime } from '../../components/format.tsx';
+import { formatDateTime, formatMoney } from '../../components/format.tsx';
 import { ApiErrorAlert, UndeclaredNotice } from '../../components/states.tsx';
 
 const PUT_RULES = 'PUT /api/routing-rules';
@@ -48,10 +48,11 @@ function SimulationResult({ report }: { report: SimulationReport }) {
       d: signed(report.delta.splitRate, pct),
     },
     {
-      label: 'Average shipping cost (minor units)',
-      c: report.candidate.avgShippingCost.toFixed(2),
-      a: report.active.avgShippingCost.toFixed(2),
-      d: signed(report.delta.avgShippingCost, (n) => n.toFixed(2)),
+      // The rules price shipments in minor units (cents); people read them in units (10.50).
+      label: 'Average shipping cost',
+      c: formatMoney(report.candidate.avgShippingCost, undefined),
+      a: formatMoney(report.active.avgShippingCost, undefined),
+      d: signed(report.delta.avgShippingCost, (n) => formatMoney(n, undefined)),
     },
     {
       label: 'SLA misses',

@@ -1,5 +1,4 @@
 import Alert from '@cloudscape-design/components/alert';
-import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useMemo, useState } from 'react';
@@ -57,30 +56,25 @@ export default function PickHarness() {
   const lines = useMemo(() => decodeLines(params.get('lines')), [params]);
   const [outcome, setOutcome] = useState<PickOutcome[] | null>(null);
   return (
-    <ContentLayout
-      header={
-        <Header
-          variant="h1"
-          description="Local harness: the real pick screen with a given pick list. Nothing is recorded."
-        >
-          Pick
-        </Header>
-      }
-    >
-      <SpaceBetween size="l">
-        {lines instanceof Error ? (
-          <Alert type="error">{lines.message}</Alert>
-        ) : (
-          <ScannerPick lines={lines} title="Pick list (harness)" onComplete={setOutcome} />
-        )}
-        {outcome && (
-          <Alert type="info" header="Outcome" data-testid="pick-outcome">
-            {outcome
-              .map((o) => `${o.sku}: ${o.picked} picked${o.short ? `, ${o.short} short` : ''}`)
-              .join('; ')}
-          </Alert>
-        )}
-      </SpaceBetween>
-    </ContentLayout>
+    <SpaceBetween size="l">
+      <Header
+        variant="h1"
+        description="Local harness: the real pick screen with a given pick list. Nothing is recorded."
+      >
+        Pick
+      </Header>
+      {lines instanceof Error ? (
+        <Alert type="error">{lines.message}</Alert>
+      ) : (
+        <ScannerPick lines={lines} title="Pick list (harness)" onComplete={setOutcome} />
+      )}
+      {outcome && (
+        <Alert type="info" header="Outcome" data-testid="pick-outcome">
+          {outcome
+            .map((o) => `${o.sku}: ${o.picked} picked${o.short ? `, ${o.short} short` : ''}`)
+            .join('; ')}
+        </Alert>
+      )}
+    </SpaceBetween>
   );
 }

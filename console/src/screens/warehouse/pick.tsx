@@ -1,6 +1,6 @@
 import Container from '@cloudscape-design/components/container';
-import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
 import { isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useSession } from '../../app/session.tsx';
@@ -27,13 +27,11 @@ export default function Pick() {
     </RouterLink>
   );
   return (
-    <ContentLayout
-      header={
-        <Header variant="h1" description="Scan the bin, then each unit. Works with handheld scanners.">
-          Pick
-        </Header>
-      }
-    >
+    // No ContentLayout: the handheld frame has no app layout for it to extend into.
+    <SpaceBetween size="l">
+      <Header variant="h1" description="Scan the bin, then each unit. Works with handheld scanners.">
+        Pick
+      </Header>
       <Container>
         {isDeclared(COMPLETE_PICK) ? (
           <ComingWith
@@ -46,6 +44,6 @@ export default function Pick() {
           <NotAvailable route={COMPLETE_PICK}>{harness}</NotAvailable>
         )}
       </Container>
-    </ContentLayout>
+    </SpaceBetween>
   );
 }

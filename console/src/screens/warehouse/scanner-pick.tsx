@@ -5,13 +5,24 @@ import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import Input, { type InputProps } from '@cloudscape-design/components/input';
 import LiveRegion from '@cloudscape-design/components/live-region';
-import Modal from '@cloudscape-design/components/modal';
 import ProgressBar from '@cloudscape-design/components/progress-bar';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
-import { type FormEvent, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from 'react';
 import { type Feedback, signal } from '../../app/feedback.ts';
+
+// The short-pick dialog is rare: its modal loads when first opened, not with the screen.
+const Modal = lazy(() => import('@cloudscape-design/components/modal'));
 
 /** One line of a pick list: go to `bin`, take `quantity` units of `sku`. */
 export interface PickLine {
@@ -364,65 +375,75 @@ export function ScannerPick(props: {
           </Container>
         </div>
 
-        <Table
-          variant="container"
-          header={<Header variant="h3">Pick list</Header>}
-          items={lines.map((l, i) => ({ line: l, s: state.lines[i]!, i }))}
-          trackBy={(r) => r.line.lineId}
-          columnDefinitions={[
-            { id: 'bin', header: 'Bin', cell: (r) => r.line.bin, isRowHeader: true },
-            { id: 'sku', header: 'SKU', cell: (r) => r.line.sku },
-            {
-              id: 'qty',
-              header: 'Picked',
-              cell: (r) => `${r.s.picked} / ${r.line.quantity}${r.s.short ? ` (${r.s.short} short)` : ''}`,
-            },
-            {
-              id: 'status',
-              header: 'Status',
-              cell: (r) =>
-                isDone(r.line, r.s) ? (
-                  <StatusIndicator type={r.s.short ? 'warning' : 'success'}>
-                    {r.s.short ? 'Short' : 'Done'}
-                  </StatusIndicator>
-                ) : r.i === state.index ? (
-                  <StatusIndicator type="in-progress">Now</StatusIndicator>
-                ) : (
-                  <StatusIndicator type="pending">To do</StatusIndicator>
-                ),
-            },
-          ]}
-        />
+        {/* A plain table: Cloudscape's Table (sorting, selection, sticky header) would add 32 kB to the handheld's first load. */}
+        <Container header={<Header variant="h3">Pick list</Header>}>
+          <table className="qm-pick-list" data-testid="pick-list">
+            <thead>
+              <tr>
+                <th scope="col">Bin</th>
+                <th scope="col">SKU</th>
+                <th scope="col">Picked</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((l, i) => {
+                const s = state.lines[i]!;
+                return (
+                  <tr key={l.lineId}>
+                    <th scope="row">{l.bin}</th>
+                    <td>{l.sku}</td>
+                    <td>{`${s.picked} / ${l.quantity}${s.short ? ` (${s.short} short)` : ''}`}</td>
+                    <td>
+                      {isDone(l, s) ? (
+                        <StatusIndicator type={s.short ? 'warning' : 'success'}>
+                          {s.short ? 'Short' : 'Done'}
+                        </StatusIndicator>
+                      ) : i === state.index ? (
+                        <StatusIndicator type="in-progress">Now</StatusIndicator>
+                      ) : (
+                        <StatusIndicator type="pending">To do</StatusIndicator>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </Container>
       </SpaceBetween>
 
       {confirmShort && line && current && (
-        <Modal
-          visible
-          onDismiss={closeDialog}
-          header="Confirm short pick"
-          footer={
-            <Box float="right">
-              <div className="qm-big-buttons">
-                <SpaceBetween direction="horizontal" size="s">
-                  <Button onClick={closeDialog}>Keep picking</Button>
-                  <Button
-                    variant="primary"
-                    data-testid="confirm-short"
-                    onClick={() => {
-                      dispatch({ type: 'short' });
-                      closeDialog();
-                    }}
-                  >
-                    Confirm short
-                  </Button>
-                </SpaceBetween>
-              </div>
-            </Box>
-          }
-        >
-          Bin {line.bin} has only {current.picked} of {line.quantity} × {line.sku}. The missing{' '}
-          {line.quantity - current.picked} will be reported short.
-        </Modal>
+        <Suspense fallback={null}>
+          <Modal
+            visible
+            onDismiss={closeDialog}
+            closeAriaLabel="Close"
+            header="Confirm short pick"
+            footer={
+              <Box float="right">
+                <div className="qm-big-buttons">
+                  <SpaceBetween direction="horizontal" size="s">
+                    <Button onClick={closeDialog}>Keep picking</Button>
+                    <Button
+                      variant="primary"
+                      data-testid="confirm-short"
+                      onClick={() => {
+                        dispatch({ type: 'short' });
+                        closeDialog();
+                      }}
+                    >
+                      Confirm short
+                    </Button>
+                  </SpaceBetween>
+                </div>
+              </Box>
+            }
+          >
+            Bin {line.bin} has only {current.picked} of {line.quantity} × {line.sku}. The missing{' '}
+            {line.quantity - current.picked} will be reported short.
+          </Modal>
+        </Suspense>
       )}
     </div>
   );

@@ -1,23 +1,11 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { sdkClient } from '#shared/clients';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client } from '#shared/clients';
 import { ENV, getOptionalEnv } from '#shared/env';
 
 /** Where a raw body too large for its DynamoDB item is kept. */
 export interface BodyRef {
   bucket: string;
   key: string;
-}
-
-let s3: S3Client | undefined;
-function s3Client(): S3Client {
-  const endpoint = getOptionalEnv(ENV.s3Endpoint);
-  // Only the local runtime sets an endpoint: s3rver, which wants path-style addressing and its
-  // fixed, public development key pair. On AWS the function's role signs.
-  const local = endpoint
-    ? { endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }
-    : {};
-  s3 ??= sdkClient(new S3Client(local));
-  return s3;
 }
 
 /**

@@ -11,7 +11,7 @@ export function inventoryReservations(): Reservations {
   const call = reservationTask;
   return {
     async reserve(reservationId, lines, correlationId) {
-      const out = await call({ action: 'reserve', reservationId, lines, correlationId });
+      const out = await call({ action: 'reserve', reservationId, lines: merged(lines), correlationId });
       if (out.status === 'insufficient') return { status: 'insufficient', shortages: out.shortages };
       if (out.status === 'error') throw new DomainError(409, out.code, out.message);
       return { status: 'reserved' };
@@ -31,4 +31,18 @@ export function inventoryReservations(): Reservations {
       return 'unknown';
     },
   };
+}
+
+/**
+ * One reservation line per SKU and location: an order may list the same SKU on several lines
+ * (sizes split by the storefront, gift lines), and a reservation holds a bounded number of lines.
+ */
+function merged<L extends { sku: string; locationId?: string; quantity: number }>(lines: readonly L[]): L[] {
+  const byPosition = new Map<string, L>();
+  for (const line of lines) {
+    const key = `${line.sku}\u0000${line.locationId ?? ''}`;
+    const seen = byPosition.get(key);
+    byPosition.set(key, seen ? { ...seen, quantity: seen.quantity + line.quantity } : { ...line });
+  }
+  return [...byPosition.values()];
 }

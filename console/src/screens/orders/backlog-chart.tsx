@@ -1,0 +1,80 @@
+import BarChart, { type BarChartProps } from '@cloudscape-design/components/bar-chart';
+import Container from '@cloudscape-design/components/container';
+import Header from '@cloudscape-design/components/header';
+import { endpoints } from '../../api/endpoints.ts';
+import type { OrderBacklog, OrderStatusName } from '../../api/types.ts';
+import { useResource } from '../../app/use-resource.ts';
+import { formatNumber } from '../../components/format.tsx';
+import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
+import { STATUS_LABELS } from './order-queues.ts';
+
+export const BACKLOG_ROUTE = 'GET /api/orders/backlog';
+
+/** The statuses still owed to a customer, stacked in flow order. */
+const OPEN: readonly OrderStatusName[] = [
+  'received',
+  'on_hold',
+  'backordered',
+  'released',
+  'picking',
+  'packed',
+];
+
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const labelOf = (date: string) => dayLabel.format(new Date(`${date}T00:00:00Z`));
+
+/**
+ * The orders still open from each of the last days, stacked by status (from the status index:
+ * today's status of each day's orders). A bar that does not shrink is work that is stuck.
+ */
+export function BacklogChart({ days = 14 }: { days?: number }) {
+  const backlog = useResource<OrderBacklog>(`order-backlog:${days}`, (signal) =>
+    endpoints.orderBacklog({ days }, signal),
+  );
+  const series: BarChartProps<string>['series'] = OPEN.map((status) => ({
+    title: STATUS_LABELS[status],
+    type: 'bar',
+    data: (backlog.data?.days ?? []).map((d) => ({ x: labelOf(d.date), y: d.counts[status] ?? 0 })),
+  }));
+  const open = (backlog.data?.days ?? []).reduce(
+    (n, d) => n + OPEN.reduce((m, s) => m + (d.counts[s] ?? 0), 0),
+    0,
+  );
+  return (
+    <Container
+      data-testid="order-backlog"
+      header={
+        <Header
+          variant="h2"
+          description={`Orders placed each day that are not shipped or cancelled yet, by status (last ${days} days${backlog.data?.truncated ? ', partial' : ''})`}
+        >
+          Open orders by day placed
+        </Header>
+      }
+    >
+      {backlog.error ? (
+        <ApiErrorAlert error={backlog.error} onRetry={backlog.reload} what="load the backlog" />
+      ) : (
+        <BarChart
+          series={open > 0 ? series : []}
+          xDomain={(backlog.data?.days ?? []).map((d) => labelOf(d.date))}
+          xScaleType="categorical"
+          stackedBars
+          height={220}
+          xTitle="Day placed (UTC)"
+          yTitle="Orders"
+          statusType={backlog.loading ? 'loading' : 'finished'}
+          loadingText="Loading the backlog"
+          ariaLabel="Open orders by day placed and status"
+          empty={
+            <EmptyState
+              title="No open orders"
+              subtitle="Every order of these days is shipped or cancelled."
+            />
+          }
+          i18nStrings={{ yTickFormatter: (y) => formatNumber(y) }}
+        />
+      )}
+    </Container>
+  );
+}
