@@ -40,22 +40,33 @@ export async function resolvePayload(store: PayloadStore, ref: DataRef): Promise
   return JSON.parse(json);
 }
 
+/** Text objects of one bucket: what the claim check and intake's large bodies both keep. */
+export function bucketObjects(bucket: string) {
+  return {
+    async put(key: string, body: string, contentType: string): Promise<void> {
+      await s3Client().send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+      );
+    },
+    async getText(ref: { bucket: string; key: string }): Promise<string> {
+      const out = await s3Client().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      return (await out.Body?.transformToString('utf8')) ?? '';
+    },
+  };
+}
+
 /**
  * Payloads as objects of the exports bucket. Undefined when this function has no bucket (not
  * granted): then a publisher cannot claim-check and a consumer cannot resolve, and both say so.
  */
 export function s3PayloadStore(bucket = getOptionalEnv(ENV.exportsBucket)): PayloadStore | undefined {
   if (!bucket) return undefined;
+  const objects = bucketObjects(bucket);
   return {
     async put(key, json) {
-      await s3Client().send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: json, ContentType: 'application/json' }),
-      );
+      await objects.put(key, json, 'application/json');
       return { bucket, key, bytes: Buffer.byteLength(json, 'utf8'), sha256: sha256Hex(json) };
     },
-    async get(ref) {
-      const out = await s3Client().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
-      return (await out.Body?.transformToString('utf8')) ?? '';
-    },
+    get: (ref) => objects.getText(ref),
   };
 }

@@ -1,6 +1,5 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from '#shared/clients';
 import { ENV, getOptionalEnv } from '#shared/env';
+import { bucketObjects } from '#shared/payload-store';
 
 /** Where a raw body too large for its DynamoDB item is kept. */
 export interface BodyRef {
@@ -15,23 +14,14 @@ export interface BodyRef {
  */
 export function s3BodyStore(bucket = getOptionalEnv(ENV.exportsBucket)) {
   if (!bucket) return undefined;
+  const objects = bucketObjects(bucket);
   return {
     async put(exceptionId: string, rawBody: string): Promise<BodyRef> {
       const key = `intake-exceptions/${exceptionId}`;
-      await s3Client().send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: rawBody,
-          ContentType: 'application/octet-stream',
-        }),
-      );
+      await objects.put(key, rawBody, 'application/octet-stream');
       return { bucket, key };
     },
-    async get(ref: BodyRef): Promise<string> {
-      const out = await s3Client().send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
-      return (await out.Body?.transformToString('utf8')) ?? '';
-    },
+    get: (ref: BodyRef): Promise<string> => objects.getText(ref),
   };
 }
 export type BodyStore = NonNullable<ReturnType<typeof s3BodyStore>>;
