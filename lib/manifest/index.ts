@@ -1,4 +1,5 @@
 import { catalog } from './catalog.ts';
+import { fulfillment } from './fulfillment.ts';
 import { inventory } from './inventory.ts';
 import { orders } from './orders.ts';
 import { platform } from './platform.ts';
@@ -15,7 +16,7 @@ import {
 export * from './types.ts';
 
 /** Each bounded context declares its own part; adding a context means adding it here. */
-const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders];
+const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders, fulfillment];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {
   const manifest: SystemManifest = {
