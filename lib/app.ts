@@ -31,7 +31,7 @@ export function addQuartermasterStacks(app: App, options: QuartermasterOptions =
   });
   const stateless = new QmStatelessStack(app, `${prefix}-Stateless`, {
     stage,
-    description: `Quartermaster ${stage}: functions, HTTP API, workflows, rules, schedules (from the manifest)`,
+    description: `Quartermaster ${stage}: HTTP API, workflows, rules, schedules, a nested stack of functions per context (from the manifest)`,
     table: stateful.table,
     bus: stateful.bus,
     exportsBucket: stateful.exportsBucket,

@@ -19,8 +19,9 @@ export interface QmMonitoringStackProps extends StackProps {
 /**
  * What watches the system: the alarm topic, an alarm for everything that can fail silently, the
  * inventory mismatch notice and the stage's dashboard. A stack of its own because it grows with
- * the functions (two alarms each) and the stateless stack has to stay under CloudFormation's
- * 500 resources; it reads the stateless stack's names through weak cross-stack references.
+ * the functions (two alarms each) and every stack has to stay under CloudFormation's 500
+ * resources; it reads the stateless stack's names (the functions' through the outputs of the
+ * context's nested stack) with weak cross-stack references.
  *
  * Every dead-letter queue of the app gets its alarms here; synth fails if one was created after
  * this stack, or anywhere this stack does not see.

@@ -9,9 +9,11 @@ import type { IConstruct } from 'constructs';
  * `AwsSolutions-IAM5[Resource::<flattened ARN>]`; the ARN is flattened here with cdk-nag's own
  * function, so the acknowledgement can never cover a different resource than the one named.
  *
- * Only values of `scope`'s own stack can be acknowledged this way: a cross-stack reference is
- * rewritten into an import after construction, so its finding id is not known yet. Resources
- * from the stateful stack carry their wildcard grants there (see `QmStatefulStack`).
+ * A resource of another stack (a context's nested stack, the stateful stack) is referenced
+ * through a parameter, an output or an import that CDK writes only when the app is prepared for
+ * synthesis, so its finding id is not known at construction. Such acknowledgements are made at
+ * validation, which runs after references are resolved and before the policy-validation plugins
+ * (cdk-nag) read the acknowledgements: the id is then exactly what cdk-nag sees.
  */
 export function acknowledgeWildcardResources(
   scope: IConstruct,
@@ -19,18 +21,31 @@ export function acknowledgeWildcardResources(
   reason: string,
 ): void {
   const stack = Stack.of(scope);
-  for (const resource of resources) {
-    for (const token of Tokenization.reverseString(resource).tokens) {
-      if (Reference.isReference(token) && Stack.of(token.target) !== stack) {
-        throw new Error(
-          `Cannot acknowledge ${resource} on ${scope.node.path}: it references ${token.target.node.path} in another stack`,
-        );
-      }
+  const acknowledge = () => {
+    for (const resource of resources) {
+      const flattened = flattenCfnReference(stack.resolve(resource));
+      if (!flattened.includes('*')) continue;
+      Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason });
     }
-    const flattened = flattenCfnReference(stack.resolve(resource));
-    if (!flattened.includes('*')) continue;
-    Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${flattened}]`, reason });
+  };
+  const crossStack = resources.some((resource) =>
+    Tokenization.reverseString(resource).tokens.some(
+      (token) => Reference.isReference(token) && Stack.of(token.target) !== stack,
+    ),
+  );
+  if (!crossStack) {
+    acknowledge();
+    return;
   }
+  let acknowledged = false;
+  scope.node.addValidation({
+    validate: () => {
+      // Validation may run more than once (every synth); one acknowledgement is enough.
+      if (!acknowledged) acknowledge();
+      acknowledged = true;
+      return [];
+    },
+  });
 }
 
 /** Same as `acknowledgeWildcardResources`, for every resource a grant put in principal policies. */

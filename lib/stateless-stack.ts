@@ -43,6 +43,12 @@ export interface QmStatelessStackProps extends StackProps {
  * Everything that can be deleted and redeployed without losing data: functions, API, state
  * machines, rules, schedules and stream consumers. It is derived entirely from the manifest;
  * nothing here names a particular function, route or rule.
+ *
+ * Each bounded context's functions (with their roles, policies and log groups) are a nested
+ * stack of their own (see `ContextService`; functions a state machine invokes stay here), so
+ * this template keeps what connects them: the HTTP API, rules, workflows, schedules, stream
+ * consumers and the console. CloudFormation counts every template against its 500-resource
+ * limit separately; test/infra/stack-limits.test.ts keeps each one well below it.
  */
 export class QmStatelessStack extends Stack {
   readonly manifest: SystemManifest;
@@ -62,14 +68,19 @@ export class QmStatelessStack extends Stack {
     const manifest = props.manifest ?? MANIFEST;
     this.manifest = manifest;
 
-    // 1. One service per bounded context; data-plane bindings happen as functions are created.
+    // 1. One service per bounded context, its functions in a nested stack (but those a state
+    // machine invokes); data-plane bindings happen as functions are created.
     const services = new Map<string, ContextService>();
     const functions = new Map<string, QmFunction>();
+    const workflowTasks = new Set(
+      manifest.stateMachines.flatMap((machine) => Object.values(machine.functions)),
+    );
     for (const [context, specs] of groupByContext(manifest.functions)) {
       const service = new ContextService(this, `${toPascal(context)}Service`, {
         context,
         functions: specs,
         routes: manifest.routes,
+        workflowTasks,
         stage: props.stage,
         table: props.table,
         bus: props.bus,

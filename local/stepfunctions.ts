@@ -217,6 +217,27 @@ export class LocalStepFunctions {
     this.tokens.clear();
   }
 
+  /**
+   * For tests: runs later executions of `name` with shorter TimeoutSeconds on the named Task
+   * states (a phase timeout in seconds instead of days). The ASL file is unchanged.
+   */
+  setTaskTimeouts(name: string, timeoutSeconds: Record<string, number>): void {
+    const m = this.machines.get(name);
+    if (!m) throw new StateMachineDoesNotExist(`State machine ${name} does not exist`);
+    const definition = structuredClone(m.definition);
+    const states = definition.States as Record<string, Record<string, unknown>>;
+    for (const [stateName, seconds] of Object.entries(timeoutSeconds)) {
+      const state = states[stateName];
+      if (state?.Type !== 'Task') throw new Error(`${name}: no Task state ${stateName}`);
+      state.TimeoutSeconds = seconds;
+    }
+    const machine = new StateMachine(
+      definition as never,
+      { validationOptions: { checkArn: false } } as never,
+    );
+    this.machines.set(name, { ...m, definition, machine });
+  }
+
   private takeToken(token: string) {
     const waiter = this.tokens.get(token);
     if (!waiter) throw new TaskDoesNotExist('Task token is not waiting (already completed or unknown)');
@@ -263,6 +284,12 @@ export class LocalStepFunctions {
     visitTasks(m.definition, (stateName, state) => {
       const resource = String(state.Resource);
       if (resource === LAMBDA_INVOKE_WAIT) {
+        // The library fails the state with States.Timeout after TimeoutSeconds (60 when absent,
+        // where AWS waits ~3 years) but never hears of our token: forget it at the same moment, so a
+        // late SendTaskSuccess answers TaskDoesNotExist as on AWS (TaskTimedOut there) instead of
+        // completing nothing, and settle() no longer counts the execution as parked.
+        // TimeoutSecondsPath is not followed here: such a token is forgotten when the execution ends.
+        const timeoutSeconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : undefined;
         overrides[stateName] = async (input) => {
           const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
           const token = `${execution.name}:${stateName}:${randomUUID()}`;
@@ -272,6 +299,14 @@ export class LocalStepFunctions {
           execution.waitingTokens.add(token);
           // The wait may be rejected (runtime stopping) before the task below returns it.
           waiting.catch(() => undefined);
+          if (timeoutSeconds !== undefined) {
+            const expiry = setTimeout(() => {
+              this.tokens.delete(token);
+              execution.waitingTokens.delete(token);
+            }, timeoutSeconds * 1000);
+            expiry.unref();
+            waiting.finally(() => clearTimeout(expiry)).catch(() => undefined);
+          }
           try {
             await this.invoke(fnFor(FunctionName), replaceDeep(Payload, TOKEN_PLACEHOLDER, token));
           } catch (error) {

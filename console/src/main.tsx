@@ -23,7 +23,7 @@ async function start() {
     <StrictMode>
       <SessionProvider config={config} auth={auth} initialToken={token}>
         <BrowserRouter>
-          <ConsoleRoutes config={config} />
+          <ConsoleRoutes />
         </BrowserRouter>
       </SessionProvider>
     </StrictMode>,

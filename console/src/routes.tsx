@@ -1,6 +1,5 @@
 import { lazy, Suspense, useMemo } from 'react';
 import { type RouteObject, useRoutes } from 'react-router';
-import type { ConsoleConfig } from './app/config.ts';
 
 // The sign-in page and the signed-in frame are chunks of their own too: the sign-in page never
 // loads the app layout, navigation and notifications, and a signed-in user never loads sign-in.
@@ -28,8 +27,6 @@ const Rejections = lazy(() => import('./screens/intake/rejections.tsx'));
 const Waves = lazy(() => import('./screens/warehouse/waves.tsx'));
 const loadPick = () => import('./screens/warehouse/pick.tsx');
 const Pick = lazy(loadPick);
-const loadPickHarness = () => import('./screens/warehouse/pick-harness.tsx');
-const PickHarness = lazy(loadPickHarness);
 const Pack = lazy(() => import('./screens/warehouse/pack.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
@@ -43,11 +40,9 @@ const NotFound = lazy(() => import('./screens/not-found.tsx'));
 export function preloadFirstScreen(pathname: string): void {
   const loads: (() => Promise<unknown>)[] = pathname.startsWith('/signin')
     ? [loadSignIn]
-    : pathname.startsWith('/warehouse/pick/harness')
-      ? [loadScannerFrame, loadPickHarness]
-      : pathname.startsWith('/warehouse/pick')
-        ? [loadScannerFrame, loadGate, loadPick]
-        : [loadShell, loadGate];
+    : pathname.startsWith('/warehouse/pick')
+      ? [loadScannerFrame, loadPick]
+      : [loadShell, loadGate];
   // A failed preload is retried by the lazy component, which reports it.
   for (const load of loads) load().catch(() => {});
 }
@@ -57,12 +52,12 @@ export function preloadFirstScreen(pathname: string): void {
  * console loads its data in the screens, so the data router's loaders and actions would only
  * add 17 kB (gzipped) to every first load.
  */
-export function ConsoleRoutes({ config }: { config: ConsoleConfig }) {
-  const routes = useMemo(() => consoleRoutes(config), [config]);
+export function ConsoleRoutes() {
+  const routes = useMemo(consoleRoutes, []);
   return useRoutes(routes);
 }
 
-function consoleRoutes(config: ConsoleConfig): RouteObject[] {
+function consoleRoutes(): RouteObject[] {
   const screens: RouteObject[] = [
     { index: true, element: <Overview /> },
     {
@@ -172,20 +167,9 @@ function consoleRoutes(config: ConsoleConfig): RouteObject[] {
     { path: '*', element: <NotFound /> },
   ];
   // Scanner screens: a handheld frame of their own, without the desk shell's layout and navigation.
-  const scannerScreens: RouteObject[] = [
-    {
-      index: true,
-      element: (
-        <Gate area="warehouse">
-          <Pick />
-        </Gate>
-      ),
-    },
-  ];
-  if (config.mode === 'local') {
-    // Local only: the pick screen driven by a given list of pick lines (browser tests, demos).
-    scannerScreens.push({ path: 'harness', element: <PickHarness /> });
-  }
+  // No area gate: the pick screen checks the stricter pick route itself, and the handheld's first
+  // load skips the gate's desk layout.
+  const scannerScreens: RouteObject[] = [{ index: true, element: <Pick /> }];
   return [
     {
       path: '/signin',

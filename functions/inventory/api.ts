@@ -4,10 +4,16 @@
  * (dependency-cruiser checks); other contexts never read or write inventory's items.
  */
 import { inventoryPorts } from './adapters/wiring.ts';
+import type { BinPick } from './core/bin-picks.ts';
+import * as bins from './core/bins.ts';
 import { availabilityByLocation } from './core/channel-availability.ts';
+import { closeReservation } from './core/close-reservation.ts';
+import type { CommandContext } from './core/reservation-records.ts';
 import { type ReservationTaskInput, runReservationTask } from './core/reservation-task.ts';
 import { readSkuStock } from './core/stock-view.ts';
+import type { Reservation } from './schemas/reservation.ts';
 
+export type { BinContents } from './core/bins.ts';
 export type { BrowseRow } from './core/browse.ts';
 export type { CheckReport, Mismatch } from './core/check-invariants.ts';
 export type { ReservationTaskAnswer, ReservationTaskInput } from './core/reservation-task.ts';
@@ -91,4 +97,75 @@ export async function routableStock(
     }),
   );
   return out;
+}
+
+/** Every bin of a location (implicit RECEIVING/STAGING included), walk order then binId. */
+export const binsAt = (locationId: string): Promise<bins.BinContents[]> => bins.binsAt(ports(), locationId);
+
+/** Where a SKU's units sit at a location, walk order then binId (bins with quantity > 0 only). */
+export const binStockOf = (
+  sku: string,
+  locationId: string,
+): Promise<
+  { binId: string; zone: string; walkOrder: number; type: string; barcode?: string; quantity: number }[]
+> => bins.binStockOf(ports(), sku, locationId);
+
+/**
+ * Moves units between two bins of one location; idempotent by key (a repeat answers
+ * applied:false). Throws a DomainError 409 BIN_SHORT when fromBin lacks them.
+ */
+export async function moveBetweenBins(
+  cmd: {
+    sku: string;
+    locationId: string;
+    fromBinId: string;
+    toBinId: string;
+    quantity: number;
+    idempotencyKey: string;
+    reason: string;
+  },
+  ctx: CommandContext,
+): Promise<{ applied: boolean }> {
+  const { applied } = await bins.moveBetweenBins(ports(), cmd, ctx);
+  return { applied };
+}
+
+/** Reads a reservation: its status and allocations (sku, locationId, quantity, kitSku?, lineIndex). */
+export const reservationOf = (reservationId: string): Promise<Reservation | undefined> =>
+  ports().reservations.get(reservationId);
+
+/**
+ * Short pick: `quantity` units of `sku` held by the reservation at `locationId` were not in
+ * `binId`. One transaction: the reservation holds `quantity` fewer units (record and position hold
+ * shrink, reserved with them); what the bin still records of them (never more than it has) leaves
+ * the bin and onHand together; ledger reason 'short_pick'. Idempotent by idempotencyKey.
+ * Throws 409 SHORT_PICK_REFUSED when the reservation is not open or holds fewer units.
+ */
+export const shortPickReservation = (
+  cmd: {
+    reservationId: string;
+    sku: string;
+    locationId: string;
+    binId: string;
+    quantity: number;
+    idempotencyKey: string;
+    reason: string;
+  },
+  ctx: CommandContext,
+): Promise<{ applied: boolean; reservation: Reservation }> => bins.shortPickReservation(ports(), cmd, ctx);
+
+/**
+ * Ship: consumes the whole (remaining) reservation in one transaction; `picks` says which bins
+ * the units leave (per sku × location they must add up to what it holds there, else 409
+ * PICKS_MISMATCH; a named bin that lacks them: 409 BIN_SHORT). Idempotent by reservation id
+ * (consuming again answers applied:false with the consumed record).
+ */
+export async function consumeReservationFromBins(
+  cmd: { reservationId: string; picks: BinPick[]; reason?: string },
+  ctx: CommandContext,
+): Promise<{ applied: boolean; reservation: Reservation }> {
+  return closeReservation(ports(), cmd.reservationId, 'consume', ctx, {
+    picks: cmd.picks,
+    ...(cmd.reason ? { reason: cmd.reason } : {}),
+  });
 }

@@ -98,3 +98,49 @@ export class TooMuchContention extends DomainError {
     super(503, 'CONTENTION', `${what} met too much contention; retry shortly`);
   }
 }
+
+export class UnknownBin extends NotFound {
+  constructor(locationId: string, binId: string) {
+    super('Bin', `${binId} at ${locationId}`);
+  }
+}
+
+export interface BinShortage {
+  sku: string;
+  locationId: string;
+  binId: string;
+  requested: number;
+  available: number;
+}
+
+/** 409 BIN_SHORT: a bin would go below zero; nothing was written. */
+export class BinShort extends Conflict {
+  constructor(shortage: BinShortage) {
+    super(
+      'BIN_SHORT',
+      `Only ${shortage.available} of ${shortage.sku} in bin ${shortage.binId} at ${shortage.locationId}, ${shortage.requested} requested`,
+      shortage,
+    );
+  }
+}
+
+/** 409 PICKS_MISMATCH: the bins named for a consumption do not add up to what the reservation holds. */
+export class PicksMismatch extends Conflict {
+  constructor(
+    reservationId: string,
+    details: { sku: string; locationId: string; held: number; picked: number }[],
+  ) {
+    super(
+      'PICKS_MISMATCH',
+      `The picks for reservation ${reservationId} do not add up to the units it holds`,
+      { reservationId, mismatches: details },
+    );
+  }
+}
+
+/** 409 SHORT_PICK_REFUSED: the reservation is not open, or holds fewer units of the SKU there. */
+export class ShortPickRefused extends Conflict {
+  constructor(reservationId: string, message: string, details?: Record<string, unknown>) {
+    super('SHORT_PICK_REFUSED', message, { reservationId, ...details });
+  }
+}

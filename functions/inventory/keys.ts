@@ -32,6 +32,16 @@ export function bucketOf(value: string, buckets: number): number {
  *   gsi1: ATPCH#<channelId> / <sku>   (every SKU a channel has a number for)
  * - channel view: pk CHANNELVIEW            sk <channelId>   (inventory's read model of a channel's
  *   locations and exposure rule, fed by ChannelUpserted; one small partition, read per stream batch)
+ * - bin:          pk LOCATION#<id>        sk BIN#<binId>
+ *   A bin's definition (zone, walk order, type, capacity, barcode) beside its location's item: one
+ *   Query lists a location's bins. RECEIVING and STAGING exist without an item (a PUT may add one).
+ * - bin stock:    pk BINSTOCK#<sku>#<locationId>   sk BIN#<binId>
+ *   gsi1: BINSTOCK#<locationId> / <binId>#<sku>   (everything in a location's bins)
+ *   Units of one SKU in one bin ({ quantity }, never below 0). Written in the same transaction as
+ *   the position write that changes onHand (or, for a bin-to-bin move, the position write that
+ *   carries the move's idempotency key and ledger movement). Kept off the position's partition so
+ *   bin writes never add to the hot item's; an item that drops to 0 stays (quantity 0) and is
+ *   skipped by reads. One Query gives a SKU's bins at a location, one index Query a location's.
  */
 export const inventoryKeys = {
   location: (id: string) => ({ pk: `LOCATION#${id}`, sk: 'LOCATION' }),
@@ -88,4 +98,17 @@ export const inventoryKeys = {
   channelAvailabilityOf: (channelId: string) => `ATPCH#${channelId}`,
   channelView: (channelId: string) => ({ pk: 'CHANNELVIEW', sk: channelId }),
   channelViewPartition: 'CHANNELVIEW',
+
+  bin: (locationId: string, binId: string) => ({ pk: `LOCATION#${locationId}`, sk: `BIN#${binId}` }),
+  binSkPrefix: 'BIN#',
+  binStock: (sku: string, locationId: string, binId: string) => ({
+    pk: `BINSTOCK#${sku}#${locationId}`,
+    sk: `BIN#${binId}`,
+  }),
+  binStockIndex: (sku: string, locationId: string, binId: string) => ({
+    gsi1pk: `BINSTOCK#${locationId}`,
+    gsi1sk: `${binId}#${sku}`,
+  }),
+  binStockOf: (sku: string, locationId: string) => `BINSTOCK#${sku}#${locationId}`,
+  binStockAt: (locationId: string) => `BINSTOCK#${locationId}`,
 };

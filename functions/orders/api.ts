@@ -9,6 +9,7 @@ export { ChannelUpserted } from './events/channel-upserted.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
 export { OrderExceptionRaised } from './events/order-exception-raised.ts';
 export { OrderReceived } from './events/order-received.ts';
+export { OrderReleaseCancelled } from './events/order-release-cancelled.ts';
 export { OrderReleased } from './events/order-released.ts';
 export { ThreePLOrderRequested } from './events/three-pl-order-requested.ts';
 export type { Rejection } from './intake/adapters/rejection-store.ts';

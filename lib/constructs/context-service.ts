@@ -1,3 +1,4 @@
+import { NestedStack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -25,6 +26,11 @@ export interface ContextServiceProps extends ServiceResources {
   /** Every route of the system; each function is told the roles of its own. @default none */
   readonly routes?: readonly RouteSpec[];
   /**
+   * Functions a state machine invokes (manifest names). They stay in the parent stack with the
+   * machines; every other function goes to the context's nested stack. @default none
+   */
+  readonly workflowTasks?: ReadonlySet<string>;
+  /**
    * Directory the specs' entries are relative to.
    * @default the repository root
    */
@@ -35,6 +41,17 @@ export interface ContextServiceProps extends ServiceResources {
  * One bounded context on AWS: its Lambda functions, each bound to exactly what its
  * `FunctionSpec` asks for. Data-plane bindings (table, bus, bucket, secrets) happen here;
  * workflow bindings wait for the state machines, which in turn need these functions' ARNs.
+ *
+ * The functions live in a nested stack of the context (`<Context>Service/Functions`): each
+ * brings four resources (function, role, policy, log group), and one template holding every
+ * context's would pass CloudFormation's 500. The parent refers to them as usual; CDK turns those
+ * references into the nested stack's outputs and the parent's queues into its parameters.
+ *
+ * The exception is a function a state machine invokes: it stays in the parent, beside the
+ * machines, at the path it always had. A Standard execution keeps the definition it started
+ * with, ARNs included, for as long as it waits (an order on hold: up to 21 days); a function that
+ * moved between stacks is a new function, and the old one, deleted, would fail every execution
+ * that resumes.
  */
 export class ContextService extends Construct {
   readonly context: string;
@@ -45,6 +62,13 @@ export class ContextService extends Construct {
 
   constructor(scope: Construct, id: string, props: ContextServiceProps) {
     super(scope, id);
+    const workflowTasks = props.workflowTasks ?? new Set<string>();
+    // Holds the functions no state machine invokes (none if there are none).
+    const functionStack = Object.keys(props.functions).some((name) => !workflowTasks.has(name))
+      ? new NestedStack(this, 'Functions', {
+          description: `Quartermaster ${props.stage}: the ${props.context} context's functions, their roles and log groups`,
+        })
+      : undefined;
     this.context = props.context;
     this.specs = props.functions;
     this.resources = props;
@@ -53,7 +77,8 @@ export class ContextService extends Construct {
       if (contextOf(spec.entry) !== props.context) {
         throw new Error(`Function ${name} (${spec.entry}) does not belong to context ${props.context}`);
       }
-      const fn = new QmFunction(this, toPascal(name), { name, spec, rootDir: props.rootDir });
+      const home = workflowTasks.has(name) ? this : (functionStack ?? this);
+      const fn = new QmFunction(home, toPascal(name), { name, spec, rootDir: props.rootDir });
       if (spec.table) fn.bindTable(props.table, spec.table);
       if (spec.publishes) fn.bindBus(props.bus);
       if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);

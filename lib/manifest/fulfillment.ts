@@ -1,4 +1,5 @@
 import { OrderCancelled } from '../../functions/orders/events/order-cancelled.ts';
+import { OrderReleaseCancelled } from '../../functions/orders/events/order-release-cancelled.ts';
 import { OrderReleased } from '../../functions/orders/events/order-released.ts';
 import type { ContextManifest, Role } from './types.ts';
 
@@ -176,8 +177,12 @@ export const fulfillment: ContextManifest = {
     },
     {
       name: 'fulfillment-order-cancelled',
-      description: 'A cancelled order stops its fulfillments before they ship',
-      pattern: { source: [OrderCancelled.source], 'detail-type': [OrderCancelled.detailType] },
+      description:
+        'A cancelled order stops its fulfillments before they ship (channel cancels: OrderCancelled; ops cancels: OrderReleaseCancelled only)',
+      pattern: {
+        source: [OrderCancelled.source],
+        'detail-type': [OrderCancelled.detailType, OrderReleaseCancelled.detailType],
+      },
       target: { fn: 'onOrderCancelledFulfillment' },
     },
   ],

@@ -8,6 +8,16 @@ const RESERVERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller
 const SHIPPERS: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
 const LEDGER_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'finance'];
 const INVENTORY_ADMINS: readonly Role[] = ['admin', 'inventory-controller'];
+/** Lay out a location's bins: people who run the floor. */
+const BIN_PLANNERS: readonly Role[] = ['admin', 'supervisor'];
+/** Everyone but finance reads bins. */
+const BIN_READERS: readonly Role[] = [
+  'admin',
+  'supervisor',
+  'inventory-controller',
+  'warehouse-associate',
+  'customer-service',
+];
 const STOCK_READERS: readonly Role[] = [
   'admin',
   'supervisor',
@@ -62,6 +72,22 @@ export const inventory: ContextManifest = {
       entry: 'functions/inventory/handlers/get-location.ts',
       description: 'GET /api/locations/{id}: one stocking location',
       table: 'R',
+    },
+    putBin: {
+      entry: 'functions/inventory/handlers/put-bin.ts',
+      description:
+        'PUT /api/locations/{id}/bins/{binId}: define a bin (zone, walk order, type, capacity, barcode)',
+      table: 'RW',
+    },
+    listBins: {
+      entry: 'functions/inventory/handlers/list-bins.ts',
+      description: 'GET /api/locations/{id}/bins: every bin of a location in walk order, with its contents',
+      table: 'R',
+    },
+    moveBetweenBins: {
+      entry: 'functions/inventory/handlers/move-between-bins.ts',
+      description: 'POST /api/inventory/bin-moves: units from one bin to another, one ledger movement',
+      table: 'RW',
     },
     getLedger: {
       entry: 'functions/inventory/handlers/get-ledger.ts',
@@ -158,6 +184,19 @@ export const inventory: ContextManifest = {
     { method: 'GET', path: '/api/inventory', fn: 'browseStock', auth: { roles: STOCK_READERS } },
     { method: 'GET', path: '/api/locations', fn: 'listLocations', auth: { roles: STOCK_READERS } },
     { method: 'GET', path: '/api/locations/{id}', fn: 'getLocation', auth: { roles: STOCK_READERS } },
+    {
+      method: 'PUT',
+      path: '/api/locations/{id}/bins/{binId}',
+      fn: 'putBin',
+      auth: { roles: BIN_PLANNERS },
+    },
+    { method: 'GET', path: '/api/locations/{id}/bins', fn: 'listBins', auth: { roles: BIN_READERS } },
+    {
+      method: 'POST',
+      path: '/api/inventory/bin-moves',
+      fn: 'moveBetweenBins',
+      auth: { roles: FLOOR_STAFF },
+    },
     { method: 'GET', path: '/api/inventory/{sku}', fn: 'getStock', auth: { roles: STOCK_READERS } },
     { method: 'GET', path: '/api/inventory/{sku}/ledger', fn: 'getLedger', auth: { roles: LEDGER_READERS } },
     {

@@ -1,3 +1,7 @@
+import { FulfillmentPacked } from '../../functions/fulfillment/events/fulfillment-packed.ts';
+import { PickShorted } from '../../functions/fulfillment/events/pick-shorted.ts';
+import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
+import { WaveReleased } from '../../functions/fulfillment/events/wave-released.ts';
 import { ReservationReleased } from '../../functions/inventory/events/reservation-released.ts';
 import { StockAdjusted } from '../../functions/inventory/events/stock-adjusted.ts';
 import { StockReceived } from '../../functions/inventory/events/stock-received.ts';
@@ -232,6 +236,21 @@ export const orders: ContextManifest = {
       publishes: true,
       timeoutSeconds: 300,
     },
+    onFulfillmentProgress: {
+      entry: 'functions/orders/release/handlers/on-fulfillment-progress.ts',
+      description:
+        'Fulfillment events → order status: wave → picking, packed → packed, shipment → shipped or partially_shipped',
+      table: 'RW',
+      timeoutSeconds: 30,
+    },
+    onPickShorted: {
+      entry: 'functions/orders/release/handlers/on-pick-shorted.ts',
+      description:
+        'PickShorted → the short units routed to another node (new reservation, OrderReleased) or backordered, once per task',
+      table: 'RW',
+      publishes: true,
+      timeoutSeconds: 120,
+    },
   },
   routes: [
     { method: 'PUT', path: '/api/channels/{channelId}', fn: 'putChannel', auth: { roles: CHANNEL_ADMINS } },
@@ -365,6 +384,21 @@ export const orders: ContextManifest = {
         detail: { data: { delta: [{ numeric: ['>', 0] }] } },
       },
       target: { fn: 'retryBackorders' },
+    },
+    {
+      name: 'order-follows-fulfillment',
+      description: 'A wave, a packed parcel or a confirmed shipment moves the order’s status',
+      pattern: {
+        source: [WaveReleased.source],
+        'detail-type': [WaveReleased.detailType, FulfillmentPacked.detailType, ShipmentConfirmed.detailType],
+      },
+      target: { fn: 'onFulfillmentProgress' },
+    },
+    {
+      name: 'order-release-pick-shorted',
+      description: 'Units a pick could not find go back through release: another node, else backorder',
+      pattern: { source: [PickShorted.source], 'detail-type': [PickShorted.detailType] },
+      target: { fn: 'onPickShorted' },
     },
   ],
 };

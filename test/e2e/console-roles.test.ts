@@ -17,15 +17,18 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
  * What each role finds in the side navigation: the console shows only what the API allows, as
- * the manifest declares it. Warehouse is nobody's yet: its routes (`GET /api/waves`, pick and
- * pack tasks) are not part of the manifest, so no role is shown it.
+ * the manifest declares it. Warehouse (waves, pick, pack) is for everyone who reads fulfillment,
+ * which is everyone but finance.
  */
+const WAREHOUSE = ['Warehouse', 'Waves'];
+/** The floor also picks and packs. */
+const FLOOR = ['Warehouse', 'Waves', 'Pick', 'Pack station'];
 const NAV_BY_ROLE: Record<Role, string[]> = {
-  admin: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', 'Settings', 'Audit trail'],
-  supervisor: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', 'Settings', 'Audit trail'],
-  'inventory-controller': ['Overview', 'Inventory', 'Settings'],
-  'warehouse-associate': ['Overview', 'Inventory', 'Orders'],
-  'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions'],
+  admin: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...FLOOR, 'Settings', 'Audit trail'],
+  supervisor: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...FLOOR, 'Settings', 'Audit trail'],
+  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, 'Settings'],
+  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR],
+  'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE],
   finance: ['Overview', 'Inventory', 'Orders', 'Audit trail'],
 };
 
@@ -83,18 +86,14 @@ describe('console: sign-in and roles', () => {
     }
   });
 
-  it('says a screen whose route is not in the manifest is not part of this deployment', async () => {
-    expect(MANIFEST.routes.some((r) => r.path === '/api/waves')).toBe(false);
+  it('keeps a role the fulfillment routes do not admit out of the warehouse screens', async () => {
     const { context, page, errors } = await openConsole(browser, runtime.url);
     try {
-      await signInAs(page, 'warehouse-associate');
-      // A deep link: no "no access" (there is nothing to refuse), the screen says why it is empty.
+      await signInAs(page, 'finance');
+      // A deep link: the area exists, the role is not among its routes' roles.
       await page.goto('/warehouse');
-      await page.getByTestId('not-available').waitFor();
-      expect(await visibleText(page.getByTestId('not-available'))).toMatch(
-        /Not available yet[\s\S]*GET \/api\/waves is not part of this deployment/,
-      );
-      expect(await page.getByTestId('no-access').count()).toBe(0);
+      await page.getByTestId('no-access').waitFor();
+      expect(await page.getByTestId('waves-table').count()).toBe(0);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -107,20 +106,20 @@ describe('console: sign-in and roles', () => {
       await signInAs(page, 'admin');
       await page.goto('/settings/users');
       const matrix = page.getByTestId('role-matrix');
-      await matrix.getByText('PUT /api/locations/{id}').waitFor();
+      await matrix.getByText('PUT /api/locations/{id}', { exact: true }).waitFor();
       const declared = MANIFEST.routes.filter((r) => r.path.startsWith('/api/') && 'roles' in r.auth);
       expect(await matrix.locator('tbody tr').count()).toBe(declared.length);
-      expect(await matrix.getByText('GET /api/waves').count()).toBe(0);
+      expect(await matrix.getByText('GET /api/waves', { exact: true }).count()).toBe(1);
       expect(await matrix.getByText('planned').count()).toBe(0);
       const tabs = await page.getByRole('tab').allTextContents();
-      expect(tabs).toEqual(['Locations and bins', 'Channels', 'Routing rules', 'Users and roles']);
-
-      // A link to a tab whose route the manifest lacks says so instead of showing a dead form.
-      await page.goto('/settings/carriers');
-      await page.getByTestId('settings-unavailable').waitFor();
-      expect(await visibleText(page.getByTestId('settings-unavailable'))).toContain(
-        'PUT /api/carriers/{carrierId} is not part of this deployment',
-      );
+      expect(tabs).toEqual([
+        'Locations',
+        'Bins and waves',
+        'Channels',
+        'Routing rules',
+        'Carriers and cutoffs',
+        'Users and roles',
+      ]);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

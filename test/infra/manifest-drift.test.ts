@@ -18,13 +18,11 @@ import {
 import { FIXTURE_MANIFEST, FIXTURE_ROOT } from './fixtures/manifest.ts';
 import { synthesizeApp } from './support/app.ts';
 import {
+  type AppTemplates,
   actionsOf,
   type CfnResource,
-  deployedFunctions,
-  functionByName,
-  logicalIdOf,
+  type ResourceKey,
   resourcesOf,
-  statementsOfRole,
 } from './support/template.ts';
 
 /**
@@ -56,43 +54,70 @@ function expectedEnvKeys(spec: FunctionSpec, ownRoutes: readonly RouteSpec[]): s
 
 const contextOfEntry = (entry: string): string | undefined => /^functions\/([^/]+)\//.exec(entry)?.[1];
 
-function queueIsEncryptedTlsOnlyDlq(template: Template, queueRef: unknown): void {
-  const queueId = logicalIdOf(queueRef);
-  expect(queueId, 'dead-letter queue reference').toBeDefined();
-  const queue = resourcesOf(template, 'AWS::SQS::Queue')[queueId as string];
+/** The queue a reference in stack `at` points at (in whichever stack it lives) is an encrypted, TLS-only DLQ. */
+function queueIsEncryptedTlsOnlyDlq(app: AppTemplates, queueRef: unknown, at: string): void {
+  const queueKey = app.resolve(queueRef, at);
+  expect(queueKey, 'dead-letter queue reference').toBeDefined();
+  const queue = app.resource(queueKey as ResourceKey);
+  expect(queue?.Type).toBe('AWS::SQS::Queue');
   expect(queue?.Properties.SqsManagedSseEnabled).toBe(true);
-  const policies = Object.values(resourcesOf(template, 'AWS::SQS::QueuePolicy')).filter((p) =>
-    JSON.stringify(p.Properties.Queues).includes(queueId as string),
-  );
+  const policies = app
+    .resources('AWS::SQS::QueuePolicy')
+    .filter((p) =>
+      (p.resource.Properties.Queues as unknown[]).some((q) => app.resolve(q, p.stack) === queueKey),
+    );
   const denyInsecure = policies.flatMap(
     (p) =>
-      (p.Properties.PolicyDocument as { Statement: { Effect: string; Condition?: unknown }[] }).Statement,
+      (p.resource.Properties.PolicyDocument as { Statement: { Effect: string; Condition?: unknown }[] })
+        .Statement,
   );
   expect(denyInsecure).toContainEqual(
     expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
   );
 }
 
+/**
+ * Every resource key a value refers to: `Ref`, `Fn::GetAtt` and `Fn::GetStackOutput` anywhere in
+ * it (inside `Fn::Join` and the like), each followed to the resource across stacks.
+ */
+function referencedKeys(app: AppTemplates, value: unknown, at: string): ResourceKey[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const key = app.resolve(value, at);
+  if (key) return [key];
+  return Object.values(value).flatMap((v) => referencedKeys(app, v, at));
+}
+
+/*
+ * The stateless stack is deployed as one stack and a nested stack per bounded context, so
+ * everything below is looked up across the stateless stack and its nested stacks, and every
+ * reference is followed to the resource it names (see AppTemplates).
+ */
 describe.each(CASES)('stateless stack built from $label', ({ manifest, options }) => {
   let stateless: Template;
-  let stateful: Template;
+  let app: AppTemplates;
+  /** Path (= name) of the stateless stack; its nested stacks are below it. */
+  let root: string;
   let busLogicalId: string;
   let tableLogicalId: string;
-  /** Manifest function name → logical id of its Lambda. */
-  let fnIds: Map<string, string>;
+  /** Manifest function name → its Lambda, wherever it is deployed. */
+  let fnKeys: Map<string, ResourceKey>;
+  const functionByName = (name: string) => app.functionByName(root, name);
+  const resourcesIn = (type: string) => app.resources(type, root);
 
   beforeAll(() => {
     const synthesized = synthesizeApp(options);
     stateless = synthesized.statelessTemplate;
-    stateful = synthesized.statefulTemplate;
+    app = synthesized.templates;
+    root = synthesized.stateless.stackName;
+    const stateful = synthesized.statefulTemplate;
     busLogicalId = Object.keys(resourcesOf(stateful, 'AWS::Events::EventBus'))[0] as string;
     tableLogicalId = Object.keys(resourcesOf(stateful, 'AWS::DynamoDB::Table'))[0] as string;
-    fnIds = new Map(deployedFunctions(stateless).map((f) => [f.name ?? '', f.logicalId]));
+    fnKeys = new Map(app.functions(root).map((f) => [f.name ?? '', f.key]));
   });
 
   describe('functions', () => {
     it('deploys exactly one Lambda per manifest function and no untagged helper functions', () => {
-      const deployed = deployedFunctions(stateless);
+      const deployed = app.functions(root);
       // Every application function is a QmFunction. The only other Lambdas are the console's
       // deployment-time helpers: CDK's (staging the build, emptying buckets on delete) and the step
       // that starts the Amplify deployment.
@@ -108,7 +133,7 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
 
     it('runs each function on Node 22 / arm64 with X-Ray, its own log group and the spec timeout and memory', () => {
       for (const [name, spec] of Object.entries(manifest.functions)) {
-        const fn = functionByName(stateless, name);
+        const fn = functionByName(name);
         expect(fn.resource.Properties, name).toMatchObject({
           Runtime: 'nodejs22.x',
           Architectures: ['arm64'],
@@ -117,18 +142,20 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
           MemorySize: spec.memoryMb ?? 512,
           Handler: 'index.handler',
         });
-        const logGroupId = logicalIdOf(
+        const logGroup = app.resolve(
           (fn.resource.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup,
+          fn.stack,
         );
-        expect(
-          resourcesOf(stateless, 'AWS::Logs::LogGroup')[logGroupId as string]?.Properties.RetentionInDays,
-        ).toBe(30);
+        expect(app.resource(logGroup as ResourceKey), name).toMatchObject({
+          Type: 'AWS::Logs::LogGroup',
+          Properties: { RetentionInDays: 30 },
+        });
       }
     });
 
     it('sets exactly the environment each spec asks for, with the context as Powertools service', () => {
       for (const [name, spec] of Object.entries(manifest.functions)) {
-        const { env, context } = functionByName(stateless, name);
+        const { env, context } = functionByName(name);
         const ownRoutes = manifest.routes.filter((r) => isDeployed(r) && r.fn === name);
         expect(Object.keys(env).sort(), name).toEqual(expectedEnvKeys(spec, ownRoutes));
         // The roles the function enforces are exactly those the manifest declares for its routes.
@@ -145,8 +172,7 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
       const machines = manifest.stateMachines.length;
       const consumers = new Set(manifest.streams.map((s) => s.fn));
       for (const [name, spec] of Object.entries(manifest.functions)) {
-        const fn = functionByName(stateless, name);
-        const statements = statementsOfRole(stateless, fn.roleLogicalId as string, [stateful]);
+        const statements = app.statementsOfRole(functionByName(name).roleKey as ResourceKey);
         const actions = actionsOf(statements);
         const has = (action: string) => actions.has(action);
         expect({
@@ -177,10 +203,9 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
     it('names the GSIs of the table instead of granting index/*', () => {
       for (const [name, spec] of Object.entries(manifest.functions)) {
         if (!spec.table) continue;
-        const fn = functionByName(stateless, name);
-        const reads = statementsOfRole(stateless, fn.roleLogicalId as string).find((s) =>
-          [s.Action].flat().includes('dynamodb:Query'),
-        );
+        const reads = app
+          .statementsOfRole(functionByName(name).roleKey as ResourceKey)
+          .find((s) => [s.Action].flat().includes('dynamodb:Query'));
         const resources = JSON.stringify(reads?.Resource);
         expect(resources, name).toContain('/index/gsi1');
         expect(resources, name).toContain('/index/gsi2');
@@ -249,8 +274,8 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
           IntegrationType: 'AWS_PROXY',
           PayloadFormatVersion: '2.0',
         });
-        expect(logicalIdOf(integration?.Properties.IntegrationUri), routeKey(route)).toBe(
-          fnIds.get(route.fn),
+        expect(app.resolve(integration?.Properties.IntegrationUri, root), routeKey(route)).toBe(
+          fnKeys.get(route.fn),
         );
       }
     });
@@ -295,40 +320,43 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
     });
 
     it('targets the manifest function or state machine, with a DLQ, 8 retries and a 24 h event age', () => {
-      const machineIds = new Map(
-        Object.entries(resourcesOf(stateless, 'AWS::StepFunctions::StateMachine')).map(([id, sm]) => [
-          (sm.Properties.Tags as { Key: string; Value: string }[]).find((t) => t.Key === STATE_MACHINE_TAG)
-            ?.Value,
-          id,
+      const machineKeys = new Map(
+        resourcesIn('AWS::StepFunctions::StateMachine').map((sm) => [
+          (sm.resource.Properties.Tags as { Key: string; Value: string }[]).find(
+            (t) => t.Key === STATE_MACHINE_TAG,
+          )?.Value,
+          sm.key,
         ]),
       );
       for (const spec of manifest.rules) {
         const [ruleId, rule] = ruleFor(spec);
+        const ruleKey: ResourceKey = `${root}/${ruleId}`;
         const targets = rule.Properties.Targets as Record<string, unknown>[];
         expect(targets, spec.name).toHaveLength(1);
         const target = targets[0] as Record<string, unknown>;
         const expected =
-          'fn' in spec.target ? fnIds.get(spec.target.fn) : machineIds.get(spec.target.stateMachine);
+          'fn' in spec.target ? fnKeys.get(spec.target.fn) : machineKeys.get(spec.target.stateMachine);
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 });
-        const dlqId = logicalIdOf((target.DeadLetterConfig as { Arn: unknown }).Arn);
-        queueIsEncryptedTlsOnlyDlq(stateless, (target.DeadLetterConfig as { Arn: unknown }).Arn);
+        const dlqKey = app.resolve((target.DeadLetterConfig as { Arn: unknown }).Arn, root);
+        queueIsEncryptedTlsOnlyDlq(app, (target.DeadLetterConfig as { Arn: unknown }).Arn, root);
         if ('fn' in spec.target && spec.target.batch) {
           // Rule → queue → function in batches; a message that keeps failing moves to the same DLQ.
-          const queueId = logicalIdOf(target.Arn) as string;
-          const queue = resourcesOf(stateless, 'AWS::SQS::Queue')[queueId];
-          const timeout = (functionByName(stateless, spec.target.fn).resource.Properties.Timeout ??
-            3) as number;
+          const queueKey = app.resolve(target.Arn, root) as ResourceKey;
+          const queueId = queueKey.slice(queueKey.lastIndexOf('/') + 1);
+          const queue = app.resource(queueKey);
+          const timeout = (functionByName(spec.target.fn).resource.Properties.Timeout ?? 3) as number;
           expect(queue?.Properties, spec.name).toMatchObject({
             SqsManagedSseEnabled: true,
             VisibilityTimeout: 6 * timeout + spec.target.batch.windowSeconds,
             RedrivePolicy: { maxReceiveCount: 5 },
           });
           expect(
-            logicalIdOf(
+            app.resolve(
               (queue?.Properties.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)
                 ?.deadLetterTargetArn,
+              root,
             ),
-          ).toBe(dlqId);
+          ).toBe(dlqKey);
           const policies = Object.values(resourcesOf(stateless, 'AWS::SQS::QueuePolicy')).filter((p) =>
             JSON.stringify(p.Properties.Queues).includes(queueId),
           );
@@ -348,12 +376,14 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
             }),
           );
-          const mappings = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')).filter(
-            (m) => logicalIdOf(m.Properties.EventSourceArn) === queueId,
+          const mappings = resourcesIn('AWS::Lambda::EventSourceMapping').filter(
+            (m) => app.resolve(m.resource.Properties.EventSourceArn, m.stack) === queueKey,
           );
-          expect(mappings.map((m) => m.Properties)).toEqual([
+          expect(mappings.map((m) => app.resolve(m.resource.Properties.FunctionName, m.stack))).toEqual([
+            expected,
+          ]);
+          expect(mappings.map((m) => m.resource.Properties)).toEqual([
             expect.objectContaining({
-              FunctionName: { Ref: expected },
               BatchSize: spec.target.batch.size,
               ...(spec.target.batch.windowSeconds > 0
                 ? { MaximumBatchingWindowInSeconds: spec.target.batch.windowSeconds }
@@ -363,22 +393,22 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
           ]);
           continue;
         }
-        expect(logicalIdOf(target.Arn), spec.name).toBe(expected);
+        expect(app.resolve(target.Arn, root), spec.name).toBe(expected);
         if ('fn' in spec.target) {
-          const permissions = Object.values(resourcesOf(stateless, 'AWS::Lambda::Permission'));
-          expect(permissions.map((p) => p.Properties)).toContainEqual(
-            expect.objectContaining({
-              Principal: 'events.amazonaws.com',
-              FunctionName: { 'Fn::GetAtt': [expected, 'Arn'] },
-              SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
-            }),
-          );
+          const permissions = app
+            .resources('AWS::Lambda::Permission')
+            .filter(
+              (p) =>
+                p.resource.Properties.Principal === 'events.amazonaws.com' &&
+                app.resolve(p.resource.Properties.FunctionName, p.stack) === expected &&
+                app.resolve(p.resource.Properties.SourceArn, p.stack) === ruleKey,
+            );
+          expect(permissions, spec.name).toHaveLength(1);
         } else {
-          const roleId = logicalIdOf(target.RoleArn) as string;
-          const starts = statementsOfRole(stateless, roleId).filter((s) =>
-            [s.Action].flat().includes('states:StartExecution'),
-          );
-          expect(starts.map((s) => logicalIdOf(s.Resource))).toEqual([expected]);
+          const starts = app
+            .statementsOfRole(app.resolve(target.RoleArn, root) as ResourceKey)
+            .filter((s) => [s.Action].flat().includes('states:StartExecution'));
+          expect(starts.map((s) => app.resolve(s.Resource, root))).toEqual([expected]);
         }
       }
     });
@@ -386,14 +416,16 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
 
   describe('workflows, schedules and stream consumers', () => {
     it('creates each state machine from its ASL file with every placeholder bound to its function', () => {
-      const machines = Object.values(resourcesOf(stateless, 'AWS::StepFunctions::StateMachine'));
+      const machines = resourcesIn('AWS::StepFunctions::StateMachine');
       expect(machines).toHaveLength(manifest.stateMachines.length);
       for (const spec of manifest.stateMachines) {
-        const machine = machines.find((m) =>
-          (m.Properties.Tags as { Key: string; Value: string }[]).some(
+        const located = machines.find((m) =>
+          (m.resource.Properties.Tags as { Key: string; Value: string }[]).some(
             (t) => t.Key === STATE_MACHINE_TAG && t.Value === spec.name,
           ),
         );
+        const machine = located?.resource;
+        const at = located?.stack ?? root;
         expect(machine?.Properties, spec.name).toMatchObject({
           StateMachineType: 'STANDARD',
           LoggingConfiguration: { Level: 'ALL' },
@@ -401,14 +433,15 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
         });
         const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, unknown>;
         expect(
-          Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, logicalIdOf(v)])),
-        ).toEqual(Object.fromEntries(Object.entries(spec.functions).map(([k, fn]) => [k, fnIds.get(fn)])));
-        const invokes = statementsOfRole(stateless, logicalIdOf(machine?.Properties.RoleArn) as string)
+          Object.fromEntries(Object.entries(substitutions).map(([k, v]) => [k, app.resolve(v, at)])),
+        ).toEqual(Object.fromEntries(Object.entries(spec.functions).map(([k, fn]) => [k, fnKeys.get(fn)])));
+        const invokes = app
+          .statementsOfRole(app.resolve(machine?.Properties.RoleArn, at) as ResourceKey)
           .filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'))
-          .flatMap((s) => [s.Resource].flat().map((r) => JSON.stringify(r)));
-        const invocable = new Set(invokes.map((r) => /"([A-Za-z0-9]+)","Arn"/.exec(r)?.[1]));
+          .flatMap((s) => referencedKeys(app, s.Resource, at));
+        const invocable = new Set(invokes.filter((k) => app.resource(k)?.Type === 'AWS::Lambda::Function'));
         expect([...invocable].sort()).toEqual(
-          [...new Set(Object.values(spec.functions).map((f) => fnIds.get(f)))].sort(),
+          [...new Set(Object.values(spec.functions).map((f) => fnKeys.get(f)))].sort(),
         );
       }
     });
@@ -424,19 +457,22 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
           Target: { RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86_400 } },
         });
         const target = schedule?.Properties.Target as { Arn: unknown; DeadLetterConfig: { Arn: unknown } };
-        expect(logicalIdOf(target.Arn), spec.name).toBe(fnIds.get(spec.fn));
-        queueIsEncryptedTlsOnlyDlq(stateless, target.DeadLetterConfig.Arn);
+        expect(app.resolve(target.Arn, root), spec.name).toBe(fnKeys.get(spec.fn));
+        queueIsEncryptedTlsOnlyDlq(app, target.DeadLetterConfig.Arn, root);
       }
     });
 
     it('consumes the table stream from TRIM_HORIZON with bisection, retries and an SQS on-failure destination', () => {
       // Batching rule targets have SQS mappings of their own (checked with the rules).
-      const mappings = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')).filter((m) =>
-        JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+      const mappings = resourcesIn('AWS::Lambda::EventSourceMapping').filter((m) =>
+        JSON.stringify(m.resource.Properties.EventSourceArn).includes('StreamArn'),
       );
       expect(mappings).toHaveLength(manifest.streams.length);
       for (const spec of manifest.streams) {
-        const mapping = mappings.find((m) => logicalIdOf(m.Properties.FunctionName) === fnIds.get(spec.fn));
+        const located = mappings.find(
+          (m) => app.resolve(m.resource.Properties.FunctionName, m.stack) === fnKeys.get(spec.fn),
+        );
+        const mapping = located?.resource;
         expect(mapping?.Properties, spec.name).toMatchObject({
           StartingPosition: 'TRIM_HORIZON',
           BatchSize: spec.batchSize ?? 100,
@@ -447,7 +483,7 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
           new RegExp(`${tableLogicalId}.*StreamArn`),
         );
         const destination = mapping?.Properties.DestinationConfig as { OnFailure: { Destination: unknown } };
-        queueIsEncryptedTlsOnlyDlq(stateless, destination.OnFailure.Destination);
+        queueIsEncryptedTlsOnlyDlq(app, destination.OnFailure.Destination, located?.stack ?? root);
       }
     });
   });

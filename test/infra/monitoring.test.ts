@@ -12,11 +12,10 @@ import { DeadLetterQueue } from '../../lib/constructs/dead-letter-queue.ts';
 import { FIXTURE_MANIFEST, FIXTURE_ROOT } from './fixtures/manifest.ts';
 import { newApp, type SynthesizedApp, synthesizeApp } from './support/app.ts';
 import {
+  type AppTemplates,
   type CfnResource,
-  deployedFunctions,
   logicalIdOf,
   type ResourceKey,
-  resolveReference,
   resourcesOf,
 } from './support/template.ts';
 
@@ -41,7 +40,8 @@ const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Arra
 
 describe.each(CASES)('monitoring of the app built from $label', ({ options }) => {
   let synthesized: SynthesizedApp;
-  let templates: Map<string, Template>;
+  /** Every template, the stateless stack's nested ones (one per bounded context) included. */
+  let templates: AppTemplates;
   let monitoringName: string;
   let statelessName: string;
   let monitoring: Template;
@@ -54,11 +54,11 @@ describe.each(CASES)('monitoring of the app built from $label', ({ options }) =>
     const found = asArray(alarm.props.Dimensions as { Name: string; Value: unknown }[]).find(
       (d) => d.Name === name,
     );
-    return found && resolveReference(found.Value, monitoringName, templates);
+    return found && templates.resolve(found.Value, monitoringName);
   };
   const alarmsOn = (metricName: string, dimensionName: string, target: ResourceKey) =>
     alarms.filter((a) => a.props.MetricName === metricName && dimension(a, dimensionName) === target);
-  const key = (stack: string, value: unknown) => resolveReference(value, stack, templates);
+  const key = (stack: string, value: unknown) => templates.resolve(value, stack);
 
   beforeAll(() => {
     synthesized = synthesizeApp(options);
@@ -66,11 +66,7 @@ describe.each(CASES)('monitoring of the app built from $label', ({ options }) =>
     stateless = synthesized.statelessTemplate;
     monitoringName = synthesized.monitoring.stackName;
     statelessName = synthesized.stateless.stackName;
-    templates = new Map([
-      [synthesized.stateful.stackName, synthesized.statefulTemplate],
-      [statelessName, stateless],
-      [monitoringName, monitoring],
-    ]);
+    templates = synthesized.templates;
     alarms = Object.entries(resourcesOf(monitoring, 'AWS::CloudWatch::Alarm')).map(([id, r]) => ({
       id,
       props: r.Properties,
@@ -142,7 +138,7 @@ describe.each(CASES)('monitoring of the app built from $label', ({ options }) =>
     /** Every queue something parks failures in, found by what points at it, not by how it was made. */
     const deadLetterQueues = (): Set<ResourceKey> => {
       const found = new Set<ResourceKey>();
-      for (const [stack, template] of templates) {
+      for (const { path: stack, template } of templates.stacks.values()) {
         const add = (value: unknown) => {
           const resolved = key(stack, value);
           if (resolved) found.add(resolved);
@@ -224,12 +220,12 @@ describe.each(CASES)('monitoring of the app built from $label', ({ options }) =>
   });
 
   it('alarms on the iterator age of every table-stream consumer, over a minute for 3 minutes', () => {
-    const streamMappings = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')).filter(
-      (m) => m.Properties.StartingPosition !== undefined,
-    );
+    const streamMappings = templates
+      .resources('AWS::Lambda::EventSourceMapping', statelessName)
+      .filter((m) => m.resource.Properties.StartingPosition !== undefined);
     expect(streamMappings.length).toBeGreaterThan(0);
     for (const mapping of streamMappings) {
-      const fn = key(statelessName, mapping.Properties.FunctionName) as ResourceKey;
+      const fn = key(mapping.stack, mapping.resource.Properties.FunctionName) as ResourceKey;
       const found = alarmsOn('IteratorAge', 'FunctionName', fn);
       expect(found, fn).toHaveLength(1);
       expect(found[0]?.props).toMatchObject({
@@ -244,11 +240,11 @@ describe.each(CASES)('monitoring of the app built from $label', ({ options }) =>
   });
 
   it('alarms on the oldest message of every queue a function consumes in batches', () => {
-    const queueMappings = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventSourceMapping')).filter(
-      (m) => m.Properties.StartingPosition === undefined,
-    );
+    const queueMappings = templates
+      .resources('AWS::Lambda::EventSourceMapping', statelessName)
+      .filter((m) => m.resource.Properties.StartingPosition === undefined);
     for (const mapping of queueMappings) {
-      const queue = key(statelessName, mapping.Properties.EventSourceArn) as ResourceKey;
+      const queue = key(mapping.stack, mapping.resource.Properties.EventSourceArn) as ResourceKey;
       expect(alarmsOn('ApproximateAgeOfOldestMessage', 'QueueName', queue), queue).toHaveLength(1);
     }
   });
@@ -293,11 +289,11 @@ describe.each(CASES)('monitoring of the app built from $label', ({ options }) =>
   });
 
   it('alarms on errors and on throttles of every function', () => {
-    const functions = deployedFunctions(stateless).filter((f) => f.name !== undefined);
+    const functions = templates.functions(statelessName).filter((f) => f.name !== undefined);
     expect(functions.length).toBeGreaterThan(0);
     for (const fn of functions) {
       for (const metric of ['Errors', 'Throttles']) {
-        const found = alarmsOn(metric, 'FunctionName', `${statelessName}/${fn.logicalId}`);
+        const found = alarmsOn(metric, 'FunctionName', fn.key);
         expect(found, `${fn.name} ${metric}`).toHaveLength(1);
         expect(found[0]?.props).toMatchObject({
           Namespace: 'AWS/Lambda',

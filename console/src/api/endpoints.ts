@@ -3,10 +3,16 @@ import type {
   AdjustmentBody,
   AdjustmentResult,
   AuditEntry,
+  BinView,
   BrowseRow,
   BucketMoveBody,
+  Carrier,
+  CarrierBody,
   Channel,
   CheckReport,
+  Fulfillment,
+  FulfillmentSettings,
+  FulfillmentStatus,
   IntakeExceptionSummary,
   IntakeExceptionView,
   IntakeOutcome,
@@ -19,17 +25,23 @@ import type {
   OrderQuery,
   OrderSummary,
   OrderView,
+  PackageBody,
   Page,
+  PlannedWave,
+  PutBinBody,
   PutChannelBody,
   PutLocationBody,
   Rejection,
   Reservation,
   RoutingRuleInput,
   RoutingRulesView,
+  ShipBody,
   SimulationReport,
   Sku,
   StockView,
   StoredRuleSet,
+  Wave,
+  WaveView,
 } from './types.ts';
 
 /**
@@ -153,6 +165,35 @@ export const endpoints = {
     api.post<{ exceptionId: string; status: string; outcome: IntakeOutcome; alreadyResolved: boolean }>(
       apiPath`/api/intake/exceptions/${id}/replay`,
     ),
+  // Fulfillment: bins, carriers, waves, pick, pack, ship.
+  listBins: (locationId: string, signal?: AbortSignal) =>
+    api.get<{ items: BinView[] }>(apiPath`/api/locations/${locationId}/bins`, undefined, signal),
+  putBin: (locationId: string, binId: string, body: PutBinBody) =>
+    api.put<BinView>(apiPath`/api/locations/${locationId}/bins/${binId}`, body),
+  listCarriers: (signal?: AbortSignal) => api.get<{ items: Carrier[] }>('/api/carriers', undefined, signal),
+  putCarrier: (carrierId: string, body: CarrierBody) =>
+    api.put<Carrier>(apiPath`/api/carriers/${carrierId}`, body),
+  getFulfillmentSettings: (locationId: string, signal?: AbortSignal) =>
+    api.get<FulfillmentSettings>(apiPath`/api/fulfillment-settings/${locationId}`, undefined, signal),
+  putFulfillmentSettings: (locationId: string, body: Partial<FulfillmentSettings>) =>
+    api.put<FulfillmentSettings>(apiPath`/api/fulfillment-settings/${locationId}`, body),
+  listWaves: (query: { locationId: string; status?: string; cursor?: string }, signal?: AbortSignal) =>
+    paged(api.get<RawPage<Wave>>('/api/waves', query, signal)),
+  getWave: (waveId: string, signal?: AbortSignal) =>
+    api.get<WaveView>(apiPath`/api/waves/${waveId}`, undefined, signal),
+  planWave: (body: { locationId: string; maxOrders?: number }) => api.post<PlannedWave>('/api/waves', body),
+  listFulfillments: (
+    query: { locationId: string; status: FulfillmentStatus; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<Fulfillment>>('/api/fulfillments', query, signal)),
+  getFulfillment: (id: string, signal?: AbortSignal) =>
+    api.get<Fulfillment>(apiPath`/api/fulfillments/${id}`, undefined, signal),
+  packScan: (id: string, code: string) =>
+    api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/pack-scans`, { code }),
+  putPackages: (id: string, packages: PackageBody[]) =>
+    api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/packages`, { packages }),
+  ship: (id: string, body: ShipBody) => api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/ship`, body),
+
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(
       api.get<RawPage<Rejection>>('/api/intake/rejections', query, signal),

@@ -7,6 +7,16 @@
 
 import type { Sku } from '../../../functions/catalog/api.ts';
 import type {
+  BinType,
+  Carrier,
+  CarrierBody,
+  Fulfillment,
+  FulfillmentLine,
+  FulfillmentStatus,
+  PickTask,
+  Wave,
+} from '../../../functions/fulfillment/api.ts';
+import type {
   AdjustBucket,
   AdjustmentBody,
   BrowseRow,
@@ -46,12 +56,18 @@ export type {
   AdjustBucket,
   AdjustmentBody,
   AuditEntry,
+  BinType,
   BrowseRow,
   Bucket,
   Buckets,
   CandidateExplanation,
+  Carrier,
+  CarrierBody,
   Channel,
   CheckReport,
+  Fulfillment,
+  FulfillmentLine,
+  FulfillmentStatus,
   Hold,
   IntakeExceptionSummary,
   IntakeExceptionView,
@@ -64,6 +80,7 @@ export type {
   Movement,
   OrderStatusName,
   OrderSummary,
+  PickTask,
   PutChannelBody,
   PutLocationBody,
   Rejection,
@@ -74,6 +91,7 @@ export type {
   Sku,
   StoredOrder,
   StoredRuleSet,
+  Wave,
 };
 
 /** The API's cursor pages: `nextCursor` is absent on the last page. */
@@ -189,4 +207,68 @@ export interface SimulationReport {
   candidate: SimulationMetrics;
   active: SimulationMetrics;
   delta: { splitRate: number; avgShippingCost: number; slaMisses: number; backordered: number };
+}
+
+/** GET /api/waves/{waveId}: the wave with its pick tasks in walk order. */
+export type WaveView = Wave & { tasks: PickTask[] };
+
+/** POST /api/waves: the planned wave, or `waveId: null` when nothing was ready. */
+export type PlannedWave =
+  | { waveId: string; cutoffAt?: string; fulfillmentIds: string[]; taskCount: number }
+  | { waveId: null };
+
+/** GET /api/pick-tasks/next (200): the caller's claimed task; 204 (undefined here) when the wave has none left. */
+export type NextPickTask = Pick<
+  PickTask,
+  'taskId' | 'waveId' | 'binId' | 'binCode' | 'zone' | 'sku' | 'barcodes' | 'quantity' | 'pickedQuantity'
+> &
+  Partial<Pick<PickTask, 'status' | 'binScannedAt'>>;
+
+/** POST /api/pick-tasks/{taskId}/scans and /short. */
+export interface PickScanResult {
+  taskId: string;
+  pickedQuantity: number;
+  quantity: number;
+  status: PickTask['status'];
+}
+
+/**
+ * GET /api/locations/{id}/bins items. Written from the issue 14 contract (inventory's api.ts
+ * publishes `BinContents` with the bins routes).
+ */
+export interface BinView {
+  binId: string;
+  zone: string;
+  walkOrder: number;
+  type: BinType;
+  capacity?: number;
+  barcode?: string;
+  contents: { sku: string; quantity: number }[];
+}
+
+/** PUT /api/locations/{id}/bins/{binId}. */
+export type PutBinBody = Pick<BinView, 'zone' | 'walkOrder' | 'type' | 'capacity' | 'barcode'>;
+
+/** GET/PUT /api/fulfillment-settings/{locationId}, written from the contract (defaults filled in on GET). */
+export interface FulfillmentSettings {
+  autoWave: boolean;
+  maxOrdersPerWave: number;
+  claimTimeoutSeconds: number;
+  unitsPerMinute: number;
+}
+
+/** POST /api/fulfillments/{id}/packages: one parcel, grams and millimetres. */
+export interface PackageBody {
+  weightGrams: number;
+  lengthMm: number;
+  widthMm: number;
+  heightMm: number;
+}
+
+/** POST /api/fulfillments/{id}/ship. */
+export interface ShipBody {
+  carrier: string;
+  service: string;
+  trackingNumber: string;
+  trackingUrl?: string;
 }

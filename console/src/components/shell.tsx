@@ -9,7 +9,7 @@ import SplitPanel from '@cloudscape-design/components/split-panel';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { Suspense, useEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
-import { type Area, canSee } from '../app/access.ts';
+import { type Area, can, canSee } from '../app/access.ts';
 import { ChromeProvider, useChrome } from '../app/chrome.tsx';
 import { ROLE_LABELS } from '../app/identity.ts';
 import { NotificationsProvider, useNotifications } from '../app/notifications.tsx';
@@ -29,7 +29,8 @@ interface NavEntry {
   area: Area;
   text: string;
   href: string;
-  children?: { text: string; href: string }[];
+  /** `route`: shown only to roles that may call it (pick and pack are for the floor). */
+  children?: { text: string; href: string; route?: string }[];
 }
 
 /** The console's areas in the order ops staff use them; each is shown only to roles that may use it. */
@@ -44,8 +45,8 @@ export const NAV: readonly NavEntry[] = [
     href: '/warehouse',
     children: [
       { text: 'Waves', href: '/warehouse' },
-      { text: 'Pick', href: '/warehouse/pick' },
-      { text: 'Pack station', href: '/warehouse/pack' },
+      { text: 'Pick', href: '/warehouse/pick', route: 'GET /api/pick-tasks/next' },
+      { text: 'Pack station', href: '/warehouse/pack', route: 'POST /api/fulfillments/{id}/pack-scans' },
     ],
   },
   { area: 'settings', text: 'Settings', href: '/settings' },
@@ -148,7 +149,9 @@ function Layout() {
           text: n.text,
           href: n.href,
           defaultExpanded: true,
-          items: n.children.map((c) => ({ type: 'link', text: c.text, href: c.href })),
+          items: n.children
+            .filter((c) => !c.route || can(user.roles, c.route))
+            .map((c) => ({ type: 'link', text: c.text, href: c.href })),
         }
       : { type: 'link', text: n.text, href: n.href },
   );

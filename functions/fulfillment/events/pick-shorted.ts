@@ -18,5 +18,7 @@ export const PickShorted = defineEvent({
     lines: z.array(z.object({ lineId: z.string(), sku: z.string(), quantity: z.number().int().positive() })),
     reason: z.string(),
     at: z.string(),
+    /** The bin's count is in doubt: a count was requested for it. */
+    countRequested: z.boolean().optional(),
   }),
 });

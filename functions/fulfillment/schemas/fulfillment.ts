@@ -26,6 +26,8 @@ export interface FulfillmentLine {
   lineId: string;
   sku: string;
   kitSku?: string;
+  /** For a kit component: its units in one kit (a short of n units shorts ceil(n / unitsPerKit) kits). */
+  unitsPerKit?: number;
   quantity: number;
   picked: number;
   packed: number;

@@ -15,6 +15,8 @@ import { type AuditPut, auditCancelled, auditCommitted, auditPut, writeAudited }
 import { documentClient, LENIENT_NUMBERS } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type {
+  BinChange,
+  BinStore,
   ChangeFailure,
   ChangeOutcome,
   LedgerStore,
@@ -28,16 +30,20 @@ import { inventoryKeys } from '../keys.ts';
 import { CLOSED_STATUS } from '../schemas/reservation.ts';
 import type { Location, PositionKey, StockPosition } from '../schemas/stock.ts';
 import {
+  binItem,
+  binMoveItem,
   ENTITY,
   encodeLastOp,
   movementItem,
   positionAttributes,
   reservationItem,
+  toBin,
+  toBinStock,
   toMovement,
   toPosition,
   toReservation,
 } from './items.ts';
-import { classifyFailure, positionUpdate } from './position-update.ts';
+import { binUpdate, classifyFailure, positionUpdate } from './position-update.ts';
 import { withRetry } from './transient.ts';
 
 export interface DynamoOptions {
@@ -88,6 +94,10 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     return items;
   }
 
+  /** The record's revision as a condition: unchanged since the caller read it. */
+  const revisionCondition = (revision: number | undefined) =>
+    revision === undefined ? 'attribute_not_exists(#revision)' : '#revision = :revision';
+
   function reservationTxItem(w: ReservationWrite) {
     if (w.kind === 'create') {
       return {
@@ -98,6 +108,27 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
         },
       };
     }
+    if (w.kind === 'shrink') {
+      return {
+        Update: {
+          TableName: table,
+          Key: inventoryKeys.reservation(w.reservationId),
+          UpdateExpression:
+            'SET allocations = :allocations, #revision = :next, updatedAt = :at ADD shortPickKeys :keys',
+          ConditionExpression: `#status = :open AND ${revisionCondition(w.revision)} AND NOT contains(shortPickKeys, :key)`,
+          ExpressionAttributeNames: { '#status': 'status', '#revision': 'revision' },
+          ExpressionAttributeValues: {
+            ':open': 'open',
+            ':allocations': w.allocations,
+            ':next': (w.revision ?? 0) + 1,
+            ':at': w.at,
+            ':key': w.key,
+            ':keys': new Set([w.key]),
+            ...(w.revision === undefined ? {} : { ':revision': w.revision }),
+          },
+        },
+      };
+    }
     return {
       Update: {
         TableName: table,
@@ -105,8 +136,9 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
         UpdateExpression: `SET #status = :to, closedAt = :at, closedBy = :by${w.reason ? ', closeReason = :reason' : ''}${
           w.allocations ? ', allocations = :allocations' : ''
         } REMOVE gsi2pk, gsi2sk`,
-        ConditionExpression: '#status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
+        // A short pick changes an open record's allocations: a close computed before it must not pass.
+        ConditionExpression: `#status = :open AND ${revisionCondition(w.revision)}`,
+        ExpressionAttributeNames: { '#status': 'status', '#revision': 'revision' },
         ExpressionAttributeValues: {
           ':to': CLOSED_STATUS[w.action],
           ':open': 'open',
@@ -114,20 +146,45 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
           ':by': w.by,
           ...(w.reason ? { ':reason': w.reason } : {}),
           ...(w.allocations ? { ':allocations': w.allocations } : {}),
+          ...(w.revision === undefined ? {} : { ':revision': w.revision }),
         },
       },
     };
   }
 
+  const binTxItems = (bins: readonly BinChange[] | undefined, at: string) =>
+    (bins ?? [])
+      .filter((b) => b.delta !== 0)
+      .map((b) => ({
+        Update: {
+          TableName: table,
+          ...binUpdate(b, at),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      }));
+
+  /** Bins whose condition failed in a cancelled transaction, from their reasons (ALL_OLD). */
+  function binShortages(
+    bins: readonly BinChange[],
+    reasons: readonly { Code?: string; Item?: unknown }[],
+  ): (BinChange & { available: number })[] {
+    return bins.flatMap((bin, i) => {
+      const reason = reasons[i];
+      if (reason?.Code !== 'ConditionalCheckFailed') return [];
+      return [{ ...bin, available: Number(unmarshallItem(reason.Item)?.quantity ?? 0) }];
+    });
+  }
+
   /**
-   * A position change made by an audited command: the UpdateItem and the command's audit record in
-   * one transaction. A transaction returns no item, so when the caller wants the item back it is
-   * read (consistently) right after; if another write has changed it since, the change is
-   * answered applied with that `current` item (the caller does not wait for the ledger).
+   * A position change made by an audited command, or one that moves bins: the UpdateItem, the bin
+   * updates and the command's audit record in one transaction. A transaction returns no item, so
+   * when the caller wants the item back it is read (consistently) right after; if another write
+   * has changed it since, the change is answered applied with that `current` item (the caller
+   * does not wait for the ledger).
    */
-  async function applyAudited(
+  async function applyInTransaction(
     change: PositionChange,
-    audit: AuditPut,
+    audit: AuditPut | undefined,
     returnItem: boolean,
   ): Promise<ChangeOutcome> {
     const update = {
@@ -135,10 +192,20 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
       ...positionUpdate(change, change.op.at),
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     };
+    const bins = (change.bins ?? []).filter((b) => b.delta !== 0);
     let uncertain = false;
     try {
       await withRetry(
-        () => db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, audit] })),
+        () =>
+          db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Update: update },
+                ...binTxItems(change.bins, change.op.at),
+                ...(audit ? [audit] : []),
+              ],
+            }),
+          ),
         {
           onUncertain: () => {
             uncertain = true;
@@ -150,10 +217,14 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
       if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
       auditCancelled(audit, reasons);
       const reason = reasons[0];
-      if (reason?.Code !== 'ConditionalCheckFailed') throw error;
-      const old = unmarshallItem(reason.Item);
-      const failure = classifyFailure(change, old ? toPosition(old) : undefined);
-      return failure.status === 'duplicate' && uncertain ? { ...failure, ownRetry: true } : failure;
+      if (reason?.Code === 'ConditionalCheckFailed') {
+        const old = unmarshallItem(reason.Item);
+        const failure = classifyFailure(change, old ? toPosition(old) : undefined);
+        return failure.status === 'duplicate' && uncertain ? { ...failure, ownRetry: true } : failure;
+      }
+      const [short] = binShortages(bins, reasons.slice(1));
+      if (short) return { status: 'bin-short', shortage: short };
+      throw error;
     }
     auditCommitted(audit);
     if (!returnItem) return { status: 'applied' };
@@ -168,7 +239,8 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     async apply(change, opts = {}) {
       const returnItem = opts.returnItem ?? true;
       const audit = auditPut(table);
-      if (audit) return applyAudited(change, audit, returnItem);
+      if (audit || change.bins?.some((b) => b.delta !== 0))
+        return applyInTransaction(change, audit, returnItem);
       const parts = positionUpdate(change, change.op.at);
       let uncertain = false;
       try {
@@ -209,11 +281,14 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       }));
+      const bins = changes.flatMap((c) => (c.bins ?? []).filter((b) => b.delta !== 0));
+      const binItems = changes.flatMap((c) => binTxItems(c.bins, c.op.at));
       // Moving units between shards of one position changes no total: housekeeping, not the command's change.
       const audit = changes.every((c) => c.op.kind === 'rebalance') ? undefined : auditPut(table);
       const transactItems = [
         ...(reservation ? [reservationTxItem(reservation)] : []),
         ...items,
+        ...binItems,
         ...(audit ? [audit] : []),
       ];
       const offset = reservation ? 1 : 0;
@@ -236,11 +311,13 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
           const old = unmarshallItem(reason.Item);
           return classifyFailure(change, old ? toPosition(old) : undefined);
         });
+        const binShort = binShortages(bins, reasons.slice(offset + changes.length));
         return {
           status: 'failed',
           changes: failures,
           reservationFailed: Boolean(reservation) && reasons[0]?.Code === 'ConditionalCheckFailed',
           ...(uncertain ? { ownRetry: true } : {}),
+          ...(binShort.length ? { binShort } : {}),
         };
       }
     },
@@ -568,5 +645,91 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
     },
   };
 
-  return { positions, reservations, ledger, db, table };
+  const bins: BinStore = {
+    async definitionsAt(locationId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :bin)',
+        ExpressionAttributeValues: {
+          ':pk': inventoryKeys.location(locationId).pk,
+          ':bin': inventoryKeys.binSkPrefix,
+        },
+      });
+      return items.map(toBin);
+    },
+
+    async definition(locationId, binId) {
+      const item = await getItem(inventoryKeys.bin(locationId, binId));
+      return item ? toBin(item) : undefined;
+    },
+
+    async putDefinition(bin) {
+      await send(() => writeAudited(db, { Put: { TableName: table, Item: binItem(bin) } }, { state: bin }));
+    },
+
+    async stockOf(sku, locationId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': inventoryKeys.binStockOf(sku, locationId) },
+        ConsistentRead: true,
+      });
+      return items.map(toBinStock);
+    },
+
+    async move(movement, changes) {
+      const audit = auditPut(table, movement);
+      const put = {
+        Put: {
+          TableName: table,
+          Item: binMoveItem(movement),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+      let uncertain = false;
+      try {
+        await withRetry(
+          () =>
+            db.send(
+              new TransactWriteCommand({
+                TransactItems: [put, ...binTxItems(changes, movement.occurredAt), ...(audit ? [audit] : [])],
+              }),
+            ),
+          {
+            onUncertain: () => {
+              uncertain = true;
+            },
+          },
+        );
+      } catch (error) {
+        const reasons = (error as TransactionCanceledException).CancellationReasons;
+        if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
+        auditCancelled(audit, reasons);
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+          const old = unmarshallItem(reasons[0].Item);
+          const existing = old ? toMovement(old) : await ledger.get(movement.movementId);
+          if (!existing) throw error;
+          return { status: 'duplicate', existing, ...(uncertain ? { ownRetry: true } : {}) };
+        }
+        const [short] = binShortages(
+          changes.filter((c) => c.delta !== 0),
+          reasons.slice(1),
+        );
+        if (short) return { status: 'bin-short', shortage: short };
+        throw error;
+      }
+      auditCommitted(audit);
+      return { status: 'applied' };
+    },
+
+    async stockAt(locationId) {
+      const items = await queryAll({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': inventoryKeys.binStockAt(locationId) },
+      });
+      return items.map(toBinStock);
+    },
+  };
+
+  return { positions, reservations, ledger, bins, db, table };
 }

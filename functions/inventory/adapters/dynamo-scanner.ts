@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb'
 import { documentClient } from '#shared/clients';
 import { tableName } from '#shared/table';
 import type { InventoryScanner } from '../core/check-invariants.ts';
-import { ENTITY, toPosition, toReservation } from './items.ts';
+import { ENTITY, toBinStock, toPosition, toReservation } from './items.ts';
 import { withRetry } from './transient.ts';
 
 /**
@@ -39,6 +39,9 @@ export function dynamoScanner(opts: { db?: DynamoDBDocumentClient; table?: strin
     },
     async openReservations() {
       return (await scan(ENTITY.reservation)).map(toReservation).filter((r) => r.status === 'open');
+    },
+    async bins() {
+      return (await scan(ENTITY.binStock)).map(toBinStock);
     },
   };
 }

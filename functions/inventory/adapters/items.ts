@@ -1,6 +1,7 @@
 import { withoutKeys } from '#shared/table';
 import { ZERO_BUCKETS } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
+import type { BinDefinition, BinStock } from '../schemas/bins.ts';
 import type { Reservation } from '../schemas/reservation.ts';
 import type { Bucket, LastOp, Movement, StockPosition } from '../schemas/stock.ts';
 
@@ -86,6 +87,16 @@ export function movementItem(m: Movement): Record<string, unknown> {
   };
 }
 
+/**
+ * A bin-to-bin move's movement: in the SKU's ledger (gsi1) but not in any position item's
+ * (gsi2), since it is not a version of one: the checker's one-movement-per-version count and
+ * ledger sums never see it (it changes no bucket).
+ */
+export function binMoveItem(m: Movement): Record<string, unknown> {
+  const { gsi1pk, gsi1sk } = inventoryKeys.movementIndex(m);
+  return { ...inventoryKeys.movement(m.movementId), gsi1pk, gsi1sk, entity: ENTITY.movement, ...m };
+}
+
 export const toMovement = (item: Record<string, unknown>): Movement =>
   withoutKeys(item) as unknown as Movement;
 
@@ -100,12 +111,37 @@ export function reservationItem(r: Reservation): Record<string, unknown> {
   };
 }
 
-export const toReservation = (item: Record<string, unknown>): Reservation =>
-  withoutKeys(item) as unknown as Reservation;
+/** A reservation record; `shortPickKeys` (a string set on the item) reads as an array. */
+export function toReservation(item: Record<string, unknown>): Reservation {
+  const { shortPickKeys, ...rest } = withoutKeys(item);
+  return {
+    ...(rest as unknown as Reservation),
+    ...(shortPickKeys ? { shortPickKeys: [...(shortPickKeys as Iterable<string>)] } : {}),
+  };
+}
+
+export function binItem(bin: BinDefinition): Record<string, unknown> {
+  return { ...inventoryKeys.bin(bin.locationId, bin.binId), entity: ENTITY.bin, ...bin };
+}
+
+export const toBin = (item: Record<string, unknown>): BinDefinition =>
+  withoutKeys(item) as unknown as BinDefinition;
+
+export function toBinStock(item: Record<string, unknown>): BinStock {
+  return {
+    sku: String(item.sku),
+    locationId: String(item.locationId),
+    binId: String(item.binId),
+    quantity: Number(item.quantity ?? 0),
+    ...(item.updatedAt ? { updatedAt: String(item.updatedAt) } : {}),
+  };
+}
 
 /** Entity discriminator values this context writes. */
 export const ENTITY = {
   position: 'StockPosition',
   movement: 'Movement',
   reservation: 'Reservation',
+  bin: 'Bin',
+  binStock: 'BinStock',
 } as const;

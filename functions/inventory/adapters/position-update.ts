@@ -1,8 +1,8 @@
-import type { ChangeFailure, PositionChange } from '../core/ports.ts';
+import type { BinChange, ChangeFailure, PositionChange } from '../core/ports.ts';
 import { availableDelta, bucketsOf, ceilings, exceedsCeiling, requirements } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
 import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
-import { encodeLastOp, HOLD_ATTRIBUTES, SPARSE_BUCKETS } from './items.ts';
+import { ENTITY, encodeLastOp, HOLD_ATTRIBUTES, SPARSE_BUCKETS } from './items.ts';
 
 export interface UpdateParts {
   Key: { pk: string; sk: string };
@@ -69,7 +69,8 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
     const several = quantity !== 1;
     names['#holdIds'] = HOLD_ATTRIBUTES.ids;
     values[':rid'] = reservationId;
-    values[':rids'] = new Set([reservationId]);
+    // A resize that keeps the hold leaves the set alone (DynamoDB refuses unused values).
+    if (change.hold.op !== 'resize' || change.hold.to === 0) values[':rids'] = new Set([reservationId]);
     if (several) {
       names['#holdQuantities'] = HOLD_ATTRIBUTES.quantities;
       names['#rid'] = reservationId;
@@ -84,15 +85,22 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
         '(attribute_not_exists(#holdIds) OR size(#holdIds) < :maxHolds)',
       );
     } else {
-      del.push('#holdIds :rids');
       cond.push('contains(#holdIds, :rid)');
       if (several) {
-        remove.push('#holdQuantities.#rid');
         cond.push('#holdQuantities.#rid = :hq');
       } else {
         names['#holdQuantities'] = HOLD_ATTRIBUTES.quantities;
         names['#rid'] = reservationId;
         cond.push('attribute_not_exists(#holdQuantities.#rid)');
+      }
+      // A resize keeps the hold with its new quantity (a short pick); 0 takes it off like a remove.
+      const to = change.hold.op === 'resize' ? change.hold.to : 0;
+      if (to === 0) del.push('#holdIds :rids');
+      if (to > 1) {
+        values[':hqTo'] = to;
+        set.push('#holdQuantities.#rid = :hqTo');
+      } else if (several) {
+        remove.push('#holdQuantities.#rid');
       }
     }
   }
@@ -104,7 +112,7 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
   }
   // A lower bound or a held quantity can only hold on an existing item; otherwise say so, or the
   // update would create a partial item.
-  if (requirements(change.deltas).length === 0 && change.hold?.op !== 'remove') {
+  if (requirements(change.deltas).length === 0 && (!change.hold || change.hold.op === 'add')) {
     names['#pk'] = 'pk';
     cond.unshift('attribute_exists(#pk)');
   }
@@ -137,7 +145,10 @@ export function classifyFailure(change: PositionChange, old: StockPosition | und
   }
   if (change.commandKey && old.done?.[change.commandKey] !== undefined)
     return { status: 'duplicate', current: old };
-  if (change.hold?.op === 'remove' && holds[change.hold.reservationId] !== change.hold.quantity) {
+  if (
+    (change.hold?.op === 'remove' || change.hold?.op === 'resize') &&
+    holds[change.hold.reservationId] !== change.hold.quantity
+  ) {
     return { status: 'not-held', current: old };
   }
   const b = bucketsOf(old);
@@ -152,4 +163,47 @@ export function classifyFailure(change: PositionChange, old: StockPosition | und
     return { status: 'full', current: old };
   }
   return { status: 'insufficient', current: old };
+}
+
+/**
+ * The Update of one bin's units, for the transaction of the position write that changes them.
+ * Taking units out is conditional on the bin holding them (a bin never goes below 0); putting
+ * units in creates the item when needed (bounded by the position's onHand ceiling: Σ bins = onHand).
+ */
+export function binUpdate(
+  bin: BinChange,
+  now: string,
+): Omit<UpdateParts, 'ConditionExpression'> & {
+  ConditionExpression?: string;
+} {
+  const taking = bin.delta < 0;
+  const index = inventoryKeys.binStockIndex(bin.sku, bin.locationId, bin.binId);
+  const fields = {
+    entity: ENTITY.binStock,
+    sku: bin.sku,
+    locationId: bin.locationId,
+    binId: bin.binId,
+    ...index,
+  };
+  return {
+    Key: inventoryKeys.binStock(bin.sku, bin.locationId, bin.binId),
+    UpdateExpression: `SET #quantity = if_not_exists(#quantity, :zero) + :delta, #updatedAt = :now, ${Object.keys(
+      fields,
+    )
+      .map((f) => `#${f} = :${f}`)
+      .join(', ')}`,
+    ...(taking ? { ConditionExpression: '#quantity >= :need' } : {}),
+    ExpressionAttributeNames: {
+      '#quantity': 'quantity',
+      '#updatedAt': 'updatedAt',
+      ...Object.fromEntries(Object.keys(fields).map((f) => [`#${f}`, f])),
+    },
+    ExpressionAttributeValues: {
+      ':zero': 0,
+      ':delta': bin.delta,
+      ':now': now,
+      ...Object.fromEntries(Object.entries(fields).map(([f, v]) => [`:${f}`, v])),
+      ...(taking ? { ':need': -bin.delta } : {}),
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { catalogReader, type Sku } from '#catalog/api';
 import { documentClient } from '#shared/clients';
 import { type EventPublisher, eventBridgePublisher } from '#shared/events';
 import { tableName } from '#shared/table';
-import type { CatalogReader } from '../core/ports.ts';
+import type { BinStore, CatalogReader } from '../core/ports.ts';
 import type { ConsumerPorts } from '../core/stream-consumer.ts';
 import { dynamoChannels } from './dynamo-channels.ts';
 import { dynamoInventory } from './dynamo-inventory.ts';
@@ -55,6 +55,7 @@ export function cachedCatalog(inner: CatalogReader, ttlMs: number): CatalogReade
  */
 export function inventoryPorts(opts: WiringOptions = {}): ConsumerPorts & {
   channels: ReturnType<typeof dynamoChannels>;
+  bins: BinStore;
 } {
   const db = opts.db ?? documentClient();
   const table = opts.table ?? tableName();
@@ -67,6 +68,7 @@ export function inventoryPorts(opts: WiringOptions = {}): ConsumerPorts & {
     positions: store.positions,
     reservations: store.reservations,
     ledger: store.ledger,
+    bins: store.bins,
     catalog: cachedCatalog(catalogReader({ db, table }), opts.catalogCacheMs ?? 30_000),
     events: opts.events ?? eventBridgePublisher(),
     clock: opts.clock ?? (() => new Date()),

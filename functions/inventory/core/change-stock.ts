@@ -1,18 +1,21 @@
 import { MAX_BUCKET_UNITS } from '#shared/bounds';
 import { ValidationFailed } from '#shared/errors';
 import {
+  BinShort,
   IdempotencyKeyReused,
   InsufficientStock,
   KitHasNoStock,
   QuantityOutOfRange,
   TooMuchContention,
+  UnknownBin,
   UnknownLocation,
   UnknownSku,
 } from '../errors.ts';
 import { bucketOf } from '../keys.ts';
+import { implicitBin, RECEIVING_BIN } from '../schemas/bins.ts';
 import type { Bucket, LastOp, Movement, OpKind, PositionKey, StockPosition } from '../schemas/stock.ts';
 import { movementOf } from './ledger.ts';
-import type { InventoryPorts, PositionChange } from './ports.ts';
+import type { BinChange, InventoryPorts, PositionChange } from './ports.ts';
 import type { CommandContext } from './reservation-records.ts';
 import { applyDeltas, availableDelta, type Deltas, negate, requirements } from './stock-position.ts';
 import { ensurePosition, readSkuStock } from './stock-view.ts';
@@ -25,6 +28,8 @@ export interface StockCommand {
   deltas: Deltas;
   reason: string;
   idempotencyKey: string;
+  /** The bin whose units change with onHand. @default RECEIVING_BIN */
+  binId?: string;
 }
 
 export interface StockCommandResult {
@@ -51,6 +56,13 @@ export async function applyStockCommand(
   ctx: CommandContext,
 ): Promise<StockCommandResult> {
   await assertStockable(ports, cmd.sku, cmd.locationId);
+  const binId = cmd.binId ?? RECEIVING_BIN;
+  const onHandDelta = cmd.deltas.onHand ?? 0;
+  // Every change of onHand moves one bin by the same amount, in the same transaction.
+  const bins: BinChange[] = onHandDelta
+    ? [{ sku: cmd.sku, locationId: cmd.locationId, binId, delta: onHandDelta }]
+    : [];
+  if (bins.length) await assertBinExists(ports, cmd.locationId, binId);
   const shards = await ports.positions.shardCount(cmd.sku);
   const key: PositionKey = {
     sku: cmd.sku,
@@ -65,8 +77,15 @@ export async function applyStockCommand(
       reason: cmd.reason,
       correlationId: ctx.correlationId,
       idempotencyKey: cmd.idempotencyKey,
+      ...(bins.length ? { binId } : {}),
     };
-    const change: PositionChange = { key, deltas: cmd.deltas, commandKey: cmd.idempotencyKey, op };
+    const change: PositionChange = {
+      key,
+      deltas: cmd.deltas,
+      commandKey: cmd.idempotencyKey,
+      op,
+      ...(bins.length ? { bins } : {}),
+    };
     const out = await ports.positions.apply(change);
     if (out.status === 'applied' && out.after) {
       const movement = movementOf({
@@ -90,7 +109,10 @@ export async function applyStockCommand(
     }
     if (out.status === 'duplicate') {
       const movement = await movementOfCommand(ports, key, out.current, cmd.idempotencyKey);
-      if (movement && !sameDeltas(movement.deltas, cmd.deltas))
+      if (
+        movement &&
+        (!sameDeltas(movement.deltas, cmd.deltas) || (movement.binId && movement.binId !== op.binId))
+      )
         throw new IdempotencyKeyReused(cmd.idempotencyKey);
       return {
         movement: movement ?? pendingMovement(key, cmd, op),
@@ -111,6 +133,7 @@ export async function applyStockCommand(
       await ensurePosition(ports.positions, key);
       continue;
     }
+    if (out.status === 'bin-short') throw new BinShort({ ...out.shortage, requested: -out.shortage.delta });
     if (out.status === 'out-of-range') {
       throw new QuantityOutOfRange({
         sku: cmd.sku,
@@ -138,6 +161,16 @@ export async function applyStockCommand(
     });
   }
   throw new TooMuchContention(`${cmd.kind} ${cmd.idempotencyKey}`);
+}
+
+/** Units go only into bins that exist: defined at the location, or its RECEIVING and STAGING. */
+export async function assertBinExists(
+  ports: InventoryPorts,
+  locationId: string,
+  binId: string,
+): Promise<void> {
+  if (implicitBin(locationId, binId) || !ports.bins) return;
+  if (!(await ports.bins.definition(locationId, binId))) throw new UnknownBin(locationId, binId);
 }
 
 /** Stock is kept for known, non-kit SKUs at known locations (a kit's stock is its components'). */

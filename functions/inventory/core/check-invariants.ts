@@ -1,5 +1,6 @@
 import { createEvent, type DomainEvent } from '#shared/events';
 import { InventoryMismatchDetected } from '../events/inventory-mismatch-detected.ts';
+import type { BinStock } from '../schemas/bins.ts';
 import type { Reservation } from '../schemas/reservation.ts';
 import { ALL_BUCKETS, type Movement, type PositionKey, type StockPosition } from '../schemas/stock.ts';
 import { ledgerTotals } from './ledger.ts';
@@ -11,7 +12,7 @@ export interface Mismatch {
   sku: string;
   locationId: string;
   shard: number;
-  invariant: 1 | 2 | 3 | 4;
+  invariant: 1 | 2 | 3 | 4 | 5;
   problem: string;
   evidence: Record<string, unknown>;
 }
@@ -26,10 +27,12 @@ export interface CheckReport {
   mismatches: Mismatch[];
 }
 
-/** Full reads for a check: every position item and every open reservation. */
+/** Full reads for a check: every position item, every open reservation and every bin's units. */
 export interface InventoryScanner {
   positions(): Promise<StockPosition[]>;
   openReservations(): Promise<Reservation[]>;
+  /** Without it, invariant 5 (bins) is not checked (a scanner limited to some positions). */
+  bins?(): Promise<BinStock[]>;
 }
 
 export interface CheckPorts {
@@ -49,7 +52,9 @@ const itemId = (k: PositionKey) => `${k.sku}\u0000${k.locationId}\u0000${k.shard
  * 2. the ledger sums to the position (every bucket, not only onHand), once caught up;
  * 3. reserved equals the holds on the item, and those equal the open reservation records;
  * 4. every change (version 1..n) has exactly one attributed movement (who, why, when,
- *    correlation id, idempotency key).
+ *    correlation id, idempotency key);
+ * 5. per SKU × location the units in its bins add up to onHand (over the shards), and no bin is
+ *    below zero (checked when the scanner reads bins).
  * Changes younger than the lag allowance that the stream has not ledgered yet are counted as
  * lagging, not as mismatches.
  */
@@ -60,9 +65,10 @@ export async function checkInvariants(
   const now = ports.clock();
   const allowance = opts.lagAllowanceMs ?? DEFAULT_LAG_ALLOWANCE_MS;
   const recent = (at: string | undefined) => !at || now.getTime() - Date.parse(at) < allowance;
-  const [allPositions, allOpen] = await Promise.all([
+  const [allPositions, allOpen, allBins] = await Promise.all([
     ports.scanner.positions(),
     ports.scanner.openReservations(),
+    ports.scanner.bins?.(),
   ]);
   const positions = opts.sku ? allPositions.filter((p) => p.sku === opts.sku) : allPositions;
   const open = opts.sku ? allOpen.filter((r) => r.allocations.some((a) => a.sku === opts.sku)) : allOpen;
@@ -179,6 +185,12 @@ export async function checkInvariants(
       flag(3, 'an open reservation is not held on the item', { reservationId: rid, recorded: q });
     }
   }
+  if (allBins) {
+    const bins = opts.sku ? allBins.filter((b) => b.sku === opts.sku) : allBins;
+    const found = checkBins(positions, bins, recent);
+    mismatches.push(...found.mismatches);
+    lagging += found.lagging;
+  }
   return {
     checkedAt: now.toISOString(),
     positions: positions.length,
@@ -187,6 +199,62 @@ export async function checkInvariants(
     lagging,
     mismatches,
   };
+}
+
+/**
+ * Invariant 5. A bin's units and the position's onHand change in one transaction, but a scan reads
+ * them at different moments: a sum that differs while one of its items changed within the lag
+ * allowance counts as lagging (the next check judges it); a negative bin is always a mismatch.
+ */
+function checkBins(
+  positions: readonly StockPosition[],
+  bins: readonly BinStock[],
+  recent: (at: string | undefined) => boolean,
+): { mismatches: Mismatch[]; lagging: number } {
+  const groups = new Map<
+    string,
+    { sku: string; locationId: string; onHand: number; bins: BinStock[]; at: string[] }
+  >();
+  const group = (sku: string, locationId: string) => {
+    const id = `${sku}\u0000${locationId}`;
+    const g = groups.get(id) ?? { sku, locationId, onHand: 0, bins: [], at: [] };
+    groups.set(id, g);
+    return g;
+  };
+  for (const p of positions) {
+    const g = group(p.sku, p.locationId);
+    g.onHand += p.onHand ?? 0;
+    g.at.push(p.updatedAt);
+  }
+  for (const b of bins) {
+    const g = group(b.sku, b.locationId);
+    g.bins.push(b);
+    if (b.updatedAt) g.at.push(b.updatedAt);
+  }
+  const mismatches: Mismatch[] = [];
+  let lagging = 0;
+  for (const g of groups.values()) {
+    const where = { sku: g.sku, locationId: g.locationId, shard: 0, invariant: 5 as const };
+    const byBin = Object.fromEntries(
+      g.bins.filter((b) => b.quantity !== 0).map((b) => [b.binId, b.quantity]),
+    );
+    const negative = g.bins.filter((b) => b.quantity < 0);
+    if (negative.length) {
+      mismatches.push({ ...where, problem: 'a bin below zero', evidence: { bins: byBin } });
+    }
+    const sum = g.bins.reduce((s, b) => s + b.quantity, 0);
+    if (sum === g.onHand) continue;
+    if (g.at.some((at) => recent(at))) {
+      lagging++;
+      continue;
+    }
+    mismatches.push({
+      ...where,
+      problem: 'the bins do not add up to onHand',
+      evidence: { onHand: g.onHand, inBins: sum, bins: byBin },
+    });
+  }
+  return { mismatches, lagging };
 }
 
 /** One InventoryMismatchDetected per mismatch, with its evidence. */

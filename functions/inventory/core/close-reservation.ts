@@ -1,7 +1,8 @@
 import { logger } from '#shared/powertools';
-import { ReservationClosed, TooMuchContention, UnknownReservation } from '../errors.ts';
+import { BinShort, ReservationClosed, TooMuchContention, UnknownReservation } from '../errors.ts';
 import { CLOSED_STATUS, type CloseAction, type Reservation } from '../schemas/reservation.ts';
 import type { LastOp } from '../schemas/stock.ts';
+import { type BinPick, binsForConsumption, binsFromPicks } from './bin-picks.ts';
 import type { InventoryPorts, PositionChange } from './ports.ts';
 import { type CommandContext, closingChanges, reservationOpKey } from './reservation-records.ts';
 
@@ -18,6 +19,12 @@ export interface CloseOptions {
    * single-position reservation closed right after it was made). @default 5000
    */
   waitForRecordMs?: number;
+  /**
+   * Consume only: the bins the units leave, which must add up per SKU × location to what the
+   * reservation holds (409 PICKS_MISMATCH). Without them the units leave STAGING first, then the
+   * other bins, RECEIVING last.
+   */
+  picks?: readonly BinPick[];
 }
 
 const MAX_ATTEMPTS = 10;
@@ -53,6 +60,17 @@ export async function closeReservation(
       reservationId,
     };
     const changes = closingChanges(reservation, action, op).filter((c) => !skipped.has(itemKey(c)));
+    // Units that leave the building leave their bins in the same transaction (Σ bins = onHand).
+    const bins =
+      action !== 'consume'
+        ? []
+        : opts.picks
+          ? binsFromPicks(reservation, opts.picks)
+          : ports.bins
+            ? await binsForConsumption(ports.bins, reservation)
+            : [];
+    const [first] = changes;
+    if (first && bins.length) first.bins = bins;
     const out = await ports.positions.transact(changes, {
       kind: 'close',
       reservationId,
@@ -60,6 +78,7 @@ export async function closeReservation(
       at,
       by: ctx.actor,
       ...(opts.reason ? { reason: opts.reason } : {}),
+      ...(reservation.revision === undefined ? {} : { revision: reservation.revision }),
     });
     if (out.status === 'applied') {
       return {
@@ -78,6 +97,13 @@ export async function closeReservation(
       if (out.ownRetry && reservation.status === CLOSED_STATUS[action]) return { reservation, applied: true };
       continue;
     }
+    if (out.binShort?.length) {
+      // Named bins are the caller's word: say they are short. Chosen ones may have just changed.
+      const [short] = out.binShort;
+      if (opts.picks && short) throw new BinShort({ ...short, requested: -short.delta });
+      reservation = await recordOf(ports, reservationId, 0);
+      continue;
+    }
     // An item no longer carries the hold (it was compensated, or never reached the item):
     // close the record without touching that item, so the item's reserved stays its holds' sum.
     const notHeld = changes.filter((_, i) => {
@@ -85,6 +111,12 @@ export async function closeReservation(
       return status === 'not-held' || status === 'missing';
     });
     if (notHeld.length) {
+      // A short pick changed the holds since the record was read: read it again first.
+      const fresh = await recordOf(ports, reservationId, 0);
+      if (fresh.revision !== reservation.revision || fresh.status !== reservation.status) {
+        reservation = fresh;
+        continue;
+      }
       logger.warn('Closing a reservation whose hold is missing on some items', {
         reservationId,
         items: notHeld.map(itemKey),
@@ -111,7 +143,7 @@ const itemKey = (c: PositionChange) => `${c.key.sku}\u0000${c.key.locationId}\u0
  * The reservation record. A single-position reservation's record is written by the stream a
  * moment after the reservation, so a close that arrives first waits for it.
  */
-async function recordOf(ports: InventoryPorts, id: string, waitMs: number): Promise<Reservation> {
+export async function recordOf(ports: InventoryPorts, id: string, waitMs: number): Promise<Reservation> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     const found = await ports.reservations.get(id);

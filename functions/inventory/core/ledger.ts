@@ -1,5 +1,12 @@
 import { inventoryKeys } from '../keys.ts';
-import type { Buckets, LastOp, Movement, OpKind, PositionKey } from '../schemas/stock.ts';
+import {
+  BIN_FIELDS,
+  type Buckets,
+  type LastOp,
+  type Movement,
+  type OpKind,
+  type PositionKey,
+} from '../schemas/stock.ts';
 import { bucketsOf, deltasBetween, primaryBucket } from './stock-position.ts';
 
 /** Why a change happened when its write did not say (reservation steps keep the hot item small). */
@@ -13,6 +20,8 @@ export const DEFAULT_REASON: Record<OpKind, string> = {
   expire: 'hold expired',
   rebalance: 'shard rebalance',
   repair: 'repair',
+  'bin-move': 'bin move',
+  'short-pick': 'short_pick',
 };
 
 /**
@@ -53,7 +62,14 @@ export function movementOf(input: {
       op?.idempotencyKey ?? (op?.reservationId ? `res:${op.reservationId}:${op.kind}` : movementId),
     ...(op?.reservationId ? { reservationId: op.reservationId } : {}),
     occurredAt: op?.at ?? input.fallbackAt ?? new Date(0).toISOString(),
+    ...binFieldsOf(op),
   };
+}
+
+/** The bin fields a write left in its `lastOp`, copied onto its movement. */
+function binFieldsOf(op: LastOp | undefined): Partial<Pick<Movement, (typeof BIN_FIELDS)[number]>> {
+  if (!op) return {};
+  return Object.fromEntries(BIN_FIELDS.filter((f) => op[f] !== undefined).map((f) => [f, op[f]]));
 }
 
 /** Sums movements bucket by bucket: what the ledger says a position holds. */

@@ -1,5 +1,6 @@
 import type { Sku } from '#catalog/api';
 import type { EventPublisher } from '#shared/events';
+import type { BinDefinition, BinStock } from '../schemas/bins.ts';
 import type { Allocation, CloseAction, Reservation } from '../schemas/reservation.ts';
 import type { LastOp, Location, Movement, PositionKey, StockPosition } from '../schemas/stock.ts';
 import type { Deltas } from './stock-position.ts';
@@ -13,11 +14,34 @@ import type { Deltas } from './stock-position.ts';
 export interface PositionChange {
   key: PositionKey;
   deltas: Deltas;
-  /** add: record the reservation on the item (must be absent); remove: it must hold exactly this quantity. */
-  hold?: { reservationId: string; quantity: number; op: 'add' | 'remove' };
+  /**
+   * add: record the reservation on the item (must be absent); remove: it must hold exactly this
+   * quantity; resize: it must hold exactly `quantity` and will hold `to` (0 takes it off).
+   */
+  hold?: { reservationId: string; quantity: number; op: 'add' | 'remove' } | HoldResize;
   /** Idempotency key of a command, recorded on the item; the write fails as a duplicate if present. */
   commandKey?: string;
   op: LastOp;
+  /**
+   * Bins whose units change with this write, in the same transaction (a bin never goes below 0:
+   * the whole write is refused as `bin-short`). A change carrying bins is never the hot path.
+   */
+  bins?: readonly BinChange[];
+}
+
+export interface HoldResize {
+  reservationId: string;
+  quantity: number;
+  to: number;
+  op: 'resize';
+}
+
+/** Units in (delta > 0) or out of one bin of one SKU at one location. */
+export interface BinChange {
+  sku: string;
+  locationId: string;
+  binId: string;
+  delta: number;
 }
 
 export type ChangeFailure =
@@ -35,7 +59,9 @@ export type ChangeFailure =
   /** The item carries as many open holds as it may (see MAX_HOLDS_PER_ITEM). */
   | { status: 'full'; current: StockPosition }
   /** A bucket would grow past MAX_BUCKET_UNITS (`ceilings(deltas)`); nothing was written. */
-  | { status: 'out-of-range'; current: StockPosition; field: 'onHand' | 'inTransit' };
+  | { status: 'out-of-range'; current: StockPosition; field: 'onHand' | 'inTransit' }
+  /** A bin the change takes units from holds fewer; nothing was written. */
+  | { status: 'bin-short'; shortage: BinChange & { available: number } };
 
 /** `after` is the item as the write left it, unless the caller asked for nothing back. */
 /**
@@ -58,6 +84,17 @@ export type ReservationWrite =
       by: string;
       reason?: string;
       allocations?: Allocation[];
+      /** The record's revision the close was computed from (absent: never changed since created). */
+      revision?: number;
+    }
+  | {
+      /** A short pick: the open record holds fewer units; `key` is remembered on it (idempotency). */
+      kind: 'shrink';
+      reservationId: string;
+      allocations: Allocation[];
+      revision?: number;
+      key: string;
+      at: string;
     };
 
 export type TransactOutcome =
@@ -70,6 +107,8 @@ export type TransactOutcome =
       reservationFailed: boolean;
       /** An earlier attempt of this very call may have committed before its reply was lost. */
       ownRetry?: boolean;
+      /** Bins that held fewer units than the transaction takes out of them. */
+      binShort?: (BinChange & { available: number })[];
     };
 
 /** Positions: the write engine and the reads around it. */
@@ -95,6 +134,29 @@ export interface PositionStore {
   getLocation(id: string): Promise<Location | undefined>;
   putLocation(location: Location): Promise<void>;
 }
+
+/** Bin definitions and the units in bins (bin units are written through PositionChange.bins). */
+export interface BinStore {
+  /** The bins defined at a location (implicit ones only once a PUT redefined them). */
+  definitionsAt(locationId: string): Promise<BinDefinition[]>;
+  definition(locationId: string, binId: string): Promise<BinDefinition | undefined>;
+  putDefinition(bin: BinDefinition): Promise<void>;
+  /** Units of one SKU per bin at one location (bins at 0 included). */
+  stockOf(sku: string, locationId: string): Promise<BinStock[]>;
+  /** Units of every SKU per bin at one location (bins at 0 included). */
+  stockAt(locationId: string): Promise<BinStock[]>;
+  /**
+   * A bin-to-bin move: the movement (its id is the idempotency anchor: written only if absent)
+   * and the bins' units in one transaction. No position item is written.
+   */
+  move(movement: Movement, bins: readonly BinChange[]): Promise<BinMoveOutcome>;
+}
+
+export type BinMoveOutcome =
+  | { status: 'applied' }
+  /** The movement exists: this move was made before (`ownRetry`: maybe by this very call). */
+  | { status: 'duplicate'; existing: Movement; ownRetry?: boolean }
+  | { status: 'bin-short'; shortage: BinChange & { available: number } };
 
 export interface ReservationStore {
   get(id: string): Promise<Reservation | undefined>;
@@ -143,4 +205,9 @@ export interface InventoryPorts {
   catalog: CatalogReader;
   events: EventPublisher;
   clock: Clock;
+  /**
+   * Bins. Always wired (adapters/wiring.ts); optional only so in-memory ports of use cases that
+   * never change onHand need not provide it. Without it, a consumption names no bins.
+   */
+  bins?: BinStore;
 }

@@ -43,9 +43,16 @@ export function moveStock(
   );
 }
 
-const pick = (c: { sku: string; locationId: string; reason: string; idempotencyKey: string }) => ({
+const pick = (c: {
+  sku: string;
+  locationId: string;
+  reason: string;
+  idempotencyKey: string;
+  binId?: string;
+}) => ({
   sku: c.sku,
   locationId: c.locationId,
   reason: c.reason,
   idempotencyKey: c.idempotencyKey,
+  ...(c.binId ? { binId: c.binId } : {}),
 });

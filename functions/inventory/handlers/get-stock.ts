@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { skuCode } from '#catalog/api';
 import { httpHandler, ok } from '#shared/http';
 import { inventoryPorts } from '../adapters/wiring.ts';
+import { binStockOf } from '../core/bins.ts';
 import { availabilityByLocation, channelView } from '../core/channel-availability.ts';
 import { readSkuStock } from '../core/stock-view.ts';
 import { locationView } from '../views/stock-views.ts';
 
 const ports = inventoryPorts();
 
-/** GET /api/inventory/{sku}: positions (shards summed per location), per-channel availability, kit view. */
+/** GET /api/inventory/{sku}: positions (shards summed per location, units per bin), per-channel availability, kit view. */
 export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async ({ params }) => {
   const [stock, catalog] = await Promise.all([
     readSkuStock(ports.positions, params.sku),
@@ -17,9 +18,13 @@ export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async
   const definition = catalog.get(params.sku);
   const byLocation = await availabilityByLocation(ports.positions, params.sku, definition);
   const components = definition?.kit?.components;
+  const bins = await Promise.all(stock.locations.map((l) => binStockOf(ports, params.sku, l.locationId)));
   return ok({
     sku: params.sku,
-    positions: stock.locations.map((l) => locationView(l, stock.shards)),
+    positions: stock.locations.map((l, i) => ({
+      ...locationView(l, stock.shards),
+      bins: (bins[i] ?? []).map((b) => ({ binId: b.binId, quantity: b.quantity })),
+    })),
     ...(stock.shards > 1 ? { shards: stock.shards } : {}),
     ...(components
       ? {

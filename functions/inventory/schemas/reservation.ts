@@ -66,4 +66,8 @@ export interface Reservation {
   closedAt?: string;
   closedBy?: string;
   closeReason?: string;
+  /** Counts changes of an open record's allocations (short picks); closes are conditional on it. */
+  revision?: number;
+  /** Idempotency keys of the short picks applied to it. */
+  shortPickKeys?: string[];
 }

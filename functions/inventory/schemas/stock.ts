@@ -87,6 +87,8 @@ export const adjustmentBody = z.object({
     .refine((d) => d !== 0, 'must not be zero'),
   /** Which part of the stock the delta lands in. @default 'available' */
   bucket: z.enum(ADJUST_BUCKETS).optional(),
+  /** The bin whose units change with onHand (same charset as a location id). @default 'RECEIVING' */
+  binId: locationId.optional(),
   reason,
   idempotencyKey,
 });
@@ -113,6 +115,8 @@ export const receiptBody = z.object({
   bucket: z.enum(['available', 'damaged', 'quarantined', 'returnedPending']).optional(),
   /** The units were expected (a transfer or PO in transit): take them off inTransit. @default false */
   fromInTransit: z.boolean().optional(),
+  /** The bin the units go into (same charset as a location id). @default 'RECEIVING' */
+  binId: locationId.optional(),
   reason,
   idempotencyKey,
 });
@@ -156,6 +160,8 @@ export const OP_KINDS = [
   'expire',
   'rebalance',
   'repair',
+  'bin-move',
+  'short-pick',
 ] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 
@@ -179,7 +185,14 @@ export interface LastOp {
   expiresAt?: string;
   /** Single-position reservations of several lines; one line is the item's own sku, location and hold. */
   lines?: ReservationLineInput[];
+  /** The bin whose units changed with onHand (receipt, adjustment, short pick). */
+  binId?: string;
+  /** The caller's own words where the reason is fixed (a short pick's reason is `short_pick`). */
+  note?: string;
 }
+
+/** What a write's `lastOp` says about bins, copied onto its movement. */
+export const BIN_FIELDS = ['binId', 'note'] as const;
 
 export interface ReservationLineInput {
   sku: string;
@@ -232,4 +245,11 @@ export interface Movement {
   occurredAt: string;
   /** Repairs: the versions whose movements this one stands in for. */
   covers?: number[];
+  /** The bin whose units changed with onHand (receipts, adjustments, short picks). */
+  binId?: string;
+  /** Bin-to-bin moves (kind `bin-move`, no bucket changes): the bins and the units moved. */
+  fromBinId?: string;
+  toBinId?: string;
+  quantity?: number;
+  note?: string;
 }

@@ -27,6 +27,6 @@ export function locationView(l: LocationStock, shards: number) {
 
 /** A reservation as clients see it (the first answer and every replay are this same shape). */
 export function reservationView(r: Reservation) {
-  const { via: _via, ...rest } = r;
+  const { via: _via, revision: _revision, shortPickKeys: _keys, ...rest } = r;
   return { ...rest, allocations: r.allocations.map(({ version: _v, ...a }) => a) };
 }

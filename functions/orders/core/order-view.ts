@@ -18,6 +18,8 @@ export const ORDER_STATUSES = [
   'released',
   'picking',
   'packed',
+  /** Some node's part has shipped, the rest has not (yet). */
+  'partially_shipped',
   'shipped',
   'cancelled',
   'failed',

@@ -28,6 +28,25 @@ export const releasedShipment = z.object({
   serviceLevel: z.string(),
   shipTo: shipToAddress.nullable(),
   releasedAt: z.string(),
+  /**
+   * The reservation's content as inventory answered it: its lines and each unit's SKU at this
+   * node (a kit as its components). Fulfillment builds its pick lines from it without a read.
+   */
+  held: z
+    .object({
+      lines: z.array(z.object({ sku: z.string(), quantity: z.number().int() })),
+      allocations: z.array(
+        z.object({
+          lineIndex: z.number().int().nonnegative(),
+          sku: z.string(),
+          locationId: z.string(),
+          quantity: z.number().int().positive(),
+          kitSku: z.string().optional(),
+          substituteFor: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
   /** The routing decision's summary, for the picker's context. */
   routing: z.string().optional(),
 });

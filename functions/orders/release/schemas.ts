@@ -121,12 +121,37 @@ export interface Hold {
   note?: string;
 }
 
-export type ShipmentStatus = 'pending' | 'reserved' | 'insufficient' | 'released' | 'cancelled' | 'failed';
+export type ShipmentStatus =
+  | 'pending'
+  | 'reserved'
+  | 'insufficient'
+  | 'released'
+  /** Fulfillment confirmed it left (ShipmentConfirmed): the reservation is consumed. */
+  | 'shipped'
+  | 'cancelled'
+  | 'failed';
 
 export interface ShipmentLine {
   lineId: string;
   sku: string;
   quantity: number;
+}
+
+/**
+ * What a reservation holds, as inventory answered it: its lines and where each unit sits (a kit
+ * line as its components, a substitute under its own SKU). Carried on OrderReleased so the node's
+ * fulfillment knows the physical units without reading the reservation back.
+ */
+export interface HeldUnits {
+  lines: { sku: string; quantity: number }[];
+  allocations: {
+    lineIndex: number;
+    sku: string;
+    locationId: string;
+    quantity: number;
+    kitSku?: string;
+    substituteFor?: string;
+  }[];
 }
 
 /** One node allocation = one reservation (`order:<orderId>:<node>:<round>`). */
@@ -137,7 +162,43 @@ export interface Shipment {
   round: number;
   lines: ShipmentLine[];
   status: ShipmentStatus;
+  /** The physical units the reservation holds (set once reserved; older records lack it). */
+  held?: HeldUnits;
   releasedAt?: string;
+  /** How far the node's fulfillment got, from fulfillment's events (the node's own work). */
+  fulfillment?: ShipmentProgress;
+}
+
+/** A node's part as fulfillment reports it: in a wave, packed, shipped (with the parcel's tracking). */
+export interface ShipmentProgress {
+  status: 'picking' | 'packed' | 'shipped';
+  at: string;
+  waveId?: string;
+  packages?: number;
+  shipmentId?: string;
+  carrier?: string;
+  service?: string;
+  trackingNumber?: string;
+  trackingUrl?: string;
+  shippedAt?: string;
+  /** What left, in order-line terms. */
+  lines?: ShipmentLine[];
+}
+
+/** A short pick sent back through release, once per fulfillment × pick task (PickShorted). */
+export interface ShortPickRecord {
+  fulfillmentId: string;
+  taskId: string;
+  /** The shorting node. */
+  locationId: string;
+  /** Units placed again, per order line. */
+  lines: ShipmentLine[];
+  /** The allocation round of the new reservation(s), `order:<id>:<node>:<round>`. */
+  round: number;
+  at: string;
+  /** allocated → reserved and released to a node, or (partly) backordered. */
+  status: 'allocated' | 'released' | 'backordered';
+  releasedTo?: string[];
 }
 
 export type LineState =
@@ -175,7 +236,10 @@ export interface RoutingDecision {
 }
 
 export interface ReleaseFields {
-  /** received, on_hold, backordered, released, picking, packed, shipped, cancelled or failed. */
+  /**
+   * received, on_hold, backordered, released, picking, packed, partially_shipped, shipped,
+   * cancelled or failed.
+   */
   status: string;
   /** Bumped by every release write; the optimistic lock of the release state. */
   releaseVersion?: number;
@@ -202,6 +266,8 @@ export interface ReleaseFields {
   channelPriority?: number;
   /** Channel changes the warehouse cannot absorb after allocation, for customer service. */
   exceptions?: Record<string, OrderException>;
+  /** Short picks placed again, by `<fulfillmentId>:<taskId>` (each is handled once). */
+  shortPicks?: Record<string, ShortPickRecord>;
 }
 
 /** A change the channel made to an order after it was allocated (by the channel's clock). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type CfnResource, type NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   addQuartermasterStacks,
@@ -8,6 +8,7 @@ import {
   type QuartermasterStacks,
 } from '../../../lib/app.ts';
 import { REPO_ROOT } from '../../../lib/paths.ts';
+import { AppTemplates, type StackTemplate } from './template.ts';
 
 /** The context of cdk.json (feature flags), so tests synthesize what `cdk synth` does. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -33,6 +34,28 @@ export interface SynthesizedApp extends QuartermasterStacks {
   readonly statefulTemplate: Template;
   readonly statelessTemplate: Template;
   readonly monitoringTemplate: Template;
+  /** Every template, nested stacks included, with references followed across them. */
+  readonly templates: AppTemplates;
+}
+
+/** Every stack of the app, nested ones included, synthesized. */
+export function templatesOf(app: App): AppTemplates {
+  const stacks = app.node.findAll().filter((c): c is Stack => Stack.isStack(c));
+  return new AppTemplates(
+    stacks.map((stack): StackTemplate => {
+      const parent = stack.nestedStackParent;
+      const declaration = (stack as NestedStack).nestedStackResource as CfnResource | undefined;
+      return {
+        path: stack.node.path,
+        template: Template.fromStack(stack),
+        ...(parent && declaration
+          ? {
+              parent: { path: parent.node.path, resourceId: parent.resolve(declaration.logicalId) as string },
+            }
+          : {}),
+      };
+    }),
+  );
 }
 
 /** Builds the app as `bin/app.ts` does (minus cdk-nag, see nag.test.ts) and synthesizes every stack. */
@@ -48,5 +71,6 @@ export function synthesizeApp(
     statefulTemplate: Template.fromStack(stacks.stateful),
     statelessTemplate: Template.fromStack(stacks.stateless),
     monitoringTemplate: Template.fromStack(stacks.monitoring),
+    templates: templatesOf(app),
   };
 }

@@ -18,6 +18,7 @@ const OPEN: readonly OrderStatusName[] = [
   'released',
   'picking',
   'packed',
+  'partially_shipped',
 ];
 
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });

@@ -267,7 +267,15 @@ function Timeline({ orderId }: { orderId: string }) {
 }
 
 /** Statuses after which a manual hold is refused (the order is already allocated or closed). */
-const NOT_HOLDABLE = new Set(['released', 'picking', 'packed', 'shipped', 'cancelled', 'failed']);
+const NOT_HOLDABLE = new Set([
+  'released',
+  'picking',
+  'packed',
+  'partially_shipped',
+  'shipped',
+  'cancelled',
+  'failed',
+]);
 /** Statuses an ops cancellation no longer applies to. */
 const NOT_CANCELLABLE = new Set(['shipped', 'cancelled']);
 
@@ -556,6 +564,7 @@ function Allocation({ order: o }: { order: OrderView }) {
                   cell: (s) => s.lines.map((l) => `${l.sku} × ${l.quantity}`).join(', '),
                 },
                 { id: 'status', header: 'Status', cell: (s) => s.status },
+                { id: 'fulfillment', header: 'Fulfillment', cell: (s) => <PartProgress part={s} /> },
                 { id: 'res', header: 'Reservation', cell: (s) => s.reservationId },
               ]}
             />
@@ -572,6 +581,25 @@ function Allocation({ order: o }: { order: OrderView }) {
         />
       )}
     </Container>
+  );
+}
+
+/** How far a node's part got in the warehouse; once shipped, its carrier and tracking. */
+function PartProgress({ part }: { part: Shipment }) {
+  const f = part.fulfillment;
+  if (!f) return '—';
+  if (f.status !== 'shipped') return f.status;
+  const tracking = f.trackingUrl ? (
+    <RouterLink href={f.trackingUrl} external>
+      {f.trackingNumber}
+    </RouterLink>
+  ) : (
+    f.trackingNumber
+  );
+  return (
+    <span data-testid="part-shipment">
+      Shipped {f.shippedAt ? formatDateTime(f.shippedAt) : ''} · {f.carrier} {f.service} · {tracking}
+    </span>
   );
 }
 

@@ -11,6 +11,7 @@ export const STATUS_LABELS: Record<OrderStatusName, string> = {
   released: 'Released',
   picking: 'Picking',
   packed: 'Packed',
+  partially_shipped: 'Partially shipped',
   shipped: 'Shipped',
   cancelled: 'Cancelled',
   failed: 'Failed',

@@ -10,6 +10,7 @@ const TYPES: Record<string, StatusIndicatorProps.Type> = {
   released: 'in-progress',
   picking: 'in-progress',
   packed: 'in-progress',
+  partially_shipped: 'in-progress',
   shipped: 'success',
   delivered: 'success',
   cancelled: 'stopped',

@@ -20,7 +20,7 @@ import { useNotifications } from '../../app/notifications.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, ComingWith, EmptyState, NotAvailable } from '../../components/states.tsx';
+import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
 
 const TYPES = [
   { value: 'warehouse', label: 'Warehouse' },
@@ -235,15 +235,6 @@ export function LocationsTab() {
         />
       )}
       <LocationForm onSaved={() => setRefresh((r) => r + 1)} />
-      <Container
-        header={
-          <Header variant="h2" description="Bins inside a location, with their labels for the pick screen.">
-            Bins
-          </Header>
-        }
-      >
-        <ComingWith workflow="bin management in the inventory API (putaway and pick paths)" />
-      </Container>
     </SpaceBetween>
   );
 }

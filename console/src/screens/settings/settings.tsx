@@ -12,6 +12,8 @@ import { usePage } from '../../app/chrome.tsx';
 import { ROLE_LABELS, ROLES } from '../../app/identity.ts';
 import { useSession, useUser } from '../../app/session.tsx';
 import { ComingWith, NotAvailable } from '../../components/states.tsx';
+import { BinsTab } from './bins.tsx';
+import { CarriersTab } from './carriers.tsx';
 import { ChannelsTab } from './channels.tsx';
 import { LocationsTab } from './locations.tsx';
 import { RoutingRulesTab } from './routing-rules.tsx';
@@ -90,7 +92,12 @@ function UsersTab() {
  * matrix is the manifest itself, shown to everyone who may use settings.
  */
 const TABS: readonly { id: string; label: string; routes: readonly RouteKey[] }[] = [
-  { id: 'locations', label: 'Locations and bins', routes: ['PUT /api/locations/{id}'] },
+  { id: 'locations', label: 'Locations', routes: ['PUT /api/locations/{id}'] },
+  {
+    id: 'bins',
+    label: 'Bins and waves',
+    routes: ['PUT /api/locations/{id}/bins/{binId}', 'PUT /api/fulfillment-settings/{locationId}'],
+  },
   {
     id: 'channels',
     label: 'Channels',
@@ -124,21 +131,10 @@ export default function Settings() {
         return <ChannelsTab />;
       case 'routing':
         return <RoutingRulesTab />;
+      case 'bins':
+        return <BinsTab />;
       case 'carriers':
-        return (
-          <Container
-            header={
-              <Header
-                variant="h2"
-                description="Carriers per location and their daily cutoff times, which drive wave planning."
-              >
-                Carriers and cutoffs
-              </Header>
-            }
-          >
-            <ComingWith workflow="the fulfillment workflow" />
-          </Container>
-        );
+        return <CarriersTab />;
       default:
         return <UsersTab />;
     }

@@ -1,30 +1,45 @@
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import { isDeclared } from '../../app/access.ts';
+import Spinner from '@cloudscape-design/components/spinner';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { ApiError } from '../../api/client.ts';
+import { pickEndpoints } from '../../api/pick-endpoints.ts';
+import type { NextPickTask } from '../../api/types.ts';
+import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
-import { useSession } from '../../app/session.tsx';
-import { RouterLink } from '../../components/links.tsx';
-import { ComingWith, NotAvailable } from '../../components/states.tsx';
+import { useMySite } from '../../app/preferences.ts';
+import { useUser } from '../../app/session.tsx';
+import { ApiErrorAlert, NoAccess, NotAvailable } from '../../components/states.tsx';
+import { ScanField, ScanMessage, ScanPanel, sameCode, useScanOutcome } from './scan-field.tsx';
 
-const COMPLETE_PICK = 'POST /api/pick-tasks/{taskId}/complete';
+// The short pick dialog is rare: it loads when first opened, not with the screen.
+const ShortPickDialog = lazy(() => import('./short-pick-dialog.tsx'));
+
+const NEXT_TASK = 'GET /api/pick-tasks/next';
+const LIST_WAVES = 'GET /api/waves';
 
 /**
- * The pick screen for a picker's current task. Pick tasks come from the fulfillment workflow
- * (a task token per pick list); until the manifest declares the pick-task route there is nothing
- * to pick, and this says so instead of inventing a list. The scanner interaction itself is in
- * `ScannerPick`.
+ * The handheld pick screen: choose a wave, then pick its tasks one at a time as the API hands
+ * them out (`GET /api/pick-tasks/next` claims the next one for this associate). Each task: scan
+ * the bin label, then each unit; the API checks every scan and records it, so the screen only
+ * shows what the API answered.
  */
 export default function Pick() {
   usePage('Pick', [
     { text: 'Warehouse', href: '/warehouse' },
     { text: 'Pick', href: '/warehouse/pick' },
   ]);
-  const { config } = useSession();
-  const harness = config.mode === 'local' && (
-    <RouterLink href="/warehouse/pick/harness" data-testid="pick-harness-link">
-      Try the scanner with a sample pick list
-    </RouterLink>
+  const user = useUser();
+  const [params, setParams] = useSearchParams();
+  const waveId = params.get('wave');
+  const choose = useCallback(
+    (id: string | undefined) => setParams(id ? { wave: id } : {}, { replace: false }),
+    [setParams],
   );
   return (
     // No ContentLayout: the handheld frame has no app layout for it to extend into.
@@ -32,18 +47,359 @@ export default function Pick() {
       <Header variant="h1" description="Scan the bin, then each unit. Works with handheld scanners.">
         Pick
       </Header>
-      <Container>
-        {isDeclared(COMPLETE_PICK) ? (
-          <ComingWith
-            workflow="the fulfillment workflow (pick tasks are assigned to you here)"
-            title="No pick task"
-          >
-            {harness}
-          </ComingWith>
-        ) : (
-          <NotAvailable route={COMPLETE_PICK}>{harness}</NotAvailable>
-        )}
+      {!isDeclared(NEXT_TASK) ? (
+        <NotAvailable route={NEXT_TASK} />
+      ) : !can(user.roles, NEXT_TASK) ? (
+        <NoAccess roles={user.roles} what="Picking" />
+      ) : waveId ? (
+        <WavePick key={waveId} waveId={waveId} onLeave={() => choose(undefined)} />
+      ) : (
+        <WaveChooser onChoose={choose} />
+      )}
+    </SpaceBetween>
+  );
+}
+
+/** Open waves at my site, as big buttons; or scan a wave's id (printed on its pick sheet). */
+function WaveChooser(props: { onChoose: (waveId: string) => void }) {
+  const user = useUser();
+  const [site, setSite] = useMySite(user.username);
+  const locations = useLoaded('locations', pickEndpoints.locations);
+  const now = useNow();
+  const waves = useLoaded(site && isDeclared(LIST_WAVES) ? `open-waves:${site}` : null, (signal) =>
+    pickEndpoints.openWaves(site as string, signal),
+  );
+  return (
+    <SpaceBetween size="l">
+      <Container header={<Header variant="h2">Scan a wave</Header>}>
+        <ScanField
+          keepFocus
+          onScan={props.onChoose}
+          placeholder="Scan or type a wave id"
+          ariaLabel="Wave id"
+          testId="wave-input"
+        />
       </Container>
+      <Container
+        header={
+          <Header variant="h2" description={site ? `At ${site}, earliest cutoff first` : undefined}>
+            Open waves
+          </Header>
+        }
+      >
+        <SpaceBetween size="m">
+          <label>
+            <Box variant="span" color="text-body-secondary">
+              My site{' '}
+            </Box>
+            {/* A native select: the handheld's first load stays small. */}
+            <select
+              value={site ?? ''}
+              onChange={(e) => setSite(e.target.value || undefined)}
+              data-testid="pick-site"
+              className="qm-native-select"
+            >
+              <option value="">Choose…</option>
+              {site && !locations.data?.some((l) => l.locationId === site) && (
+                <option value={site}>{site}</option>
+              )}
+              {(locations.data ?? []).map((l) => (
+                <option key={l.locationId} value={l.locationId}>
+                  {l.locationId} · {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {!site ? (
+            <Box color="text-body-secondary">Choose your site to see its open waves, or scan a wave id.</Box>
+          ) : waves.error ? (
+            <ApiErrorAlert error={waves.error} what="load the waves" />
+          ) : !waves.data ? (
+            <Spinner size="large" />
+          ) : waves.data?.length ? (
+            <ul className="qm-choice-list qm-big-buttons" data-testid="open-waves">
+              {waves.data.map((w) => (
+                <li key={w.waveId}>
+                  <Button onClick={() => props.onChoose(w.waveId)} fullWidth data-testid={`wave-${w.waveId}`}>
+                    {w.waveId} · {w.taskCount} tasks
+                    {w.cutoffAt ? ` · ${cutoffIn(w.cutoffAt, now)}` : ''}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Box color="text-body-secondary">No open waves at {site}.</Box>
+          )}
+        </SpaceBetween>
+      </Container>
+    </SpaceBetween>
+  );
+}
+
+/*
+ * Small local helpers instead of the console's shared ones: every chunk and byte counts on the
+ * handheld's first load (150 kB of JavaScript on warehouse Wi-Fi, test/e2e/console-speed.test.ts).
+ */
+
+/** Loads what `key` names once per key; a new key cancels the request in flight. */
+function useLoaded<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>) {
+  const [state, setState] = useState<{ key: string | null; data?: T; error?: ApiError }>({ key: null });
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(() => {
+    if (key === null) return;
+    const controller = new AbortController();
+    loadRef.current(controller.signal).then(
+      (data) => controller.signal.aborted || setState({ key, data }),
+      (error: ApiError) => controller.signal.aborted || setState({ key, error }),
+    );
+    return () => controller.abort();
+  }, [key]);
+  return state.key === key ? state : { key };
+}
+
+/** Now, every 30 s: enough for a countdown in whole minutes. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function cutoffIn(cutoffAt: string, now: number): string {
+  const minutes = Math.floor((Date.parse(cutoffAt) - now) / 60_000);
+  return minutes < 0 ? `cutoff passed ${-minutes} min ago` : `cutoff in ${minutes} min`;
+}
+
+/** Refusals the pick API answers (409), in words for the floor. */
+function refusal(code: string, scanned: string, task: NextPickTask): string | undefined {
+  switch (code) {
+    case 'SCAN_BIN_FIRST':
+      return `Scan bin ${task.binCode} first`;
+    case 'WRONG_BIN':
+      return `Wrong bin: ${scanned} is not ${task.binCode}`;
+    case 'WRONG_ITEM':
+      return `Wrong item: ${scanned} is not ${task.sku}`;
+    case 'OVER_PICK':
+      return `Too many: only ${task.quantity - task.pickedQuantity} more ${task.sku} needed`;
+    default:
+      return undefined;
+  }
+}
+
+/** A scan lost on the network is sent again with the same scanId, which the API applies once. */
+async function withRetries<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const transient = error instanceof ApiError && (error.status === 0 || error.status >= 500);
+      if (!transient || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 400 * attempt));
+    }
+  }
+}
+
+type TaskState =
+  | { phase: 'loading' }
+  | { phase: 'task'; task: NextPickTask; binConfirmed: boolean }
+  | { phase: 'done' }
+  | { phase: 'error'; error: ApiError };
+
+function WavePick(props: { waveId: string; onLeave: () => void }) {
+  const { waveId } = props;
+  const [state, setState] = useState<TaskState>({ phase: 'loading' });
+  const [shortOpen, setShortOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const { last, show } = useScanOutcome();
+  // Scans run one after another in the order scanned: a wedge scanner can fire faster than the API answers.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const current = useRef(state);
+  current.current = state;
+
+  const loadNext = useCallback(async () => {
+    setState({ phase: 'loading' });
+    try {
+      const task = await withRetries(() => pickEndpoints.nextTask(waveId));
+      setState(task ? { phase: 'task', task, binConfirmed: !!task.binScannedAt } : { phase: 'done' });
+      if (!task) show('done', `Wave ${waveId} done`);
+    } catch (error) {
+      setState({ phase: 'error', error: error as ApiError });
+    }
+  }, [waveId, show]);
+
+  useEffect(() => {
+    void loadNext();
+  }, [loadNext]);
+
+  const scan = (code: string) => {
+    queue.current = queue.current.then(async () => {
+      const s = current.current;
+      if (s.phase !== 'task') return;
+      const { task } = s;
+      const scanId = `scan-${crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
+      try {
+        const result = await withRetries(() => pickEndpoints.scan(task.taskId, { code, scanId }));
+        const next = { ...task, pickedQuantity: result.pickedQuantity, quantity: result.quantity };
+        if (result.status === 'done' || result.pickedQuantity >= result.quantity) {
+          show('ok', `${task.sku} complete: ${result.pickedQuantity} of ${result.quantity}`);
+          await loadNext();
+        } else if (result.pickedQuantity > task.pickedQuantity) {
+          show('ok', `${task.sku}: ${result.pickedQuantity} of ${result.quantity}`);
+          setState({ phase: 'task', task: next, binConfirmed: true });
+        } else if (sameCode(code, task.binCode)) {
+          show('ok', `Bin ${task.binCode} confirmed. Scan ${task.sku}.`);
+          setState({ phase: 'task', task: next, binConfirmed: true });
+        } else {
+          show('ok', `Scan accepted: ${code}`);
+        }
+      } catch (error) {
+        const e = error as ApiError;
+        show('error', refusal(e.code, code, task) ?? e.message, e.code);
+        // Anything but a refused scan (task reclaimed after a timeout, wave cancelled): start again from the next task.
+        if (!refusal(e.code, code, task) && e.status !== 0) await loadNext();
+      }
+    });
+  };
+
+  const confirmShort = async (quantityFound: number, reason: string) => {
+    const s = current.current;
+    if (s.phase !== 'task') return;
+    setBusy(true);
+    try {
+      await withRetries(() => pickEndpoints.short(s.task.taskId, { quantityFound, reason }));
+      const missing = s.task.quantity - s.task.pickedQuantity - quantityFound;
+      show('ok', `Short recorded: ${missing} × ${s.task.sku} not found in ${s.task.binCode}`);
+      setShortOpen(false);
+      await loadNext();
+    } catch (error) {
+      const e = error as ApiError;
+      show('error', e.message, e.code);
+    }
+    setBusy(false);
+  };
+
+  const task = state.phase === 'task' ? state.task : undefined;
+  const left = task ? task.quantity - task.pickedQuantity : 0;
+  return (
+    <SpaceBetween size="l">
+      <ScanPanel last={last}>
+        <Container
+          header={
+            <Header
+              variant="h2"
+              description={task ? `Task ${task.taskId}` : undefined}
+              actions={<Button onClick={props.onLeave}>Leave wave</Button>}
+            >
+              Wave {waveId}
+            </Header>
+          }
+        >
+          <SpaceBetween size="m">
+            {state.phase === 'loading' && <Spinner size="large" />}
+            {state.phase === 'error' && (
+              <ApiErrorAlert error={state.error} onRetry={() => void loadNext()} what="get the next task" />
+            )}
+            {state.phase === 'done' && (
+              <Box variant="h2" data-testid="wave-done">
+                <StatusIndicator type="success">Wave done: nothing left to pick</StatusIndicator>
+              </Box>
+            )}
+            {task && state.phase === 'task' && (
+              <div className="qm-pick-target" data-testid="pick-current" data-task-id={task.taskId}>
+                <div
+                  className={`qm-pick-step${state.binConfirmed ? ' qm-pick-step-done' : ' qm-pick-step-active'}`}
+                >
+                  <Box variant="small" color="text-body-secondary">
+                    1. Go to bin{task.zone ? ` · zone ${task.zone}` : ''}
+                  </Box>
+                  <div className="qm-huge" data-testid="pick-bin">
+                    {task.binCode}
+                  </div>
+                  {task.zone && (
+                    <Box fontSize="heading-l" data-testid="pick-zone">
+                      Zone {task.zone}
+                    </Box>
+                  )}
+                </div>
+                <div className={`qm-pick-step${state.binConfirmed ? ' qm-pick-step-active' : ''}`}>
+                  <Box variant="small" color="text-body-secondary">
+                    2. Take
+                  </Box>
+                  <div className="qm-huge" data-testid="pick-sku">
+                    {task.sku}
+                  </div>
+                </div>
+                <div className="qm-pick-step">
+                  <Box variant="small" color="text-body-secondary">
+                    Left to pick
+                  </Box>
+                  <div className="qm-huge" data-testid="pick-left">
+                    {left}
+                  </div>
+                  <Box color="text-body-secondary" data-testid="pick-progress">
+                    {task.pickedQuantity} of {task.quantity} picked
+                  </Box>
+                </div>
+              </div>
+            )}
+
+            <ScanField
+              keepFocus={!shortOpen}
+              disabled={state.phase === 'done'}
+              onScan={scan}
+              placeholder={
+                state.phase === 'done'
+                  ? 'Wave done'
+                  : task
+                    ? state.phase === 'task' && state.binConfirmed
+                      ? `Scan ${task.sku}`
+                      : `Scan bin ${task.binCode}`
+                    : 'Loading the next task…'
+              }
+              onKeyDown={({ detail }) => {
+                // F2: short pick without leaving the keyboard (the scan field keeps the focus).
+                if (detail.key === 'F2' && task) setShortOpen(true);
+              }}
+            />
+            <ScanMessage last={last} />
+
+            <div className="qm-big-buttons">
+              <SpaceBetween direction="horizontal" size="s">
+                {task && (
+                  <Button
+                    onClick={() => setShortOpen(true)}
+                    data-testid="short-pick"
+                    ariaLabel="Short pick (F2)"
+                  >
+                    Short (F2)
+                  </Button>
+                )}
+                {state.phase === 'done' && (
+                  <Button variant="primary" onClick={props.onLeave} data-testid="choose-wave">
+                    Choose another wave
+                  </Button>
+                )}
+              </SpaceBetween>
+            </div>
+          </SpaceBetween>
+        </Container>
+      </ScanPanel>
+
+      {shortOpen && task && (
+        <Suspense fallback={null}>
+          <ShortPickDialog
+            binCode={task.binCode}
+            sku={task.sku}
+            left={left}
+            busy={busy}
+            onConfirm={(n, reason) => void confirmShort(n, reason)}
+            onClose={() => setShortOpen(false)}
+          />
+        </Suspense>
+      )}
     </SpaceBetween>
   );
 }

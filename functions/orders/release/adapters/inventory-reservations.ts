@@ -14,7 +14,22 @@ export function inventoryReservations(): Reservations {
       const out = await call({ action: 'reserve', reservationId, lines: merged(lines), correlationId });
       if (out.status === 'insufficient') return { status: 'insufficient', shortages: out.shortages };
       if (out.status === 'error') throw new DomainError(409, out.code, out.message);
-      return { status: 'reserved' };
+      if (out.status !== 'reserved') return { status: 'reserved' };
+      const { lines: held, allocations } = out.reservation;
+      return {
+        status: 'reserved',
+        held: {
+          lines: held.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          allocations: allocations.map((a) => ({
+            lineIndex: a.lineIndex,
+            sku: a.sku,
+            locationId: a.locationId,
+            quantity: a.quantity,
+            ...(a.kitSku ? { kitSku: a.kitSku } : {}),
+            ...(a.substituteFor ? { substituteFor: a.substituteFor } : {}),
+          })),
+        },
+      };
     },
     async release(reservationId, reason, correlationId) {
       const out = await call({

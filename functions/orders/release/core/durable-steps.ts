@@ -4,7 +4,7 @@ import { OrderBackordered } from '../../events/order-backordered.ts';
 import { OrderHeld } from '../../events/order-held.ts';
 import { OrderReleaseFailed } from '../../events/order-release-failed.ts';
 import { reservationIdFor } from '../keys.ts';
-import type { Hold, LineState } from '../schemas.ts';
+import type { HeldUnits, Hold, LineState } from '../schemas.ts';
 import { automaticHolds, openHolds } from './holds.ts';
 import type { BackorderEntry, ReleasePorts } from './ports.ts';
 import {
@@ -219,6 +219,7 @@ export async function reserve(
   const round = order.pendingRound;
   const pending = shipmentsOf(order).filter((s) => s.round === round && s.status === 'pending');
   const outcome = new Map<string, 'reserved' | 'insufficient'>();
+  const heldBy = new Map<string, HeldUnits>();
   for (const s of pending) {
     const r = await ports.reservations.reserve(
       s.reservationId,
@@ -226,6 +227,7 @@ export async function reserve(
       ctx.correlationId,
     );
     outcome.set(s.reservationId, r.status);
+    if (r.status === 'reserved' && r.held) heldBy.set(s.reservationId, r.held);
   }
   const reserved = [...outcome].filter(([, r]) => r === 'reserved').map(([id]) => id);
   const result = await mutate<ReserveResult>(ports, orderId, (current) => {
@@ -234,7 +236,8 @@ export async function reserve(
     for (const [id, status] of outcome) {
       const s = shipments[id];
       if (s?.status !== 'pending') continue;
-      shipments[id] = { ...s, status };
+      const held = heldBy.get(id);
+      shipments[id] = { ...s, status, ...(held ? { held } : {}) };
       if (status === 'reserved') {
         for (const l of s.lines) {
           lineStates[l.lineId] = { status: 'reserved', locationId: s.locationId, reservationId: id };
@@ -369,7 +372,9 @@ export async function release(
     }
     const events = toRelease.map((s) => releaseEvent(order, s, order.routing?.summary, at, ctx));
     const value: ReleaseResult = { status: 'released', shipments: toRelease.length };
-    if (order.status === 'released' && toRelease.every((s) => s.status === 'released')) {
+    // Part of the order already left (a short pick's units waited for stock): the rest follows.
+    const status = shipmentsOf(order).some((s) => s.status === 'shipped') ? 'partially_shipped' : 'released';
+    if (order.status === status && toRelease.every((s) => s.status === 'released')) {
       return { value, events }; // a retry after the write: re-send the same events
     }
     const event = toRelease.some((s) => s.nodeType === '3pl') ? 'ThreePLOrderRequested' : 'OrderReleased';
@@ -380,7 +385,7 @@ export async function release(
         lineStates,
         backorder: undefined,
         pendingRound: undefined,
-        ...withStatus(order, 'released', at, RELEASE_ACTOR, event),
+        ...withStatus(order, status, at, RELEASE_ACTOR, event),
       },
       events,
     };

@@ -120,6 +120,7 @@ export async function releaseFast(
         round: FAST_ROUND,
         lines: s.lines,
         status: r.status === 'reserved' ? 'reserved' : 'insufficient',
+        ...(r.status === 'reserved' && r.held ? { held: r.held } : {}),
       };
       if (r.status === 'reserved') {
         for (const l of s.lines)

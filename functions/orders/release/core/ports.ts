@@ -1,6 +1,13 @@
 import type { EventPublisher } from '#shared/events';
 import type { Channel } from '../../intake/schemas/channel.ts';
-import type { NodeInfo, ReleaseFields, ReleaseOrder, StockSnapshot, StoredRuleSet } from '../schemas.ts';
+import type {
+  HeldUnits,
+  NodeInfo,
+  ReleaseFields,
+  ReleaseOrder,
+  StockSnapshot,
+  StoredRuleSet,
+} from '../schemas.ts';
 
 export type SaveOutcome = 'ok' | 'conflict' | 'cancelled';
 
@@ -52,7 +59,7 @@ export interface Reservations {
     reservationId: string,
     lines: ReservationLineRequest[],
     correlationId: string,
-  ): Promise<{ status: 'reserved' } | { status: 'insufficient'; shortages: unknown[] }>;
+  ): Promise<{ status: 'reserved'; held?: HeldUnits } | { status: 'insufficient'; shortages: unknown[] }>;
   /** `released` also when it had been released before; `unknown` when it was never made. */
   release(reservationId: string, reason: string, correlationId: string): Promise<'released' | 'unknown'>;
 }

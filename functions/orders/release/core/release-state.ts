@@ -24,7 +24,15 @@ export interface StepContext {
 }
 
 /** Terminal or later states: the workflow has nothing left to do for the order. */
-export const DONE_STATUSES = new Set(['released', 'picking', 'packed', 'shipped', 'backordered', 'failed']);
+export const DONE_STATUSES = new Set([
+  'released',
+  'picking',
+  'packed',
+  'partially_shipped',
+  'shipped',
+  'backordered',
+  'failed',
+]);
 export const HOLDABLE_STATUSES = new Set(['received', 'on_hold']);
 
 export class ReleaseContention extends DomainError {
@@ -102,12 +110,29 @@ export async function mutate<T>(
 export const lineState = (o: ReleaseOrder, lineId: string): LineState =>
   o.lineStates?.[lineId] ?? { status: 'pending' };
 export const isHeldForOrder = (s: LineState) => s.status === 'reserved' || s.status === 'released';
-/** Lines not yet covered by a reservation. */
-export const uncovered = (o: ReleaseOrder): ShipmentLine[] =>
-  o.lines
-    .filter((l) => !isHeldForOrder(lineState(o, l.lineId)))
-    .map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
 export const shipmentsOf = (o: ReleaseOrder): Shipment[] => Object.values(o.shipments ?? {});
+/** Shipments whose units are the order's: held by a reservation, or gone out with a parcel. */
+const COVERING = new Set(['reserved', 'released', 'shipped']);
+/** Units of each line that covering shipments hold (or shipped). */
+export function coveredUnits(o: ReleaseOrder): Map<string, number> {
+  const units = new Map<string, number>();
+  for (const s of shipmentsOf(o)) {
+    if (!COVERING.has(s.status)) continue;
+    for (const l of s.lines) units.set(l.lineId, (units.get(l.lineId) ?? 0) + l.quantity);
+  }
+  return units;
+}
+/**
+ * Lines not yet covered by a reservation. A line a short pick uncovered (its state no longer
+ * held) is uncovered only by the units its other shipments do not hold.
+ */
+export const uncovered = (o: ReleaseOrder): ShipmentLine[] => {
+  const covered = coveredUnits(o);
+  return o.lines
+    .filter((l) => !isHeldForOrder(lineState(o, l.lineId)))
+    .map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity - (covered.get(l.lineId) ?? 0) }))
+    .filter((l) => l.quantity > 0);
+};
 
 export const holdData = (h: Hold) => ({
   holdId: h.holdId,
@@ -140,6 +165,7 @@ export function releaseEvent(
     serviceLevel: order.serviceLevel,
     shipTo: order.shipTo,
     releasedAt: when,
+    ...(s.held ? { held: s.held } : {}),
     ...(routing ? { routing } : {}),
   };
   return s.nodeType === '3pl'

@@ -1,0 +1,182 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { writeAudited } from '#shared/audit';
+import { documentClient } from '#shared/clients';
+import { tableName, withoutKeys } from '#shared/table';
+import type { StoredTask } from '../core/ports.ts';
+import type { ShipmentStore, ShippingRecord } from '../core/shipping-ports.ts';
+import { fulfillmentKeys } from '../keys.ts';
+import type { Fulfillment } from '../schemas/fulfillment.ts';
+
+const isConditionFailure = (error: unknown) =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
+
+/** Newest pack scan ids kept for retries (older ones were answered long ago). */
+const KEPT_SCAN_IDS = 200;
+
+/**
+ * Pack, ship, the workflow's bookkeeping and cancellation on the fulfillment items B2's store
+ * creates (same keys, same `version`). Business changes (pack scans, packed, shipped, cancelled,
+ * a cancel asked) are conditional on the version read and bump it, so they never cross a pick
+ * scan or a wave. Bookkeeping (a parked task token, published events, an exception) leaves the
+ * version alone: it must not make a concurrent pick or wave write fail. Commands' writes carry
+ * their audit record (writeAudited).
+ */
+export function dynamoShipmentStore(
+  table = tableName(),
+  db: DynamoDBDocumentClient = documentClient(),
+): ShipmentStore {
+  /** SET the fields (undefined REMOVEs), bump the version, keep the work-queue keys on the status. */
+  const change = async (before: ShippingRecord, fields: Record<string, unknown>, unlessShipped = false) => {
+    const merged = { ...before, ...fields } as Fulfillment;
+    const names: Record<string, string> = { '#version': 'version' };
+    const values: Record<string, unknown> = { ':expected': before.version, ':one': 1 };
+    if (unlessShipped) {
+      names['#status'] = 'status';
+      values[':shipped'] = 'shipped';
+    }
+    const sets = ['#version = #version + :one'];
+    const removes: string[] = [];
+    Object.entries({ ...fields, ...fulfillmentKeys.fulfillmentQueue(merged) }).forEach(
+      ([field, value], i) => {
+        names[`#f${i}`] = field;
+        if (value === undefined) removes.push(`#f${i}`);
+        else {
+          values[`:f${i}`] = value;
+          sets.push(`#f${i} = :f${i}`);
+        }
+      },
+    );
+    try {
+      await writeAudited(db, {
+        Update: {
+          TableName: table,
+          Key: fulfillmentKeys.fulfillment(before.fulfillmentId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: `#version = :expected${unlessShipped ? ' AND #status <> :shipped' : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      });
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  };
+  /** A plain conditional update outside any command's audit (the workflow's bookkeeping). */
+  const bookkeeping = async (input: Omit<UpdateInput, 'TableName'>) => {
+    try {
+      await db.send(new UpdateCommand({ TableName: table, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  };
+  const load = async (id: string) => {
+    const out = await db.send(
+      new GetCommand({ TableName: table, Key: fulfillmentKeys.fulfillment(id), ConsistentRead: true }),
+    );
+    return out.Item ? (withoutKeys(out.Item) as unknown as ShippingRecord) : undefined;
+  };
+
+  return {
+    load,
+    parkToken(before, phase, token, waitingIn) {
+      const values: Record<string, unknown> = { ':tokens': { ...before.tokens, [phase]: token } };
+      waitingIn.forEach((s, i) => {
+        values[`:s${i}`] = s;
+      });
+      // Only the workflow writes `tokens`, one Await at a time: the whole map is replaced.
+      return bookkeeping({
+        Key: fulfillmentKeys.fulfillment(before.fulfillmentId),
+        UpdateExpression: 'SET #tokens = :tokens',
+        ConditionExpression: `#status IN (${waitingIn.map((_, i) => `:s${i}`).join(', ')}) AND attribute_not_exists(#cancel)`,
+        ExpressionAttributeNames: { '#tokens': 'tokens', '#status': 'status', '#cancel': 'cancelRequested' },
+        ExpressionAttributeValues: values,
+      });
+    },
+    async requestCancel(fulfillmentId, reason, at) {
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const f = await load(fulfillmentId);
+        if (!f || f.status === 'shipped' || f.cancelRequested) return f;
+        if (await change(f, { cancelRequested: { reason, at } }, true)) {
+          return { ...f, cancelRequested: { reason, at }, version: f.version + 1 };
+        }
+      }
+      throw new Error(`Fulfillment ${fulfillmentId} kept changing while a cancel was asked`);
+    },
+    recordPackScan(before, lines, at, scanId) {
+      const packScanIds = scanId ? [...(before.packScanIds ?? []), scanId].slice(-KEPT_SCAN_IDS) : undefined;
+      return change(before, { lines, updatedAt: at, ...(packScanIds ? { packScanIds } : {}) });
+    },
+    markPacked(before, packages, at, by) {
+      return change(before, { status: 'packed', packages, packedAt: at, packedBy: by, updatedAt: at });
+    },
+    markShipped(before, shipment) {
+      return change(before, { status: 'shipped', shipment, updatedAt: shipment.shippedAt });
+    },
+    markCancelled(before, at) {
+      return change(before, { status: 'cancelled', cancelledAt: at, updatedAt: at }, true);
+    },
+    async markPublished(fulfillmentId, detailType) {
+      await bookkeeping({
+        Key: fulfillmentKeys.fulfillment(fulfillmentId),
+        UpdateExpression: 'SET #published = list_append(if_not_exists(#published, :none), :type)',
+        ConditionExpression: 'attribute_exists(pk) AND NOT contains(#published, :typeName)',
+        ExpressionAttributeNames: { '#published': 'published' },
+        ExpressionAttributeValues: { ':none': [], ':type': [detailType], ':typeName': detailType },
+      });
+    },
+    async raiseException(fulfillmentId, exception) {
+      await bookkeeping({
+        Key: fulfillmentKeys.fulfillment(fulfillmentId),
+        UpdateExpression: 'SET #exception = :exception',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#exception': 'exception' },
+        ExpressionAttributeValues: { ':exception': exception },
+      });
+    },
+    async ofOrder(orderId) {
+      const items: ShippingRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :pk',
+            ExpressionAttributeValues: { ':pk': fulfillmentKeys.ofOrder(orderId) },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        items.push(...(out.Items ?? []).map((i) => withoutKeys(i) as unknown as ShippingRecord));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+    async tasksOf(waveId) {
+      const items: StoredTask[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
+            ExpressionAttributeValues: {
+              ':pk': fulfillmentKeys.wave(waveId).pk,
+              ':task': fulfillmentKeys.taskPrefix,
+            },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        items.push(...(out.Items ?? []).map((i) => withoutKeys(i) as unknown as StoredTask));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+  };
+}

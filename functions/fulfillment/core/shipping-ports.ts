@@ -1,0 +1,124 @@
+import type { EventPublisher } from '#shared/events';
+import type { Fulfillment, PackageInput, Shipment } from '../schemas/fulfillment.ts';
+import type { StoredTask, WorkflowSignals } from './ports.ts';
+
+/** The workflow's phases, in order: each Await state parks until the fulfillment reached it. */
+export const PHASES = ['waved', 'picked', 'packed', 'shipped'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/**
+ * A fulfillment as pack, ship, the workflow and cancellation read it: the published record plus
+ * the workflow's bookkeeping on the same item (never shown by the API).
+ */
+export interface ShippingRecord extends Fulfillment {
+  /** The task token each Await state parked with (`tokens.<phase>`). */
+  tokens?: Partial<Record<Phase, string>>;
+  /** A cancel was asked: the workflow's next step (or its parked task) goes to Cancel. */
+  cancelRequested?: { reason: string; at: string };
+  packedAt?: string;
+  packedBy?: string;
+  cancelledAt?: string;
+  /** Events already on the bus (by detail type): a repeat publishes only what is missing. */
+  published?: string[];
+  /** Pack scans already counted, so a retried scan (same scanId) counts once. */
+  packScanIds?: string[];
+}
+
+/** Fields of ShippingRecord that stay inside the context (stripped from every API answer). */
+export const PRIVATE_FIELDS = [
+  'tokens',
+  'cancelRequested',
+  'published',
+  'packScanIds',
+] as const satisfies readonly (keyof ShippingRecord)[];
+
+/**
+ * Pack, ship, the workflow's steps and cancellation on the fulfillment item. Every change is
+ * conditional on the version read (and bumps it, as B2's writes do), so pick scans, pack scans,
+ * ship and cancel never overwrite each other; false means "moved on meanwhile: read again".
+ */
+export interface ShipmentStore {
+  load(fulfillmentId: string): Promise<ShippingRecord | undefined>;
+  /**
+   * Stores the Await state's token when the fulfillment is still in one of `waitingIn` and no
+   * cancel was asked; false when it moved on (or a cancel came) since it was read.
+   */
+  parkToken(
+    before: ShippingRecord,
+    phase: Phase,
+    token: string,
+    waitingIn: readonly string[],
+  ): Promise<boolean>;
+  /** Marks a cancel as asked unless shipped; answers the record as it is afterwards. */
+  requestCancel(fulfillmentId: string, reason: string, at: string): Promise<ShippingRecord | undefined>;
+  /** New line counts; `scanId` is remembered (the newest 200) so its retry counts once. */
+  recordPackScan(
+    before: ShippingRecord,
+    lines: Fulfillment['lines'],
+    at: string,
+    scanId?: string,
+  ): Promise<boolean>;
+  markPacked(before: ShippingRecord, packages: PackageInput[], at: string, by: string): Promise<boolean>;
+  markShipped(before: ShippingRecord, shipment: Shipment): Promise<boolean>;
+  markCancelled(before: ShippingRecord, at: string): Promise<boolean>;
+  markPublished(fulfillmentId: string, detailType: string): Promise<void>;
+  raiseException(
+    fulfillmentId: string,
+    exception: { code: string; message: string; at: string },
+  ): Promise<void>;
+  /** Fulfillments of an order (any status). */
+  ofOrder(orderId: string): Promise<ShippingRecord[]>;
+  /** The pick tasks of a wave (where picked units came from). */
+  tasksOf(waveId: string): Promise<StoredTask[]>;
+}
+
+/** Inventory's published functions, as shipping and cancellation use them. */
+export interface ShippingInventory {
+  /** Consumes the reservation: `picks` say which bins the units leave. Idempotent by reservation. */
+  consume(
+    cmd: {
+      reservationId: string;
+      picks: { sku: string; locationId: string; binId: string; quantity: number }[];
+      reason: string;
+    },
+    ctx: { actor: string; correlationId: string },
+  ): Promise<{ applied: boolean }>;
+  /** Releases the reservation: `released` (now or before), `consumed` (shipped first), or gone. */
+  release(
+    reservationId: string,
+    reason: string,
+    correlationId: string,
+  ): Promise<'released' | 'consumed' | 'expired' | 'missing'>;
+  moveBetweenBins(
+    cmd: {
+      sku: string;
+      locationId: string;
+      fromBinId: string;
+      toBinId: string;
+      quantity: number;
+      idempotencyKey: string;
+      reason: string;
+    },
+    ctx: { actor: string; correlationId: string },
+  ): Promise<{ applied: boolean }>;
+}
+
+/** Step Functions task tokens: `gone` when the token no longer waits (completed, timed out, ended). */
+export interface TaskTokens {
+  succeed(token: string, output: unknown): Promise<'ok' | 'gone'>;
+  fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
+}
+
+export interface ShippingPorts {
+  shipments: ShipmentStore;
+  inventory: ShippingInventory;
+  /** Catalog barcodes per SKU (unknown SKUs absent). */
+  barcodes(skus: readonly string[]): Promise<Map<string, string[]>>;
+  tokens: TaskTokens;
+  signals: WorkflowSignals;
+  events: EventPublisher;
+  clock: () => Date;
+}
+
+/** The bin where picked units wait until they ship (inventory's implicit staging bin). */
+export const STAGING_BIN = 'STAGING';
