@@ -8,6 +8,8 @@ import {
   pickWave,
   planAllWaves,
   sideBySide,
+  twoZoneFloor,
+  volumeOrderLines,
 } from '../test/support/warehouse-floor.ts';
 import { type Bench, measure, round } from './context.ts';
 
@@ -75,39 +77,24 @@ async function sendOrders(
 const bench: Bench = async ({ runtime: rt, raw, tableName, scale }) => {
   const orders = Math.max(20, Math.round(200 * scale));
   const scanUnits = Math.max(40, Math.round(400 * scale));
-  await openFloor(rt, {
-    site: SITE,
-    timeZone: 'America/New_York',
-    skus: SKUS,
-    bins: [
-      { binId: 'A-01', zone: 'A', walkOrder: 10 },
-      { binId: 'A-02', zone: 'A', walkOrder: 20 },
-      { binId: 'B-01', zone: 'B', walkOrder: 30 },
-      { binId: 'B-02', zone: 'B', walkOrder: 40 },
-    ],
-    unitsPerSku: 2 * (orders + scanUnits),
-    cutoffHours: { express: 3, ground: 5 },
-  });
+  await openFloor(rt, twoZoneFloor(SITE, SKUS, 2 * (orders + scanUnits)));
   const channel = await rt.api('PUT', `/api/channels/${CHANNEL}`, {
     body: { type: 'generic', secret: SECRET, locationIds: [SITE] },
   });
   if (channel.status >= 300) throw new Error(`channel: ${JSON.stringify(channel.body)}`);
 
   // Released → shipped.
-  await sendOrders(rt.url, orders, 'flow', (i) =>
-    i % 3 === 0
-      ? [
-          { sku: SKUS[i % 4] as string, quantity: 1 },
-          { sku: SKUS[(i + 1) % 4] as string, quantity: 1 },
-        ]
-      : [{ sku: SKUS[i % 4] as string, quantity: 1 }],
-  );
+  await sendOrders(rt.url, orders, 'flow', (i) => volumeOrderLines(SKUS, i));
   const released = await awaitReleased(rt, SITE, orders, 300_000);
   process.stderr.write(`fulfillment bench: ${released.length} released, picking…\n`);
   const started = performance.now();
   const waves = await planAllWaves(rt, SITE, 50);
   const pickedAt = { ms: 0 };
-  for (const wave of waves) await Promise.all([pickWave(rt, wave.waveId), pickWave(rt, wave.waveId)]);
+  for (const wave of waves)
+    await Promise.all([
+      pickWave(rt, wave.waveId, { associate: 'ana' }),
+      pickWave(rt, wave.waveId, { associate: 'ben' }),
+    ]);
   pickedAt.ms = performance.now() - started;
   await sideBySide(
     released.map((f) => f.fulfillmentId as string),

@@ -75,6 +75,17 @@ export class TaskClosed extends Conflict {
   }
 }
 
+/** The units scanned were for fulfillments cancelled meanwhile: put them back, nothing was recorded. */
+export class UnitsForCancelled extends Conflict {
+  constructor(taskId: string, fulfillmentIds: readonly string[], remaining: number) {
+    super(
+      'FULFILLMENT_CANCELLED',
+      `Task ${taskId}: ${fulfillmentIds.join(', ')} cancelled; ${remaining} unit(s) are still to pick, leave the rest in the bin`,
+      { taskId, fulfillmentIds: [...fulfillmentIds], remaining },
+    );
+  }
+}
+
 /** Someone else changed the same items meanwhile and retries did not get through: repeat the request. */
 export class FulfillmentContention extends Conflict {
   constructor(what: string) {

@@ -13,9 +13,11 @@ import { type ReservationTaskInput, runReservationTask } from './core/reservatio
 import { readSkuStock } from './core/stock-view.ts';
 import type { Reservation } from './schemas/reservation.ts';
 
-export type { BinContents } from './core/bins.ts';
+export type { BinPick } from './core/bin-picks.ts';
+export type { BinContents, BinStockRow, ShortPick } from './core/bins.ts';
 export type { BrowseRow } from './core/browse.ts';
 export type { CheckReport, Mismatch } from './core/check-invariants.ts';
+export type { CommandContext } from './core/reservation-records.ts';
 export type { ReservationTaskAnswer, ReservationTaskInput } from './core/reservation-task.ts';
 export type { LocationStock, SkuStock } from './core/stock-view.ts';
 export { ChannelAvailabilityChanged } from './events/channel-availability-changed.ts';
@@ -103,27 +105,20 @@ export async function routableStock(
 export const binsAt = (locationId: string): Promise<bins.BinContents[]> => bins.binsAt(ports(), locationId);
 
 /** Where a SKU's units sit at a location, walk order then binId (bins with quantity > 0 only). */
-export const binStockOf = (
-  sku: string,
-  locationId: string,
-): Promise<
-  { binId: string; zone: string; walkOrder: number; type: string; barcode?: string; quantity: number }[]
-> => bins.binStockOf(ports(), sku, locationId);
+export const binStockOf = (sku: string, locationId: string): Promise<bins.BinStockRow[]> =>
+  bins.binStockOf(ports(), sku, locationId);
+
+/** A bin move as other contexts ask for it: always with a reason. */
+export interface BinMoveCommand extends bins.BinMove {
+  reason: string;
+}
 
 /**
  * Moves units between two bins of one location; idempotent by key (a repeat answers
  * applied:false). Throws a DomainError 409 BIN_SHORT when fromBin lacks them.
  */
 export async function moveBetweenBins(
-  cmd: {
-    sku: string;
-    locationId: string;
-    fromBinId: string;
-    toBinId: string;
-    quantity: number;
-    idempotencyKey: string;
-    reason: string;
-  },
+  cmd: BinMoveCommand,
   ctx: CommandContext,
 ): Promise<{ applied: boolean }> {
   const { applied } = await bins.moveBetweenBins(ports(), cmd, ctx);
@@ -142,15 +137,7 @@ export const reservationOf = (reservationId: string): Promise<Reservation | unde
  * Throws 409 SHORT_PICK_REFUSED when the reservation is not open or holds fewer units.
  */
 export const shortPickReservation = (
-  cmd: {
-    reservationId: string;
-    sku: string;
-    locationId: string;
-    binId: string;
-    quantity: number;
-    idempotencyKey: string;
-    reason: string;
-  },
+  cmd: bins.ShortPick,
   ctx: CommandContext,
 ): Promise<{ applied: boolean; reservation: Reservation }> => bins.shortPickReservation(ports(), cmd, ctx);
 

@@ -1,17 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '../../local/console-build.ts';
-import { REPO_ROOT } from '../../local/runtime.ts';
 import {
   eventually,
-  launchBrowser,
   openConsole,
   saveScreenshot,
   signInAs,
+  startConsoleRig,
+  stopConsoleRig,
   VIEWPORTS,
   visibleText,
 } from '../support/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import type { TestRuntime } from '../support/runtime.ts';
 import { awaitReleased, openFloor } from '../support/warehouse-floor.ts';
 import { putChannel, sendOrder } from '../workflows/order-release-helpers.ts';
 
@@ -27,9 +26,7 @@ let browser: Browser;
 let orderId: string;
 
 beforeAll(async () => {
-  await ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(m) });
-  runtime = await startTestRuntime();
-  browser = await launchBrowser();
+  ({ runtime, browser } = await startConsoleRig());
   await openFloor(runtime, {
     site: SITE,
     timeZone: 'America/New_York',
@@ -47,10 +44,7 @@ beforeAll(async () => {
   await awaitReleased(runtime, SITE, 1);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
+afterAll(() => stopConsoleRig({ runtime, browser }));
 
 async function scan(page: Page, code: string) {
   await page.keyboard.type(code, { delay: 5 });

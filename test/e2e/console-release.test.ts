@@ -1,9 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '../../local/console-build.ts';
-import { REPO_ROOT } from '../../local/runtime.ts';
-import { eventually, launchBrowser, openConsole, signInAs } from '../support/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { eventually, openConsole, signInAs, startConsoleRig, stopConsoleRig } from '../support/browser.ts';
+import type { TestRuntime } from '../support/runtime.ts';
 import {
   getOrder,
   putChannel,
@@ -19,9 +17,7 @@ let browser: Browser;
 let orderId: string;
 
 beforeAll(async () => {
-  await ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(m) });
-  runtime = await startTestRuntime();
-  browser = await launchBrowser();
+  ({ runtime, browser } = await startConsoleRig());
   await putLocation(runtime, 'WH-WEST', 'warehouse', 'US', 'OR');
   await putSku(runtime, 'LAMP-01');
   await putChannel(runtime, 'store-release', { locationIds: ['WH-WEST'] });
@@ -36,10 +32,7 @@ beforeAll(async () => {
   await waitForStatus(runtime, orderId, 'on_hold');
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
+afterAll(() => stopConsoleRig({ runtime, browser }));
 
 describe('console: order release', () => {
   it('customer service releases a payment hold and the order is released to a node', async () => {

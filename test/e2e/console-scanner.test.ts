@@ -1,17 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '../../local/console-build.ts';
-import { REPO_ROOT } from '../../local/runtime.ts';
 import {
   eventually,
-  launchBrowser,
   openConsole,
   saveScreenshot,
   signInAs,
+  startConsoleRig,
+  stopConsoleRig,
   VIEWPORTS,
   visibleText,
 } from '../support/browser.ts';
-import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import type { TestRuntime } from '../support/runtime.ts';
 import { awaitReleased, openFloor } from '../support/warehouse-floor.ts';
 import { putChannel, sendOrder } from '../workflows/order-release-helpers.ts';
 
@@ -29,9 +28,7 @@ let browser: Browser;
 let waveId: string;
 
 beforeAll(async () => {
-  await ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(m) });
-  runtime = await startTestRuntime();
-  browser = await launchBrowser();
+  ({ runtime, browser } = await startConsoleRig());
   await openFloor(runtime, {
     site: SITE,
     timeZone: 'UTC',
@@ -57,10 +54,7 @@ beforeAll(async () => {
   waveId = wave.body.waveId;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
-});
+afterAll(() => stopConsoleRig({ runtime, browser }));
 
 /** Records tones and vibrations the page asks for (headless Chromium has no speaker or motor). */
 function recordFeedback() {

@@ -8,6 +8,8 @@ import {
   pickWave,
   planAllWaves,
   sideBySide,
+  twoZoneFloor,
+  volumeOrderLines,
 } from '../support/warehouse-floor.ts';
 import { putChannel, sendOrder } from '../workflows/order-release-helpers.ts';
 
@@ -27,19 +29,7 @@ const sumOf = <T>(items: readonly T[], f: (t: T) => number) => items.reduce((s, 
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  await openFloor(rt, {
-    site: SITE,
-    timeZone: 'America/New_York',
-    skus: SKUS,
-    bins: [
-      { binId: 'A-01', zone: 'A', walkOrder: 10 },
-      { binId: 'A-02', zone: 'A', walkOrder: 20 },
-      { binId: 'B-01', zone: 'B', walkOrder: 30 },
-      { binId: 'B-02', zone: 'B', walkOrder: 40 },
-    ],
-    unitsPerSku: 120,
-    cutoffHours: { express: 3, ground: 5 },
-  });
+  await openFloor(rt, twoZoneFloor(SITE, SKUS, 120));
   await putChannel(rt, 'floor-shop', { locationIds: [SITE] });
 }, 120_000);
 
@@ -52,13 +42,7 @@ describe('the warehouse floor at volume', () => {
     const orders = Array.from({ length: ORDERS }, (_, i) => ({
       externalId: `floor-${i}`,
       serviceLevel: i % 2 === 0 ? 'expedited' : 'standard',
-      lines:
-        i % 3 === 0
-          ? [
-              { sku: SKUS[i % 4] as string, quantity: 1 },
-              { sku: SKUS[(i + 1) % 4] as string, quantity: 1 },
-            ]
-          : [{ sku: SKUS[i % 4] as string, quantity: 1 }],
+      lines: volumeOrderLines(SKUS, i),
     }));
     const unitsOrdered = sumOf(orders, (o) => o.lines.length);
     const onHandBefore = await onHandBySku();
@@ -83,7 +67,10 @@ describe('the warehouse floor at volume', () => {
     // Two associates per wave pick every unit through the scan routes.
     let picked = 0;
     for (const wave of waves) {
-      const counts = await Promise.all([pickWave(rt, wave.waveId), pickWave(rt, wave.waveId)]);
+      const counts = await Promise.all([
+        pickWave(rt, wave.waveId, { associate: 'ana' }),
+        pickWave(rt, wave.waveId, { associate: 'ben' }),
+      ]);
       picked += sumOf(counts, (n) => n);
     }
     expect(picked).toBe(unitsOrdered);

@@ -71,6 +71,7 @@ describe('GET /api/orders/counts', () => {
         released: 2,
         picking: 0,
         packed: 0,
+        partially_shipped: 0,
         shipped: 0,
         cancelled: 0,
         failed: 0,

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Role } from '../../lib/manifest/types.ts';
+import { ensureConsoleBuilt } from '../../local/console-build.ts';
+import { REPO_ROOT } from '../../local/runtime.ts';
+import { startTestRuntime, type TestRuntime } from './runtime.ts';
 
 /** Debian's Chromium (`apt-get install chromium`); never a browser downloaded by Playwright. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -20,6 +23,30 @@ export const CHROMIUM_ARGS = [
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** What a console test drives: the local runtime serving the built console, and a browser. */
+export interface ConsoleRig {
+  runtime: TestRuntime;
+  browser: Browser;
+}
+
+/** Builds the console if its sources changed, then starts the local runtime and Chromium. */
+export async function startConsoleRig(): Promise<ConsoleRig> {
+  await ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(m) });
+  const runtime = await startTestRuntime();
+  try {
+    return { runtime, browser: await launchBrowser() };
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+}
+
+/** Closes what startConsoleRig opened (either is missing when the start failed). */
+export async function stopConsoleRig(rig: Partial<ConsoleRig>): Promise<void> {
+  await rig.browser?.close();
+  await rig.runtime?.stop();
 }
 
 export interface ConsolePage {

@@ -38,6 +38,8 @@ export async function planAllWaves(
 }
 
 export interface PickOptions {
+  /** Who picks (each associate signs in as themself). @default 'associate-1' */
+  associate?: string;
   /** Scan units one at a time instead of one scan with a count. @default false */
   unitByUnit?: boolean;
   /** Called with each scan call's latency (ms), for the bench. */
@@ -48,19 +50,22 @@ export interface PickOptions {
 export async function pickWave(rt: TestRuntime, waveId: string, opts: PickOptions = {}): Promise<number> {
   let units = 0;
   let scanSeq = 0;
+  const associate = opts.associate ?? 'associate-1';
+  const auth = {
+    role: null,
+    headers: { authorization: `Bearer ${await rt.token('warehouse-associate', associate)}` },
+  };
   const scan = async (taskId: string, body: Record<string, unknown>) => {
     const t0 = performance.now();
     const res = await rt.api('POST', `/api/pick-tasks/${taskId}/scans`, {
-      role: 'warehouse-associate',
-      body: { ...body, scanId: `${taskId}-${++scanSeq}-${process.pid}` },
+      ...auth,
+      body: { ...body, scanId: `${taskId}-${associate}-${++scanSeq}` },
     });
     opts.onScan?.(performance.now() - t0);
     return ok(res, `scan ${JSON.stringify(body)} on ${taskId}`);
   };
   for (;;) {
-    const next = await rt.api('GET', `/api/pick-tasks/next?waveId=${encodeURIComponent(waveId)}`, {
-      role: 'warehouse-associate',
-    });
+    const next = await rt.api('GET', `/api/pick-tasks/next?waveId=${encodeURIComponent(waveId)}`, auth);
     if (next.status === 204) return units;
     const task = ok(next, 'next pick task').body;
     await scan(task.taskId, { code: task.binCode });
@@ -117,6 +122,37 @@ export interface FloorPlan {
   unitsPerSku: number;
   /** Hours from now of the express (expedited) and ground (standard) cutoffs. */
   cutoffHours: { express: number; ground: number };
+}
+
+/**
+ * The floor the end-to-end test and the bench share: two zones of two bins in New York time,
+ * the express cutoff 3 h and the ground one 5 h from now.
+ */
+export function twoZoneFloor(site: string, skus: readonly string[], unitsPerSku: number): FloorPlan {
+  return {
+    site,
+    timeZone: 'America/New_York',
+    skus,
+    bins: [
+      { binId: 'A-01', zone: 'A', walkOrder: 10 },
+      { binId: 'A-02', zone: 'A', walkOrder: 20 },
+      { binId: 'B-01', zone: 'B', walkOrder: 30 },
+      { binId: 'B-02', zone: 'B', walkOrder: 40 },
+    ],
+    unitsPerSku,
+    cutoffHours: { express: 3, ground: 5 },
+  };
+}
+
+/** The lines of the i-th order at volume: one unit of a SKU, every third order one of the next SKU too. */
+export function volumeOrderLines(skus: readonly string[], i: number): { sku: string; quantity: number }[] {
+  const sku = (n: number) => skus[n % skus.length] as string;
+  return i % 3 === 0
+    ? [
+        { sku: sku(i), quantity: 1 },
+        { sku: sku(i + 1), quantity: 1 },
+      ]
+    : [{ sku: sku(i), quantity: 1 }];
 }
 
 /** HH:mm in a time zone, `hours` from now (a cutoff later today, or tomorrow near midnight). */

@@ -77,8 +77,14 @@ function fakes(
     async markPublished(_id, type) {
       current.published = [...(current.published ?? []), type];
     },
+    async markSignalled(_id, phase) {
+      current.signalled = [...(current.signalled ?? []), phase];
+    },
     async raiseException(_id, exception) {
       current.exception = exception;
+    },
+    async clearException(_id, phases) {
+      if (phases.includes(current.exception?.phase as never)) delete current.exception;
     },
     ofOrder: async () => [structuredClone(current)],
     tasksOf: async () => opts.tasks ?? [],

@@ -1,7 +1,6 @@
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -11,7 +10,6 @@ import { documentClient } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type {
   FulfillmentChange,
-  FulfillmentPatch,
   FulfillmentStore,
   StoredSettings,
   StoredTask,
@@ -20,57 +18,16 @@ import type {
 } from '../core/ports.ts';
 import { fulfillmentKeys } from '../keys.ts';
 import type { Fulfillment } from '../schemas/fulfillment.ts';
+import {
+  fulfillmentUpdate,
+  getItem,
+  ifConditionHolds,
+  patchExpression,
+  queryAll as queryAllOf,
+  type Update,
+} from './item-writes.ts';
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-type Update = NonNullable<TransactItems[number]['Update']>;
-
-const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
-
-/** `SET`/`REMOVE` for every field of a patch (undefined removes), plus the version bump. */
-interface ExtraCondition {
-  condition: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-}
-
-function patchExpression(patch: Record<string, unknown>, expectedVersion: number, extra?: ExtraCondition) {
-  const names: Record<string, string> = { '#version': 'version', ...extra?.names };
-  const values: Record<string, unknown> = { ':expected': expectedVersion, ':one': 1, ...extra?.values };
-  const sets = ['#version = #version + :one'];
-  const removes: string[] = [];
-  Object.entries(patch).forEach(([field, value], i) => {
-    names[`#p${i}`] = field;
-    if (value === undefined) removes.push(`#p${i}`);
-    else {
-      values[`:p${i}`] = value;
-      sets.push(`#p${i} = :p${i}`);
-    }
-  });
-  return {
-    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    ConditionExpression: `#version = :expected${extra ? ` AND ${extra.condition}` : ''}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
-/** A fulfillment's change, its work-queue keys following its status and cutoff. */
-function fulfillmentUpdate(
-  table: string,
-  before: Fulfillment,
-  patch: FulfillmentPatch,
-  extra?: ExtraCondition,
-): Update {
-  const merged = { ...before, ...patch } as Fulfillment;
-  if ('cutoffAt' in patch && patch.cutoffAt === undefined) delete merged.cutoffAt;
-  const expression = patchExpression(
-    { ...patch, ...fulfillmentKeys.fulfillmentQueue(merged) },
-    before.version,
-    extra,
-  );
-  return { TableName: table, Key: fulfillmentKeys.fulfillment(before.fulfillmentId), ...expression };
-}
 
 const waveIdOf = (taskId: string) => taskId.slice(0, taskId.lastIndexOf('.'));
 
@@ -96,32 +53,18 @@ export function dynamoFulfillmentStore(
       throw error;
     }
   };
-  const update = async (input: Update): Promise<boolean> => {
-    try {
-      await writeAudited(db, { Update: input });
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  };
-  const getFulfillment = async (id: string) => {
-    const out = await db.send(
-      new GetCommand({ TableName: table, Key: fulfillmentKeys.fulfillment(id), ConsistentRead: true }),
-    );
-    return out.Item ? (withoutKeys(out.Item) as unknown as Fulfillment) : undefined;
-  };
-  const queryAll = async (input: ConstructorParameters<typeof QueryCommand>[0]) => {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+  const update = (input: Update) => ifConditionHolds(() => writeAudited(db, { Update: input }));
+  const getFulfillment = (id: string) => getItem<Fulfillment>(db, table, fulfillmentKeys.fulfillment(id));
+  const queryAll = <T>(input: ConstructorParameters<typeof QueryCommand>[0]) => queryAllOf<T>(db, input);
+  /** One page of a query, from the cursor the previous page answered. */
+  const queryPage = async <T>(input: ConstructorParameters<typeof QueryCommand>[0], cursor?: string) => {
+    const start = decodeCursor(cursor);
+    const out = await db.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    const next = encodeCursor(out.LastEvaluatedKey);
+    return {
+      items: (out.Items ?? []).map((i) => withoutKeys(i) as unknown as T),
+      ...(next ? { cursor: next } : {}),
+    };
   };
   const batchWrite = async (requests: Record<string, unknown>[]) => {
     for (let i = 0; i < requests.length; i += 25) {
@@ -137,9 +80,9 @@ export function dynamoFulfillmentStore(
   const taskItem = (t: StoredTask) => ({ ...fulfillmentKeys.pickTask(t), entity: 'PickTask', ...t });
 
   return {
-    async create(f) {
-      try {
-        await db.send(
+    create: (f) =>
+      ifConditionHolds(() =>
+        db.send(
           new PutCommand({
             TableName: table,
             Item: {
@@ -151,72 +94,46 @@ export function dynamoFulfillmentStore(
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
+        ),
+      ),
     get: getFulfillment,
     async getMany(ids) {
       const found = await Promise.all([...new Set(ids)].map(getFulfillment));
       return found.filter((f): f is Fulfillment => Boolean(f));
     },
     update: (before, patch) => update(fulfillmentUpdate(table, before, patch)),
-    async byStatus(locationId, status, limit, cursor) {
-      const start = decodeCursor(cursor);
-      const out = await db.send(
-        new QueryCommand({
+    byStatus: (locationId, status, limit, cursor) =>
+      queryPage<Fulfillment>(
+        {
           TableName: table,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': fulfillmentKeys.queueOf(locationId, status) },
           Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      const next = encodeCursor(out.LastEvaluatedKey);
-      return {
-        items: (out.Items ?? []).map((i) => withoutKeys(i) as unknown as Fulfillment),
-        ...(next ? { cursor: next } : {}),
-      };
-    },
-    async ofOrder(orderId) {
-      const items = await queryAll({
+        },
+        cursor,
+      ),
+    ofOrder: (orderId) =>
+      queryAll<Fulfillment>({
         TableName: table,
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': fulfillmentKeys.ofOrder(orderId) },
-      });
-      return items.map((i) => withoutKeys(i) as unknown as Fulfillment);
-    },
+      }),
 
-    async getWave(waveId) {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: fulfillmentKeys.wave(waveId), ConsistentRead: true }),
-      );
-      return out.Item ? (withoutKeys(out.Item) as unknown as StoredWave) : undefined;
-    },
-    async wavesAt(locationId, limit, cursor) {
-      const start = decodeCursor(cursor);
-      const out = await db.send(
-        new QueryCommand({
+    getWave: (waveId) => getItem<StoredWave>(db, table, fulfillmentKeys.wave(waveId)),
+    wavesAt: (locationId, limit, cursor) =>
+      queryPage<StoredWave>(
+        {
           TableName: table,
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
           ExpressionAttributeValues: { ':pk': fulfillmentKeys.wavesAt(locationId) },
           ScanIndexForward: false,
           Limit: limit,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      const next = encodeCursor(out.LastEvaluatedKey);
-      return {
-        items: (out.Items ?? []).map((i) => withoutKeys(i) as unknown as StoredWave),
-        ...(next ? { cursor: next } : {}),
-      };
-    },
+        },
+        cursor,
+      ),
     async setWaveStatus(waveId, from, to) {
       const values: Record<string, unknown> = { ':to': to };
       from.forEach((s, i) => {
@@ -231,8 +148,8 @@ export function dynamoFulfillmentStore(
         ExpressionAttributeValues: values,
       });
     },
-    async tasksOf(waveId) {
-      const items = await queryAll({
+    tasksOf: (waveId) =>
+      queryAll<StoredTask>({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
         ExpressionAttributeValues: {
@@ -240,11 +157,9 @@ export function dynamoFulfillmentStore(
           ':task': fulfillmentKeys.taskPrefix,
         },
         ConsistentRead: true,
-      });
-      return items.map((i) => withoutKeys(i) as unknown as StoredTask);
-    },
+      }),
     async getTask(taskId) {
-      const items = await queryAll({
+      const items = await queryAll<StoredTask>({
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
         FilterExpression: 'taskId = :id',
@@ -255,7 +170,7 @@ export function dynamoFulfillmentStore(
         },
         ConsistentRead: true,
       });
-      return items[0] ? (withoutKeys(items[0]) as unknown as StoredTask) : undefined;
+      return items[0];
     },
     async putTasks(tasks) {
       await batchWrite(tasks.map((t) => ({ PutRequest: { Item: taskItem(t) } })));
@@ -348,12 +263,7 @@ export function dynamoFulfillmentStore(
       return transact(items);
     },
 
-    async getSettings(locationId) {
-      const out = await db.send(
-        new GetCommand({ TableName: table, Key: fulfillmentKeys.settings(locationId), ConsistentRead: true }),
-      );
-      return out.Item ? (withoutKeys(out.Item) as unknown as StoredSettings) : undefined;
-    },
+    getSettings: (locationId) => getItem<StoredSettings>(db, table, fulfillmentKeys.settings(locationId)),
     async putSettings(settings) {
       const names: Record<string, string> = { '#entity': 'entity' };
       const values: Record<string, unknown> = { ':entity': 'FulfillmentSettings' };
@@ -374,22 +284,14 @@ export function dynamoFulfillmentStore(
           ExpressionAttributeValues: values,
         },
       });
-      const out = await db.send(
-        new GetCommand({
-          TableName: table,
-          Key: fulfillmentKeys.settings(settings.locationId),
-          ConsistentRead: true,
-        }),
-      );
-      return withoutKeys(out.Item ?? { locationId: settings.locationId }) as unknown as StoredSettings;
+      const stored = await getItem<StoredSettings>(db, table, fulfillmentKeys.settings(settings.locationId));
+      return stored ?? { locationId: settings.locationId };
     },
-    async allSettings() {
-      const items = await queryAll({
+    allSettings: () =>
+      queryAll<StoredSettings>({
         TableName: table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': fulfillmentKeys.settingsPartition },
-      });
-      return items.map((i) => withoutKeys(i) as unknown as StoredSettings);
-    },
+      }),
   };
 }

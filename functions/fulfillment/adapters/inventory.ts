@@ -25,6 +25,9 @@ export function inventoryPort(): InventoryPort {
         await new Promise((resolve) => setTimeout(resolve, RESERVATION_PAUSE_MS));
       }
     },
+    async reservationStatus(reservationId) {
+      return (await reservationOf(reservationId))?.status;
+    },
     async timeZoneOf(locationId) {
       return (await locationOf(locationId))?.timezone ?? 'UTC';
     },

@@ -1,19 +1,29 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
-import { tableName, withoutKeys } from '#shared/table';
+import { tableName } from '#shared/table';
 import type { StoredTask } from '../core/ports.ts';
 import type { ShipmentStore, ShippingRecord } from '../core/shipping-ports.ts';
 import { fulfillmentKeys } from '../keys.ts';
-import type { Fulfillment } from '../schemas/fulfillment.ts';
-
-const isConditionFailure = (error: unknown) =>
-  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+import {
+  type ExtraCondition,
+  fulfillmentUpdate,
+  getItem,
+  ifConditionHolds,
+  queryAll,
+} from './item-writes.ts';
 
 type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
 
 /** Newest pack scan ids kept for retries (older ones were answered long ago). */
 const KEPT_SCAN_IDS = 200;
+
+/** A cancel loses to a shipment: the parcel has left. */
+const UNLESS_SHIPPED: ExtraCondition = {
+  condition: '#status <> :shipped',
+  names: { '#status': 'status' },
+  values: { ':shipped': 'shipped' },
+};
 
 /**
  * Pack, ship, the workflow's bookkeeping and cancellation on the fulfillment items B2's store
@@ -28,59 +38,16 @@ export function dynamoShipmentStore(
   db: DynamoDBDocumentClient = documentClient(),
 ): ShipmentStore {
   /** SET the fields (undefined REMOVEs), bump the version, keep the work-queue keys on the status. */
-  const change = async (before: ShippingRecord, fields: Record<string, unknown>, unlessShipped = false) => {
-    const merged = { ...before, ...fields } as Fulfillment;
-    const names: Record<string, string> = { '#version': 'version' };
-    const values: Record<string, unknown> = { ':expected': before.version, ':one': 1 };
-    if (unlessShipped) {
-      names['#status'] = 'status';
-      values[':shipped'] = 'shipped';
-    }
-    const sets = ['#version = #version + :one'];
-    const removes: string[] = [];
-    Object.entries({ ...fields, ...fulfillmentKeys.fulfillmentQueue(merged) }).forEach(
-      ([field, value], i) => {
-        names[`#f${i}`] = field;
-        if (value === undefined) removes.push(`#f${i}`);
-        else {
-          values[`:f${i}`] = value;
-          sets.push(`#f${i} = :f${i}`);
-        }
-      },
+  const change = (before: ShippingRecord, fields: Record<string, unknown>, unlessShipped = false) =>
+    ifConditionHolds(() =>
+      writeAudited(db, {
+        Update: fulfillmentUpdate(table, before, fields, unlessShipped ? UNLESS_SHIPPED : undefined),
+      }),
     );
-    try {
-      await writeAudited(db, {
-        Update: {
-          TableName: table,
-          Key: fulfillmentKeys.fulfillment(before.fulfillmentId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: `#version = :expected${unlessShipped ? ' AND #status <> :shipped' : ''}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      });
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  };
   /** A plain conditional update outside any command's audit (the workflow's bookkeeping). */
-  const bookkeeping = async (input: Omit<UpdateInput, 'TableName'>) => {
-    try {
-      await db.send(new UpdateCommand({ TableName: table, ...input }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  };
-  const load = async (id: string) => {
-    const out = await db.send(
-      new GetCommand({ TableName: table, Key: fulfillmentKeys.fulfillment(id), ConsistentRead: true }),
-    );
-    return out.Item ? (withoutKeys(out.Item) as unknown as ShippingRecord) : undefined;
-  };
+  const bookkeeping = (input: Omit<UpdateInput, 'TableName'>) =>
+    ifConditionHolds(() => db.send(new UpdateCommand({ TableName: table, ...input })));
+  const load = (id: string) => getItem<ShippingRecord>(db, table, fulfillmentKeys.fulfillment(id));
 
   return {
     load,
@@ -130,6 +97,15 @@ export function dynamoShipmentStore(
         ExpressionAttributeValues: { ':none': [], ':type': [detailType], ':typeName': detailType },
       });
     },
+    async markSignalled(fulfillmentId, phase) {
+      await bookkeeping({
+        Key: fulfillmentKeys.fulfillment(fulfillmentId),
+        UpdateExpression: 'SET #signalled = list_append(if_not_exists(#signalled, :none), :phase)',
+        ConditionExpression: 'attribute_exists(pk) AND NOT contains(#signalled, :phaseName)',
+        ExpressionAttributeNames: { '#signalled': 'signalled' },
+        ExpressionAttributeValues: { ':none': [], ':phase': [phase], ':phaseName': phase },
+      });
+    },
     async raiseException(fulfillmentId, exception) {
       await bookkeeping({
         Key: fulfillmentKeys.fulfillment(fulfillmentId),
@@ -139,44 +115,35 @@ export function dynamoShipmentStore(
         ExpressionAttributeValues: { ':exception': exception },
       });
     },
-    async ofOrder(orderId) {
-      const items: ShippingRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi2',
-            KeyConditionExpression: 'gsi2pk = :pk',
-            ExpressionAttributeValues: { ':pk': fulfillmentKeys.ofOrder(orderId) },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        items.push(...(out.Items ?? []).map((i) => withoutKeys(i) as unknown as ShippingRecord));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return items;
+    async clearException(fulfillmentId, phases) {
+      const values: Record<string, unknown> = {};
+      phases.forEach((p, i) => {
+        values[`:p${i}`] = p;
+      });
+      await bookkeeping({
+        Key: fulfillmentKeys.fulfillment(fulfillmentId),
+        UpdateExpression: 'REMOVE #exception',
+        ConditionExpression: `#exception.#phase IN (${phases.map((_, i) => `:p${i}`).join(', ')})`,
+        ExpressionAttributeNames: { '#exception': 'exception', '#phase': 'phase' },
+        ExpressionAttributeValues: values,
+      });
     },
-    async tasksOf(waveId) {
-      const items: StoredTask[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
-            ExpressionAttributeValues: {
-              ':pk': fulfillmentKeys.wave(waveId).pk,
-              ':task': fulfillmentKeys.taskPrefix,
-            },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        items.push(...(out.Items ?? []).map((i) => withoutKeys(i) as unknown as StoredTask));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
+    ofOrder: (orderId) =>
+      queryAll<ShippingRecord>(db, {
+        TableName: table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': fulfillmentKeys.ofOrder(orderId) },
+      }),
+    tasksOf: (waveId) =>
+      queryAll<StoredTask>(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
+        ExpressionAttributeValues: {
+          ':pk': fulfillmentKeys.wave(waveId).pk,
+          ':task': fulfillmentKeys.taskPrefix,
+        },
+        ConsistentRead: true,
+      }),
   };
 }

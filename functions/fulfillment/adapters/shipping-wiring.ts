@@ -1,9 +1,10 @@
 import { catalogReader } from '#catalog/api';
 import { consumeReservationFromBins, moveBetweenBins, reservationOf, reservationTask } from '#inventory/api';
 import { eventBridgePublisher } from '#shared/events';
+import { sfnTaskTokens } from '#shared/task-tokens';
 import type { ShippingInventory, ShippingPorts } from '../core/shipping-ports.ts';
 import { dynamoShipmentStore } from './shipment-store.ts';
-import { sfnTaskTokens, workflowSignals } from './workflow-signals.ts';
+import { workflowSignals } from './workflow-signals.ts';
 
 /** Inventory's published functions as pack, ship and cancel use them. */
 function shippingInventory(): ShippingInventory {

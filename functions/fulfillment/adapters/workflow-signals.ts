@@ -1,36 +1,9 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { recordAuditFirst } from '#shared/audit';
-import { sfnClient } from '#shared/clients';
+import { sfnTaskTokens, type TaskTokens } from '#shared/task-tokens';
 import { requestCancel } from '../core/cancellation.ts';
 import type { WorkflowSignals } from '../core/ports.ts';
-import type { ShipmentStore, TaskTokens } from '../core/shipping-ports.ts';
+import type { ShipmentStore } from '../core/shipping-ports.ts';
+import { clearPassedException } from '../core/workflow-steps.ts';
 import { dynamoShipmentStore } from './shipment-store.ts';
-
-/**
- * A token that no longer waits is not an error here: completed (the await step saw the status
- * first), timed out (the phase waits again with a new token), or the execution ended. Locally a
- * gone token is TaskDoesNotExist.
- */
-const GONE = new Set(['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut']);
-
-export function sfnTaskTokens(): TaskTokens {
-  const send = async (command: SendTaskSuccessCommand | SendTaskFailureCommand) => {
-    // Not a table write, so it cannot share a transaction with a command's audit record: record first.
-    await recordAuditFirst();
-    try {
-      await sfnClient().send(command as SendTaskSuccessCommand);
-      return 'ok' as const;
-    } catch (error) {
-      if (GONE.has((error as Error).name)) return 'gone' as const;
-      throw error;
-    }
-  };
-  return {
-    succeed: (taskToken, output) =>
-      send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })),
-    fail: (taskToken, error, cause) => send(new SendTaskFailureCommand({ taskToken, error, cause })),
-  };
-}
 
 /**
  * How pick, wave, pack and ship move a fulfillment's workflow on. Called after the status was
@@ -44,8 +17,15 @@ export function workflowSignals(
 ): WorkflowSignals {
   return {
     async advance(fulfillmentId, phase) {
-      const token = (await store.load(fulfillmentId))?.tokens?.[phase];
-      if (token) await tokens.succeed(token, { phase });
+      const f = await store.load(fulfillmentId);
+      if (!f) return;
+      // Called once the phase's status is written: its timeout exception is over.
+      await clearPassedException({ shipments: store }, f, phase);
+      const token = f.tokens?.[phase];
+      // Sent once: a repeated command (a retried ship) finds it done and sends nothing.
+      if (!token || f.signalled?.includes(phase)) return;
+      await tokens.succeed(token, { phase });
+      await store.markSignalled(fulfillmentId, phase);
     },
     async cancel(fulfillmentId, reason) {
       await requestCancel({ shipments: store, tokens, clock: () => new Date() }, fulfillmentId, reason);

@@ -90,17 +90,28 @@ async function returnPickedUnits(ports: ShippingPorts, f: ShippingRecord, correl
   return units;
 }
 
-/** OrderCancelled: every fulfillment of the order not shipped yet is cancelled through its workflow. */
+/**
+ * OrderCancelled: every fulfillment of the order not shipped yet is cancelled through its workflow.
+ * `reservationIds` (OrderReleaseCancelled's released reservations = fulfillment ids) are asked by
+ * id as well: a consistent read finds a fulfillment created a moment ago, which the order's index
+ * may not list yet.
+ */
 export async function cancelOrderFulfillments(
   ports: Pick<ShippingPorts, 'shipments' | 'tokens' | 'clock'>,
   orderId: string,
   reason: string,
+  reservationIds: readonly string[] = [],
 ) {
   const fulfillments = await ports.shipments.ofOrder(orderId);
   const outcomes: Record<string, string> = {};
   for (const f of fulfillments) {
     if (f.status === 'cancelled') continue;
     outcomes[f.fulfillmentId] = await requestCancel(ports, f.fulfillmentId, reason);
+  }
+  for (const id of reservationIds) {
+    if (fulfillments.some((f) => f.fulfillmentId === id)) continue;
+    const outcome = await requestCancel(ports, id, reason);
+    if (outcome !== 'missing') outcomes[id] = outcome;
   }
   return outcomes;
 }

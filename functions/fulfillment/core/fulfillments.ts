@@ -7,6 +7,14 @@ import type { FulfillmentPorts, ReservationAllocation } from './ports.ts';
 const PRIORITY: Record<string, number> = { overnight: 3, expedited: 2, standard: 1, pickup: 0 };
 export const priorityOf = (serviceLevel: string) => PRIORITY[serviceLevel] ?? 1;
 
+/**
+ * A fulfillment that takes no more work: cancelled, or its cancel asked (B3's `cancelRequested`,
+ * set before the workflow's Cancel step gets to it). Waves skip it; picks refuse units for it.
+ */
+export const isWithdrawn = (f: Fulfillment) =>
+  f.status === 'cancelled' ||
+  (f as Fulfillment & { cancelRequested?: unknown }).cancelRequested !== undefined;
+
 /** What fulfillment reads of an OrderReleased. */
 export interface ReleasedToNode {
   orderId: string;
@@ -90,7 +98,7 @@ export function linesFromReservation(
  * a second start is a no-op). A 3PL's release is not ours.
  */
 export async function createFromRelease(
-  ports: Pick<FulfillmentPorts, 'store' | 'inventory' | 'carriers' | 'workflows' | 'clock'>,
+  ports: Pick<FulfillmentPorts, 'store' | 'inventory' | 'carriers' | 'workflows' | 'signals' | 'clock'>,
   released: ReleasedToNode,
   correlationId: string,
 ): Promise<Fulfillment | undefined> {
@@ -138,6 +146,16 @@ export async function createFromRelease(
     };
     const created = await ports.store.create(candidate);
     fulfillment = created ? candidate : await ports.store.get(fulfillmentId);
+  }
+  if (fulfillment?.status === 'released' && !isWithdrawn(fulfillment)) {
+    // The order's cancel may have raced this release: it releases the reservation, then its
+    // handler cancels the fulfillments it finds — none, if it ran before the write above. Read
+    // after writing: a reservation closed by now is cancelled here (its workflow goes to Cancel);
+    // one closed later is found by that handler (by id: OrderReleaseCancelled names it).
+    const status = await ports.inventory.reservationStatus(fulfillmentId);
+    if (status !== undefined && status !== 'open') {
+      await ports.signals.cancel(fulfillmentId, `reservation ${status} before the fulfillment began`);
+    }
   }
   await ports.workflows.start(fulfillmentId, correlationId);
   return fulfillment;

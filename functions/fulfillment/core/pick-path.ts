@@ -1,14 +1,8 @@
+import type { BinStockRow } from '#inventory/api';
 import type { Fulfillment, PickTask } from '../schemas/fulfillment.ts';
 
 /** Where a SKU's units sit at the location (inventory's `binStockOf`). */
-export interface BinStock {
-  binId: string;
-  zone: string;
-  walkOrder: number;
-  type: string;
-  barcode?: string;
-  quantity: number;
-}
+export type BinStock = BinStockRow;
 
 export interface PickPathInput {
   waveId: string;

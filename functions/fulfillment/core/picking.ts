@@ -6,6 +6,7 @@ import {
   ScanBinFirst,
   TaskClosed,
   TaskNotClaimed,
+  UnitsForCancelled,
   WaveNotFound,
   WrongBin,
   WrongItem,
@@ -13,6 +14,7 @@ import {
 import { PickShorted } from '../events/pick-shorted.ts';
 import type { Fulfillment, FulfillmentStatus } from '../schemas/fulfillment.ts';
 import { fulfillmentEvent } from './event-ids.ts';
+import { isWithdrawn } from './fulfillments.ts';
 import type { FulfillmentChange, FulfillmentPorts, StoredTask } from './ports.ts';
 import { readSettings } from './settings.ts';
 import { signalAll } from './waves.ts';
@@ -57,6 +59,62 @@ export const scanResult = (t: StoredTask) => ({
 
 const isClosed = (t: StoredTask) => t.status === 'done' || t.status === 'short';
 const lastTouch = (t: StoredTask) => Date.parse(t.touchedAt ?? t.claimedAt ?? '1970-01-01T00:00:00Z');
+
+/**
+ * The task as it still stands once fulfillments cancelled meanwhile (or whose cancel was asked)
+ * are taken out: their allocations keep what was picked (the Cancel step puts that back) and the
+ * task no longer owes them the rest. `found` = every fulfillment read for it (`seen` saves the
+ * read when the caller has just made it).
+ */
+async function liveTask(ports: FulfillmentPorts, task: StoredTask, seen?: readonly Fulfillment[]) {
+  const owed = [
+    ...new Set(task.allocations.filter((a) => a.picked < a.quantity).map((a) => a.fulfillmentId)),
+  ];
+  const found =
+    seen && owed.every((id) => seen.some((f) => f.fulfillmentId === id))
+      ? [...seen]
+      : await ports.store.getMany(owed);
+  const withdrawn = found.filter(isWithdrawn).map((f) => f.fulfillmentId);
+  if (withdrawn.length === 0) return { task, withdrawn, found };
+  let dropped = 0;
+  const allocations = task.allocations.map((a) => {
+    if (!withdrawn.includes(a.fulfillmentId) || a.picked >= a.quantity) return a;
+    dropped += a.quantity - a.picked;
+    return { ...a, quantity: a.picked };
+  });
+  return { task: { ...task, allocations, quantity: task.quantity - dropped }, withdrawn, found };
+}
+
+/**
+ * `quantity` units fit the task only for fulfillments cancelled meanwhile: the task shrinks to what
+ * the others still need (closing it when nothing is left, so the wave can finish) and the scan is
+ * refused FULFILLMENT_CANCELLED. A lost write race is left to the next scan, which shrinks it again.
+ */
+async function refuseForCancelled(
+  ports: FulfillmentPorts,
+  stored: StoredTask,
+  live: { task: StoredTask; withdrawn: string[] },
+): Promise<never> {
+  const now = ports.clock();
+  const at = now.toISOString();
+  const done = live.task.pickedQuantity >= live.task.quantity;
+  const patch: Partial<StoredTask> = {
+    quantity: live.task.quantity,
+    allocations: live.task.allocations,
+    touchedAt: at,
+    ...(done ? { status: 'done' as const, doneAt: at } : {}),
+  };
+  const measure =
+    done && stored.pickedQuantity > 0 ? measured(stored, stored.pickedQuantity, now) : undefined;
+  if (await ports.store.recordPick({ task: stored, patch }, [], measure)) {
+    if (done) await afterRecord(ports, { ...stored, ...patch } as StoredTask, [], false);
+  }
+  throw new UnitsForCancelled(
+    stored.taskId,
+    live.withdrawn,
+    Math.max(0, live.task.quantity - live.task.pickedQuantity),
+  );
+}
 
 /**
  * The caller's next task of a wave, claimed for them: the task they already hold, else the first
@@ -151,6 +209,9 @@ export async function scan(
     const quantity = input.quantity ?? 1;
     const left = task.quantity - task.pickedQuantity;
     if (quantity > left) throw new OverPick(taskId, quantity, left);
+    // Units for a cancelled fulfillment are refused before they move (the read is reused below).
+    const live = await liveTask(ports, task);
+    if (quantity > live.task.quantity - live.task.pickedQuantity) await refuseForCancelled(ports, task, live);
     // The key ties the move to this scan: a retry (same scanId, or same count before) moves nothing twice.
     const moveKey = input.scanId ? `${taskId}:scan:${input.scanId}` : `${taskId}:at:${task.pickedQuantity}`;
     const moved = await ports.inventory.moveBetweenBins(
@@ -171,6 +232,7 @@ export async function scan(
       applied: moved.applied,
       moveKey,
       ctx,
+      seen: live.found,
     });
     return scanResult(recorded);
   }
@@ -201,9 +263,11 @@ async function fulfillmentChanges(
   picked: readonly { fulfillmentId: string; lineId: string; quantity: number }[],
   shorted: readonly { fulfillmentId: string; lineId: string; quantity: number }[],
   at: string,
+  read: readonly Fulfillment[],
 ): Promise<FulfillmentChange[]> {
   const ids = [...new Set([...picked, ...shorted].map((g) => g.fulfillmentId))];
-  const found = await ports.store.getMany(ids);
+  const known = read.filter((f) => ids.includes(f.fulfillmentId));
+  const found = known.length === ids.length ? known : await ports.store.getMany(ids);
   return found.map((before) => {
     const lines = before.lines.map((l) => ({ ...l }));
     const line = (lineId: string) => lines.find((l) => l.lineId === lineId && l.sku === sku);
@@ -235,13 +299,25 @@ async function recordUnits(
   ports: FulfillmentPorts,
   taskId: string,
   quantity: number,
-  opts: { scanId?: string; before: number; applied: boolean; moveKey: string; ctx: PickCtx },
+  opts: {
+    scanId?: string;
+    before: number;
+    applied: boolean;
+    moveKey: string;
+    ctx: PickCtx;
+    /** The task's fulfillments as the caller just read them (first attempt only). */
+    seen?: readonly Fulfillment[];
+  },
 ): Promise<StoredTask> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const task = await loadTask(ports, taskId);
-    if (opts.scanId && task.scanIds?.includes(opts.scanId)) return afterRepeat(ports, task);
+    const stored = await loadTask(ports, taskId);
+    if (opts.scanId && stored.scanIds?.includes(opts.scanId)) return afterRepeat(ports, stored);
     // No scan id and the move was a repeat: recorded already unless the count still stands where it was.
-    if (!opts.scanId && !opts.applied && task.pickedQuantity !== opts.before) return task;
+    if (!opts.scanId && !opts.applied && stored.pickedQuantity !== opts.before) return stored;
+    // A fulfillment cancelled since the scan was checked takes none of the units (the versions in
+    // the transaction below catch a cancel asked after this read).
+    const live = await liveTask(ports, stored, attempt === 0 ? opts.seen : undefined);
+    const task = live.task;
     if (task.pickedQuantity + quantity > task.quantity || isClosed(task)) {
       await ports.inventory.moveBetweenBins(
         {
@@ -255,6 +331,8 @@ async function recordUnits(
         },
         opts.ctx,
       );
+      if (!isClosed(stored) && stored.pickedQuantity + quantity <= stored.quantity)
+        await refuseForCancelled(ports, stored, live);
       throw new OverPick(taskId, quantity, Math.max(0, task.quantity - task.pickedQuantity));
     }
     const now = ports.clock();
@@ -265,18 +343,19 @@ async function recordUnits(
     const patch: Partial<StoredTask> = {
       pickedQuantity,
       allocations,
+      ...(live.withdrawn.length ? { quantity: task.quantity } : {}),
       touchedAt: at,
       ...(opts.scanId ? { scanIds: [...(task.scanIds ?? []), opts.scanId] } : {}),
       ...(done ? { status: 'done' as const, doneAt: at } : {}),
     };
-    const changes = await fulfillmentChanges(ports, task.sku, given, [], at);
+    const changes = await fulfillmentChanges(ports, task.sku, given, [], at, live.found);
     const ok = await ports.store.recordPick(
-      { task, patch },
+      { task: stored, patch },
       changes,
       done ? measured(task, pickedQuantity, now) : undefined,
     );
     if (!ok) continue;
-    const after = { ...task, ...patch } as StoredTask;
+    const after = { ...stored, ...patch } as StoredTask;
     await afterRecord(ports, after, changes, task.pickedQuantity === 0);
     return after;
   }
@@ -363,6 +442,10 @@ export async function shortPick(
   const left = task.quantity - task.pickedQuantity;
   if (!foundBefore && input.quantityFound > left) throw new OverPick(taskId, input.quantityFound, left);
   if (!foundBefore && input.quantityFound > 0) {
+    // Found units for a cancelled fulfillment stay in the bin, as with a scan.
+    const live = await liveTask(ports, task);
+    if (input.quantityFound > live.task.quantity - live.task.pickedQuantity)
+      await refuseForCancelled(ports, task, live);
     const moveKey = `${taskId}:scan:${scanId}`;
     const moved = await ports.inventory.moveBetweenBins(
       {
@@ -382,15 +465,19 @@ export async function shortPick(
       applied: moved.applied,
       moveKey,
       ctx,
+      seen: live.found,
     });
     // The found units were all that was left: nothing is short after all.
     if (task.status === 'done') return scanResult(task);
   }
 
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    task = await loadTask(ports, taskId);
-    if (task.status === 'short') return scanResult(await republishShort(ports, task, ctx));
-    requireClaim(task, ctx.actor);
+    const stored = await loadTask(ports, taskId);
+    if (stored.status === 'short') return scanResult(await republishShort(ports, stored, ctx));
+    requireClaim(stored, ctx.actor);
+    // Cancelled fulfillments' units are not short (their reservation is gone): the task drops them.
+    const live = await liveTask(ports, stored);
+    task = live.task;
     const shortQuantity = task.quantity - task.pickedQuantity;
     const shorts: NonNullable<StoredTask['shorts']> = [];
     const allocations = task.allocations.map((a) => {
@@ -398,7 +485,14 @@ export async function shortPick(
       if (n > 0) shorts.push({ fulfillmentId: a.fulfillmentId, lineId: a.lineId, quantity: n });
       return { ...a, quantity: a.picked };
     });
-    const changes = await fulfillmentChanges(ports, task.sku, [], shorts, ports.clock().toISOString());
+    const changes = await fulfillmentChanges(
+      ports,
+      task.sku,
+      [],
+      shorts,
+      ports.clock().toISOString(),
+      live.found,
+    );
     // Inventory first (idempotent per task × fulfillment): a retry after a lost reply repeats it harmlessly.
     for (const change of changes) {
       const units = shorts
@@ -422,6 +516,7 @@ export async function shortPick(
     const patch: Partial<StoredTask> = {
       status: 'short',
       allocations,
+      ...(live.withdrawn.length ? { quantity: task.quantity } : {}),
       shortQuantity,
       shorts,
       shortAt: at,
@@ -432,12 +527,12 @@ export async function shortPick(
       doneAt: at,
     };
     const ok = await ports.store.recordPick(
-      { task, patch },
+      { task: stored, patch },
       changes,
       task.pickedQuantity > 0 ? measured(task, task.pickedQuantity, now) : undefined,
     );
     if (!ok) continue;
-    const after = { ...task, ...patch } as StoredTask;
+    const after = { ...stored, ...patch } as StoredTask;
     await publishShorts(
       ports,
       after,

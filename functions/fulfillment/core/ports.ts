@@ -1,5 +1,7 @@
+import type { BinMoveCommand, CommandContext, ShortPick } from '#inventory/api';
 import type { EventPublisher } from '#shared/events';
 import type { Carrier, Fulfillment, FulfillmentStatus, PickTask, Wave } from '../schemas/fulfillment.ts';
+import type { BinStock } from './pick-path.ts';
 
 /** What one write changes on a fulfillment (the store recomputes its queue keys from the result). */
 export type FulfillmentPatch = Partial<
@@ -118,16 +120,6 @@ export interface FulfillmentStore {
   allSettings(): Promise<StoredSettings[]>;
 }
 
-/** A bin holding a SKU, as inventory answers it (walk order then binId). */
-export interface BinStock {
-  binId: string;
-  zone: string;
-  walkOrder: number;
-  type: string;
-  barcode?: string;
-  quantity: number;
-}
-
 export interface ReservationAllocation {
   lineIndex: number;
   sku: string;
@@ -146,34 +138,17 @@ export interface InventoryPort {
       }
     | undefined
   >;
+  /**
+   * The reservation's status in one consistent read, without waiting for a record the stream has
+   * not written yet (undefined: such a reservation cannot have been closed, closing needs it).
+   */
+  reservationStatus(reservationId: string): Promise<string | undefined>;
   timeZoneOf(locationId: string): Promise<string>;
   binStockOf(sku: string, locationId: string): Promise<BinStock[]>;
   /** Scan codes of every bin at the location (barcode, else binId), for WRONG_BIN. */
   binCodesAt(locationId: string): Promise<Map<string, string>>;
-  moveBetweenBins(
-    cmd: {
-      sku: string;
-      locationId: string;
-      fromBinId: string;
-      toBinId: string;
-      quantity: number;
-      idempotencyKey: string;
-      reason: string;
-    },
-    ctx: { actor: string; correlationId: string },
-  ): Promise<{ applied: boolean }>;
-  shortPickReservation(
-    cmd: {
-      reservationId: string;
-      sku: string;
-      locationId: string;
-      binId: string;
-      quantity: number;
-      idempotencyKey: string;
-      reason: string;
-    },
-    ctx: { actor: string; correlationId: string },
-  ): Promise<{ applied: boolean }>;
+  moveBetweenBins(cmd: BinMoveCommand, ctx: CommandContext): Promise<{ applied: boolean }>;
+  shortPickReservation(cmd: ShortPick, ctx: CommandContext): Promise<{ applied: boolean }>;
 }
 
 /** B3 implements this in adapters/workflow-signals.ts. */

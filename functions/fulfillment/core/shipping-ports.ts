@@ -1,6 +1,8 @@
+import type { BinPick, CommandContext } from '#inventory/api';
 import type { EventPublisher } from '#shared/events';
+import type { TaskTokens } from '#shared/task-tokens';
 import type { Fulfillment, PackageInput, Shipment } from '../schemas/fulfillment.ts';
-import type { StoredTask, WorkflowSignals } from './ports.ts';
+import type { InventoryPort, StoredTask, WorkflowSignals } from './ports.ts';
 
 /** The workflow's phases, in order: each Await state parks until the fulfillment reached it. */
 export const PHASES = ['waved', 'picked', 'packed', 'shipped'] as const;
@@ -22,6 +24,8 @@ export interface ShippingRecord extends Fulfillment {
   published?: string[];
   /** Pack scans already counted, so a retried scan (same scanId) counts once. */
   packScanIds?: string[];
+  /** Phases whose parked task was completed: a repeated command sends nothing (and audits as unchanged). */
+  signalled?: Phase[];
 }
 
 /** Fields of ShippingRecord that stay inside the context (stripped from every API answer). */
@@ -30,6 +34,7 @@ export const PRIVATE_FIELDS = [
   'cancelRequested',
   'published',
   'packScanIds',
+  'signalled',
 ] as const satisfies readonly (keyof ShippingRecord)[];
 
 /**
@@ -62,10 +67,14 @@ export interface ShipmentStore {
   markShipped(before: ShippingRecord, shipment: Shipment): Promise<boolean>;
   markCancelled(before: ShippingRecord, at: string): Promise<boolean>;
   markPublished(fulfillmentId: string, detailType: string): Promise<void>;
+  /** Records that the phase's parked task was completed (bookkeeping: no version bump). */
+  markSignalled(fulfillmentId: string, phase: Phase): Promise<void>;
   raiseException(
     fulfillmentId: string,
-    exception: { code: string; message: string; at: string },
+    exception: { code: string; message: string; at: string; phase?: string },
   ): Promise<void>;
+  /** Removes the exception if it was raised for one of `phases` (a later one's stays). */
+  clearException(fulfillmentId: string, phases: readonly Phase[]): Promise<void>;
   /** Fulfillments of an order (any status). */
   ofOrder(orderId: string): Promise<ShippingRecord[]>;
   /** The pick tasks of a wave (where picked units came from). */
@@ -73,15 +82,15 @@ export interface ShipmentStore {
 }
 
 /** Inventory's published functions, as shipping and cancellation use them. */
-export interface ShippingInventory {
+export interface ShippingInventory extends Pick<InventoryPort, 'moveBetweenBins'> {
   /** Consumes the reservation: `picks` say which bins the units leave. Idempotent by reservation. */
   consume(
     cmd: {
       reservationId: string;
-      picks: { sku: string; locationId: string; binId: string; quantity: number }[];
+      picks: BinPick[];
       reason: string;
     },
-    ctx: { actor: string; correlationId: string },
+    ctx: CommandContext,
   ): Promise<{ applied: boolean }>;
   /** Releases the reservation: `released` (now or before), `consumed` (shipped first), or gone. */
   release(
@@ -89,24 +98,6 @@ export interface ShippingInventory {
     reason: string,
     correlationId: string,
   ): Promise<'released' | 'consumed' | 'expired' | 'missing'>;
-  moveBetweenBins(
-    cmd: {
-      sku: string;
-      locationId: string;
-      fromBinId: string;
-      toBinId: string;
-      quantity: number;
-      idempotencyKey: string;
-      reason: string;
-    },
-    ctx: { actor: string; correlationId: string },
-  ): Promise<{ applied: boolean }>;
-}
-
-/** Step Functions task tokens: `gone` when the token no longer waits (completed, timed out, ended). */
-export interface TaskTokens {
-  succeed(token: string, output: unknown): Promise<'ok' | 'gone'>;
-  fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
 }
 
 export interface ShippingPorts {
@@ -119,6 +110,9 @@ export interface ShippingPorts {
   events: EventPublisher;
   clock: () => Date;
 }
+
+/** The phases done once `phase` is: it and every one before it. */
+export const phasesThrough = (phase: Phase): Phase[] => PHASES.slice(0, PHASES.indexOf(phase) + 1);
 
 /** The bin where picked units wait until they ship (inventory's implicit staging bin). */
 export const STAGING_BIN = 'STAGING';

@@ -6,8 +6,9 @@ import { WaveReleased } from '../events/wave-released.ts';
 import type { Fulfillment } from '../schemas/fulfillment.ts';
 import { nextCutoff } from './cutoffs.ts';
 import { fulfillmentEvent } from './event-ids.ts';
-import { buildPickTasks } from './pick-path.ts';
-import type { BinStock, FulfillmentPatch, FulfillmentPorts, StoredTask, StoredWave } from './ports.ts';
+import { isWithdrawn } from './fulfillments.ts';
+import { type BinStock, buildPickTasks } from './pick-path.ts';
+import type { FulfillmentPatch, FulfillmentPorts, StoredTask, StoredWave } from './ports.ts';
 import { MAX_ORDERS_PER_WAVE, readSettings } from './settings.ts';
 import { planWave } from './wave-planning.ts';
 
@@ -56,7 +57,8 @@ async function releasedAt(ports: Pick<FulfillmentPorts, 'store'>, locationId: st
   let cursor: string | undefined;
   do {
     const page = await ports.store.byStatus(locationId, 'released', 500, cursor);
-    out.push(...page.items);
+    // A cancel asked is still `released` until the workflow's Cancel step gets to it: not wave material.
+    out.push(...page.items.filter((f) => !isWithdrawn(f)));
     cursor = page.cursor;
   } while (cursor && out.length < QUEUE_LIMIT);
   return out;

@@ -4,7 +4,7 @@ import type { FulfillmentStatus } from '../schemas/fulfillment.ts';
 import { FulfillmentCancelled } from '../shipping-errors.ts';
 import { publishPacked } from './packing.ts';
 import { announceShipped } from './shipping.ts';
-import type { Phase, ShippingPorts, ShippingRecord } from './shipping-ports.ts';
+import { type Phase, phasesThrough, type ShippingPorts, type ShippingRecord } from './shipping-ports.ts';
 
 /** Statuses in the order a fulfillment moves through them (cancelled is off the path). */
 const PATH: readonly FulfillmentStatus[] = ['released', 'waved', 'picking', 'picked', 'packed', 'shipped'];
@@ -33,6 +33,8 @@ export async function awaitPhase(ports: ShippingPorts, fulfillmentId: string, ph
     if (!f) throw new FulfillmentNotFound(fulfillmentId);
     if (f.cancelRequested || f.status === 'cancelled') throw new FulfillmentCancelled(fulfillmentId);
     if (reached(f, phase)) {
+      // A timeout raised for this phase (or an earlier one) is over: the phase is done.
+      await clearPassedException(ports, f, phase);
       // The workflow's backstop for the events: a command that died after its write is finished here.
       if (f.status === 'shipped') await announceShipped(ports, f);
       else if (f.status === 'packed') await publishPacked(ports, f);
@@ -47,6 +49,18 @@ export async function awaitPhase(ports: ShippingPorts, fulfillmentId: string, ph
   throw new Error(`Fulfillment ${fulfillmentId} kept changing while its workflow parked on ${phase}`);
 }
 
+/** Clears a PHASE_TIMED_OUT raised for `phase` or before, once the fulfillment reached `phase`. */
+export async function clearPassedException(
+  ports: Pick<ShippingPorts, 'shipments'>,
+  f: Pick<ShippingRecord, 'fulfillmentId' | 'exception'>,
+  phase: Phase,
+) {
+  const raisedFor = f.exception?.phase as Phase | undefined;
+  if (f.exception?.code !== 'PHASE_TIMED_OUT' || !raisedFor || !phasesThrough(phase).includes(raisedFor))
+    return;
+  await ports.shipments.clearException(f.fulfillmentId, phasesThrough(phase));
+}
+
 /**
  * A phase took longer than its TimeoutSeconds: the fulfillment carries an exception for a
  * supervisor (PHASE_TIMED_OUT), and the workflow waits again.
@@ -57,6 +71,7 @@ export async function raisePhaseTimeout(ports: ShippingPorts, fulfillmentId: str
     code: 'PHASE_TIMED_OUT',
     message: `Still not ${phase} after the time allowed for it`,
     at,
+    phase,
   };
   await ports.shipments.raiseException(fulfillmentId, exception);
   logger.warn('Fulfillment phase timed out', { fulfillmentId, phase });

@@ -14,10 +14,18 @@ const ports = shippingPorts();
 export const handler = eventHandler(
   'fulfillment-on-order-cancelled',
   async (event) => {
-    const data =
-      event['detail-type'] === OrderReleaseCancelled.detailType
-        ? OrderReleaseCancelled.data.parse(event.detail.data)
-        : OrderCancelled.data.parse(event.detail.data);
+    if (event['detail-type'] === OrderReleaseCancelled.detailType) {
+      const data = OrderReleaseCancelled.data.parse(event.detail.data);
+      // Its reservations are our fulfillment ids: found by id even when just created.
+      await cancelOrderFulfillments(
+        ports,
+        data.orderId,
+        data.reason ?? 'order cancelled',
+        data.releasedReservations,
+      );
+      return;
+    }
+    const data = OrderCancelled.data.parse(event.detail.data);
     await cancelOrderFulfillments(ports, data.orderId, data.reason ?? 'order cancelled');
   },
   // Idempotent by construction: a cancel asked twice is marked once, a gone token is ignored.

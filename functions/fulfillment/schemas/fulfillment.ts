@@ -74,7 +74,7 @@ export interface Fulfillment {
   packages?: PackageInput[];
   shipment?: Shipment;
   /** An exception for a supervisor (a phase that timed out, a failed step). */
-  exception?: { code: string; message: string; at: string };
+  exception?: { code: string; message: string; at: string; phase?: string };
   createdAt: string;
   updatedAt: string;
   version: number;

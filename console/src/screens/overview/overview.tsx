@@ -11,6 +11,7 @@ import type { ReactNode } from 'react';
 import { endpoints } from '../../api/endpoints.ts';
 import type {
   AuditEntry,
+  Fulfillment,
   IntakeExceptionSummary,
   JournalEntry,
   OrderCounts,
@@ -181,6 +182,39 @@ function IntakeTile() {
       linkText="Review exceptions"
       value={value}
       pending={open.error?.notAvailable ? 'Coming with intake exception review' : 'Could not load'}
+    />
+  );
+}
+
+/**
+ * Orders at my site waiting for a wave that may miss their carrier cutoff (planning flags them
+ * CutoffAtRisk and puts them first); the board behind it plans the next wave.
+ */
+function CutoffRiskTile({ locationId }: { locationId?: string | undefined }) {
+  const ready = useResource<Page<Fulfillment>>(
+    locationId ? `overview:cutoff-risk:${locationId}` : null,
+    (signal) => endpoints.listFulfillments({ locationId: locationId as string, status: 'released' }, signal),
+  );
+  const atRisk = ready.data?.items.filter((f) => f.atRisk).length;
+  return (
+    <Tile
+      testId="tile-waves"
+      title="Cutoff at risk"
+      description={
+        locationId
+          ? `Orders at ${locationId} waiting for a wave that may miss their carrier cutoff`
+          : 'Orders that may miss their carrier cutoff (choose my site to see one)'
+      }
+      href={locationId ? `/warehouse?location=${encodeURIComponent(locationId)}` : '/warehouse'}
+      linkText="View waves"
+      value={
+        !locationId || ready.error
+          ? undefined
+          : atRisk === undefined
+            ? '…'
+            : `${atRisk}${ready.data?.nextCursor ? '+' : ''}`
+      }
+      pending={locationId ? 'Could not load' : 'Choose my site'}
     />
   );
 }
@@ -414,20 +448,7 @@ export default function Overview() {
           { id: 'orders' as TileId, area: 'orders' as Area, node: <OrdersByStatusTile counts={counts} /> },
         ]
       : []),
-    {
-      id: 'waves',
-      area: 'warehouse',
-      node: (
-        <Tile
-          testId="tile-waves"
-          title="Waves at cutoff risk"
-          description="Waves that may miss their carrier cutoff"
-          href="/warehouse"
-          linkText="View waves"
-          pending="Coming with the fulfillment workflow"
-        />
-      ),
-    },
+    { id: 'waves', area: 'warehouse', node: <CutoffRiskTile locationId={mySite} /> },
     { id: 'intake', area: 'intake', node: <IntakeTile /> },
     ...(can(user.roles, 'GET /api/events')
       ? [{ id: 'mismatches' as TileId, area: 'inventory' as Area, node: <MismatchTile /> }]

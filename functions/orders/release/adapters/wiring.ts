@@ -1,5 +1,6 @@
 import { catalogReader } from '#catalog/api';
 import { eventBridgePublisher } from '#shared/events';
+import { sfnTaskTokens } from '#shared/task-tokens';
 import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
 import type { ReleasePorts } from '../core/ports.ts';
 import { inventoryReads } from './inventory-reads.ts';
@@ -7,7 +8,6 @@ import { inventoryReservations } from './inventory-reservations.ts';
 import { recentOrders } from './recent-orders.ts';
 import { dynamoBackorderQueue, dynamoReleaseStore } from './release-store.ts';
 import { dynamoRulesStore } from './rules-store.ts';
-import { sfnTaskTokens } from './task-tokens.ts';
 import { sfnReleaseWorkflows } from './workflows.ts';
 
 /** The ports of the release use cases, wired to DynamoDB, inventory, Step Functions and the bus. */

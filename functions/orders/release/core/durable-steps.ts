@@ -22,7 +22,7 @@ import {
   uncovered,
   withStatus,
 } from './release-state.ts';
-import { expectedAvailability, planRouting } from './routing.ts';
+import { expectedAvailability, planRouting, routingRequest } from './routing.ts';
 
 /**
  * The order-release workflow's steps (statemachines/order-release.asl.json), for orders that need
@@ -165,20 +165,8 @@ export async function allocate(
     );
     const now = ports.clock();
     const plan = planRouting({
-      orderId,
-      lines,
-      shipTo: order.shipTo,
-      serviceLevel: order.serviceLevel,
-      placedAt: order.placedAt,
-      locationIds: channel.locationIds,
-      nodes,
-      stock,
-      rules: active.rules,
-      ruleVersion: active.version,
-      allowSplit: channel.allowSplit === true,
+      ...routingRequest(order, channel, active, { lines, nodes, stock, round, now }),
       ...(held && channel.allowSplit !== true ? { pinnedNode: held.locationId } : {}),
-      round,
-      now,
     });
     if (plan.shipments.length === 0 && opts.skipIfNothing) return { value: { status: 'nothing' } };
     const shipments = { ...(order.shipments ?? {}) };

@@ -16,7 +16,7 @@ import {
   type StepContext,
   withStatus,
 } from './release-state.ts';
-import { expectedAvailability, planRouting } from './routing.ts';
+import { expectedAvailability, planRouting, routingRequest } from './routing.ts';
 import { substituteShortLines } from './substitutes.ts';
 
 /** The order as OrderReceived carries it: everything release needs, so nothing is read again. */
@@ -77,21 +77,9 @@ export async function releaseFast(
     if (candidates.length) for (const [sku, at] of await ports.stock.snapshot(candidates)) stock.set(sku, at);
     ({ lines, substitutions } = substituteShortLines(lines, substitutesOf, stock, channel.locationIds));
   }
-  const routed = planRouting({
-    orderId: order.orderId,
-    lines,
-    shipTo: order.shipTo,
-    serviceLevel: order.serviceLevel,
-    placedAt: order.placedAt,
-    locationIds: channel.locationIds,
-    nodes,
-    stock,
-    rules: active.rules,
-    ruleVersion: active.version,
-    allowSplit: channel.allowSplit === true,
-    round: FAST_ROUND,
-    now,
-  });
+  const routed = planRouting(
+    routingRequest(order, channel, active, { lines, nodes, stock, round: FAST_ROUND, now }),
+  );
   const plan = substitutions.length
     ? {
         ...routed,

@@ -1,4 +1,5 @@
 import type { EventPublisher } from '#shared/events';
+import type { TaskTokens } from '#shared/task-tokens';
 import type { Channel } from '../../intake/schemas/channel.ts';
 import type {
   HeldUnits,
@@ -62,11 +63,6 @@ export interface Reservations {
   ): Promise<{ status: 'reserved'; held?: HeldUnits } | { status: 'insufficient'; shortages: unknown[] }>;
   /** `released` also when it had been released before; `unknown` when it was never made. */
   release(reservationId: string, reason: string, correlationId: string): Promise<'released' | 'unknown'>;
-}
-
-export interface TaskTokens {
-  succeed(token: string, output: unknown): Promise<'ok' | 'gone'>;
-  fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
 }
 
 /** The durable order-release workflow, for orders the fast path hands over. */

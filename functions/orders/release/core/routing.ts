@@ -39,6 +39,33 @@ export interface RoutingRequest {
   now: Date;
 }
 
+/**
+ * The request every release path plans with: the order's `lines` (what is left to place) under
+ * its channel and the active rule set, at `round`.
+ */
+export function routingRequest(
+  order: { orderId: string; shipTo: ShipTo | null; serviceLevel: ServiceLevel; placedAt: string },
+  channel: { locationIds: string[]; allowSplit?: boolean },
+  active: { rules: RoutingRuleSet; version: number },
+  placing: Pick<RoutingRequest, 'lines' | 'nodes' | 'stock' | 'round' | 'now'>,
+): RoutingRequest {
+  return {
+    orderId: order.orderId,
+    lines: placing.lines,
+    shipTo: order.shipTo,
+    serviceLevel: order.serviceLevel,
+    placedAt: order.placedAt,
+    locationIds: channel.locationIds,
+    nodes: placing.nodes,
+    stock: placing.stock,
+    rules: active.rules,
+    ruleVersion: active.version,
+    allowSplit: channel.allowSplit === true,
+    round: placing.round,
+    now: placing.now,
+  };
+}
+
 export interface RoutingPlan {
   shipments: { locationId: string; lines: ShipmentLine[] }[];
   short: ShipmentLine[];

@@ -15,7 +15,7 @@ import {
   shipmentsOf,
   uncovered,
 } from './release-state.ts';
-import { planRouting, type RoutingPlan, type RoutingRequest } from './routing.ts';
+import { planRouting, type RoutingPlan, type RoutingRequest, routingRequest } from './routing.ts';
 
 type PickShortedData = (typeof PickShorted.data)['_output'];
 
@@ -75,21 +75,7 @@ export async function releaseShortPick(
       if (lines.length) {
         const stock = await ports.stock.snapshot([...new Set(lines.map((l) => l.sku))]);
         plan = placeAgain(
-          {
-            orderId: order.orderId,
-            lines,
-            shipTo: order.shipTo,
-            serviceLevel: order.serviceLevel,
-            placedAt: order.placedAt,
-            locationIds: channel.locationIds,
-            nodes,
-            stock,
-            rules: active.rules,
-            ruleVersion: active.version,
-            allowSplit: channel.allowSplit === true,
-            round,
-            now,
-          },
+          routingRequest(order, channel, active, { lines, nodes, stock, round, now }),
           shorted.locationId,
         );
         for (const s of plan.shipments) {

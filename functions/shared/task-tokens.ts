@@ -1,14 +1,23 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { recordAuditFirst } from '#shared/audit';
-import { sfnClient } from '#shared/clients';
-import type { TaskTokens } from '../core/ports.ts';
+import { recordAuditFirst } from './audit.ts';
+import { sfnClient } from './clients.ts';
 
-/** A token that is no longer waiting (completed, timed out, execution ended) is not an error here. */
+/** Completes the task a workflow parked with (`.waitForTaskToken`). */
+export interface TaskTokens {
+  succeed(token: string, output: unknown): Promise<'ok' | 'gone'>;
+  fail(token: string, error: string, cause: string): Promise<'ok' | 'gone'>;
+}
+
+/**
+ * A token that no longer waits is not an error here: completed (the workflow saw the state
+ * itself first), timed out (the step waits again with a new token), or the execution ended.
+ * Locally a gone token is TaskDoesNotExist.
+ */
 const GONE = new Set(['TaskDoesNotExist', 'InvalidToken', 'TaskTimedOut']);
 
 export function sfnTaskTokens(): TaskTokens {
   const send = async (command: SendTaskSuccessCommand | SendTaskFailureCommand) => {
-    // Not a table write, so it cannot share a transaction with the audit record: record first.
+    // Not a table write, so it cannot share a transaction with a command's audit record: record first.
     await recordAuditFirst();
     try {
       await sfnClient().send(command as SendTaskSuccessCommand);
