@@ -109,7 +109,7 @@ const bench: Bench = async ({ runtime: rt, raw, tableName, scale }) => {
   // Pick scans, one unit at a time.
   await sendOrders(rt.url, scanUnits / 2, 'scan', (i) => [{ sku: SKUS[i % 4] as string, quantity: 2 }]);
   await awaitReleased(rt, SITE, scanUnits / 2, 300_000);
-  const scanWaves = await planAllWaves(rt, SITE, 1000);
+  const scanWaves = await planAllWaves(rt, SITE, 90);
   const latencies: number[] = [];
   const scanStarted = performance.now();
   for (const wave of scanWaves)
