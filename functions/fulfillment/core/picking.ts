@@ -66,29 +66,14 @@ const lastTouch = (t: StoredTask) => Date.parse(t.touchedAt ?? t.claimedAt ?? '1
  * task no longer owes them the rest. `found` = every fulfillment read for it (`seen` saves the
  * read when the caller has just made it).
  */
-async function liveTask(
-  ports: FulfillmentPorts,
-  task: StoredTask,
-  seen?: readonly Fulfillment[],
-  /** A unit scan's count: read only the fulfillments its units go to, unless one of them is withdrawn. */
-  units?: number,
-) {
+async function liveTask(ports: FulfillmentPorts, task: StoredTask, seen?: readonly Fulfillment[]) {
   const owed = [
     ...new Set(task.allocations.filter((a) => a.picked < a.quantity).map((a) => a.fulfillmentId)),
   ];
-  const read = async (ids: string[]) =>
-    seen && ids.every((id) => seen.some((f) => f.fulfillmentId === id))
+  const found =
+    seen && owed.every((id) => seen.some((f) => f.fulfillmentId === id))
       ? [...seen]
-      : await ports.store.getMany(ids);
-  if (units !== undefined) {
-    // A batched task owes units to many orders; a scan's units go to the first ones only, so only
-    // those are read (one order per unit scan, not the whole wave).
-    const receivers = [...new Set(spread(task, units).given.map((g) => g.fulfillmentId))];
-    const first = await read(receivers);
-    if (first.length === receivers.length && !first.some(isWithdrawn))
-      return { task, withdrawn: [] as string[], found: first };
-  }
-  const found = await read(owed);
+      : await ports.store.getMany(owed);
   const withdrawn = found.filter(isWithdrawn).map((f) => f.fulfillmentId);
   if (withdrawn.length === 0) return { task, withdrawn, found };
   let dropped = 0;
@@ -225,7 +210,7 @@ export async function scan(
     const left = task.quantity - task.pickedQuantity;
     if (quantity > left) throw new OverPick(taskId, quantity, left);
     // Units for a cancelled fulfillment are refused before they move (the read is reused below).
-    const live = await liveTask(ports, task, undefined, quantity);
+    const live = await liveTask(ports, task);
     if (quantity > live.task.quantity - live.task.pickedQuantity) await refuseForCancelled(ports, task, live);
     // The key ties the move to this scan: a retry (same scanId, or same count before) moves nothing twice.
     const moveKey = input.scanId ? `${taskId}:scan:${input.scanId}` : `${taskId}:at:${task.pickedQuantity}`;
@@ -331,7 +316,7 @@ async function recordUnits(
     if (!opts.scanId && !opts.applied && stored.pickedQuantity !== opts.before) return stored;
     // A fulfillment cancelled since the scan was checked takes none of the units (the versions in
     // the transaction below catch a cancel asked after this read).
-    const live = await liveTask(ports, stored, attempt === 0 ? opts.seen : undefined, quantity);
+    const live = await liveTask(ports, stored, attempt === 0 ? opts.seen : undefined);
     const task = live.task;
     if (task.pickedQuantity + quantity > task.quantity || isClosed(task)) {
       await ports.inventory.moveBetweenBins(
