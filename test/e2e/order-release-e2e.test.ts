@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
+import { sideBySide } from '../support/warehouse-floor.ts';
 import {
   expectStockInvariants,
   positions,
@@ -25,15 +26,6 @@ const CHANNELS = [
 
 let rt: TestRuntime;
 const placed: { orderId: string; channelId: string; priority: number; placedAt: string }[] = [];
-
-async function pool<T>(items: T[], width: number, run: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      for (let i = next++; i < items.length; i = next++) await run(items[i] as T);
-    }),
-  );
-}
 
 async function ordersOf(channelId: string): Promise<any[]> {
   const out: any[] = [];
@@ -82,7 +74,7 @@ describe('order release at volume', () => {
     // Each order twice, concurrently (same delivery id: a sender's retry racing its original).
     const deliveries = specs.flatMap((s) => [s, s]);
 
-    await pool(deliveries, IN_FLIGHT, async (s) => {
+    await sideBySide(deliveries, IN_FLIGHT, async (s) => {
       const orderId = await sendOrder(
         rt,
         s.channel.id,

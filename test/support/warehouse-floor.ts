@@ -254,7 +254,7 @@ export async function awaitReleased(rt: TestRuntime, locationId: string, count: 
   throw new Error(`${released.length} of ${count} fulfillments released at ${locationId}`);
 }
 
-/** Runs `work` over `items` with `width` workers (people on the floor working side by side). */
+/** Runs `work` over `items` with `width` workers at once (senders, associates or pack stations side by side). */
 export async function sideBySide<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>) {
   let next = 0;
   await Promise.all(
