@@ -74,3 +74,15 @@ export class FulfillmentCancelled extends Error {
     super(`Fulfillment ${fulfillmentId} is to be cancelled`);
   }
 }
+
+/**
+ * Thrown by the workflow's await step: an event the fulfillment owes is claimed by another
+ * publisher that has not finished. The state's Retry runs the step again after the claim's lease,
+ * when it is either out or stale (and then published by the retry).
+ */
+export class PublishInFlight extends Error {
+  override name = 'PublishInFlight';
+  constructor(fulfillmentId: string) {
+    super(`Fulfillment ${fulfillmentId} has an event another publisher claimed and not yet published`);
+  }
+}

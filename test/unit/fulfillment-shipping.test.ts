@@ -74,6 +74,12 @@ function fakes(
       change(before, { status: 'packed', packages, packedAt: at, packedBy: by }),
     markShipped: async (before, shipment) => change(before, { status: 'shipped', shipment }),
     markCancelled: async (before) => current.status !== 'shipped' && change(before, { status: 'cancelled' }),
+    async claimPublish(_id, type, claim) {
+      const held = current.publishClaims?.[type];
+      if (current.published?.includes(type) || (held && held >= claim.staleBefore)) return false;
+      current.publishClaims = { ...current.publishClaims, [type]: claim.at };
+      return true;
+    },
     async markPublished(_id, type) {
       current.published = [...(current.published ?? []), type];
     },
@@ -256,6 +262,53 @@ describe('the workflow’s await step', () => {
     expect(t.state().tokens).toEqual({ picked: 'tok-pick' });
     expect(await awaitPhase(t.ports, 'F1', 'waved', 'tok-wave')).toMatchObject({ parked: false });
     expect(t.succeeded).toEqual(['tok-wave']);
+  });
+
+  describe('as the backstop for events a command died before publishing', () => {
+    const shipped = (claimedAt: string) =>
+      record({
+        status: 'shipped',
+        packages: [{ weightGrams: 500, lengthMm: 300, widthMm: 200, heightMm: 100 }],
+        packedAt: '2026-06-10T11:00:00.000Z',
+        published: ['FulfillmentPacked'],
+        publishClaims: { ShipmentConfirmed: claimedAt },
+        shipment: {
+          shipmentId: 'F1',
+          carrier: 'UPS',
+          service: 'ground',
+          trackingNumber: '1Z',
+          shippedAt: claimedAt,
+          shippedBy: 'packer',
+        },
+      });
+
+    it('leaves the event to the ship command still publishing it, so it goes out once', async () => {
+      const t = fakes(shipped('2026-06-10T11:59:59.000Z'));
+      // The ship command holds a live claim and finishes its publish while the step waits.
+      setTimeout(() => {
+        t.state().published = ['FulfillmentPacked', 'ShipmentConfirmed'];
+      }, 250);
+      expect(await awaitPhase(t.ports, 'F1', 'shipped', 'tok-ship')).toMatchObject({ parked: false });
+      expect(t.published).toEqual([]);
+      expect(t.succeeded).toEqual(['tok-ship']);
+    });
+
+    it('publishes once the claim of a publisher that died went stale', async () => {
+      const t = fakes(shipped('2026-06-10T11:58:00.000Z'));
+      await awaitPhase(t.ports, 'F1', 'shipped', 'tok-ship');
+      await awaitPhase(t.ports, 'F1', 'shipped', 'tok-again');
+      expect(types(t.published)).toEqual(['ShipmentConfirmed']);
+      expect(t.state().published).toEqual(['FulfillmentPacked', 'ShipmentConfirmed']);
+    });
+
+    it('fails PublishInFlight (for the state to retry later) while a live claim is not published', async () => {
+      const t = fakes(shipped('2026-06-10T11:59:59.000Z'));
+      await expect(awaitPhase(t.ports, 'F1', 'shipped', 'tok-ship')).rejects.toMatchObject({
+        name: 'PublishInFlight',
+      });
+      expect(t.published).toEqual([]);
+      expect(t.succeeded).toEqual([]);
+    });
   });
 
   it('fails with FulfillmentCancelled once a cancel was asked', async () => {

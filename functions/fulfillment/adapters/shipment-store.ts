@@ -88,6 +88,30 @@ export function dynamoShipmentStore(
     markCancelled(before, at) {
       return change(before, { status: 'cancelled', cancelledAt: at, updatedAt: at }, true);
     },
+    async claimPublish(fulfillmentId, detailType, claim) {
+      const key = fulfillmentKeys.fulfillment(fulfillmentId);
+      const names = { '#published': 'published', '#claims': 'publishClaims' };
+      const unpublished = 'attribute_exists(pk) AND NOT contains(#published, :type)';
+      // The claim map exists once any event of the item was claimed; the first claim creates it.
+      const intoMap = () =>
+        bookkeeping({
+          Key: key,
+          UpdateExpression: 'SET #claims.#type = :at',
+          ConditionExpression: `${unpublished} AND attribute_exists(#claims) AND (attribute_not_exists(#claims.#type) OR #claims.#type < :stale)`,
+          ExpressionAttributeNames: { ...names, '#type': detailType },
+          ExpressionAttributeValues: { ':type': detailType, ':at': claim.at, ':stale': claim.staleBefore },
+        });
+      const firstClaim = () =>
+        bookkeeping({
+          Key: key,
+          UpdateExpression: 'SET #claims = :claims',
+          ConditionExpression: `${unpublished} AND attribute_not_exists(#claims)`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':type': detailType, ':claims': { [detailType]: claim.at } },
+        });
+      // Both failing means the map appeared between them (another claim): try the map once more.
+      return (await intoMap()) || (await firstClaim()) || intoMap();
+    },
     async markPublished(fulfillmentId, detailType) {
       await bookkeeping({
         Key: fulfillmentKeys.fulfillment(fulfillmentId),

@@ -10,6 +10,7 @@ import {
   PackWrongItem,
 } from '../shipping-errors.ts';
 import { fulfillmentEvent } from './event-ids.ts';
+import { publishOnce } from './publish-once.ts';
 import type { ShippingPorts, ShippingRecord } from './shipping-ports.ts';
 
 /** Optimistic writes lose to a concurrent pick or scan now and then: read again and retry. */
@@ -118,13 +119,15 @@ export async function putPackages(
 }
 
 /**
- * Publishes FulfillmentPacked unless it went out already. Its id derives from the fulfillment, so
- * a second send after a lost acknowledgement is the same event to every consumer.
+ * Publishes FulfillmentPacked unless it went out already (publishOnce). Its id derives from the
+ * fulfillment, so every publisher sends the same event. True when nothing is left to publish;
+ * false while another publisher holds the claim.
  */
-export async function publishPacked(ports: ShippingPorts, f: ShippingRecord, correlationId?: string) {
-  const type = FulfillmentPacked.detailType;
-  if (f.published?.includes(type) || !f.packages || !f.packedAt) return;
-  await ports.events.publish([
+export function publishPacked(ports: ShippingPorts, f: ShippingRecord, correlationId?: string) {
+  if (!f.packages || !f.packedAt) return Promise.resolve(true);
+  return publishOnce(
+    ports,
+    f,
     fulfillmentEvent(
       FulfillmentPacked,
       {
@@ -138,6 +141,5 @@ export async function publishPacked(ports: ShippingPorts, f: ShippingRecord, cor
       f.packedAt,
       correlationId ?? f.fulfillmentId,
     ),
-  ]);
-  await ports.shipments.markPublished(f.fulfillmentId, type);
+  );
 }

@@ -22,6 +22,8 @@ export interface ShippingRecord extends Fulfillment {
   cancelledAt?: string;
   /** Events already on the bus (by detail type): a repeat publishes only what is missing. */
   published?: string[];
+  /** When a publisher claimed each event still to go out (publishOnce): one publisher at a time. */
+  publishClaims?: Record<string, string>;
   /** Pack scans already counted, so a retried scan (same scanId) counts once. */
   packScanIds?: string[];
   /** Phases whose parked task was completed: a repeated command sends nothing (and audits as unchanged). */
@@ -33,6 +35,7 @@ export const PRIVATE_FIELDS = [
   'tokens',
   'cancelRequested',
   'published',
+  'publishClaims',
   'packScanIds',
   'signalled',
 ] as const satisfies readonly (keyof ShippingRecord)[];
@@ -66,6 +69,15 @@ export interface ShipmentStore {
   markPacked(before: ShippingRecord, packages: PackageInput[], at: string, by: string): Promise<boolean>;
   markShipped(before: ShippingRecord, shipment: Shipment): Promise<boolean>;
   markCancelled(before: ShippingRecord, at: string): Promise<boolean>;
+  /**
+   * Claims the publishing of `detailType`: true unless it is published already or another
+   * publisher claimed it at or after `staleBefore` (bookkeeping: no version bump).
+   */
+  claimPublish(
+    fulfillmentId: string,
+    detailType: string,
+    claim: { at: string; staleBefore: string },
+  ): Promise<boolean>;
   markPublished(fulfillmentId: string, detailType: string): Promise<void>;
   /** Records that the phase's parked task was completed (bookkeeping: no version bump). */
   markSignalled(fulfillmentId: string, phase: Phase): Promise<void>;

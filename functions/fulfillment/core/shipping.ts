@@ -4,6 +4,7 @@ import type { FulfillmentLine, Shipment } from '../schemas/fulfillment.ts';
 import { FulfillmentCancelledConflict, NotPacked } from '../shipping-errors.ts';
 import { fulfillmentEvent } from './event-ids.ts';
 import { type Actor, publishPacked } from './packing.ts';
+import { publishOnce } from './publish-once.ts';
 import { type ShippingPorts, type ShippingRecord, STAGING_BIN } from './shipping-ports.ts';
 
 const ATTEMPTS = 5;
@@ -115,40 +116,40 @@ export function orderLinesShipped(lines: readonly FulfillmentLine[]) {
 }
 
 /**
- * What a shipped fulfillment owes the rest of the system: ShipmentConfirmed once (its id derives
- * from the fulfillment, so a resend after a lost acknowledgement is the same event), and the
- * workflow told. Safe to repeat: the ship command's retries and the workflow's await step both do.
+ * What a shipped fulfillment owes the rest of the system: FulfillmentPacked and
+ * ShipmentConfirmed once each (publishOnce; their ids derive from the fulfillment), and the
+ * workflow told. Safe to repeat: the ship command's retries and the workflow's await step both
+ * do. True when both events are out, false while another publisher holds a claim.
  */
 export async function announceShipped(ports: ShippingPorts, f: ShippingRecord, correlationId?: string) {
-  if (!f.shipment) return;
-  await publishPacked(ports, f, correlationId);
-  const type = ShipmentConfirmed.detailType;
-  if (!f.published?.includes(type)) {
-    await ports.events.publish([
-      fulfillmentEvent(
-        ShipmentConfirmed,
-        {
-          shipmentId: f.shipment.shipmentId,
-          fulfillmentId: f.fulfillmentId,
-          orderId: f.orderId,
-          channelId: f.channelId,
-          externalId: f.externalId,
-          locationId: f.locationId,
-          reservationId: f.reservationId,
-          lines: orderLinesShipped(f.lines),
-          carrier: f.shipment.carrier,
-          service: f.shipment.service,
-          trackingNumber: f.shipment.trackingNumber,
-          ...(f.shipment.trackingUrl ? { trackingUrl: f.shipment.trackingUrl } : {}),
-          packages: f.packages?.length ?? 0,
-          shippedAt: f.shipment.shippedAt,
-        },
-        f.fulfillmentId,
-        f.shipment.shippedAt,
-        correlationId ?? f.fulfillmentId,
-      ),
-    ]);
-    await ports.shipments.markPublished(f.fulfillmentId, type);
-  }
+  if (!f.shipment) return true;
+  const packedOut = await publishPacked(ports, f, correlationId);
+  const shippedOut = await publishOnce(
+    ports,
+    f,
+    fulfillmentEvent(
+      ShipmentConfirmed,
+      {
+        shipmentId: f.shipment.shipmentId,
+        fulfillmentId: f.fulfillmentId,
+        orderId: f.orderId,
+        channelId: f.channelId,
+        externalId: f.externalId,
+        locationId: f.locationId,
+        reservationId: f.reservationId,
+        lines: orderLinesShipped(f.lines),
+        carrier: f.shipment.carrier,
+        service: f.shipment.service,
+        trackingNumber: f.shipment.trackingNumber,
+        ...(f.shipment.trackingUrl ? { trackingUrl: f.shipment.trackingUrl } : {}),
+        packages: f.packages?.length ?? 0,
+        shippedAt: f.shipment.shippedAt,
+      },
+      f.fulfillmentId,
+      f.shipment.shippedAt,
+      correlationId ?? f.fulfillmentId,
+    ),
+  );
   await ports.signals.advance(f.fulfillmentId, 'shipped');
+  return packedOut && shippedOut;
 }

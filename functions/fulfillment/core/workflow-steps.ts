@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '#shared/powertools';
 import { FulfillmentNotFound } from '../errors.ts';
 import type { FulfillmentStatus } from '../schemas/fulfillment.ts';
-import { FulfillmentCancelled } from '../shipping-errors.ts';
+import { FulfillmentCancelled, PublishInFlight } from '../shipping-errors.ts';
 import { publishPacked } from './packing.ts';
 import { announceShipped } from './shipping.ts';
 import { type Phase, phasesThrough, type ShippingPorts, type ShippingRecord } from './shipping-ports.ts';
@@ -36,8 +37,7 @@ export async function awaitPhase(ports: ShippingPorts, fulfillmentId: string, ph
       // A timeout raised for this phase (or an earlier one) is over: the phase is done.
       await clearPassedException(ports, f, phase);
       // The workflow's backstop for the events: a command that died after its write is finished here.
-      if (f.status === 'shipped') await announceShipped(ports, f);
-      else if (f.status === 'packed') await publishPacked(ports, f);
+      await announceOwed(ports, f);
       await ports.tokens.succeed(token, { phase, status: f.status, early: true });
       return { parked: false, status: f.status };
     }
@@ -47,6 +47,27 @@ export async function awaitPhase(ports: ShippingPorts, fulfillmentId: string, ph
   }
   // Moving that fast the next attempt of the state (its Retry) will see where it got to.
   throw new Error(`Fulfillment ${fulfillmentId} kept changing while its workflow parked on ${phase}`);
+}
+
+/** How long the await step waits for another publisher's claimed events before its Retry. */
+const PUBLISH_WAIT_MS = 3_000;
+const PUBLISH_POLL_MS = 100;
+
+const announce = (ports: ShippingPorts, f: ShippingRecord) =>
+  f.status === 'shipped' ? announceShipped(ports, f) : f.status === 'packed' ? publishPacked(ports, f) : true;
+
+/**
+ * Publishes what the fulfillment's status owes that is not out yet. When the command that made
+ * the change still holds its claim (it is publishing right now), waits for it a moment; still
+ * claimed after that, the step fails PublishInFlight and the state retries after the lease.
+ */
+async function announceOwed(ports: ShippingPorts, f: ShippingRecord) {
+  let current = f;
+  for (let waited = 0; !(await announce(ports, current)); waited += PUBLISH_POLL_MS) {
+    if (waited >= PUBLISH_WAIT_MS) throw new PublishInFlight(f.fulfillmentId);
+    await sleep(PUBLISH_POLL_MS);
+    current = (await ports.shipments.load(f.fulfillmentId)) ?? current;
+  }
 }
 
 /** Clears a PHASE_TIMED_OUT raised for `phase` or before, once the fulfillment reached `phase`. */
