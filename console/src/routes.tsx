@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { type JSX, lazy, Suspense, useMemo } from 'react';
 import { type RouteObject, useRoutes } from 'react-router';
 
 // The sign-in page and the signed-in frame are chunks of their own too: the sign-in page never
@@ -27,7 +27,8 @@ const Rejections = lazy(() => import('./screens/intake/rejections.tsx'));
 const Waves = lazy(() => import('./screens/warehouse/waves.tsx'));
 const loadPick = () => import('./screens/warehouse/pick.tsx');
 const Pick = lazy(loadPick);
-const Pack = lazy(() => import('./screens/warehouse/pack.tsx'));
+const loadPack = () => import('./screens/warehouse/pack.tsx');
+const Pack = lazy(loadPack);
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -42,7 +43,9 @@ export function preloadFirstScreen(pathname: string): void {
     ? [loadSignIn]
     : pathname.startsWith('/warehouse/pick')
       ? [loadScannerFrame, loadPick]
-      : [loadShell, loadGate];
+      : pathname.startsWith('/warehouse/pack')
+        ? [loadScannerFrame, loadPack]
+        : [loadShell, loadGate];
   // A failed preload is retried by the lazy component, which reports it.
   for (const load of loads) load().catch(() => {});
 }
@@ -133,14 +136,6 @@ function consoleRoutes(): RouteObject[] {
       ),
     },
     {
-      path: 'warehouse/pack',
-      element: (
-        <Gate area="warehouse">
-          <Pack />
-        </Gate>
-      ),
-    },
-    {
       path: 'settings',
       element: (
         <Gate area="settings">
@@ -167,9 +162,9 @@ function consoleRoutes(): RouteObject[] {
     { path: '*', element: <NotFound /> },
   ];
   // Scanner screens: a handheld frame of their own, without the desk shell's layout and navigation.
-  // No area gate: the pick screen checks the stricter pick route itself, and the handheld's first
-  // load skips the gate's desk layout.
-  const scannerScreens: RouteObject[] = [{ index: true, element: <Pick /> }];
+  // No area gate: each screen checks its own stricter route (pick, pack scan), and the handheld's
+  // first load skips the gate's desk layout.
+  const scannerScreens = (screen: JSX.Element): RouteObject[] => [{ index: true, element: screen }];
   return [
     {
       path: '/signin',
@@ -186,7 +181,16 @@ function consoleRoutes(): RouteObject[] {
           <ScannerFrame />
         </Suspense>
       ),
-      children: scannerScreens,
+      children: scannerScreens(<Pick />),
+    },
+    {
+      path: '/warehouse/pack',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Pack />),
     },
     {
       path: '/',
