@@ -11,7 +11,7 @@ import { ConsoleRoutes, preloadFirstScreen } from './routes.tsx';
 
 applyTheme(readTheme());
 applyDensityPreference(readDensity());
-preloadFirstScreen(window.location.pathname);
+const firstScreen = preloadFirstScreen(window.location.pathname);
 
 const root = createRoot(document.getElementById('root') as HTMLElement);
 
@@ -19,6 +19,8 @@ async function start() {
   const config = await loadConfig();
   const auth = await createAuthProvider(config);
   const token = await auth.currentToken();
+  // Rendering with the first screen's modules at hand shows it in one go (no fallback first).
+  await firstScreen;
   root.render(
     <StrictMode>
       <SessionProvider config={config} auth={auth} initialToken={token}>

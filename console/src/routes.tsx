@@ -1,18 +1,41 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { type ComponentType, type JSX, lazy, Suspense, useMemo } from 'react';
 import { type RouteObject, useRoutes } from 'react-router';
+
+/**
+ * A lazily loaded component that renders without suspending once its module is loaded (by
+ * `preloadFirstScreen`): React.lazy resolves at once from a thenable that calls back
+ * synchronously. A plain lazy() would suspend on its first render even with the module at hand,
+ * and React then holds the reveal for its 300 ms fallback throttle: the scan field came late.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any component, as React.lazy itself takes.
+function preloadable<C extends ComponentType<any>>(load: () => Promise<{ default: C }>) {
+  let loaded: { default: C } | undefined;
+  const preload = () =>
+    load().then((m) => {
+      loaded = m;
+      return m;
+    });
+  const Component = lazy<C>(() => {
+    const at = loaded;
+    if (!at) return preload();
+    // biome-ignore lint/suspicious/noThenProperty: a thenable on purpose, React reads it synchronously.
+    return { then: (resolve: (m: { default: C }) => void) => resolve(at) } as Promise<{ default: C }>;
+  });
+  return { Component, preload };
+}
 
 // The sign-in page and the signed-in frame are chunks of their own too: the sign-in page never
 // loads the app layout, navigation and notifications, and a signed-in user never loads sign-in.
-const loadSignIn = () => import('./screens/signin.tsx');
-const SignInPage = lazy(loadSignIn);
+const signIn = preloadable(() => import('./screens/signin.tsx'));
+const SignInPage = signIn.Component;
 // The handheld scanner screens' slim frame (instead of the desk shell).
-const loadScannerFrame = () => import('./screens/warehouse/scanner-frame.tsx');
-const ScannerFrame = lazy(loadScannerFrame);
+const scannerFrame = preloadable(() => import('./screens/warehouse/scanner-frame.tsx'));
+const ScannerFrame = scannerFrame.Component;
 // The role gate (and the API route table it reads) is needed only once someone is signed in.
-const loadGate = () => import('./components/gate.tsx');
-const Gate = lazy(() => loadGate().then((m) => ({ default: m.Gate })));
-const loadShell = () => import('./components/shell.tsx');
-const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
+const gate = preloadable(() => import('./components/gate.tsx').then((m) => ({ default: m.Gate })));
+const Gate = gate.Component;
+const shell = preloadable(() => import('./components/shell.tsx').then((m) => ({ default: m.Shell })));
+const Shell = shell.Component;
 
 // One chunk per screen: a handheld on a warehouse Wi-Fi downloads only what it opens.
 const Overview = lazy(() => import('./screens/overview/overview.tsx'));
@@ -25,26 +48,32 @@ const IntakeExceptions = lazy(() => import('./screens/intake/exceptions.tsx'));
 const IntakeExceptionDetail = lazy(() => import('./screens/intake/exception-detail.tsx'));
 const Rejections = lazy(() => import('./screens/intake/rejections.tsx'));
 const Waves = lazy(() => import('./screens/warehouse/waves.tsx'));
-const loadPick = () => import('./screens/warehouse/pick.tsx');
-const Pick = lazy(loadPick);
-const Pack = lazy(() => import('./screens/warehouse/pack.tsx'));
+const pick = preloadable(() => import('./screens/warehouse/pick.tsx'));
+const Pick = pick.Component;
+const pack = preloadable(() => import('./screens/warehouse/pack.tsx'));
+const Pack = pack.Component;
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
 
 /**
  * Starts downloading the chunks the first screen needs while the config and the session load,
- * instead of after (on a 150 ms link every round trip saved shows). The browser keeps each
- * module, so the lazy components later resolve from it.
+ * instead of after (on a 150 ms link every round trip saved shows). Resolves when they are in,
+ * so the first render shows the screen itself, not a fallback; never rejects (a failed preload
+ * is retried by the lazy component, which reports it).
  */
-export function preloadFirstScreen(pathname: string): void {
-  const loads: (() => Promise<unknown>)[] = pathname.startsWith('/signin')
-    ? [loadSignIn]
+export function preloadFirstScreen(pathname: string): Promise<void> {
+  const loads = pathname.startsWith('/signin')
+    ? [signIn.preload]
     : pathname.startsWith('/warehouse/pick')
-      ? [loadScannerFrame, loadPick]
-      : [loadShell, loadGate];
-  // A failed preload is retried by the lazy component, which reports it.
-  for (const load of loads) load().catch(() => {});
+      ? [scannerFrame.preload, pick.preload]
+      : pathname.startsWith('/warehouse/pack')
+        ? [scannerFrame.preload, pack.preload]
+        : [shell.preload, gate.preload];
+  return Promise.all(loads.map((load) => load())).then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 /**
@@ -133,14 +162,6 @@ function consoleRoutes(): RouteObject[] {
       ),
     },
     {
-      path: 'warehouse/pack',
-      element: (
-        <Gate area="warehouse">
-          <Pack />
-        </Gate>
-      ),
-    },
-    {
       path: 'settings',
       element: (
         <Gate area="settings">
@@ -167,9 +188,9 @@ function consoleRoutes(): RouteObject[] {
     { path: '*', element: <NotFound /> },
   ];
   // Scanner screens: a handheld frame of their own, without the desk shell's layout and navigation.
-  // No area gate: the pick screen checks the stricter pick route itself, and the handheld's first
-  // load skips the gate's desk layout.
-  const scannerScreens: RouteObject[] = [{ index: true, element: <Pick /> }];
+  // No area gate: each screen checks its own stricter route (pick, pack scan), and the handheld's
+  // first load skips the gate's desk layout.
+  const scannerScreens = (screen: JSX.Element): RouteObject[] => [{ index: true, element: screen }];
   return [
     {
       path: '/signin',
@@ -186,7 +207,16 @@ function consoleRoutes(): RouteObject[] {
           <ScannerFrame />
         </Suspense>
       ),
-      children: scannerScreens,
+      children: scannerScreens(<Pick />),
+    },
+    {
+      path: '/warehouse/pack',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Pack />),
     },
     {
       path: '/',

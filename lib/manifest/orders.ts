@@ -143,7 +143,8 @@ export const orders: ContextManifest = {
     },
     getOrderBacklog: {
       entry: 'functions/orders/handlers/get-order-backlog.ts',
-      description: 'GET /api/orders/backlog?days=: orders placed each day by their current status (gsi2)',
+      description:
+        'GET /api/orders/backlog?days=: the open orders at the end of each day by status, replayed from status histories (gsi2)',
       table: 'R',
     },
     releaseOrder: {

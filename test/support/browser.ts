@@ -99,8 +99,12 @@ export async function signInAs(page: Page, role: Role, options: { username?: str
   await form.locator(`input[type="radio"][value="${role}"]`).check({ force: true });
   if (options.username) await form.locator('input:not([type="radio"])').fill(options.username);
   await page.getByTestId('signin-submit').click();
-  // On a handheld the navigation is a closed drawer: present, not visible.
-  await page.getByTestId('side-nav').waitFor({ state: 'attached' });
+  // The desk shell (on a handheld its navigation is a closed drawer: present, not visible), or the
+  // scanner frame when `next` is a scanner screen.
+  await page
+    .locator('[data-testid="side-nav"], [data-testid="scanner-bar"]')
+    .first()
+    .waitFor({ state: 'attached' });
 }
 
 /** The ID token the console holds for the signed-in user (local mode keeps it in localStorage). */

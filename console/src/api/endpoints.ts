@@ -25,7 +25,6 @@ import type {
   OrderQuery,
   OrderSummary,
   OrderView,
-  PackageBody,
   Page,
   PlannedWave,
   PutBinBody,
@@ -35,7 +34,6 @@ import type {
   Reservation,
   RoutingRuleInput,
   RoutingRulesView,
-  ShipBody,
   SimulationReport,
   Sku,
   StockView,
@@ -186,13 +184,7 @@ export const endpoints = {
     query: { locationId: string; status: FulfillmentStatus; cursor?: string },
     signal?: AbortSignal,
   ) => paged(api.get<RawPage<Fulfillment>>('/api/fulfillments', query, signal)),
-  getFulfillment: (id: string, signal?: AbortSignal) =>
-    api.get<Fulfillment>(apiPath`/api/fulfillments/${id}`, undefined, signal),
-  packScan: (id: string, code: string) =>
-    api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/pack-scans`, { code }),
-  putPackages: (id: string, packages: PackageBody[]) =>
-    api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/packages`, { packages }),
-  ship: (id: string, body: ShipBody) => api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/ship`, body),
+  // The pack station's calls are in pack-endpoints.ts (its own chunk, for the handheld's first load).
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

@@ -20,7 +20,9 @@ export class ConfigError extends Error {}
 export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<ConsoleConfig> {
   let raw: unknown;
   try {
-    const res = await fetchImpl('/config.json', { cache: 'no-store' });
+    // The default cache mode takes the response index.html preloads; the server marks the file
+    // no-cache, so a later load still revalidates it.
+    const res = await fetchImpl('/config.json');
     if (!res.ok) throw new ConfigError(`config.json answered ${res.status}`);
     raw = await res.json();
   } catch (error) {

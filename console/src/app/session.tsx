@@ -1,4 +1,12 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useLayoutEffect,
+  useMemo,
+  useState,
+} from 'react';
 import { configureApi } from '../api/client.ts';
 import type { AnyAuthProvider } from './auth-types.ts';
 import type { ConsoleConfig } from './config.ts';
@@ -29,7 +37,9 @@ export function SessionProvider(props: {
   );
   const [endedReason, setEndedReason] = useState<string | null>(null);
 
-  useEffect(() => {
+  // A layout effect: it runs before the screens' effects, so their first calls carry the token
+  // (the first screen renders in the same commit as this provider, see preloadFirstScreen).
+  useLayoutEffect(() => {
     configureApi({
       baseUrl: config.mode === 'aws' ? config.apiUrl : '',
       token: () => auth.currentToken(),

@@ -1,18 +1,9 @@
-import Alert from '@cloudscape-design/components/alert';
-import Button from '@cloudscape-design/components/button';
-import Container from '@cloudscape-design/components/container';
-import Form from '@cloudscape-design/components/form';
-import FormField from '@cloudscape-design/components/form-field';
-import Header from '@cloudscape-design/components/header';
-import Input from '@cloudscape-design/components/input';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import Spinner from '@cloudscape-design/components/spinner';
-import Tiles from '@cloudscape-design/components/tiles';
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import type { LocalAuthProvider } from '../app/auth-types.ts';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS, ROLES, type Role } from '../app/identity.ts';
 import { useSession } from '../app/session.tsx';
+import { Field, Notice, PlainButton, Section, Spinner } from '../components/plain.tsx';
 
 /** Only same-app paths are followed after sign-in (no open redirect through `?next=`). */
 function safeNext(next: string | null): string {
@@ -38,42 +29,40 @@ function LocalSignIn({ auth, onDone }: { auth: LocalAuthProvider; onDone: (token
       setBusy(false);
     }
   };
+  // Plain elements, not Cloudscape: the sign-in page is a handheld's first screen of the day.
   return (
-    <form onSubmit={submit} data-testid="local-signin">
-      <Form
-        actions={
-          <Button variant="primary" formAction="submit" loading={busy} data-testid="signin-submit">
-            Sign in
-          </Button>
-        }
-        errorText={error}
-      >
-        <SpaceBetween size="l">
-          <Alert type="info" header="Local identity provider">
-            This runtime signs its own Cognito-shaped tokens. Pick the role to work as; on AWS this page asks
-            for your email, password and authenticator code instead.
-          </Alert>
-          <FormField label="Role">
-            <Tiles
-              value={role}
-              onChange={({ detail }) => setRole(detail.value as Role)}
-              columns={2}
-              items={ROLES.map((r) => ({
-                value: r,
-                label: ROLE_LABELS[r],
-                description: ROLE_DESCRIPTIONS[r],
-              }))}
-            />
-          </FormField>
-          <FormField label="Name" description="Shown in the audit trail." constraintText="Optional">
-            <Input
-              value={username}
-              onChange={({ detail }) => setUsername(detail.value)}
-              placeholder={`local-${role}`}
-            />
-          </FormField>
-        </SpaceBetween>
-      </Form>
+    <form onSubmit={submit} data-testid="local-signin" className="qm-stack">
+      <Notice type="info" header="Local identity provider">
+        This runtime signs its own Cognito-shaped tokens. Pick the role to work as; on AWS this page asks for
+        your email, password and authenticator code instead.
+      </Notice>
+      <fieldset className="qm-role-tiles">
+        <legend className="qm-field-label">Role</legend>
+        {ROLES.map((r) => (
+          <label key={r} className={`qm-role-tile${r === role ? ' qm-role-tile-selected' : ''}`}>
+            <input type="radio" name="role" value={r} checked={r === role} onChange={() => setRole(r)} />
+            <span>
+              <strong>{ROLE_LABELS[r]}</strong>
+              <span className="qm-muted qm-role-description">{ROLE_DESCRIPTIONS[r]}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <Field label="Name" hint="Optional. Shown in the audit trail.">
+        <input
+          className="qm-input"
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          placeholder={`local-${role}`}
+          autoComplete="username"
+        />
+      </Field>
+      {error && <Notice type="error">{error}</Notice>}
+      <div className="qm-row qm-row-end">
+        <PlainButton variant="primary" type="submit" loading={busy} testId="signin-submit">
+          Sign in
+        </PlainButton>
+      </div>
     </form>
   );
 }
@@ -92,15 +81,13 @@ export default function SignInPage() {
     navigate(next, { replace: true });
   };
   return (
-    <main className="qm-signin">
-      <SpaceBetween size="l">
-        {endedReason && <Alert type="warning">{endedReason}</Alert>}
-        <Container
-          header={
-            <Header variant="h1" description="Stock, orders and warehouse work, in one governed record.">
-              Sign in to Quartermaster
-            </Header>
-          }
+    <main className="qm-signin qm-plain">
+      <div className="qm-stack">
+        {endedReason && <Notice type="warning">{endedReason}</Notice>}
+        <Section
+          level={1}
+          title="Sign in to Quartermaster"
+          description="Stock, orders and warehouse work, in one governed record."
         >
           {auth.mode === 'local' ? (
             <LocalSignIn auth={auth} onDone={done} />
@@ -109,8 +96,8 @@ export default function SignInPage() {
               <CognitoSignIn auth={auth} onDone={done} />
             </Suspense>
           )}
-        </Container>
-      </SpaceBetween>
+        </Section>
+      </div>
     </main>
   );
 }

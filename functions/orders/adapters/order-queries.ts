@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '#shared/clients';
 import { ValidationFailed } from '#shared/errors';
 import { tableName, withoutKeys } from '#shared/table';
+import { type BacklogOrder, CLOSED_STATUSES } from '../core/backlog.ts';
 import { allocatedTo, ORDER_STATUSES, type OrderStatusName, type SummarySource } from '../core/order-view.ts';
 import { orderIdFor, ordersKeys } from '../keys.ts';
 import type { StoredOrder } from '../schemas/canonical-order.ts';
@@ -53,8 +54,9 @@ export interface OrderCounts {
   truncated: boolean;
 }
 
-export interface OrderBacklog {
-  byDay: Map<string, Partial<Record<OrderStatusName, number>>>;
+/** The orders a backlog replays: every open one, and the closed ones placed since the lookback. */
+export interface BacklogOrders {
+  orders: BacklogOrder[];
   truncated: boolean;
 }
 /** Every gsi2 sort key is `<placedAt>#<orderId>`, placedAt a year-first ISO instant. */
@@ -278,7 +280,7 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
    */
   async function eachPage(
     status: OrderStatusName,
-    range: { lo?: string; hi?: string; withShipments?: boolean; select?: 'COUNT' },
+    range: { lo?: string; hi?: string; withShipments?: boolean; withHistory?: boolean; select?: 'COUNT' },
     onPage: (items: Item[], count: number) => void,
   ): Promise<{ truncated: boolean }> {
     let start: Record<string, unknown> | undefined;
@@ -293,7 +295,11 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
             '#sk': 'gsi2sk',
             ...(range.select
               ? {}
-              : { '#id': 'orderId', ...(range.withShipments ? { '#sh': 'shipments' } : {}) }),
+              : {
+                  '#id': 'orderId',
+                  ...(range.withShipments ? { '#sh': 'shipments' } : {}),
+                  ...(range.withHistory ? { '#hi': 'statusHistory' } : {}),
+                }),
           },
           ExpressionAttributeValues: {
             ':pk': ordersKeys.ordersWithStatus(status),
@@ -303,7 +309,11 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
           },
           ...(range.select
             ? { Select: 'COUNT' }
-            : { ProjectionExpression: range.withShipments ? '#sk, #id, #sh' : '#sk, #id' }),
+            : {
+                ProjectionExpression: ['#sk', '#id', range.withShipments && '#sh', range.withHistory && '#hi']
+                  .filter(Boolean)
+                  .join(', '),
+              }),
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
@@ -381,26 +391,36 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
   }
 
   /**
-   * Orders placed each UTC day since `since` (a day, inclusive), by the status each is in now:
-   * the open statuses of a day are what is still owed from it. One partition read per status.
+   * What the backlog chart replays (see core/backlog.ts): every order in an open status, whenever
+   * placed, and the shipped or cancelled ones placed on or after `closedSince` (an order closed
+   * within the window but placed before that is not seen). One partition read per status, with
+   * each order's status history.
    */
-  async function backlog(since: string): Promise<OrderBacklog> {
-    const byDay = new Map<string, Partial<Record<OrderStatusName, number>>>();
+  async function backlogOrders(closedSince: string): Promise<BacklogOrders> {
+    const orders: BacklogOrder[] = [];
     let truncated = false;
     await Promise.all(
       ORDER_STATUSES.map(async (status) => {
-        const read = await eachPage(status, { lo: since }, (items) => {
-          for (const item of items) {
-            const day = item.gsi2sk.slice(0, 10);
-            const counts = byDay.get(day) ?? {};
-            counts[status] = (counts[status] ?? 0) + 1;
-            byDay.set(day, counts);
-          }
-        });
+        const closed = CLOSED_STATUSES.includes(status);
+        const read = await eachPage(
+          status,
+          { withHistory: true, ...(closed ? { lo: closedSince } : {}) },
+          (items) => {
+            for (const item of items) {
+              orders.push({
+                placedAt: placedAtOf(item.gsi2sk),
+                status,
+                ...(Array.isArray(item.statusHistory)
+                  ? { statusHistory: item.statusHistory as BacklogOrder['statusHistory'] }
+                  : {}),
+              });
+            }
+          },
+        );
         if (read.truncated) truncated = true;
       }),
     );
-    return { byDay, truncated };
+    return { orders, truncated };
   }
 
   return {
@@ -408,6 +428,6 @@ export function dynamoOrderQueries(table = tableName(), bounds: ListingBounds = 
     byExternalId: (channelId: string, externalId: string) => get(orderIdFor(channelId, externalId)),
     list,
     counts,
-    backlog,
+    backlogOrders,
   };
 }

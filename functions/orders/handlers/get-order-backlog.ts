@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
 import { orderPorts } from '../adapters/wiring.ts';
-import { ORDER_STATUSES, type OrderStatusName } from '../core/order-view.ts';
+import { backlogByDay } from '../core/backlog.ts';
 
 const { queries: orders } = orderPorts();
 
@@ -9,23 +9,24 @@ const DAY_MS = 86_400_000;
 
 const query = z.object({ days: z.coerce.number().int().min(1).max(92).default(14) });
 
+/** How far before the window shipped and cancelled orders are read: they were open in it if they closed in it. */
+const CLOSED_LOOKBACK_DAYS = 92;
+
 /**
  * GET /api/orders/backlog?days=14 → { since, days: [{ date, counts: { <status>: n } }], truncated }:
- * the orders placed on each of the last `days` UTC days (today included), by the status each is in
- * now, read from the status index. A day's open statuses are what is still owed from that day;
- * the status index keeps no history, so this is today's view of each day, not a replay.
+ * the backlog as it stood at the end of each of the last `days` UTC days (today: now), replayed
+ * from the orders' status histories — for each open status the orders in it then, for shipped
+ * and cancelled the orders that got there that day (see core/backlog.ts).
  */
 export const handler = httpHandler({ query }, async ({ query: q }) => {
-  const today = Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`);
+  const now = new Date();
+  const today = Date.parse(`${now.toISOString().slice(0, 10)}T00:00:00.000Z`);
   const dates = Array.from({ length: q.days }, (_, i) =>
     new Date(today - (q.days - 1 - i) * DAY_MS).toISOString().slice(0, 10),
   );
   const since = dates[0] as string;
-  const { byDay, truncated } = await orders.backlog(since);
-  const zero = () => Object.fromEntries(ORDER_STATUSES.map((s) => [s, 0])) as Record<OrderStatusName, number>;
-  return ok({
-    since,
-    days: dates.map((date) => ({ date, counts: { ...zero(), ...byDay.get(date) } })),
-    truncated,
-  });
+  const closedSince = new Date(Date.parse(since) - CLOSED_LOOKBACK_DAYS * DAY_MS).toISOString().slice(0, 10);
+  const { orders: read, truncated } = await orders.backlogOrders(closedSince);
+  const byDay = backlogByDay(read, dates, now);
+  return ok({ since, days: dates.map((date) => ({ date, counts: byDay.get(date) })), truncated });
 });

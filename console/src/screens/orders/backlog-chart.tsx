@@ -25,8 +25,8 @@ const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'nume
 const labelOf = (date: string) => dayLabel.format(new Date(`${date}T00:00:00Z`));
 
 /**
- * The orders still open from each of the last days, stacked by status (from the status index:
- * today's status of each day's orders). A bar that does not shrink is work that is stuck.
+ * The open orders at the end of each of the last days, stacked by status (the API replays each
+ * order's status history). A backlog that grows day after day is work that is stuck.
  */
 export function BacklogChart({ days = 14 }: { days?: number }) {
   const backlog = useResource<OrderBacklog>(`order-backlog:${days}`, (signal) =>
@@ -47,9 +47,9 @@ export function BacklogChart({ days = 14 }: { days?: number }) {
       header={
         <Header
           variant="h2"
-          description={`Orders placed each day that are not shipped or cancelled yet, by status (last ${days} days${backlog.data?.truncated ? ', partial' : ''})`}
+          description={`Orders not shipped or cancelled at the end of each day, by the status they were in then (last ${days} days${backlog.data?.truncated ? ', partial' : ''})`}
         >
-          Open orders by day placed
+          Open orders at the end of each day
         </Header>
       }
     >
@@ -62,16 +62,13 @@ export function BacklogChart({ days = 14 }: { days?: number }) {
           xScaleType="categorical"
           stackedBars
           height={220}
-          xTitle="Day placed (UTC)"
+          xTitle="Day (UTC)"
           yTitle="Orders"
           statusType={backlog.loading ? 'loading' : 'finished'}
           loadingText="Loading the backlog"
-          ariaLabel="Open orders by day placed and status"
+          ariaLabel="Open orders at the end of each day, by status"
           empty={
-            <EmptyState
-              title="No open orders"
-              subtitle="Every order of these days is shipped or cancelled."
-            />
+            <EmptyState title="No open orders" subtitle="No order was waiting at the end of these days." />
           }
           i18nStrings={{ yTickFormatter: (y) => formatNumber(y) }}
         />

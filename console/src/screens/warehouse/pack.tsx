@@ -1,40 +1,39 @@
-import Alert from '@cloudscape-design/components/alert';
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
-import ColumnLayout from '@cloudscape-design/components/column-layout';
-import Container from '@cloudscape-design/components/container';
-import ContentLayout from '@cloudscape-design/components/content-layout';
-import FormField from '@cloudscape-design/components/form-field';
-import Header from '@cloudscape-design/components/header';
-import Input from '@cloudscape-design/components/input';
-import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import ProgressBar from '@cloudscape-design/components/progress-bar';
-import Select from '@cloudscape-design/components/select';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import Table from '@cloudscape-design/components/table';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import type { ApiError } from '../../api/client.ts';
-import { endpoints } from '../../api/endpoints.ts';
+import { packEndpoints } from '../../api/pack-endpoints.ts';
 import type { Fulfillment, FulfillmentLine, PackageBody } from '../../api/types.ts';
 import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
+import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
-import { useResource } from '../../app/use-resource.ts';
-import { formatDateTime } from '../../components/format.tsx';
-import { RouterLink } from '../../components/links.tsx';
-import { ApiErrorAlert, EmptyState, NoAccess, NotAvailable } from '../../components/states.tsx';
+import {
+  Field,
+  Notice,
+  PageHeader,
+  PlainApiError,
+  PlainButton,
+  PlainNoAccess,
+  PlainNotAvailable,
+  Section,
+  Spinner,
+  Status,
+} from '../../components/plain.tsx';
 import { ScanField, ScanMessage, ScanPanel, useScanOutcome } from './scan-field.tsx';
-import { SiteSelect, useSite } from './site-select.tsx';
+import { useLoaded } from './use-loaded.ts';
 
 const PACK_SCAN = 'POST /api/fulfillments/{id}/pack-scans';
 const LIST_CARRIERS = 'GET /api/carriers';
 
+// Local, not components/format.tsx: that module carries Cloudscape into the handheld's first load.
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const formatDateTime = (iso: string | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
+
 /**
- * The pack station: take a picked order (scan its fulfillment id or choose it), scan every unit
- * into the parcel (the API refuses a unit the order does not have or has enough of), enter the
- * parcels, then ship with a carrier service and tracking number.
+ * The pack station, in the handheld frame (plain elements, like the pick screen): take a picked
+ * order (scan its fulfillment id or choose it), scan every unit into the parcel (the API refuses a
+ * unit the order does not have or has enough of), enter the parcels, then ship with a carrier
+ * service and tracking number.
  */
 export default function Pack() {
   usePage('Pack station', [
@@ -51,35 +50,50 @@ export default function Pack() {
     setParams(next);
   };
   return (
-    <ContentLayout
-      header={
-        <Header variant="h1" description="Scan each unit into the parcel, weigh and measure it, ship it.">
-          Pack station
-        </Header>
-      }
-    >
+    <div className="qm-stack">
+      <PageHeader
+        title="Pack station"
+        description="Scan each unit into the parcel, weigh and measure it, ship it."
+      />
       {!isDeclared(PACK_SCAN) ? (
-        <NotAvailable route={PACK_SCAN} />
+        <PlainNotAvailable route={PACK_SCAN} />
       ) : !can(user.roles, PACK_SCAN) ? (
-        <NoAccess roles={user.roles} what="Packing" />
+        <PlainNoAccess roles={user.roles} what="Packing" />
       ) : fulfillmentId ? (
         <PackFulfillment key={fulfillmentId} fulfillmentId={fulfillmentId} onDone={() => open(undefined)} />
       ) : (
         <PackQueue onOpen={open} />
       )}
-    </ContentLayout>
+    </div>
   );
+}
+
+/** `?location=` when the link names one (deep links), else my site; choosing one puts it in the URL. */
+function useSite(): [string | undefined, (locationId: string) => void] {
+  const user = useUser();
+  const [mySite] = useMySite(user.username);
+  const [params, setParams] = useSearchParams();
+  const site = params.get('location') ?? mySite;
+  const set = (locationId: string) => {
+    const next = new URLSearchParams(params);
+    next.set('location', locationId);
+    setParams(next, { replace: true });
+  };
+  return [site, set];
 }
 
 /** Picked orders at the location waiting for a packer; or scan the id on the tote. */
 function PackQueue(props: { onOpen: (fulfillmentId: string) => void }) {
+  const user = useUser();
+  const [mySite] = useMySite(user.username);
   const [site, setSite] = useSite();
-  const picked = useResource(site ? `picked:${site}` : null, (signal) =>
-    endpoints.listFulfillments({ locationId: site as string, status: 'picked' }, signal),
+  const locations = useLoaded('locations', packEndpoints.locations);
+  const picked = useLoaded(site ? `picked:${site}` : null, (signal) =>
+    packEndpoints.picked(site as string, signal),
   );
   return (
-    <SpaceBetween size="l">
-      <Container header={<Header variant="h2">Scan a fulfillment</Header>}>
+    <div className="qm-stack">
+      <Section title="Scan a fulfillment">
         <ScanField
           keepFocus
           yieldToControls
@@ -88,56 +102,75 @@ function PackQueue(props: { onOpen: (fulfillmentId: string) => void }) {
           ariaLabel="Fulfillment id"
           testId="fulfillment-input"
         />
-      </Container>
-      <div style={{ maxWidth: 360 }}>
-        <SiteSelect value={site} onChange={setSite} />
-      </div>
-      <Table<Fulfillment>
-        data-testid="picked-table"
-        variant="container"
-        loading={picked.loading && !picked.data}
-        loadingText="Loading picked orders"
-        items={picked.data?.items ?? []}
-        trackBy="fulfillmentId"
-        header={
-          <Header
-            counter={picked.data ? `(${picked.data.items.length})` : undefined}
-            actions={<Button iconName="refresh" ariaLabel="Refresh" onClick={picked.reload} />}
+      </Section>
+      <Section
+        title={`Picked, waiting to pack${picked.data ? ` (${picked.data.length})` : ''}`}
+        actions={<PlainButton onClick={picked.reload}>Refresh</PlainButton>}
+      >
+        <Field label="Location">
+          <select
+            className="qm-select qm-native-select"
+            value={site ?? ''}
+            onChange={(e) => e.target.value && setSite(e.target.value)}
+            data-testid="site-select"
           >
-            Picked, waiting to pack
-          </Header>
-        }
-        empty={
-          !site ? (
-            <EmptyState title="Choose a location" />
+            <option value="">Choose a location…</option>
+            {site && !locations.data?.some((l) => l.locationId === site) && (
+              <option value={site}>{site}</option>
+            )}
+            {(locations.data ?? []).map((l) => (
+              <option key={l.locationId} value={l.locationId}>
+                {l.locationId} · {l.name}
+                {l.locationId === mySite ? ' · my site' : ''}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div data-testid="picked-table">
+          {!site ? (
+            <p className="qm-muted">Choose a location.</p>
           ) : picked.error ? (
-            <ApiErrorAlert error={picked.error} onRetry={picked.reload} what="load the picked orders" />
+            <PlainApiError error={picked.error} onRetry={picked.reload} what="load the picked orders" />
+          ) : !picked.data ? (
+            <Spinner label="Loading picked orders" />
+          ) : picked.data.length === 0 ? (
+            <p className="qm-muted">Nothing to pack: no picked orders at {site}.</p>
           ) : (
-            <EmptyState title="Nothing to pack" subtitle={`No picked orders at ${site}.`} />
-          )
-        }
-        columnDefinitions={[
-          {
-            id: 'order',
-            header: 'Order',
-            cell: (f) => f.externalId || f.orderId,
-            isRowHeader: true,
-          },
-          { id: 'service', header: 'Service level', cell: (f) => f.serviceLevel },
-          { id: 'units', header: 'Units', cell: (f) => f.lines.reduce((n, l) => n + l.quantity, 0) },
-          { id: 'cutoff', header: 'Cutoff', cell: (f) => formatDateTime(f.cutoffAt) },
-          {
-            id: 'pack',
-            header: '',
-            cell: (f) => (
-              <Button onClick={() => props.onOpen(f.fulfillmentId)} data-testid={`pack-${f.fulfillmentId}`}>
-                Pack
-              </Button>
-            ),
-          },
-        ]}
-      />
-    </SpaceBetween>
+            <table className="qm-table">
+              <thead>
+                <tr>
+                  <th scope="col">Order</th>
+                  <th scope="col">Service level</th>
+                  <th scope="col">Units</th>
+                  <th scope="col">Cutoff</th>
+                  <th scope="col">
+                    <span className="qm-visually-hidden">Action</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {picked.data.map((f) => (
+                  <tr key={f.fulfillmentId}>
+                    <th scope="row">{f.externalId || f.orderId}</th>
+                    <td>{f.serviceLevel}</td>
+                    <td>{f.lines.reduce((n, l) => n + l.quantity, 0)}</td>
+                    <td>{formatDateTime(f.cutoffAt)}</td>
+                    <td>
+                      <PlainButton
+                        onClick={() => props.onOpen(f.fulfillmentId)}
+                        testId={`pack-${f.fulfillmentId}`}
+                      >
+                        Pack
+                      </PlainButton>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </Section>
+    </div>
   );
 }
 
@@ -157,8 +190,8 @@ function refusal(code: string, scanned: string): string | undefined {
 }
 
 function PackFulfillment(props: { fulfillmentId: string; onDone: () => void }) {
-  const loaded = useResource(`fulfillment:${props.fulfillmentId}`, (signal) =>
-    endpoints.getFulfillment(props.fulfillmentId, signal),
+  const loaded = useLoaded(`fulfillment:${props.fulfillmentId}`, (signal) =>
+    packEndpoints.get(props.fulfillmentId, signal),
   );
   const [current, setCurrent] = useState<Fulfillment | undefined>();
   const f = current ?? loaded.data;
@@ -167,13 +200,15 @@ function PackFulfillment(props: { fulfillmentId: string; onDone: () => void }) {
 
   if (loaded.error) {
     return (
-      <SpaceBetween size="l">
-        <ApiErrorAlert error={loaded.error} onRetry={loaded.reload} what={`open ${props.fulfillmentId}`} />
-        <Button onClick={props.onDone}>Back to the queue</Button>
-      </SpaceBetween>
+      <div className="qm-stack">
+        <PlainApiError error={loaded.error} onRetry={loaded.reload} what={`open ${props.fulfillmentId}`} />
+        <div>
+          <PlainButton onClick={props.onDone}>Back to the queue</PlainButton>
+        </div>
+      </div>
     );
   }
-  if (!f) return <StatusIndicator type="loading">Loading {props.fulfillmentId}</StatusIndicator>;
+  if (!f) return <Spinner label={`Loading ${props.fulfillmentId}`} />;
 
   const total = f.lines.reduce((n, l) => n + l.quantity, 0);
   const packed = f.lines.reduce((n, l) => n + l.packed, 0);
@@ -183,7 +218,7 @@ function PackFulfillment(props: { fulfillmentId: string; onDone: () => void }) {
   const scan = (code: string) => {
     queue.current = queue.current.then(async () => {
       try {
-        const next = await endpoints.packScan(props.fulfillmentId, code);
+        const next = await packEndpoints.packScan(props.fulfillmentId, code);
         setCurrent(next);
         const line = next.lines.find((l) => l.sku.toUpperCase() === code.toUpperCase());
         show(
@@ -198,98 +233,111 @@ function PackFulfillment(props: { fulfillmentId: string; onDone: () => void }) {
   };
 
   return (
-    <SpaceBetween size="l">
-      <Container
-        header={
-          <Header
-            variant="h2"
-            description={`Fulfillment ${f.fulfillmentId} · ${f.locationId} · ${f.serviceLevel}`}
-            actions={<Button onClick={props.onDone}>Back to the queue</Button>}
-          >
-            Order{' '}
-            <RouterLink href={`/orders/${encodeURIComponent(f.orderId)}`} fontSize="heading-m">
-              {f.externalId || f.orderId}
-            </RouterLink>{' '}
+    <div className="qm-stack">
+      <Section
+        title={
+          <>
+            Order <Link to={`/orders/${encodeURIComponent(f.orderId)}`}>{f.externalId || f.orderId}</Link>{' '}
             <span data-testid="pack-status">
-              <StatusIndicator type={f.status === 'shipped' ? 'success' : 'info'}>{f.status}</StatusIndicator>
+              <Status type={f.status === 'shipped' ? 'success' : 'info'}>{f.status}</Status>
             </span>
-          </Header>
+          </>
         }
+        description={`Fulfillment ${f.fulfillmentId} · ${f.locationId} · ${f.serviceLevel}`}
+        actions={<PlainButton onClick={props.onDone}>Back to the queue</PlainButton>}
       >
-        <SpaceBetween size="m">
-          {scanning && (
-            <ScanPanel last={last}>
-              <SpaceBetween size="s">
-                <ProgressBar
-                  value={total ? (packed / total) * 100 : 100}
-                  label="Packed"
-                  description={`${packed} of ${total} units`}
-                  data-testid="pack-progress"
-                />
-                <ScanField
-                  keepFocus={!allPacked}
-                  yieldToControls
-                  onScan={scan}
-                  placeholder={allPacked ? 'Every unit is packed' : 'Scan each unit'}
-                  testId="pack-scan-input"
-                />
-                <ScanMessage last={last} />
-              </SpaceBetween>
-            </ScanPanel>
-          )}
-          {!scanning && !['packed', 'shipped'].includes(f.status) && (
-            <Alert type="warning" header="Not ready to pack">
-              This order is {f.status}: it packs once every unit is picked.
-            </Alert>
-          )}
-          <Table<FulfillmentLine>
-            data-testid="pack-lines"
-            variant="embedded"
-            items={f.lines}
-            trackBy={(l) => `${l.lineId}:${l.sku}`}
-            columnDefinitions={[
-              { id: 'sku', header: 'SKU', cell: (l) => l.sku, isRowHeader: true },
-              { id: 'kit', header: 'Kit', cell: (l) => l.kitSku ?? '—' },
-              { id: 'quantity', header: 'Quantity', cell: (l) => l.quantity },
-              { id: 'picked', header: 'Picked', cell: (l) => l.picked },
-              {
-                id: 'packed',
-                header: 'Packed',
-                cell: (l) => (
-                  <StatusIndicator type={lineDone(l) ? 'success' : 'pending'}>
+        {scanning && (
+          <ScanPanel last={last}>
+            <div className="qm-stack-s">
+              <div data-testid="pack-progress">
+                <label className="qm-field">
+                  <span className="qm-field-label">Packed</span>
+                  <progress className="qm-progress" max={total || 1} value={total ? packed : 1} />
+                  <span className="qm-muted">
+                    {packed} of {total} units
+                  </span>
+                </label>
+              </div>
+              <ScanField
+                keepFocus={!allPacked}
+                yieldToControls
+                onScan={scan}
+                placeholder={allPacked ? 'Every unit is packed' : 'Scan each unit'}
+                testId="pack-scan-input"
+              />
+              <ScanMessage last={last} />
+            </div>
+          </ScanPanel>
+        )}
+        {!scanning && !['packed', 'shipped'].includes(f.status) && (
+          <Notice type="warning" header="Not ready to pack">
+            This order is {f.status}: it packs once every unit is picked.
+          </Notice>
+        )}
+        <table className="qm-table" data-testid="pack-lines">
+          <thead>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col">Kit</th>
+              <th scope="col">Quantity</th>
+              <th scope="col">Picked</th>
+              <th scope="col">Packed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {f.lines.map((l) => (
+              <tr key={`${l.lineId}:${l.sku}`}>
+                <th scope="row">{l.sku}</th>
+                <td>{l.kitSku ?? '—'}</td>
+                <td>{l.quantity}</td>
+                <td>{l.picked}</td>
+                <td>
+                  <Status type={lineDone(l) ? 'success' : 'pending'}>
                     {l.packed} / {l.quantity}
-                  </StatusIndicator>
-                ),
-              },
-            ]}
-          />
-        </SpaceBetween>
-      </Container>
+                  </Status>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
 
       {scanning && <PackagesForm fulfillmentId={f.fulfillmentId} onSaved={setCurrent} />}
       {f.status === 'packed' && <ShipForm fulfillment={f} onShipped={setCurrent} />}
       {f.status === 'shipped' && f.shipment && (
-        <Alert type="success" header="Shipped" data-testid="ship-confirmation">
-          <SpaceBetween size="s">
-            <KeyValuePairs
-              columns={3}
-              items={[
-                { label: 'Carrier', value: `${f.shipment.carrier} · ${f.shipment.service}` },
-                { label: 'Tracking number', value: f.shipment.trackingNumber },
-                {
-                  label: 'Shipped',
-                  value: `${formatDateTime(f.shipment.shippedAt)} by ${f.shipment.shippedBy}`,
-                },
-                ...(f.packages ? [{ label: 'Parcels', value: String(f.packages.length) }] : []),
-              ]}
-            />
-            <Button onClick={props.onDone} variant="primary" data-testid="pack-next">
+        <Notice type="success" header="Shipped" testId="ship-confirmation">
+          <dl className="qm-grid qm-pairs">
+            <div>
+              <dt>Carrier</dt>
+              <dd>
+                {f.shipment.carrier} · {f.shipment.service}
+              </dd>
+            </div>
+            <div>
+              <dt>Tracking number</dt>
+              <dd>{f.shipment.trackingNumber}</dd>
+            </div>
+            <div>
+              <dt>Shipped</dt>
+              <dd>
+                {formatDateTime(f.shipment.shippedAt)} by {f.shipment.shippedBy}
+              </dd>
+            </div>
+            {f.packages && (
+              <div>
+                <dt>Parcels</dt>
+                <dd>{f.packages.length}</dd>
+              </div>
+            )}
+          </dl>
+          <div>
+            <PlainButton onClick={props.onDone} variant="primary" testId="pack-next">
               Pack the next order
-            </Button>
-          </SpaceBetween>
-        </Alert>
+            </PlainButton>
+          </div>
+        </Notice>
       )}
-    </SpaceBetween>
+    </div>
   );
 }
 
@@ -324,7 +372,7 @@ function PackagesForm(props: { fulfillmentId: string; onSaved: (f: Fulfillment) 
         widthMm: Number(d.widthMm),
         heightMm: Number(d.heightMm),
       }));
-      props.onSaved(await endpoints.putPackages(props.fulfillmentId, packages));
+      props.onSaved(await packEndpoints.putPackages(props.fulfillmentId, packages));
     } catch (err) {
       setError(err as ApiError);
     }
@@ -332,71 +380,67 @@ function PackagesForm(props: { fulfillmentId: string; onSaved: (f: Fulfillment) 
   };
 
   return (
-    <form onSubmit={submit} data-testid="packages-form">
-      <Container
-        header={
-          <Header
-            variant="h2"
-            description="One row per parcel, in grams and millimetres."
-            actions={
-              <SpaceBetween direction="horizontal" size="xs">
-                <Button formAction="none" onClick={() => setDrafts((d) => [...d, emptyPackage])}>
-                  Add parcel
-                </Button>
-                <Button variant="primary" formAction="submit" loading={busy} data-testid="save-packages">
-                  Save parcels
-                </Button>
-              </SpaceBetween>
-            }
-          >
-            Parcels
-          </Header>
+    <form onSubmit={submit} data-testid="packages-form" noValidate>
+      <Section
+        title="Parcels"
+        description="One row per parcel, in grams and millimetres."
+        actions={
+          <>
+            <PlainButton onClick={() => setDrafts((d) => [...d, emptyPackage])}>Add parcel</PlainButton>
+            <PlainButton variant="primary" type="submit" loading={busy} testId="save-packages">
+              Save parcels
+            </PlainButton>
+          </>
         }
       >
-        <SpaceBetween size="m">
-          {drafts.map((d, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: parcels are rows without ids of their own.
-            <ColumnLayout key={i} columns={5}>
-              {PACKAGE_FIELDS.map((p) => (
-                <FormField
+        {drafts.map((d, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: parcels are rows without ids of their own.
+          <div key={i} className="qm-grid qm-parcel">
+            {PACKAGE_FIELDS.map((p) => {
+              const fieldError = submitted && !valid(d[p.key]) ? 'A positive whole number' : undefined;
+              return (
+                <Field
                   key={p.key}
                   label={`${p.label}${drafts.length > 1 ? ` · parcel ${i + 1}` : ''}`}
-                  errorText={submitted && !valid(d[p.key]) ? 'A positive whole number' : undefined}
+                  error={fieldError}
+                  testId={`parcel-${i + 1}-${p.key}`}
                 >
-                  <Input
+                  <input
+                    className="qm-input"
                     type="number"
                     inputMode="numeric"
+                    min={1}
                     value={d[p.key]}
-                    onChange={({ detail }) =>
-                      setDrafts((all) => all.map((x, j) => (j === i ? { ...x, [p.key]: detail.value } : x)))
+                    aria-invalid={fieldError ? true : undefined}
+                    onChange={(e) =>
+                      setDrafts((all) => all.map((x, j) => (j === i ? { ...x, [p.key]: e.target.value } : x)))
                     }
-                    data-testid={`parcel-${i + 1}-${p.key}`}
                   />
-                </FormField>
-              ))}
-              {drafts.length > 1 && (
-                <Box padding={{ top: 'l' }}>
-                  <Button formAction="none" onClick={() => setDrafts((all) => all.filter((_, j) => j !== i))}>
-                    Remove
-                  </Button>
-                </Box>
-              )}
-            </ColumnLayout>
-          ))}
-          {error &&
-            (error.code === 'PACK_INCOMPLETE' ? (
-              <div data-testid="pack-incomplete">
-                <Alert type="error" header="Not every unit is packed">
-                  <span className="qm-scan-big-message">
-                    Scan the remaining units before saving the parcels.
-                  </span>
-                </Alert>
+                </Field>
+              );
+            })}
+            {drafts.length > 1 && (
+              <div className="qm-parcel-remove">
+                <PlainButton onClick={() => setDrafts((all) => all.filter((_, j) => j !== i))}>
+                  Remove parcel {i + 1}
+                </PlainButton>
               </div>
-            ) : (
-              <ApiErrorAlert error={error} what="save the parcels" />
-            ))}
-        </SpaceBetween>
-      </Container>
+            )}
+          </div>
+        ))}
+        {error &&
+          (error.code === 'PACK_INCOMPLETE' ? (
+            <div data-testid="pack-incomplete">
+              <Notice type="error" header="Not every unit is packed">
+                <span className="qm-scan-big-message">
+                  Scan the remaining units before saving the parcels.
+                </span>
+              </Notice>
+            </div>
+          ) : (
+            <PlainApiError error={error} what="save the parcels" />
+          ))}
+      </Section>
     </form>
   );
 }
@@ -404,10 +448,8 @@ function PackagesForm(props: { fulfillmentId: string; onSaved: (f: Fulfillment) 
 /** Ship: a carrier's service and the tracking number; the answer is the shipment confirmation. */
 function ShipForm(props: { fulfillment: Fulfillment; onShipped: (f: Fulfillment) => void }) {
   const { fulfillment: f } = props;
-  const carriers = useResource(isDeclared(LIST_CARRIERS) ? 'carriers' : null, (signal) =>
-    endpoints.listCarriers(signal),
-  );
-  const list = carriers.data?.items ?? [];
+  const carriers = useLoaded(isDeclared(LIST_CARRIERS) ? 'carriers' : null, packEndpoints.carriers);
+  const list = carriers.data ?? [];
   const [carrierId, setCarrierId] = useState<string | undefined>(f.carrierId);
   const [service, setService] = useState<string | undefined>(f.serviceCode);
   const [tracking, setTracking] = useState('');
@@ -438,14 +480,14 @@ function ShipForm(props: { fulfillment: Fulfillment; onShipped: (f: Fulfillment)
     setBusy(true);
     setError(null);
     try {
-      await endpoints.ship(f.fulfillmentId, {
+      await packEndpoints.ship(f.fulfillmentId, {
         carrier: carrierId,
         service,
         trackingNumber: tracking.trim(),
         ...(trackingUrl ? { trackingUrl } : {}),
       });
       // The confirmation shows the shipment as stored.
-      props.onShipped(await endpoints.getFulfillment(f.fulfillmentId));
+      props.onShipped(await packEndpoints.get(f.fulfillmentId));
     } catch (err) {
       setError(err as ApiError);
     }
@@ -453,69 +495,73 @@ function ShipForm(props: { fulfillment: Fulfillment; onShipped: (f: Fulfillment)
   };
 
   return (
-    <form onSubmit={submit} data-testid="ship-form">
-      <Container
-        header={
-          <Header
-            variant="h2"
-            description={`${f.packages?.length ?? 0} parcel(s) packed. Ship with the carrier's tracking number.`}
-            actions={
-              <Button variant="primary" formAction="submit" loading={busy} data-testid="ship">
-                Ship
-              </Button>
-            }
-          >
+    <form onSubmit={submit} data-testid="ship-form" noValidate>
+      <Section
+        title="Ship"
+        description={`${f.packages?.length ?? 0} parcel(s) packed. Ship with the carrier's tracking number.`}
+        actions={
+          <PlainButton variant="primary" type="submit" loading={busy} testId="ship">
             Ship
-          </Header>
+          </PlainButton>
         }
       >
-        <SpaceBetween size="m">
-          {carriers.error && (
-            <ApiErrorAlert error={carriers.error} onRetry={carriers.reload} what="load the carriers" />
-          )}
-          <ColumnLayout columns={2}>
-            <FormField label="Carrier" errorText={show(errors.carrier)}>
-              <Select
-                selectedOption={carrier ? { value: carrier.carrierId, label: carrier.name } : null}
-                onChange={({ detail }) => setCarrierId(detail.selectedOption.value)}
-                options={list.map((c) => ({ value: c.carrierId, label: c.name, description: c.carrierId }))}
-                statusType={carriers.loading ? 'loading' : 'finished'}
-                placeholder="Choose a carrier"
-                empty={
-                  <Box>
-                    No carriers: <RouterLink href="/settings/carriers">set them up</RouterLink>
-                  </Box>
-                }
-                data-testid="ship-carrier"
-              />
-            </FormField>
-            <FormField label="Service" errorText={show(errors.service)}>
-              <Select
-                selectedOption={service ? { value: service, label: service } : null}
-                onChange={({ detail }) => setService(detail.selectedOption.value)}
-                options={services.map((s) => ({
-                  value: s.code,
-                  label: s.code,
-                  description: s.serviceLevels.join(', '),
-                }))}
-                placeholder="Choose a service"
-                data-testid="ship-service"
-              />
-            </FormField>
-            <FormField label="Tracking number" errorText={show(errors.tracking)}>
-              <Input
-                value={tracking}
-                onChange={({ detail }) => setTracking(detail.value)}
-                data-testid="ship-tracking"
-              />
-            </FormField>
-            <FormField label="Tracking link" constraintText="Optional" errorText={show(errors.trackingUrl)}>
-              <Input value={trackingUrl} onChange={({ detail }) => setTrackingUrl(detail.value)} type="url" />
-            </FormField>
-          </ColumnLayout>
-          {error && <ApiErrorAlert error={error} what="ship" />}
-        </SpaceBetween>
-      </Container>
+        {carriers.error && (
+          <PlainApiError error={carriers.error} onRetry={carriers.reload} what="load the carriers" />
+        )}
+        {carriers.data && list.length === 0 && (
+          <Notice type="warning">
+            No carriers: <Link to="/settings/carriers">set them up</Link>
+          </Notice>
+        )}
+        <div className="qm-grid">
+          <Field label="Carrier" error={show(errors.carrier)}>
+            <select
+              className="qm-select"
+              value={carrierId ?? ''}
+              onChange={(e) => setCarrierId(e.target.value || undefined)}
+              data-testid="ship-carrier"
+            >
+              <option value="">{carriers.data ? 'Choose a carrier' : 'Loading carriers…'}</option>
+              {carrierId && !carrier && <option value={carrierId}>{carrierId}</option>}
+              {list.map((c) => (
+                <option key={c.carrierId} value={c.carrierId}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Service" error={show(errors.service)}>
+            <select
+              className="qm-select"
+              value={service ?? ''}
+              onChange={(e) => setService(e.target.value || undefined)}
+              data-testid="ship-service"
+            >
+              <option value="">Choose a service</option>
+              {service && !services.some((s) => s.code === service) && (
+                <option value={service}>{service}</option>
+              )}
+              {services.map((s) => (
+                <option key={s.code} value={s.code}>
+                  {s.code} · {s.serviceLevels.join(', ')}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Tracking number" error={show(errors.tracking)} testId="ship-tracking">
+            <input className="qm-input" value={tracking} onChange={(e) => setTracking(e.target.value)} />
+          </Field>
+          <Field label="Tracking link" hint="Optional" error={show(errors.trackingUrl)}>
+            <input
+              className="qm-input"
+              type="url"
+              value={trackingUrl}
+              onChange={(e) => setTrackingUrl(e.target.value)}
+            />
+          </Field>
+        </div>
+        {error && <PlainApiError error={error} what="ship" />}
+      </Section>
     </form>
   );
 }

@@ -1,10 +1,3 @@
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
-import Container from '@cloudscape-design/components/container';
-import Header from '@cloudscape-design/components/header';
-import SpaceBetween from '@cloudscape-design/components/space-between';
-import Spinner from '@cloudscape-design/components/spinner';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client.ts';
@@ -14,8 +7,19 @@ import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
-import { ApiErrorAlert, NoAccess, NotAvailable } from '../../components/states.tsx';
+import {
+  Field,
+  PageHeader,
+  PlainApiError,
+  PlainButton,
+  PlainNoAccess,
+  PlainNotAvailable,
+  Section,
+  Spinner,
+  Status,
+} from '../../components/plain.tsx';
 import { ScanField, ScanMessage, ScanPanel, sameCode, useScanOutcome } from './scan-field.tsx';
+import { useLoaded } from './use-loaded.ts';
 
 // The short pick dialog is rare: it loads when first opened, not with the screen.
 const ShortPickDialog = lazy(() => import('./short-pick-dialog.tsx'));
@@ -42,21 +46,18 @@ export default function Pick() {
     [setParams],
   );
   return (
-    // No ContentLayout: the handheld frame has no app layout for it to extend into.
-    <SpaceBetween size="l">
-      <Header variant="h1" description="Scan the bin, then each unit. Works with handheld scanners.">
-        Pick
-      </Header>
+    <div className="qm-stack">
+      <PageHeader title="Pick" description="Scan the bin, then each unit. Works with handheld scanners." />
       {!isDeclared(NEXT_TASK) ? (
-        <NotAvailable route={NEXT_TASK} />
+        <PlainNotAvailable route={NEXT_TASK} />
       ) : !can(user.roles, NEXT_TASK) ? (
-        <NoAccess roles={user.roles} what="Picking" />
+        <PlainNoAccess roles={user.roles} what="Picking" />
       ) : waveId ? (
         <WavePick key={waveId} waveId={waveId} onLeave={() => choose(undefined)} />
       ) : (
         <WaveChooser onChoose={choose} />
       )}
-    </SpaceBetween>
+    </div>
   );
 }
 
@@ -70,8 +71,8 @@ function WaveChooser(props: { onChoose: (waveId: string) => void }) {
     pickEndpoints.openWaves(site as string, signal),
   );
   return (
-    <SpaceBetween size="l">
-      <Container header={<Header variant="h2">Scan a wave</Header>}>
+    <div className="qm-stack">
+      <Section title="Scan a wave">
         <ScanField
           keepFocus
           onScan={props.onChoose}
@@ -79,83 +80,53 @@ function WaveChooser(props: { onChoose: (waveId: string) => void }) {
           ariaLabel="Wave id"
           testId="wave-input"
         />
-      </Container>
-      <Container
-        header={
-          <Header variant="h2" description={site ? `At ${site}, earliest cutoff first` : undefined}>
-            Open waves
-          </Header>
-        }
-      >
-        <SpaceBetween size="m">
-          <label>
-            <Box variant="span" color="text-body-secondary">
-              My site{' '}
-            </Box>
-            {/* A native select: the handheld's first load stays small. */}
-            <select
-              value={site ?? ''}
-              onChange={(e) => setSite(e.target.value || undefined)}
-              data-testid="pick-site"
-              className="qm-native-select"
-            >
-              <option value="">Choose…</option>
-              {site && !locations.data?.some((l) => l.locationId === site) && (
-                <option value={site}>{site}</option>
-              )}
-              {(locations.data ?? []).map((l) => (
-                <option key={l.locationId} value={l.locationId}>
-                  {l.locationId} · {l.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          {!site ? (
-            <Box color="text-body-secondary">Choose your site to see its open waves, or scan a wave id.</Box>
-          ) : waves.error ? (
-            <ApiErrorAlert error={waves.error} what="load the waves" />
-          ) : !waves.data ? (
-            <Spinner size="large" />
-          ) : waves.data?.length ? (
-            <ul className="qm-choice-list qm-big-buttons" data-testid="open-waves">
-              {waves.data.map((w) => (
-                <li key={w.waveId}>
-                  <Button onClick={() => props.onChoose(w.waveId)} fullWidth data-testid={`wave-${w.waveId}`}>
-                    {w.waveId} · {w.taskCount} tasks
-                    {w.cutoffAt ? ` · ${cutoffIn(w.cutoffAt, now)}` : ''}
-                  </Button>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <Box color="text-body-secondary">No open waves at {site}.</Box>
-          )}
-        </SpaceBetween>
-      </Container>
-    </SpaceBetween>
+      </Section>
+      <Section title="Open waves" description={site ? `At ${site}, earliest cutoff first` : undefined}>
+        <Field label="My site">
+          <select
+            value={site ?? ''}
+            onChange={(e) => setSite(e.target.value || undefined)}
+            data-testid="pick-site"
+            className="qm-select qm-native-select"
+          >
+            <option value="">Choose…</option>
+            {site && !locations.data?.some((l) => l.locationId === site) && (
+              <option value={site}>{site}</option>
+            )}
+            {(locations.data ?? []).map((l) => (
+              <option key={l.locationId} value={l.locationId}>
+                {l.locationId} · {l.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {!site ? (
+          <p className="qm-muted">Choose your site to see its open waves, or scan a wave id.</p>
+        ) : waves.error ? (
+          <PlainApiError error={waves.error} what="load the waves" />
+        ) : !waves.data ? (
+          <Spinner label="Loading the open waves" />
+        ) : waves.data?.length ? (
+          <ul className="qm-choice-list" data-testid="open-waves">
+            {waves.data.map((w) => (
+              <li key={w.waveId}>
+                <PlainButton
+                  onClick={() => props.onChoose(w.waveId)}
+                  className="qm-btn-big qm-btn-block"
+                  testId={`wave-${w.waveId}`}
+                >
+                  {w.waveId} · {w.taskCount} tasks
+                  {w.cutoffAt ? ` · ${cutoffIn(w.cutoffAt, now)}` : ''}
+                </PlainButton>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="qm-muted">No open waves at {site}.</p>
+        )}
+      </Section>
+    </div>
   );
-}
-
-/*
- * Small local helpers instead of the console's shared ones: every chunk and byte counts on the
- * handheld's first load (150 kB of JavaScript on warehouse Wi-Fi, test/e2e/console-speed.test.ts).
- */
-
-/** Loads what `key` names once per key; a new key cancels the request in flight. */
-function useLoaded<T>(key: string | null, load: (signal: AbortSignal) => Promise<T>) {
-  const [state, setState] = useState<{ key: string | null; data?: T; error?: ApiError }>({ key: null });
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  useEffect(() => {
-    if (key === null) return;
-    const controller = new AbortController();
-    loadRef.current(controller.signal).then(
-      (data) => controller.signal.aborted || setState({ key, data }),
-      (error: ApiError) => controller.signal.aborted || setState({ key, error }),
-    );
-    return () => controller.abort();
-  }, [key]);
-  return state.key === key ? state : { key };
 }
 
 /** Now, every 30 s: enough for a countdown in whole minutes. */
@@ -284,108 +255,101 @@ function WavePick(props: { waveId: string; onLeave: () => void }) {
   const task = state.phase === 'task' ? state.task : undefined;
   const left = task ? task.quantity - task.pickedQuantity : 0;
   return (
-    <SpaceBetween size="l">
+    <div className="qm-stack">
       <ScanPanel last={last}>
-        <Container
-          header={
-            <Header
-              variant="h2"
-              description={task ? `Task ${task.taskId}` : undefined}
-              actions={<Button onClick={props.onLeave}>Leave wave</Button>}
-            >
-              Wave {waveId}
-            </Header>
-          }
+        <Section
+          title={`Wave ${waveId}`}
+          description={task ? `Task ${task.taskId}` : undefined}
+          actions={<PlainButton onClick={props.onLeave}>Leave wave</PlainButton>}
         >
-          <SpaceBetween size="m">
-            {state.phase === 'loading' && <Spinner size="large" />}
-            {state.phase === 'error' && (
-              <ApiErrorAlert error={state.error} onRetry={() => void loadNext()} what="get the next task" />
-            )}
-            {state.phase === 'done' && (
-              <Box variant="h2" data-testid="wave-done">
-                <StatusIndicator type="success">Wave done: nothing left to pick</StatusIndicator>
-              </Box>
-            )}
-            {task && state.phase === 'task' && (
-              <div className="qm-pick-target" data-testid="pick-current" data-task-id={task.taskId}>
-                <div
-                  className={`qm-pick-step${state.binConfirmed ? ' qm-pick-step-done' : ' qm-pick-step-active'}`}
-                >
-                  <Box variant="small" color="text-body-secondary">
-                    1. Go to bin{task.zone ? ` · zone ${task.zone}` : ''}
-                  </Box>
-                  <div className="qm-huge" data-testid="pick-bin">
-                    {task.binCode}
-                  </div>
-                  {task.zone && (
-                    <Box fontSize="heading-l" data-testid="pick-zone">
-                      Zone {task.zone}
-                    </Box>
-                  )}
+          {state.phase === 'loading' && <Spinner label="Getting the next task" />}
+          {state.phase === 'error' && (
+            <PlainApiError error={state.error} onRetry={() => void loadNext()} what="get the next task" />
+          )}
+          {state.phase === 'done' && (
+            <p className="qm-heading" data-testid="wave-done">
+              <Status type="success">Wave done: nothing left to pick</Status>
+            </p>
+          )}
+          {task && state.phase === 'task' && (
+            <div className="qm-pick-target" data-testid="pick-current" data-task-id={task.taskId}>
+              <div
+                className={`qm-pick-step${state.binConfirmed ? ' qm-pick-step-done' : ' qm-pick-step-active'}`}
+              >
+                <small className="qm-muted">1. Go to bin{task.zone ? ` · zone ${task.zone}` : ''}</small>
+                <div className="qm-huge" data-testid="pick-bin">
+                  {task.binCode}
                 </div>
-                <div className={`qm-pick-step${state.binConfirmed ? ' qm-pick-step-active' : ''}`}>
-                  <Box variant="small" color="text-body-secondary">
-                    2. Take
-                  </Box>
-                  <div className="qm-huge" data-testid="pick-sku">
-                    {task.sku}
+                {task.zone && (
+                  <div className="qm-heading" data-testid="pick-zone">
+                    Zone {task.zone}
                   </div>
-                </div>
-                <div className="qm-pick-step">
-                  <Box variant="small" color="text-body-secondary">
-                    Left to pick
-                  </Box>
-                  <div className="qm-huge" data-testid="pick-left">
-                    {left}
-                  </div>
-                  <Box color="text-body-secondary" data-testid="pick-progress">
-                    {task.pickedQuantity} of {task.quantity} picked
-                  </Box>
+                )}
+              </div>
+              <div className={`qm-pick-step${state.binConfirmed ? ' qm-pick-step-active' : ''}`}>
+                <small className="qm-muted">2. Take</small>
+                <div className="qm-huge" data-testid="pick-sku">
+                  {task.sku}
                 </div>
               </div>
-            )}
-
-            <ScanField
-              keepFocus={!shortOpen}
-              disabled={state.phase === 'done'}
-              onScan={scan}
-              placeholder={
-                state.phase === 'done'
-                  ? 'Wave done'
-                  : task
-                    ? state.phase === 'task' && state.binConfirmed
-                      ? `Scan ${task.sku}`
-                      : `Scan bin ${task.binCode}`
-                    : 'Loading the next task…'
-              }
-              onKeyDown={({ detail }) => {
-                // F2: short pick without leaving the keyboard (the scan field keeps the focus).
-                if (detail.key === 'F2' && task) setShortOpen(true);
-              }}
-            />
-            <ScanMessage last={last} />
-
-            <div className="qm-big-buttons">
-              <SpaceBetween direction="horizontal" size="s">
-                {task && (
-                  <Button
-                    onClick={() => setShortOpen(true)}
-                    data-testid="short-pick"
-                    ariaLabel="Short pick (F2)"
-                  >
-                    Short (F2)
-                  </Button>
-                )}
-                {state.phase === 'done' && (
-                  <Button variant="primary" onClick={props.onLeave} data-testid="choose-wave">
-                    Choose another wave
-                  </Button>
-                )}
-              </SpaceBetween>
+              <div className="qm-pick-step">
+                <small className="qm-muted">Left to pick</small>
+                <div className="qm-huge" data-testid="pick-left">
+                  {left}
+                </div>
+                <span className="qm-muted" data-testid="pick-progress">
+                  {task.pickedQuantity} of {task.quantity} picked
+                </span>
+              </div>
             </div>
-          </SpaceBetween>
-        </Container>
+          )}
+
+          <ScanField
+            keepFocus={!shortOpen}
+            disabled={state.phase === 'done'}
+            onScan={scan}
+            placeholder={
+              state.phase === 'done'
+                ? 'Wave done'
+                : task
+                  ? state.phase === 'task' && state.binConfirmed
+                    ? `Scan ${task.sku}`
+                    : `Scan bin ${task.binCode}`
+                  : 'Loading the next task…'
+            }
+            onKeyDown={(e) => {
+              // F2: short pick without leaving the keyboard (the scan field keeps the focus).
+              if (e.key === 'F2' && task) {
+                e.preventDefault();
+                setShortOpen(true);
+              }
+            }}
+          />
+          <ScanMessage last={last} />
+
+          <div className="qm-row">
+            {task && (
+              <PlainButton
+                onClick={() => setShortOpen(true)}
+                testId="short-pick"
+                aria-label="Short pick (F2)"
+                className="qm-btn-big"
+              >
+                Short (F2)
+              </PlainButton>
+            )}
+            {state.phase === 'done' && (
+              <PlainButton
+                variant="primary"
+                onClick={props.onLeave}
+                testId="choose-wave"
+                className="qm-btn-big"
+              >
+                Choose another wave
+              </PlainButton>
+            )}
+          </div>
+        </Section>
       </ScanPanel>
 
       {shortOpen && task && (
@@ -400,6 +364,6 @@ function WavePick(props: { waveId: string; onLeave: () => void }) {
           />
         </Suspense>
       )}
-    </SpaceBetween>
+    </div>
   );
 }

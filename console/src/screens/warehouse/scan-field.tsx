@@ -1,8 +1,14 @@
-import Alert from '@cloudscape-design/components/alert';
-import Input, { type InputProps } from '@cloudscape-design/components/input';
-import LiveRegion from '@cloudscape-design/components/live-region';
-import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { type Feedback, signal } from '../../app/feedback.ts';
+import '../../components/plain.css';
 import './scan.css';
 
 export interface ScanOutcome {
@@ -38,7 +44,7 @@ export function ScanField(props: {
   ariaLabel?: string;
   testId?: string;
   /** Keys the screen handles itself while the field has the focus (e.g. F2 for a short pick). */
-  onKeyDown?: InputProps['onKeyDown'];
+  onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
   /**
    * Let other fields and buttons of the screen keep the focus when the user moves to them (a
    * desk pack station has forms); only a click on nothing focusable brings it back.
@@ -46,7 +52,7 @@ export function ScanField(props: {
   yieldToControls?: boolean;
 }) {
   const [code, setCode] = useState('');
-  const inputRef = useRef<InputProps.Ref>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
   const keep = useRef(props.keepFocus);
   keep.current = props.keepFocus;
   const yieldToControls = useRef(props.yieldToControls ?? false);
@@ -84,21 +90,27 @@ export function ScanField(props: {
     refocus();
   };
 
+  // A native input (not Cloudscape's): the scan field is what a handheld needs first, and it is
+  // usable as soon as this small chunk runs. The wrapper carries the test id, as Cloudscape's did.
   return (
     <form onSubmit={submit} className="qm-scan-field" aria-label="Scan">
-      <Input
-        ref={inputRef}
-        value={code}
-        onChange={({ detail }) => setCode(detail.value)}
-        onBlur={refocus}
-        {...(props.onKeyDown ? { onKeyDown: props.onKeyDown } : {})}
-        placeholder={props.placeholder}
-        ariaLabel={props.ariaLabel ?? 'Scan field'}
-        autoComplete={false}
-        spellcheck={false}
-        disabled={props.disabled ?? false}
-        data-testid={props.testId ?? 'scan-input'}
-      />
+      <span data-testid={props.testId ?? 'scan-input'}>
+        <input
+          ref={inputRef}
+          className="qm-input qm-scan-input"
+          value={code}
+          onChange={(e) => setCode(e.target.value)}
+          onBlur={refocus}
+          onKeyDown={props.onKeyDown}
+          placeholder={props.placeholder}
+          aria-label={props.ariaLabel ?? 'Scan field'}
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          enterKeyHint="send"
+          disabled={props.disabled ?? false}
+        />
+      </span>
     </form>
   );
 }
@@ -127,15 +139,21 @@ export function ScanMessage(props: { last: ScanOutcome | null }) {
   return (
     <>
       {last && (
-        <div data-testid="scan-feedback" data-kind={last.kind} data-code={last.code ?? ''}>
-          <Alert type={last.kind === 'error' ? 'error' : 'success'}>
-            <span className={last.kind === 'error' ? 'qm-scan-big-message' : 'qm-scan-message'}>
-              {last.message}
-            </span>
-          </Alert>
+        <div
+          className={`qm-notice ${last.kind === 'error' ? 'qm-notice-error' : 'qm-notice-success'}`}
+          data-testid="scan-feedback"
+          data-kind={last.kind}
+          data-code={last.code ?? ''}
+        >
+          <span className={last.kind === 'error' ? 'qm-scan-big-message' : 'qm-scan-message'}>
+            {last.message}
+          </span>
         </div>
       )}
-      <LiveRegion hidden>{last ? `${last.message} ` : ''}</LiveRegion>
+      {/* Screen readers hear every outcome, the same message twice included (seq changes the key). */}
+      <div className="qm-visually-hidden" aria-live={last?.kind === 'error' ? 'assertive' : 'polite'}>
+        {last && <span key={last.seq}>{last.message}</span>}
+      </div>
     </>
   );
 }
