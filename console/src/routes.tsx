@@ -28,6 +28,9 @@ const Waves = lazy(() => import('./screens/warehouse/waves.tsx'));
 const loadPick = () => import('./screens/warehouse/pick.tsx');
 const Pick = lazy(loadPick);
 const Pack = lazy(() => import('./screens/warehouse/pack.tsx'));
+const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
+const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
+const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -137,6 +140,30 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="warehouse">
           <Pack />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing',
+      element: (
+        <Gate area="purchasing">
+          <PurchaseOrders />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing/suppliers',
+      element: (
+        <Gate area="purchasing">
+          <Suppliers />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing/:poId',
+      element: (
+        <Gate area="purchasing">
+          <PurchaseOrderDetail />
         </Gate>
       ),
     },

@@ -28,6 +28,9 @@ import type {
   PackageBody,
   Page,
   PlannedWave,
+  PoStatus,
+  PurchaseOrderSummary,
+  PurchaseOrderView,
   PutBinBody,
   PutChannelBody,
   PutLocationBody,
@@ -40,6 +43,7 @@ import type {
   Sku,
   StockView,
   StoredRuleSet,
+  Supplier,
   Wave,
   WaveView,
 } from './types.ts';
@@ -193,6 +197,16 @@ export const endpoints = {
   putPackages: (id: string, packages: PackageBody[]) =>
     api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/packages`, { packages }),
   ship: (id: string, body: ShipBody) => api.post<Fulfillment>(apiPath`/api/fulfillments/${id}/ship`, body),
+
+  // Inbound: suppliers and purchase orders.
+  listSuppliers: (signal?: AbortSignal) =>
+    api.get<{ items: Supplier[] }>('/api/suppliers', undefined, signal),
+  listPurchaseOrders: (
+    query: { status?: PoStatus; supplierId?: string; locationId?: string; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<PurchaseOrderSummary>>('/api/purchase-orders', query, signal)),
+  getPurchaseOrder: (poId: string, signal?: AbortSignal) =>
+    api.get<PurchaseOrderView>(apiPath`/api/purchase-orders/${poId}`, undefined, signal),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(
