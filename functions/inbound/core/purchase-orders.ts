@@ -103,6 +103,20 @@ export async function placePurchaseOrder(
   body: PurchaseOrderBody,
   who: Actor,
 ): Promise<{ created: boolean; po: PurchaseOrder; lines: PoLine[] }> {
+  // A repeat is judged in the currency the PO was placed in, whatever the supplier uses now.
+  const repeat = async () => {
+    const existing = await ports.store.purchaseOrder(body.poId);
+    if (!existing) return undefined;
+    const currency = existing.po.currency;
+    if (existing.po.fingerprint !== poFingerprint(body, currency, costsOf(body, currency))) {
+      throw new IdReused('PO', body.poId);
+    }
+    await ports.events.publish([placedEvent(existing.po, existing.lines, who.correlationId)]);
+    return { created: false, ...existing };
+  };
+  const earlier = await repeat();
+  if (earlier) return earlier;
+
   const supplier = await ports.store.getSupplier(body.supplierId);
   if (!supplier) {
     throw new UnknownReference('UNKNOWN_SUPPLIER', `Supplier ${body.supplierId} is not defined`, {
@@ -111,17 +125,6 @@ export async function placePurchaseOrder(
   }
   const costs = costsOf(body, supplier.currency);
   const fingerprint = poFingerprint(body, supplier.currency, costs);
-
-  const repeat = async () => {
-    const existing = await ports.store.purchaseOrder(body.poId);
-    if (!existing) return undefined;
-    if (existing.po.fingerprint !== fingerprint) throw new IdReused('PO', body.poId);
-    await ports.events.publish([placedEvent(existing.po, existing.lines, who.correlationId)]);
-    return { created: false, ...existing };
-  };
-  const earlier = await repeat();
-  if (earlier) return earlier;
-
   await checkReferences(ports, body);
   const { po, lines } = newPurchaseOrder(body, supplier, costs, fingerprint, who.actor, ports.clock());
   if (!(await ports.store.placePurchaseOrder(po, lines))) {
