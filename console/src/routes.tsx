@@ -52,6 +52,9 @@ const pick = preloadable(() => import('./screens/warehouse/pick.tsx'));
 const Pick = pick.Component;
 const pack = preloadable(() => import('./screens/warehouse/pack.tsx'));
 const Pack = pack.Component;
+const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
+const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
+const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -158,6 +161,30 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="warehouse">
           <Waves />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing',
+      element: (
+        <Gate area="purchasing">
+          <PurchaseOrders />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing/suppliers',
+      element: (
+        <Gate area="purchasing">
+          <Suppliers />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing/:poId',
+      element: (
+        <Gate area="purchasing">
+          <PurchaseOrderDetail />
         </Gate>
       ),
     },

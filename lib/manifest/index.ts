@@ -1,5 +1,6 @@
 import { catalog } from './catalog.ts';
 import { fulfillment } from './fulfillment.ts';
+import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
 import { orders } from './orders.ts';
 import { platform } from './platform.ts';
@@ -16,7 +17,7 @@ import {
 export * from './types.ts';
 
 /** Each bounded context declares its own part; adding a context means adding it here. */
-const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders, fulfillment];
+const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders, fulfillment, inbound];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {
   const manifest: SystemManifest = {

@@ -23,13 +23,33 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 const WAREHOUSE = ['Warehouse', 'Waves'];
 /** The floor also picks and packs. */
 const FLOOR = ['Warehouse', 'Waves', 'Pick', 'Pack station'];
+/** Every role reads purchase orders and suppliers. */
+const PURCHASING = ['Purchasing', 'Purchase orders', 'Suppliers'];
 const NAV_BY_ROLE: Record<Role, string[]> = {
-  admin: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...FLOOR, 'Settings', 'Audit trail'],
-  supervisor: ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...FLOOR, 'Settings', 'Audit trail'],
-  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, 'Settings'],
-  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR],
-  'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE],
-  finance: ['Overview', 'Inventory', 'Orders', 'Audit trail'],
+  admin: [
+    'Overview',
+    'Inventory',
+    'Orders',
+    'Intake exceptions',
+    ...FLOOR,
+    ...PURCHASING,
+    'Settings',
+    'Audit trail',
+  ],
+  supervisor: [
+    'Overview',
+    'Inventory',
+    'Orders',
+    'Intake exceptions',
+    ...FLOOR,
+    ...PURCHASING,
+    'Settings',
+    'Audit trail',
+  ],
+  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, ...PURCHASING, 'Settings'],
+  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, ...PURCHASING],
+  'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, ...PURCHASING],
+  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, 'Audit trail'],
 };
 
 let runtime: TestRuntime;

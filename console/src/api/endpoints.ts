@@ -27,6 +27,9 @@ import type {
   OrderView,
   Page,
   PlannedWave,
+  PoStatus,
+  PurchaseOrderSummary,
+  PurchaseOrderView,
   PutBinBody,
   PutChannelBody,
   PutLocationBody,
@@ -38,6 +41,7 @@ import type {
   Sku,
   StockView,
   StoredRuleSet,
+  Supplier,
   Wave,
   WaveView,
 } from './types.ts';
@@ -185,6 +189,16 @@ export const endpoints = {
     signal?: AbortSignal,
   ) => paged(api.get<RawPage<Fulfillment>>('/api/fulfillments', query, signal)),
   // The pack station's calls are in pack-endpoints.ts (its own chunk, for the handheld's first load).
+
+  // Inbound: suppliers and purchase orders.
+  listSuppliers: (signal?: AbortSignal) =>
+    api.get<{ items: Supplier[] }>('/api/suppliers', undefined, signal),
+  listPurchaseOrders: (
+    query: { status?: PoStatus; supplierId?: string; locationId?: string; limit?: number; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<PurchaseOrderSummary>>('/api/purchase-orders', query, signal)),
+  getPurchaseOrder: (poId: string, signal?: AbortSignal) =>
+    api.get<PurchaseOrderView>(apiPath`/api/purchase-orders/${poId}`, undefined, signal),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

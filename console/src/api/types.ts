@@ -17,6 +17,13 @@ import type {
   Wave,
 } from '../../../functions/fulfillment/api.ts';
 import type {
+  IncomingStock,
+  PoStatus,
+  PurchaseOrderSummary,
+  PurchaseOrderView,
+  Supplier,
+} from '../../../functions/inbound/api.ts';
+import type {
   AdjustBucket,
   AdjustmentBody,
   BrowseRow,
@@ -69,6 +76,7 @@ export type {
   FulfillmentLine,
   FulfillmentStatus,
   Hold,
+  IncomingStock,
   IntakeExceptionSummary,
   IntakeExceptionView,
   IntakeOutcome,
@@ -81,6 +89,9 @@ export type {
   OrderStatusName,
   OrderSummary,
   PickTask,
+  PoStatus,
+  PurchaseOrderSummary,
+  PurchaseOrderView,
   PutChannelBody,
   PutLocationBody,
   Rejection,
@@ -91,6 +102,7 @@ export type {
   Sku,
   StoredOrder,
   StoredRuleSet,
+  Supplier,
   Wave,
 };
 
@@ -125,6 +137,8 @@ export interface StockView {
     byLocation: { locationId: string; available: number }[];
   };
   channels?: ChannelAvailability[];
+  /** Units on open purchase orders per location (absent when none). */
+  incoming?: IncomingStock[];
 }
 
 /** POST /api/inventory/adjustments and /moves: the movement and the position item after it. */

@@ -49,7 +49,15 @@ const SETTINGS_ROUTES: readonly RouteKey[] = [
   'GET /api/users',
 ];
 
-export type Area = 'overview' | 'inventory' | 'orders' | 'intake' | 'warehouse' | 'settings' | 'audit';
+export type Area =
+  | 'overview'
+  | 'inventory'
+  | 'orders'
+  | 'intake'
+  | 'warehouse'
+  | 'purchasing'
+  | 'settings'
+  | 'audit';
 
 /** The screens of the console and the routes that decide whether a role sees each. */
 const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
@@ -58,6 +66,7 @@ const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
   orders: ['GET /api/orders/{id}'],
   intake: ['GET /api/intake/exceptions'],
   warehouse: ['GET /api/waves'],
+  purchasing: ['GET /api/purchase-orders'],
   settings: SETTINGS_ROUTES,
   audit: ['GET /api/audit'],
 };

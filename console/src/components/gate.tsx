@@ -12,6 +12,7 @@ const AREA_NAMES: Record<Area, string> = {
   orders: 'Orders',
   intake: 'Intake exceptions',
   warehouse: 'Warehouse',
+  purchasing: 'Purchasing',
   settings: 'Settings',
   audit: 'The audit trail',
 };

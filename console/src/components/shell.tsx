@@ -49,14 +49,24 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Pack station', href: '/warehouse/pack', route: 'POST /api/fulfillments/{id}/pack-scans' },
     ],
   },
+  {
+    area: 'purchasing',
+    text: 'Purchasing',
+    href: '/purchasing',
+    children: [
+      { text: 'Purchase orders', href: '/purchasing' },
+      { text: 'Suppliers', href: '/purchasing/suppliers', route: 'GET /api/suppliers' },
+    ],
+  },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];
 
 function activeHref(pathname: string): string {
   if (pathname === '/') return '/';
-  const child = NAV.flatMap((n) => n.children ?? []).find(
-    (c) => c.href !== '/warehouse' && pathname.startsWith(c.href),
+  // A section's first child shares the section's href: only the other children match by prefix.
+  const child = NAV.flatMap((n) => (n.children ?? []).filter((c) => c.href !== n.href)).find((c) =>
+    pathname.startsWith(c.href),
   );
   if (child) return child.href;
   return NAV.find((n) => n.href !== '/' && pathname.startsWith(n.href))?.href ?? pathname;

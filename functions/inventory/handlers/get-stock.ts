@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { skuCode } from '#catalog/api';
+import { incomingFor } from '#inbound/api';
 import { httpHandler, ok } from '#shared/http';
 import { inventoryPorts } from '../adapters/wiring.ts';
 import { binStockOf } from '../core/bins.ts';
@@ -9,11 +10,16 @@ import { locationView } from '../views/stock-views.ts';
 
 const ports = inventoryPorts();
 
-/** GET /api/inventory/{sku}: positions (shards summed per location, units per bin), per-channel availability, kit view. */
+/**
+ * GET /api/inventory/{sku}: positions (shards summed per location, units per bin), per-channel
+ * availability, kit view, and units incoming on open purchase orders (inbound's published read;
+ * inbound depends on inventory only through api.ts, so no cycle).
+ */
 export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async ({ params }) => {
-  const [stock, catalog] = await Promise.all([
+  const [stock, catalog, incoming] = await Promise.all([
     readSkuStock(ports.positions, params.sku),
     ports.catalog.getMany([params.sku]),
+    incomingFor(params.sku),
   ]);
   const definition = catalog.get(params.sku);
   const byLocation = await availabilityByLocation(ports.positions, params.sku, definition);
@@ -36,5 +42,6 @@ export const handler = httpHandler({ params: z.object({ sku: skuCode }) }, async
         }
       : {}),
     channels: await channelView(ports.channels, byLocation),
+    ...(incoming.length ? { incoming } : {}),
   });
 });

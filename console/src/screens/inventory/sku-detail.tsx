@@ -12,7 +12,14 @@ import Tabs from '@cloudscape-design/components/tabs';
 import { useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
-import type { AdjustmentResult, ChannelAvailability, PositionView, Sku, StockView } from '../../api/types.ts';
+import type {
+  AdjustmentResult,
+  ChannelAvailability,
+  IncomingStock,
+  PositionView,
+  Sku,
+  StockView,
+} from '../../api/types.ts';
 import { can } from '../../app/access.ts';
 import { BUCKET_LABELS } from '../../app/buckets.ts';
 import { usePage } from '../../app/chrome.tsx';
@@ -48,6 +55,31 @@ function totals(positions: PositionView[]) {
     safetyStock: sum((p) => p.safetyStock),
     inTransit: sum((p) => p.inTransit),
   };
+}
+
+/** Units on open purchase orders, one row per PO and location, earliest expected first. */
+function IncomingTable({ incoming }: { incoming: IncomingStock[] }) {
+  const rows = incoming.flatMap((l) => l.purchaseOrders.map((po) => ({ ...po, locationId: l.locationId })));
+  return (
+    <Table
+      variant="container"
+      data-testid="incoming-table"
+      header={<Header counter={`(${rows.length})`}>Incoming on purchase orders</Header>}
+      items={rows}
+      trackBy={(r) => `${r.poId}:${r.locationId}`}
+      empty={<EmptyState title="Nothing incoming" subtitle="No open purchase order brings this SKU." />}
+      columnDefinitions={[
+        { id: 'location', header: 'Location', cell: (r) => r.locationId, isRowHeader: true },
+        {
+          id: 'po',
+          header: 'PO',
+          cell: (r) => <RouterLink href={`/purchasing/${encodeURIComponent(r.poId)}`}>{r.poId}</RouterLink>,
+        },
+        { id: 'expected', header: 'Expected', cell: (r) => r.expectedAt },
+        { id: 'quantity', header: 'Units', cell: (r) => formatNumber(r.quantity) },
+      ]}
+    />
+  );
 }
 
 function ChannelAvailabilityTable({ channels }: { channels: ChannelAvailability[] | undefined }) {
@@ -270,6 +302,11 @@ export default function SkuDetail() {
                   <PositionsChart positions={positions} />
                 </SpaceBetween>
               ),
+            },
+            {
+              id: 'incoming',
+              label: 'Incoming',
+              content: <IncomingTable incoming={stock.data?.incoming ?? []} />,
             },
             {
               id: 'channels',

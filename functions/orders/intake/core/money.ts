@@ -4,36 +4,7 @@
  * converted by string and BigInt arithmetic only, so no amount ever passes through a binary
  * float.
  */
-
-/** Minor-unit exponents that differ from 2 (ISO 4217). */
-const EXPONENTS: Record<string, number> = {
-  BIF: 0,
-  CLP: 0,
-  DJF: 0,
-  GNF: 0,
-  ISK: 0,
-  JPY: 0,
-  KMF: 0,
-  KRW: 0,
-  PYG: 0,
-  RWF: 0,
-  UGX: 0,
-  UYI: 0,
-  VND: 0,
-  VUV: 0,
-  XAF: 0,
-  XOF: 0,
-  XPF: 0,
-  BHD: 3,
-  IQD: 3,
-  JOD: 3,
-  KWD: 3,
-  LYD: 3,
-  OMR: 3,
-  TND: 3,
-  CLF: 4,
-  UYW: 4,
-};
+import { currencyExponent, isCurrencyCode } from '#shared/currency';
 
 export class InvalidAmount extends Error {
   constructor(
@@ -45,11 +16,9 @@ export class InvalidAmount extends Error {
   }
 }
 
-export const isCurrencyCode = (code: string): boolean => /^[A-Z]{3}$/.test(code);
-
 export function minorUnitExponent(currency: string): number {
   if (!isCurrencyCode(currency)) throw new InvalidAmount(currency, 'is not an ISO 4217 currency code');
-  return EXPONENTS[currency] ?? 2;
+  return currencyExponent(currency);
 }
 
 const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?$|^([+-])?\.(\d+)$/;

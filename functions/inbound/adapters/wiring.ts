@@ -1,0 +1,22 @@
+import { catalogReader } from '#catalog/api';
+import { locationOf } from '#inventory/api';
+import { eventBridgePublisher } from '#shared/events';
+import type { InboundPorts } from '../core/ports.ts';
+import { dynamoInboundStore } from './inbound-store.ts';
+
+/** Inbound's ports wired to the table, the catalog's and inventory's published reads, and the bus. */
+export function inboundPorts(): InboundPorts {
+  const catalog = catalogReader();
+  return {
+    store: dynamoInboundStore(),
+    catalog: {
+      async kinds(skus) {
+        const found = await catalog.getMany(skus);
+        return new Map([...found].map(([sku, def]) => [sku, def.kit?.components.length ? 'kit' : 'item']));
+      },
+    },
+    locations: { exists: async (locationId) => Boolean(await locationOf(locationId)) },
+    events: eventBridgePublisher(),
+    clock: () => new Date(),
+  };
+}

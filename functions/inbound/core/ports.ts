@@ -1,0 +1,63 @@
+import type { EventPublisher } from '#shared/events';
+import type { Asn, PoLine, PoStatus, PurchaseOrder, Supplier } from '../schemas/inbound.ts';
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface PoFilter {
+  status?: PoStatus;
+  supplierId?: string;
+  locationId?: string;
+}
+
+/** An ASN's claim on one PO line: `quantity` more units advised, refused unless `advised <= max` before. */
+export interface AdviseLine {
+  sku: string;
+  quantity: number;
+  max: number;
+}
+
+/** Inbound's items in the table (keys in ../keys.ts). Writes answer false when their condition failed. */
+export interface InboundStore {
+  getSupplier(supplierId: string): Promise<Supplier | undefined>;
+  putSupplier(supplier: Supplier): Promise<void>;
+  listSuppliers(): Promise<Supplier[]>;
+
+  /** Header and lines in one transaction, refused (false) when the poId exists. */
+  placePurchaseOrder(po: PurchaseOrder, lines: PoLine[]): Promise<boolean>;
+  purchaseOrder(poId: string): Promise<{ po: PurchaseOrder; lines: PoLine[] } | undefined>;
+  listPurchaseOrders(filter: PoFilter, limit: number, cursor?: string): Promise<Page<PurchaseOrder>>;
+  /** Cancels on the version read and takes every line out of the incoming index; false when it changed meanwhile. */
+  cancelPurchaseOrder(
+    po: PurchaseOrder,
+    skus: readonly string[],
+    change: { reason: string; at: string },
+  ): Promise<boolean>;
+
+  /**
+   * The ASN, conditional on its id being new, the PO still receivable and each line's `advised`
+   * leaving room; one transaction. False when any condition failed.
+   */
+  putAsn(asn: Asn, advise: readonly AdviseLine[]): Promise<boolean>;
+  getAsn(asnId: string): Promise<Asn | undefined>;
+  asnIdsOf(poId: string): Promise<string[]>;
+
+  /** Open lines of every PO still expecting the SKU (eventually consistent: an index read). */
+  incomingLines(sku: string): Promise<PoLine[]>;
+}
+
+export interface InboundPorts {
+  store: InboundStore;
+  /** SKUs the catalog knows, each with whether it is a kit (kits are sold, never bought). */
+  catalog: { kinds(skus: readonly string[]): Promise<Map<string, 'item' | 'kit'>> };
+  locations: { exists(locationId: string): Promise<boolean> };
+  events: EventPublisher;
+  clock: () => Date;
+}
+
+export interface Actor {
+  actor: string;
+  correlationId: string;
+}

@@ -1,0 +1,89 @@
+import { Conflict, DomainError, NotFound } from '#shared/errors';
+
+/** Inbound's refusals. Codes are the public interface. */
+
+export class SupplierNotFound extends NotFound {
+  constructor(id: string) {
+    super('Supplier', id);
+  }
+}
+
+export class PurchaseOrderNotFound extends NotFound {
+  constructor(id: string) {
+    super('Purchase order', id);
+  }
+}
+
+export class AsnNotFound extends NotFound {
+  constructor(id: string) {
+    super('ASN', id);
+  }
+}
+
+/** A reference in the body names nothing known: the request is well formed but cannot be placed. */
+export class UnknownReference extends DomainError {
+  constructor(
+    code: 'UNKNOWN_SUPPLIER' | 'UNKNOWN_LOCATION' | 'UNKNOWN_SKU' | 'SKU_IS_KIT' | 'UNKNOWN_PO',
+    message: string,
+    details: unknown,
+  ) {
+    super(422, code, message, details);
+  }
+}
+
+/** The id was used before for a different document: ids are the idempotency keys. */
+export class IdReused extends Conflict {
+  constructor(kind: 'PO' | 'ASN', id: string) {
+    super(
+      kind === 'PO' ? 'PO_CONFLICT' : 'ASN_CONFLICT',
+      `${kind} ${id} exists with different contents; use a new id for a different ${kind}`,
+      { id },
+    );
+  }
+}
+
+export class PoNotReceivable extends Conflict {
+  constructor(poId: string, status: string) {
+    super('PO_NOT_RECEIVABLE', `PO ${poId} is ${status} and expects no more goods`, { poId, status });
+  }
+}
+
+export class PoNotCancellable extends Conflict {
+  constructor(poId: string, status: string) {
+    super('PO_NOT_CANCELLABLE', `PO ${poId} is ${status}`, { poId, status });
+  }
+}
+
+/** What an ASN announces does not fit its PO (SKUs not ordered, more units than still expected). */
+export class AsnDoesNotFit extends Conflict {
+  constructor(asnId: string, issues: AsnIssue[]) {
+    super('ASN_DOES_NOT_FIT_PO', `ASN ${asnId}: ${issues.map((i) => i.message).join('; ')}`, {
+      asnId,
+      issues,
+    });
+  }
+}
+
+export interface AsnIssue {
+  code: 'NOT_ON_PO' | 'EXCEEDS_PO';
+  sku: string;
+  message: string;
+  quantity: number;
+  /** Units the PO line still expects from ASNs (quantity − advised). */
+  remaining?: number;
+}
+
+export interface CsvRowIssue {
+  /** Line number in the file (the header is line 1), as a spreadsheet shows it. */
+  row: number;
+  field: string;
+  message: string;
+}
+
+/** 400: the CSV has bad rows; nothing was written. */
+export class CsvRejected extends DomainError {
+  constructor(issues: CsvRowIssue[]) {
+    const rows = [...new Set(issues.map((i) => i.row))];
+    super(400, 'CSV_REJECTED', `${rows.length} row(s) are invalid; nothing was written`, { issues });
+  }
+}

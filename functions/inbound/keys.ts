@@ -1,0 +1,45 @@
+/**
+ * Inbound item keys — the only place they are composed.
+ * - supplier:  pk SUPPLIERS    sk <supplierId>   (hundreds at most, read together)
+ * - PO header: pk PO#<poId>    sk PO
+ *   gsi1: POSTATUS#<status> / <expectedAt>#<poId>        (POs in a status, earliest expected first)
+ *   gsi2: SUPPLIERPOS#<supplierId> / <createdAt>#<poId>  (a supplier's POs, oldest first)
+ * - PO line:   pk PO#<poId>    sk LINE#<sku>     (one per SKU; header and lines are one Query)
+ *   gsi1: INCOMING#<sku> / <locationId>#<expectedAt>#<poId>, only while the line still expects
+ *         units (sparse: removed when the PO is cancelled, and by receiving once it is full)
+ * - ASN:       pk ASN#<asnId>  sk ASN
+ *   gsi1: POASNS#<poId> / <createdAt>#<asnId>                (ASNs of a PO)
+ */
+export const inboundKeys = {
+  suppliersPartition: 'SUPPLIERS',
+  supplier: (supplierId: string) => ({ pk: 'SUPPLIERS', sk: supplierId }),
+
+  poPartition: (poId: string) => `PO#${poId}`,
+  poHeader: (poId: string) => ({ pk: `PO#${poId}`, sk: 'PO' }),
+  poHeaderSk: 'PO',
+  poByStatus: (po: { poId: string; status: string; expectedAt: string }) => ({
+    gsi1pk: inboundKeys.posWithStatus(po.status),
+    gsi1sk: `${po.expectedAt}#${po.poId}`,
+  }),
+  posWithStatus: (status: string) => `POSTATUS#${status}`,
+  poBySupplier: (po: { poId: string; supplierId: string; createdAt: string }) => ({
+    gsi2pk: inboundKeys.posOfSupplier(po.supplierId),
+    gsi2sk: `${po.createdAt}#${po.poId}`,
+  }),
+  posOfSupplier: (supplierId: string) => `SUPPLIERPOS#${supplierId}`,
+
+  poLine: (poId: string, sku: string) => ({ pk: `PO#${poId}`, sk: `LINE#${sku}` }),
+  poLinePrefix: 'LINE#',
+  incomingLine: (l: { poId: string; sku: string; locationId: string; expectedAt: string }) => ({
+    gsi1pk: inboundKeys.incomingOf(l.sku),
+    gsi1sk: `${l.locationId}#${l.expectedAt}#${l.poId}`,
+  }),
+  incomingOf: (sku: string) => `INCOMING#${sku}`,
+
+  asn: (asnId: string) => ({ pk: `ASN#${asnId}`, sk: 'ASN' }),
+  asnOfPo: (a: { asnId: string; poId: string; createdAt: string }) => ({
+    gsi1pk: inboundKeys.asnsOf(a.poId),
+    gsi1sk: `${a.createdAt}#${a.asnId}`,
+  }),
+  asnsOf: (poId: string) => `POASNS#${poId}`,
+};

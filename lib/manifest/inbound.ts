@@ -1,0 +1,92 @@
+import type { ContextManifest, Role } from './types.ts';
+
+/** Buyers: there is no buyer role yet; inventory controllers buy stock, as they edit the catalog. */
+const BUYERS: readonly Role[] = ['admin', 'inventory-controller'];
+/** ASNs come from suppliers by mail or portal: buyers and the receiving floor's supervisors post them. */
+const ASN_POSTERS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
+/** Everyone reads inbound: the floor plans receiving, service promises dates, finance follows costs. */
+const READERS: readonly Role[] = [
+  'admin',
+  'supervisor',
+  'inventory-controller',
+  'warehouse-associate',
+  'customer-service',
+  'finance',
+];
+
+/** Inbound: suppliers, purchase orders, advance shipping notices, incoming stock. */
+export const inbound: ContextManifest = {
+  functions: {
+    putSupplier: {
+      entry: 'functions/inbound/handlers/put-supplier.ts',
+      description: 'PUT /api/suppliers/{supplierId}: name, lead time, currency, MOQ and case pack',
+      table: 'RW',
+    },
+    listSuppliers: {
+      entry: 'functions/inbound/handlers/list-suppliers.ts',
+      description: 'GET /api/suppliers: every supplier',
+      table: 'R',
+    },
+    getSupplier: {
+      entry: 'functions/inbound/handlers/get-supplier.ts',
+      description: 'GET /api/suppliers/{supplierId}',
+      table: 'R',
+    },
+    createPurchaseOrder: {
+      entry: 'functions/inbound/handlers/create-purchase-order.ts',
+      description: 'POST /api/purchase-orders: place an open PO (idempotent by poId), PurchaseOrderPlaced',
+      table: 'RW',
+      publishes: true,
+    },
+    listPurchaseOrders: {
+      entry: 'functions/inbound/handlers/list-purchase-orders.ts',
+      description: 'GET /api/purchase-orders: by status, supplier and location, paged',
+      table: 'R',
+    },
+    getPurchaseOrder: {
+      entry: 'functions/inbound/handlers/get-purchase-order.ts',
+      description: 'GET /api/purchase-orders/{poId}: lines with ordered, received and advised units',
+      table: 'R',
+    },
+    cancelPurchaseOrder: {
+      entry: 'functions/inbound/handlers/cancel-purchase-order.ts',
+      description:
+        'POST /api/purchase-orders/{poId}/cancel: the rest is no longer incoming, PurchaseOrderCancelled',
+      table: 'RW',
+      publishes: true,
+    },
+    createAsn: {
+      entry: 'functions/inbound/handlers/create-asn.ts',
+      description: 'POST /api/asns: an advance shipping notice against a PO (idempotent by asnId)',
+      table: 'RW',
+    },
+    uploadAsnCsv: {
+      entry: 'functions/inbound/handlers/upload-asn-csv.ts',
+      description: 'POST /api/asns/csv: ASNs from a CSV, refused whole when any row is bad',
+      table: 'RW',
+      timeoutSeconds: 30,
+    },
+    getAsn: {
+      entry: 'functions/inbound/handlers/get-asn.ts',
+      description: 'GET /api/asns/{asnId}',
+      table: 'R',
+    },
+  },
+  routes: [
+    { method: 'PUT', path: '/api/suppliers/{supplierId}', fn: 'putSupplier', auth: { roles: BUYERS } },
+    { method: 'GET', path: '/api/suppliers', fn: 'listSuppliers', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/suppliers/{supplierId}', fn: 'getSupplier', auth: { roles: READERS } },
+    { method: 'POST', path: '/api/purchase-orders', fn: 'createPurchaseOrder', auth: { roles: BUYERS } },
+    { method: 'GET', path: '/api/purchase-orders', fn: 'listPurchaseOrders', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/purchase-orders/{poId}', fn: 'getPurchaseOrder', auth: { roles: READERS } },
+    {
+      method: 'POST',
+      path: '/api/purchase-orders/{poId}/cancel',
+      fn: 'cancelPurchaseOrder',
+      auth: { roles: BUYERS },
+    },
+    { method: 'POST', path: '/api/asns', fn: 'createAsn', auth: { roles: ASN_POSTERS } },
+    { method: 'POST', path: '/api/asns/csv', fn: 'uploadAsnCsv', auth: { roles: ASN_POSTERS } },
+    { method: 'GET', path: '/api/asns/{asnId}', fn: 'getAsn', auth: { roles: READERS } },
+  ],
+};
