@@ -42,12 +42,12 @@ const adjust = (sku: string, delta: number) =>
 const reserve = (reservationId: string, sku: string, quantity: number) =>
   reserveStock(h.ports, { reservationId, lines: [{ sku, locationId: LOC, quantity }] }, ctx);
 
-/** The SKU's stock here, summed over its shards, and the holds each shard item carries. */
+/** The SKU's stock here, summed over its shards, and the units each shard item has reserved. */
 async function stockOf(sku: string) {
   const here = (await readSkuStock(h.ports.positions, sku)).locations.find((l) => l.locationId === LOC);
   return {
     buckets: here?.buckets,
-    holdsByShard: Object.fromEntries((here?.items ?? []).map((i) => [i.shard, i.holds])),
+    reservedByShard: Object.fromEntries((here?.items ?? []).map((i) => [i.shard, i.reserved])),
   };
 }
 
@@ -93,7 +93,7 @@ describe('a repeat of an open reservation of a sharded SKU', () => {
     // Held once, on the shard of the first outcome, right away (not only after the stream ran).
     expect(await stockOf(sku)).toEqual({
       buckets: expect.objectContaining({ onHand: 2, reserved: 1, available: 1 }),
-      holdsByShard: { [home]: {}, [other]: { [retried]: 1 } },
+      reservedByShard: { [home]: 0, [other]: 1 },
     });
     await invariantsHold();
     expect((await stockOf(sku)).buckets).toMatchObject({ onHand: 2, reserved: 1, available: 1 });
