@@ -63,6 +63,8 @@ type Raw = Record<string, unknown>;
  */
 const requestToken = (retryKey: string): string =>
   createHash('sha256').update(retryKey).digest('base64url').slice(0, 36);
+
+const shiftMs = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
 const unmarshallItem = (item: unknown): Raw | undefined =>
   item ? (unmarshall(item as Parameters<typeof unmarshall>[0], LENIENT_NUMBERS) as Raw) : undefined;
 
@@ -291,20 +293,40 @@ export function dynamoInventory(opts: DynamoOptions = {}) {
      */
     async reserve(change, retryKey) {
       const audit = auditPut(table);
-      const update = {
-        TableName: table,
-        ...positionUpdate(change, change.op.at),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      };
-      const command = new TransactWriteCommand({
-        TransactItems: [{ Update: update }, ...(audit ? [audit] : [])],
-        ClientRequestToken: requestToken(retryKey),
-      });
+      const token = requestToken(retryKey);
+      let uncertain = 0;
+      const command = () =>
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                // After an attempt that may have committed, the retry differs (its updatedAt by a
+                // millisecond per attempt): had that attempt committed, the token answers
+                // IdempotentParameterMismatch at once — a reply that cannot be "lost" like a success.
+                ...positionUpdate(change, uncertain ? shiftMs(change.op.at, uncertain) : change.op.at),
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+              },
+            },
+            ...(audit ? [audit] : []),
+          ],
+          ClientRequestToken: token,
+        });
       try {
-        // A retry of this very call sends the same body: the token answers it without applying twice.
-        await withRetry(() => db.send(command));
+        await withRetry(() => db.send(command()), {
+          onUncertain: () => {
+            uncertain++;
+          },
+        });
       } catch (error) {
-        if ((error as Error).name === 'IdempotentParameterMismatchException') return { status: 'repeat' };
+        if ((error as Error).name === 'IdempotentParameterMismatchException') {
+          // An earlier attempt of this very call committed, or another call's within the window.
+          if (uncertain) {
+            auditCommitted(audit);
+            return { status: 'applied' };
+          }
+          return { status: 'repeat' };
+        }
         const reasons = (error as TransactionCanceledException).CancellationReasons;
         if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
         auditCancelled(audit, reasons);

@@ -95,12 +95,15 @@ async function reserveOnePosition(
   };
   const retryKey = reserveRetryKey(cmd.reservationId, key, line.quantity);
   let out = await ports.positions.reserve(change, retryKey);
+  let repeated = false;
   if (out.status === 'repeat') {
-    // Sent before within the retry window: its record (the stream writes it) is the first outcome.
+    // Sent before within the retry window, and applied (a refused write leaves no token):
+    // its record, which the stream writes, is the first outcome.
     const first = await recordWithin(ports, cmd.reservationId);
     if (first) return { reservation: first, replayed: true };
-    // No record came: that attempt was refused after all (a store may remember refusals too).
-    // Send this one under a key of its own; were it a repeat, the stream gives its units back.
+    // The stream is slow, or the store remembered a refusal after all: send this one under a
+    // key of its own. Applied, it is either the only hold or a repeat the stream gives back.
+    repeated = true;
     out = await ports.positions.reserve(change, `${retryKey}:${now}`);
   }
   switch (out.status) {
@@ -122,6 +125,8 @@ async function reserveOnePosition(
       return { reservation, replayed: false };
     }
     case 'insufficient': {
+      // Refused after a repeat: the earlier attempt holds the units; its record is the answer.
+      if (repeated) return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: true };
       // Sharded: another shard may have it (and reserveByPlan answers a retry the same way).
       if (shards > 1) return undefined;
       const earlier = await earlierOutcome(ports, cmd.reservationId);
