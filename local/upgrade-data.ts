@@ -40,7 +40,7 @@ export async function upgradeLocalData(db: DynamoDBDocumentClient, table: string
  * stream's backlog, which writes it. The version is left alone: no ledger movement. Idempotent:
  * a second run finds nothing to do.
  */
-export async function upgradeHolds(db: DynamoDBDocumentClient, table: string): Promise<number> {
+async function upgradeHolds(db: DynamoDBDocumentClient, table: string): Promise<number> {
   const done = await db.send(new GetCommand({ TableName: table, Key: MARKER, ConsistentRead: true }));
   if (done.Item) return 0;
   const names = Object.fromEntries(LEGACY_HOLD_ATTRIBUTES.map((a, i) => [`#h${i}`, a]));
