@@ -1,23 +1,21 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryPorts } from '../functions/inventory/adapters/wiring.ts';
 import { setSharding } from '../functions/inventory/core/change-stock.ts';
 import { reserveStock } from '../functions/inventory/core/reserve-stock.ts';
 import { adjustStock } from '../functions/inventory/core/stock-commands.ts';
+import { inventoryKeys } from '../functions/inventory/keys.ts';
 import { withoutSdkLogging } from '../functions/shared/clients.ts';
 import { ensureTable } from '../local/dynamodb.ts';
 import { type Bench, measure, round } from './context.ts';
 
 /**
- * Inventory reservations beside the raw engine doing the same number of writes, in the same run:
- * - raw conditional UpdateItem on one hot item, and raw 2-item TransactWriteItems;
- * - single-line reservations (one conditional UpdateItem each) through the core function;
+ * Inventory reservations beside the raw engine doing the same shape of write, in the same run:
+ * - raw one-item TransactWriteItems with a ClientRequestToken on one hot item, and raw 3-item
+ *   TransactWriteItems;
+ * - single-line reservations (one one-item TransactWriteItems with a token each) through the core;
  * - multi-line reservations (a TransactWriteItems of the record and two positions);
+ * - the position item's size (as DynamoDB bills it) after 1,000 open reservations on it;
  * - a hot SKU split into 10 shards;
  * - optionally single-line over HTTP (gateway, JWT, handler, audit record);
  * - latency from a stock change to ChannelAvailabilityChanged on the local bus.
@@ -29,10 +27,9 @@ import { type Bench, measure, round } from './context.ts';
 const BENCH_TABLE = 'qm-bench-inventory';
 const CONCURRENCY = 32;
 /**
- * Single-line reservations spread over this many positions, as a catalogue's orders are; each
- * open reservation is recorded on its position item, and DynamoDB Local's cost per write grows
- * with the item (see docs/decisions.md, "Open holds are a string set"), so one hot position is
- * measured separately.
+ * Single-line reservations spread over this many positions, as a catalogue's orders are; one hot
+ * position is measured separately (open reservations are no longer on the item — docs/decisions.md,
+ * 2026-12-05 — so it should cost the same).
  */
 const POSITIONS = 64;
 const WARM_POSITIONS = 16;
@@ -83,7 +80,8 @@ const bench: Bench = async ({ runtime, scale }) => {
   });
   const positionSkus = Array.from({ length: POSITIONS }, (_, i) => `B-${run}-${i}`);
   const warmSkus = Array.from({ length: WARM_POSITIONS }, (_, i) => `B-${run}-W${i}`);
-  const skus = [...positionSkus, ...warmSkus, `B-${run}-HOT`, `B-${run}-ONE`];
+  const sizeSku = `B-${run}-SIZE`;
+  const skus = [...positionSkus, ...warmSkus, `B-${run}-HOT`, `B-${run}-ONE`, sizeSku];
   for (const sku of skus) {
     await db.send(
       new PutCommand({
@@ -109,26 +107,36 @@ const bench: Bench = async ({ runtime, scale }) => {
       ctx,
     );
   }
-  for (const key of ['RAW-1', 'RAW-2A', 'RAW-2B']) {
+  for (const key of ['RAW-1', 'RAW-3A', 'RAW-3B', 'RAW-3C']) {
     await db.send(
       new PutCommand({ TableName: BENCH_TABLE, Item: { pk: `BENCH#${run}#${key}`, sk: 'ITEM', n: 0 } }),
     );
   }
 
+  // The raw engine doing what a single-line reservation does: a one-item transaction with a token.
+  let tokens = 0;
   const rawUpdate = () =>
     db.send(
-      new UpdateCommand({
-        TableName: BENCH_TABLE,
-        Key: { pk: `BENCH#${run}#RAW-1`, sk: 'ITEM' },
-        UpdateExpression: 'SET n = n + :one',
-        ConditionExpression: 'n >= :zero',
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: BENCH_TABLE,
+              Key: { pk: `BENCH#${run}#RAW-1`, sk: 'ITEM' },
+              UpdateExpression: 'SET n = n + :one',
+              ConditionExpression: 'n >= :zero',
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+            },
+          },
+        ],
+        ClientRequestToken: `raw-${run}-${tokens++}`,
       }),
     );
+  // …and what a two-line reservation does: a transaction of three items (record + two positions).
   const rawTransact = () =>
     db.send(
       new TransactWriteCommand({
-        TransactItems: ['RAW-2A', 'RAW-2B'].map((key) => ({
+        TransactItems: ['RAW-3A', 'RAW-3B', 'RAW-3C'].map((key) => ({
           Update: {
             TableName: BENCH_TABLE,
             Key: { pk: `BENCH#${run}#${key}`, sk: 'ITEM' },
@@ -205,6 +213,13 @@ const bench: Bench = async ({ runtime, scale }) => {
   const hot = await beside(Math.min(total, 5000), sharded, rawUpdate);
   const one = await beside(Math.min(total, 1000), onePosition, rawUpdate);
 
+  // The item a reservation writes, after 1,000 open reservations on it (none closed).
+  await measure(1000, CONCURRENCY, () => reserveLines('z', [{ sku: sizeSku, quantity: 1 }]));
+  const sizeItem =
+    (await db.send(new GetCommand({ TableName: BENCH_TABLE, Key: inventoryKeys.position(sizeSku, 'BWH') })))
+      .Item ?? {};
+  const sizeBytes = itemBytes(sizeItem);
+
   // Over HTTP: the full path (gateway, JWT, handler, audit record) on the runtime's own table.
   const httpTotal = Math.max(100, Math.round(total / 4));
   const http = await measure(httpTotal, CONCURRENCY, async (i) => {
@@ -224,24 +239,30 @@ const bench: Bench = async ({ runtime, scale }) => {
   base.destroy();
 
   return {
+    positionItemAfter1000OpenHolds: {
+      openReservations: Number(sizeItem.reserved ?? 0),
+      bytes: sizeBytes,
+      // A transactional write is billed 2 units per started KB of the item.
+      awsWriteUnitsPerReservation: 2 * Math.max(1, Math.ceil(sizeBytes / 1024)),
+    },
     singleLine: {
       reservations: singleLine.measured,
-      rawConditionalUpdateItem: singleLine.raw,
+      rawTransactWriteItems1WithToken: singleLine.raw,
       ratio: singleLine.ratio,
     },
     multiLine: {
       reservations: multiLine.measured,
-      rawTransactWriteItems2: multiLine.raw,
+      rawTransactWriteItems3: multiLine.raw,
       ratio: multiLine.ratio,
     },
     shardedHotSku10Shards: {
       reservations: hot.measured,
-      rawConditionalUpdateItem: hot.raw,
+      rawTransactWriteItems1WithToken: hot.raw,
       ratio: hot.ratio,
     },
     singleLineOneHotPosition: {
       reservations: one.measured,
-      rawConditionalUpdateItem: one.raw,
+      rawTransactWriteItems1WithToken: one.raw,
       ratio: one.ratio,
     },
     singleLineOverHttp: http,
@@ -249,14 +270,34 @@ const bench: Bench = async ({ runtime, scale }) => {
     stockChangeToChannelAvailabilityChanged: channelLatency,
     note:
       `each path and its raw baseline run in ${BLOCKS} alternating blocks each (ABBA) on the same DynamoDB Local (ratio = path rate ÷ raw rate over all blocks); ` +
-      `core paths run on their own table (same keys and indexes, no stream); warm-up uses positions of its own; single-line spreads over ${POSITIONS} positions (0 → ${Math.round(total / POSITIONS)} open holds each), ` +
-      'multi-line is a 3-item TransactWriteItems (record + 2 positions) vs raw 2-item; the one-hot-position run shows an item ' +
-      'carrying a growing number of open holds (≤ 1000); HTTP adds gateway, JWT, handler and the kernel audit record; channel ' +
+      `core paths run on their own table (same keys and indexes, no stream); warm-up uses positions of its own; single-line spreads over ${POSITIONS} positions (0 → ${Math.round(total / POSITIONS)} open reservations each), ` +
+      'single-line and the raw baseline are one-item TransactWriteItems with a ClientRequestToken; multi-line is a 3-item TransactWriteItems (record + 2 positions) vs raw 3-item; ' +
+      'the one-hot-position run reserves up to 1,000 open reservations on one item; item size counts attribute names and values as DynamoDB does; ' +
+      'HTTP adds gateway, JWT, handler and the kernel audit record; channel ' +
       'latency is from sending an adjustment to its event on the local bus, one change at a time',
   };
 };
 
-/** The single table's keys and indexes without a stream: nothing follows these writes. */
+/**
+ * An item's size as DynamoDB bills it: each attribute's name plus its value — strings by their
+ * UTF-8 bytes, numbers ~1 byte per two significant digits + 1, sets the sum of their members,
+ * maps and lists 3 bytes plus 1 per element plus their contents.
+ */
+function itemBytes(item: Record<string, unknown>): number {
+  const utf8 = (s: string) => Buffer.byteLength(s, 'utf8');
+  const value = (v: unknown): number => {
+    if (typeof v === 'string') return utf8(v);
+    if (typeof v === 'number')
+      return Math.ceil(String(Math.abs(v)).replace(/[.-]/g, '').replace(/^0+/, '').length / 2) + 1;
+    if (typeof v === 'boolean' || v === null || v === undefined) return 1;
+    if (v instanceof Set) return [...v].reduce((s: number, m) => s + value(m), 0);
+    if (Array.isArray(v)) return 3 + v.reduce((s: number, m) => s + 1 + value(m), 0);
+    if (typeof v === 'object')
+      return 3 + Object.entries(v as object).reduce((s, [k, m]) => s + 1 + utf8(k) + value(m), 0);
+    return 0;
+  };
+  return Object.entries(item).reduce((s, [k, v]) => s + utf8(k) + value(v), 0);
+}
 
 function combine(runs: { operations: number; seconds: number; p50Ms: number; p99Ms: number }[]) {
   const operations = runs.reduce((s, r) => s + r.operations, 0);

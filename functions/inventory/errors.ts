@@ -62,18 +62,6 @@ export class ReservationClosed extends Conflict {
   }
 }
 
-/** The position item carries as many open reservations as it may: shard the SKU. */
-export class HoldCapacityReached extends DomainError {
-  constructor(sku: string, locationId: string) {
-    super(
-      503,
-      'HOLD_CAPACITY_REACHED',
-      `${sku} at ${locationId} has as many open reservations as one item may hold; shard the SKU`,
-      { sku, locationId },
-    );
-  }
-}
-
 /** 409 QUANTITY_OUT_OF_RANGE: the write would take a bucket past MAX_BUCKET_UNITS; nothing was written. */
 export class QuantityOutOfRange extends Conflict {
   constructor(input: {

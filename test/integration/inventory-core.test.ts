@@ -1,7 +1,6 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoScanner } from '../../functions/inventory/adapters/dynamo-scanner.ts';
-import { toPosition } from '../../functions/inventory/adapters/items.ts';
 import { checkInvariants } from '../../functions/inventory/core/check-invariants.ts';
 import { closeReservation } from '../../functions/inventory/core/close-reservation.ts';
 import { reserveStock } from '../../functions/inventory/core/reserve-stock.ts';
@@ -142,43 +141,74 @@ describe('inventory core on DynamoDB Local', () => {
     await invariantsHold();
   });
 
-  it('upgrades a position item written with the earlier holds map once, and its holds close as before', async () => {
+  it('upgrades position items that carried open holds (either earlier encoding) once, and their reservations close as before', async () => {
     await h.putSku('UPG');
-    await adjustStock(
-      h.ports,
-      { sku: 'UPG', locationId: 'WH2', delta: 10, reason: 'opening', idempotencyKey: 'open-upg-wh2' },
-      ctx,
-    );
-    for (const [id, quantity] of [
-      ['u-1', 1],
-      ['u-3', 3],
+    for (const loc of ['WH1', 'WH2']) {
+      await adjustStock(
+        h.ports,
+        { sku: 'UPG', locationId: loc, delta: 10, reason: 'opening', idempotencyKey: `open-upg-${loc}` },
+        ctx,
+      );
+    }
+    for (const [id, loc, quantity] of [
+      ['u-1', 'WH2', 1],
+      ['u-3', 'WH2', 3],
+      ['u-2', 'WH1', 2],
     ] as const) {
       await reserveStock(
         h.ports,
-        { reservationId: id, lines: [{ sku: 'UPG', locationId: 'WH2', quantity }] },
+        { reservationId: id, lines: [{ sku: 'UPG', locationId: loc, quantity }] },
         ctx,
       );
     }
     await h.settle();
-    const key = inventoryKeys.position('UPG', 'WH2');
-    // The item as an earlier version wrote it: one map of id → quantity.
+    const wh2 = inventoryKeys.position('UPG', 'WH2');
+    const wh1 = inventoryKeys.position('UPG', 'WH1');
+    // The items as earlier versions wrote them: a set of ids plus quantities, and one map.
     await h.db.send(
       new UpdateCommand({
         TableName: h.table,
-        Key: key,
-        UpdateExpression: 'SET holds = :holds REMOVE holdIds, holdQuantities',
-        ExpressionAttributeValues: { ':holds': { 'u-1': 1, 'u-3': 3 } },
+        Key: wh2,
+        UpdateExpression: 'SET holdIds = :ids, holdQuantities = :several',
+        ExpressionAttributeValues: { ':ids': new Set(['u-1', 'u-3']), ':several': { 'u-3': 3 } },
       }),
     );
-    expect(await upgradeLocalData(h.db, h.table)).toBeGreaterThanOrEqual(1);
-    const item = (await h.db.send(new GetCommand({ TableName: h.table, Key: key }))).Item ?? {};
-    expect(item).not.toHaveProperty('holds');
-    expect(toPosition(item).holds).toEqual({ 'u-1': 1, 'u-3': 3 });
+    await h.db.send(
+      new UpdateCommand({
+        TableName: h.table,
+        Key: wh1,
+        UpdateExpression: 'SET holds = :holds',
+        ExpressionAttributeValues: { ':holds': { 'u-2': 2 } },
+      }),
+    );
+    // A hold whose record went missing while its reserve movement is in the ledger gets it back.
+    await h.db.send(new DeleteCommand({ TableName: h.table, Key: inventoryKeys.reservation('u-1') }));
+    const versions = await Promise.all(
+      [wh1, wh2].map(
+        async (Key) => (await h.db.send(new GetCommand({ TableName: h.table, Key }))).Item?.version,
+      ),
+    );
+
+    expect(await upgradeLocalData(h.db, h.table)).toBeGreaterThanOrEqual(2);
+
+    for (const [i, Key] of [wh1, wh2].entries()) {
+      const item = (await h.db.send(new GetCommand({ TableName: h.table, Key }))).Item ?? {};
+      for (const legacy of ['holds', 'holdIds', 'holdQuantities']) expect(item).not.toHaveProperty(legacy);
+      // Not a change of the position: no new version, no ledger movement.
+      expect(item.version).toBe(versions[i]);
+    }
+    expect(await h.ports.reservations.get('u-1')).toMatchObject({
+      status: 'open',
+      allocations: [expect.objectContaining({ sku: 'UPG', locationId: 'WH2', quantity: 1 })],
+    });
     expect(await upgradeLocalData(h.db, h.table)).toBe(0);
+    await invariantsHold();
 
     await closeReservation(h.ports, 'u-3', 'release', ctx);
     await closeReservation(h.ports, 'u-1', 'consume', ctx);
+    await closeReservation(h.ports, 'u-2', 'release', ctx);
     expect(await stockAt('UPG', 'WH2')).toMatchObject({ onHand: 9, reserved: 0, available: 9 });
+    expect(await stockAt('UPG', 'WH1')).toMatchObject({ onHand: 10, reserved: 0, available: 10 });
     await invariantsHold();
   });
 });

@@ -362,7 +362,7 @@ const countsOf = (items: readonly Partial<Counts>[]) => {
   return total;
 };
 
-/** Positions equal the model; no item has a bucket below zero; reserved = the holds on the item. */
+/** Positions equal the model; no item has a bucket below zero. */
 function expectPositions(m: Model, items: readonly StockPosition[], label: string) {
   for (const part of PARTS) {
     for (const loc of LOCATIONS) {
@@ -375,7 +375,6 @@ function expectPositions(m: Model, items: readonly StockPosition[], label: strin
     for (const b of BUCKETS) expect(item[b] ?? 0, `${where} ${b}`).toBeGreaterThanOrEqual(0);
     expect(item.available, where).toBe(freeOf(countsOf([item])));
     expect(item.available, where).toBeGreaterThanOrEqual(0);
-    expect(item.reserved, where).toBe(Object.values(item.holds).reduce((s, q) => s + q, 0));
   }
 }
 
@@ -447,16 +446,21 @@ async function expectSettled(m: Model, label: string) {
     }
     if (want.status === 'open') openHolds.set(id, want.holds);
   }
-  const itemHolds = new Map<string, Map<string, number>>();
+  // The items carry no hold ids (docs/decisions.md, 2026-12-05): each item's reserved is the sum
+  // of the open records' units on it, and those records are exactly the model's open holds.
+  const openRecords = [
+    ...new Map((await runScanner(m).openReservations()).map((r) => [r.reservationId, r])).values(),
+  ];
+  expect(new Map(openRecords.map((r) => [r.reservationId, heldBy(m, r)])), `open records ${label}`).toEqual(
+    openHolds,
+  );
   for (const item of items) {
-    for (const [id, q] of Object.entries(item.holds)) {
-      const byPos = itemHolds.get(id) ?? new Map<string, number>();
-      const k = `${m.partOf(item.sku)}|${item.locationId}`;
-      byPos.set(k, (byPos.get(k) ?? 0) + q);
-      itemHolds.set(id, byPos);
-    }
+    const onItem = openRecords
+      .flatMap((r) => r.allocations)
+      .filter((a) => a.sku === item.sku && a.locationId === item.locationId && a.shard === item.shard)
+      .reduce((s, a) => s + a.quantity, 0);
+    expect(item.reserved, `reserved on ${item.sku}@${item.locationId}#${item.shard} ${label}`).toBe(onItem);
   }
-  expect(itemHolds, `holds on the items ${label}`).toEqual(openHolds);
 
   const report = await checkInvariants(
     { scanner: runScanner(m), ledger: h.ports.ledger, clock: () => new Date() },

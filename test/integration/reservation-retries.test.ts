@@ -42,12 +42,12 @@ const adjust = (sku: string, delta: number) =>
 const reserve = (reservationId: string, sku: string, quantity: number) =>
   reserveStock(h.ports, { reservationId, lines: [{ sku, locationId: LOC, quantity }] }, ctx);
 
-/** The SKU's stock here, summed over its shards, and the holds each shard item carries. */
+/** The SKU's stock here, summed over its shards, and the units each shard item has reserved. */
 async function stockOf(sku: string) {
   const here = (await readSkuStock(h.ports.positions, sku)).locations.find((l) => l.locationId === LOC);
   return {
     buckets: here?.buckets,
-    holdsByShard: Object.fromEntries((here?.items ?? []).map((i) => [i.shard, i.holds])),
+    reservedByShard: Object.fromEntries((here?.items ?? []).map((i) => [i.shard, i.reserved])),
   };
 }
 
@@ -93,7 +93,7 @@ describe('a repeat of an open reservation of a sharded SKU', () => {
     // Held once, on the shard of the first outcome, right away (not only after the stream ran).
     expect(await stockOf(sku)).toEqual({
       buckets: expect.objectContaining({ onHand: 2, reserved: 1, available: 1 }),
-      holdsByShard: { [home]: {}, [other]: { [retried]: 1 } },
+      reservedByShard: { [home]: 0, [other]: 1 },
     });
     await invariantsHold();
     expect((await stockOf(sku)).buckets).toMatchObject({ onHand: 2, reserved: 1, available: 1 });
@@ -164,4 +164,120 @@ describe('a late retry of a closed single-position reservation whose stock has r
     });
     expect(await h.ports.reservations.get(`never-${sku}`)).toBeUndefined();
   });
+});
+
+/**
+ * A single-position reservation is recognised by its retry key for the store's retry window
+ * (DynamoDB: the transaction's ClientRequestToken, 10 minutes). Within it a retry answers the
+ * first outcome; after it the key is forgotten — stood for here by a store that sends every
+ * reservation under another key, as DynamoDB would treat a token it no longer remembers — and the
+ * repeat reserves again until the stream gives the units back. One reservation either way.
+ */
+describe('a single-position reservation retried after a lost reply', () => {
+  const lostReply = (): InventoryHarness['ports'] => ({
+    ...h.ports,
+    positions: {
+      ...h.ports.positions,
+      async reserve(change, retryKey) {
+        await h.ports.positions.reserve(change, retryKey);
+        throw Object.assign(new Error('socket hang up (reply lost after commit)'), { name: 'TimeoutError' });
+      },
+    },
+  });
+  const afterTheWindow = (): InventoryHarness['ports'] => ({
+    ...h.ports,
+    positions: {
+      ...h.ports.positions,
+      reserve: (change, retryKey) => h.ports.positions.reserve(change, `${retryKey}#token-forgotten`),
+    },
+  });
+  const cmd = (id: string, sku: string, quantity: number) => ({
+    reservationId: id,
+    lines: [{ sku, locationId: LOC, quantity }],
+  });
+
+  async function ledgerOf(sku: string, id: string) {
+    const movements = await h.ports.ledger.ofItem({ sku, locationId: LOC, shard: 0 });
+    return movements.filter((m) => m.reservationId === id).map((m) => [m.kind, m.deltas.reserved]);
+  }
+
+  it('within the window: the retry answers the reservation the lost reply made, and holds nothing more', async () => {
+    const sku = await newSku();
+    await adjust(sku, 5);
+    const id = `lost-within-${sku}`;
+    await expect(reserveStock(lostReply(), cmd(id, sku, 2), ctx)).rejects.toThrow('reply lost');
+
+    const again = await reserveStock(h.ports, cmd(id, sku, 2), ctx);
+
+    expect(again.replayed).toBe(true);
+    expect(again.reservation).toMatchObject({ reservationId: id, status: 'open', via: 'single' });
+    expect((await stockOf(sku)).buckets).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
+    await invariantsHold();
+    expect(await ledgerOf(sku, id)).toEqual([['reserve', 2]]);
+    // It closes once, and its units come back once.
+    await closeReservation(h.ports, id, 'release', ctx);
+    expect((await stockOf(sku)).buckets).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    await invariantsHold();
+  });
+
+  it('within the window, after it was released: the retry answers the released reservation', async () => {
+    const sku = await newSku();
+    await adjust(sku, 5);
+    const id = `closed-within-${sku}`;
+    await expect(reserveStock(lostReply(), cmd(id, sku, 2), ctx)).rejects.toThrow('reply lost');
+    await h.settle();
+    await closeReservation(h.ports, id, 'release', ctx);
+
+    const again = await reserveStock(h.ports, cmd(id, sku, 2), ctx);
+
+    expect(again).toMatchObject({ replayed: true, reservation: { reservationId: id, status: 'released' } });
+    expect((await stockOf(sku)).buckets).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+    await invariantsHold();
+    expect(await ledgerOf(sku, id)).toEqual([
+      ['reserve', 2],
+      ['release', -2],
+    ]);
+  });
+
+  it.each([
+    ['still open', false],
+    ['released', true],
+  ] as const)(
+    'after the window (%s): the repeat is given back once by the stream, and one reservation stays',
+    async (_, close) => {
+      const sku = await newSku();
+      await adjust(sku, 5);
+      const id = `lost-after-${close ? 'closed' : 'open'}-${sku}`;
+      await expect(reserveStock(lostReply(), cmd(id, sku, 2), ctx)).rejects.toThrow('reply lost');
+      await h.settle();
+      if (close) await closeReservation(h.ports, id, 'release', ctx);
+      const record = await h.ports.reservations.get(id);
+
+      await reserveStock(afterTheWindow(), cmd(id, sku, 2), ctx);
+      await invariantsHold();
+
+      // The record is the first one; the stock is as if the repeat never came.
+      expect(await h.ports.reservations.get(id)).toEqual(record);
+      expect((await stockOf(sku)).buckets).toMatchObject({
+        onHand: 5,
+        reserved: close ? 0 : 2,
+        available: close ? 5 : 3,
+      });
+      expect(await ledgerOf(sku, id)).toEqual([
+        ['reserve', 2],
+        ...(close ? [['release', -2]] : []),
+        ['reserve', 2],
+        ['release', -2],
+      ]);
+      // The stream delivering the repeat again gives nothing back a second time.
+      await h.restartStreams();
+      await invariantsHold();
+      expect((await stockOf(sku)).buckets).toMatchObject({ reserved: close ? 0 : 2 });
+      if (!close) {
+        await closeReservation(h.ports, id, 'consume', ctx);
+        expect((await stockOf(sku)).buckets).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+        await invariantsHold();
+      }
+    },
+  );
 });

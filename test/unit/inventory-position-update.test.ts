@@ -3,7 +3,7 @@ import { positionAttributes, toPosition } from '../../functions/inventory/adapte
 import { classifyFailure, positionUpdate } from '../../functions/inventory/adapters/position-update.ts';
 import type { PositionChange } from '../../functions/inventory/core/ports.ts';
 import { emptyPosition, reserveDeltas } from '../../functions/inventory/core/stock-position.ts';
-import { MAX_HOLDS_PER_ITEM, type StockPosition } from '../../functions/inventory/schemas/stock.ts';
+import type { StockPosition } from '../../functions/inventory/schemas/stock.ts';
 
 const op = {
   kind: 'reserve' as const,
@@ -16,61 +16,32 @@ const op = {
 const reserve: PositionChange = {
   key: { sku: 'MUG', locationId: 'WH1', shard: 3 },
   deltas: reserveDeltas(2),
-  hold: { reservationId: 'r1', quantity: 2, op: 'add' },
   op,
 };
 const at = (p: Partial<StockPosition>): StockPosition => ({ ...emptyPosition('MUG', 'WH1', 3, op.at), ...p });
 
 describe('the reservation write', () => {
-  it('is one UpdateItem on the shard item that moves the units and records the reservation id', () => {
+  it('is one update of the shard item that moves the units and writes no reservation id', () => {
     const u = positionUpdate(reserve, op.at);
     expect(u.Key).toEqual({ pk: 'STOCK#MUG#3', sk: 'LOC#WH1' });
-    expect(u.UpdateExpression).toContain('#reserved = #reserved + :d_reserved');
-    expect(u.UpdateExpression).toContain('#available = #available + :d_available');
-    expect(u.UpdateExpression).toContain('#version = #version + :one');
-    expect(u.UpdateExpression).toContain('ADD #holdIds :rids');
-    expect(u.ExpressionAttributeValues[':rids']).toEqual(new Set(['r1']));
-    // Two units: the quantity goes beside the id (a one-unit hold is the id alone).
-    expect(u.UpdateExpression).toContain('#holdQuantities.#rid = :hq');
+    expect(u.UpdateExpression).toBe(
+      'SET #reserved = #reserved + :d_reserved, #available = #available + :d_available, ' +
+        '#version = #version + :one, #updatedAt = :now, #lastOp = :op',
+    );
     expect(u.ExpressionAttributeValues[':d_available']).toBe(-2);
+    expect(JSON.stringify(u)).not.toMatch(/hold/i);
   });
 
-  it('is conditional on enough available, the id not being there yet, and room for another hold', () => {
+  it('is conditional on enough available, nothing else', () => {
     const u = positionUpdate(reserve, op.at);
-    expect(u.ConditionExpression).toBe(
-      '#available >= :min_available AND NOT contains(#holdIds, :rid) AND ' +
-        '(attribute_not_exists(#holdIds) OR size(#holdIds) < :maxHolds)',
-    );
+    expect(u.ConditionExpression).toBe('#available >= :min_available');
     expect(u.ExpressionAttributeValues[':min_available']).toBe(2);
-    expect(u.ExpressionAttributeValues[':rid']).toBe('r1');
   });
 
-  it('records a one-unit hold as its id alone', () => {
-    const u = positionUpdate(
-      { ...reserve, deltas: reserveDeltas(1), hold: { reservationId: 'r1', quantity: 1, op: 'add' } },
-      op.at,
-    );
-    expect(u.UpdateExpression).not.toContain('#holdQuantities');
-    expect(u.UpdateExpression).toContain('ADD #holdIds :rids');
-  });
-
-  it('removes the hold only if it carries exactly the quantity being released', () => {
-    const u = positionUpdate(
-      { ...reserve, deltas: { reserved: -2 }, hold: { reservationId: 'r1', quantity: 2, op: 'remove' } },
-      op.at,
-    );
-    expect(u.UpdateExpression).toContain('REMOVE #holdQuantities.#rid');
-    expect(u.UpdateExpression).toContain('DELETE #holdIds :rids');
-    expect(u.ConditionExpression).toContain('contains(#holdIds, :rid) AND #holdQuantities.#rid = :hq');
-    const one = positionUpdate(
-      { ...reserve, deltas: { reserved: -1 }, hold: { reservationId: 'r1', quantity: 1, op: 'remove' } },
-      op.at,
-    );
-    // One unit released: the hold must not be one of several units.
-    expect(one.ConditionExpression).toContain(
-      'contains(#holdIds, :rid) AND attribute_not_exists(#holdQuantities.#rid)',
-    );
-    expect(u.ConditionExpression).toContain('#reserved >= :min_reserved');
+  it('gives units back only if reserved covers them', () => {
+    const u = positionUpdate({ ...reserve, deltas: { reserved: -2 } }, op.at);
+    expect(u.ConditionExpression).toBe('#reserved >= :min_reserved');
+    expect(u.ExpressionAttributeValues[':min_reserved']).toBe(2);
   });
 
   it('adds to a bucket the item may not store yet from zero, and lowers one only if it holds enough', () => {
@@ -111,36 +82,18 @@ describe('the reservation write', () => {
   });
 });
 
-describe('telling a duplicate from a shortage (ReturnValuesOnConditionCheckFailure: ALL_OLD)', () => {
-  it('answers duplicate when the id is already on the item, even if the item has since sold out', () => {
-    expect(
-      classifyFailure(reserve, at({ onHand: 2, reserved: 2, available: 0, holds: { r1: 2 } })).status,
-    ).toBe('duplicate');
-  });
-
-  it('answers insufficient when the id is not there and available is short', () => {
+describe('telling why a write was refused (ReturnValuesOnConditionCheckFailure: ALL_OLD)', () => {
+  it('answers insufficient when available is short', () => {
     expect(classifyFailure(reserve, at({ onHand: 1, available: 1 })).status).toBe('insufficient');
-  });
-
-  it('answers full when the item already carries the most holds it may', () => {
-    const holds = Object.fromEntries(Array.from({ length: MAX_HOLDS_PER_ITEM }, (_, i) => [`o${i}`, 1]));
-    expect(
-      classifyFailure(reserve, at({ onHand: 5000, reserved: MAX_HOLDS_PER_ITEM, available: 4000, holds }))
-        .status,
-    ).toBe('full');
   });
 
   it('answers missing when there is no such item', () => {
     expect(classifyFailure(reserve, undefined).status).toBe('missing');
   });
 
-  it('answers not-held when releasing a hold the item does not carry', () => {
-    const release: PositionChange = {
-      ...reserve,
-      deltas: { reserved: -2 },
-      hold: { reservationId: 'r1', quantity: 2, op: 'remove' },
-    };
-    expect(classifyFailure(release, at({ onHand: 5, available: 5 })).status).toBe('not-held');
+  it('answers not-held when giving back more units than the item has reserved', () => {
+    const release: PositionChange = { ...reserve, deltas: { reserved: -2 } };
+    expect(classifyFailure(release, at({ onHand: 5, reserved: 1, available: 4 })).status).toBe('not-held');
   });
 
   it('answers duplicate for a command whose idempotency key is on the item', () => {
@@ -154,17 +107,21 @@ describe('telling a duplicate from a shortage (ReturnValuesOnConditionCheckFailu
   });
 });
 
-describe('open holds on the item', () => {
-  it('are stored as a set of ids plus the quantities other than one, and read back as id → quantity', () => {
-    const p = at({ reserved: 4, holds: { r1: 1, r2: 3 } });
+describe('the position item', () => {
+  it('carries no open holds, and reads an item an earlier version wrote with them as if it did not', () => {
+    const p = at({ onHand: 5, reserved: 4, available: 1 });
     const item = positionAttributes(p);
-    expect(item.holdIds).toEqual(new Set(['r1', 'r2']));
-    expect(item.holdQuantities).toEqual({ r2: 3 });
-    expect(item).not.toHaveProperty('holds');
-    expect(toPosition({ pk: 'STOCK#MUG#3', sk: 'LOC#WH1', ...item }).holds).toEqual({ r1: 1, r2: 3 });
+    for (const legacy of ['holds', 'holdIds', 'holdQuantities']) expect(item).not.toHaveProperty(legacy);
+    const old = { ...item, holdIds: new Set(['r1', 'r2']), holdQuantities: { r2: 3 }, holds: { r1: 1 } };
+    const read = toPosition({ pk: 'STOCK#MUG#3', sk: 'LOC#WH1', ...old }) as unknown as Record<
+      string,
+      unknown
+    >;
+    for (const legacy of ['holds', 'holdIds', 'holdQuantities']) expect(read).not.toHaveProperty(legacy);
+    expect(read).toMatchObject({ onHand: 5, reserved: 4, available: 1 });
   });
 
-  it('leave unused buckets off the item and read them back as zero', () => {
+  it('leaves unused buckets off the item and reads them back as zero', () => {
     const item = positionAttributes(at({ onHand: 5, available: 4, safetyStock: 1 }));
     expect(item).toMatchObject({ onHand: 5, reserved: 0, available: 4, safetyStock: 1 });
     for (const b of ['damaged', 'quarantined', 'returnedPending', 'inTransit'])
@@ -176,11 +133,5 @@ describe('open holds on the item', () => {
       inTransit: 0,
       safetyStock: 1,
     });
-  });
-
-  it('leave no set on an item that holds nothing (DynamoDB has no empty sets)', () => {
-    const item = positionAttributes(at({}));
-    expect(item).not.toHaveProperty('holdIds');
-    expect(toPosition(item).holds).toEqual({});
   });
 });

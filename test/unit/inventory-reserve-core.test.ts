@@ -22,32 +22,30 @@ import type { PositionKey, StockPosition } from '../../functions/inventory/schem
 
 /**
  * The reservation use cases against an in-memory store that applies the same conditions the
- * DynamoDB adapter writes (requirements, holds, command keys) — no SDK, no module spying.
+ * DynamoDB adapter writes (requirements, command keys) and remembers the retry keys of applied
+ * reservations as DynamoDB remembers request tokens (until `forgetRetryKeys`, the window's end)
+ * — no SDK, no module spying.
  */
 function memoryInventory(catalog: Sku[]) {
   const items = new Map<string, StockPosition>();
   const records = new Map<string, Reservation>();
   const shards = new Map<string, number>();
+  const retryKeys = new Map<string, string>();
+  let ticks = 0;
   const id = (k: PositionKey) => `${k.sku}|${k.locationId}|${k.shard}`;
   const ok = (c: PositionChange, p: StockPosition | undefined) => {
     if (!p) return false;
-    if (c.hold?.op === 'add' && p.holds[c.hold.reservationId] !== undefined) return false;
-    if (c.hold?.op === 'remove' && p.holds[c.hold.reservationId] !== c.hold.quantity) return false;
     if (c.commandKey && p.done[c.commandKey]) return false;
     return satisfies({ ...p, available: p.available }, c.deltas);
   };
   const write = (c: PositionChange) => {
     const p = items.get(id(c.key)) as StockPosition;
     const next = applyDeltas(p, c.deltas);
-    const holds = { ...p.holds };
-    if (c.hold?.op === 'add') holds[c.hold.reservationId] = c.hold.quantity;
-    if (c.hold?.op === 'remove') delete holds[c.hold.reservationId];
     const after: StockPosition = {
       ...p,
       ...next,
       available: p.available + availableDelta(c.deltas),
       version: p.version + 1,
-      holds,
       done: c.commandKey ? { ...p.done, [c.commandKey]: c.op.at } : p.done,
       lastOp: c.op,
     };
@@ -64,7 +62,7 @@ function memoryInventory(catalog: Sku[]) {
         singlePositionReservation({
           reservationId: c.op.reservationId,
           lines: c.op.lines ?? [
-            { sku: c.key.sku, locationId: c.key.locationId, quantity: c.hold?.quantity ?? 0 },
+            { sku: c.key.sku, locationId: c.key.locationId, quantity: c.deltas.reserved ?? 0 },
           ],
           ...(c.op.expiresAt ? { expiresAt: c.op.expiresAt } : {}),
           key: c.key,
@@ -86,6 +84,16 @@ function memoryInventory(catalog: Sku[]) {
       const p = items.get(id(c.key));
       if (!ok(c, p)) return classifyFailure(c, p);
       return { status: 'applied', after: write(c) };
+    },
+    async reserve(c, retryKey): Promise<ChangeOutcome> {
+      const body = JSON.stringify(c);
+      const seen = retryKeys.get(retryKey);
+      if (seen !== undefined) return seen === body ? { status: 'applied' } : { status: 'repeat' };
+      const p = items.get(id(c.key));
+      if (!ok(c, p)) return classifyFailure(c, p);
+      write(c);
+      retryKeys.set(retryKey, body);
+      return { status: 'applied' };
     },
     async transact(changes, w) {
       const failures = changes.map((c) =>
@@ -182,7 +190,8 @@ function memoryInventory(catalog: Sku[]) {
       },
     },
     events: { async publish() {} },
-    clock: () => new Date('2026-01-01T00:00:00.000Z'),
+    // A clock that moves, as a real one does between a client's retries.
+    clock: () => new Date(Date.parse('2026-01-01T00:00:00.000Z') + ticks++),
   };
   const stock = async (sku: string, loc: string, units: number, shard = 0) => {
     await positions.ensure({ sku, locationId: loc, shard });
@@ -199,7 +208,8 @@ function memoryInventory(catalog: Sku[]) {
         reserved: 0,
         available: 0,
       });
-  return { ports, stock, total, records, shards };
+  const forgetRetryKeys = () => retryKeys.clear();
+  return { ports, stock, total, records, shards, forgetRetryKeys };
 }
 
 const sku = (id: string, extra: Partial<Sku> = {}): Sku => ({

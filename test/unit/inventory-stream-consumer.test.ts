@@ -64,7 +64,6 @@ const reserveWrite = (version: number, rid: string): StreamChange => ({
     available: 10 - (version - 1),
     reserved: version - 1,
     version,
-    holds: { [rid]: 1 },
     lastOp: { kind: 'reserve', at: AT, actor: 'ana', correlationId: 'c', reservationId: rid, via: 'single' },
   }),
 });
@@ -110,10 +109,21 @@ describe('the stream consumer', () => {
     f.records.set('r1', { ...(f.records.get('r1') as Reservation), status: 'released' });
     await processStockStream(f.ports, [reserveWrite(5, 'r1')]);
     expect(f.applied).toEqual([
-      expect.objectContaining({
-        deltas: { reserved: -1 },
-        hold: { reservationId: 'r1', quantity: 1, op: 'remove' },
-      }),
+      expect.objectContaining({ deltas: { reserved: -1 }, commandKey: `res:r1:undo:${AT}` }),
+    ]);
+  });
+
+  it('gives back the units of a duplicate of a reservation still open, under one command key per write', async () => {
+    const f = fakes();
+    await processStockStream(f.ports, [reserveWrite(2, 'r1')]);
+    // After the retry window the same reservation reached the item again (version 4)…
+    await processStockStream(f.ports, [reserveWrite(4, 'r1')]);
+    // …and the batch is delivered again: the same key, which the item refuses a second time.
+    await processStockStream(f.ports, [reserveWrite(4, 'r1')]);
+    expect(f.records.get('r1')).toMatchObject({ status: 'open', allocations: [{ version: 2 }] });
+    expect(f.applied).toEqual([
+      expect.objectContaining({ deltas: { reserved: -1 }, commandKey: `res:r1:undo:${AT}` }),
+      expect.objectContaining({ deltas: { reserved: -1 }, commandKey: `res:r1:undo:${AT}` }),
     ]);
   });
 

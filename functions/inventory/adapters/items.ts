@@ -6,14 +6,12 @@ import type { Reservation } from '../schemas/reservation.ts';
 import type { Bucket, LastOp, Movement, StockPosition } from '../schemas/stock.ts';
 
 /**
- * How a position item stores its open holds. The domain sees `holds` (reservation id → quantity);
- * the item keeps the ids in a string set and only quantities other than 1 in a map. DynamoDB Local
- * parses the whole item on every write, and map keys cost far more there than set members (each
- * key is a JSON field name it interns), so a map of every hold made the hot reservation write
- * ~15 % slower at a few dozen open holds. Most lines are one unit: they cost one set member.
- * A string set cannot be empty: `holdIds` is absent while nothing is held.
+ * Attributes in which earlier versions kept open holds on the position item: a map `holds`
+ * (id → quantity), later a string set `holdIds` plus `holdQuantities`. Open reservations are now
+ * only their records (docs/decisions.md, 2026-12-05); items still carrying these are upgraded on
+ * start (local/upgrade-data.ts) and, until then, read as if they did not.
  */
-export const HOLD_ATTRIBUTES = { ids: 'holdIds', quantities: 'holdQuantities' } as const;
+export const LEGACY_HOLD_ATTRIBUTES = ['holds', 'holdIds', 'holdQuantities'] as const;
 
 /**
  * Buckets most positions never use: stored only once a write moves units into them (the write
@@ -43,18 +41,14 @@ const decodeLastOp = (stored: unknown): LastOp | undefined =>
  * written before sharding existed: they are shard 0.
  */
 export function toPosition(item: Record<string, unknown>): StockPosition {
-  const { [HOLD_ATTRIBUTES.ids]: ids, [HOLD_ATTRIBUTES.quantities]: quantities, ...rest } = withoutKeys(item);
+  const rest = withoutKeys(item);
+  for (const legacy of LEGACY_HOLD_ATTRIBUTES) delete rest[legacy];
   const p = rest as unknown as StockPosition;
-  const several = (quantities ?? {}) as Record<string, number>;
-  const holds = Object.fromEntries(
-    [...((ids as Iterable<string> | undefined) ?? [])].map((id) => [id, Number(several[id] ?? 1)]),
-  );
   const lastOp = decodeLastOp(p.lastOp);
   return {
     ...ZERO_BUCKETS,
     ...p,
     shard: p.shard ?? 0,
-    holds,
     done: p.done ?? {},
     ...(lastOp ? { lastOp } : {}),
   };
@@ -62,20 +56,11 @@ export function toPosition(item: Record<string, unknown>): StockPosition {
 
 /** A position as its item stores it (keys added by the caller). */
 export function positionAttributes(p: StockPosition): Record<string, unknown> {
-  const { holds, lastOp, ...all } = p;
+  const { lastOp, ...all } = p;
   const rest = Object.fromEntries(
     Object.entries(all).filter(([k, v]) => !(SPARSE_BUCKETS.includes(k as Bucket) && v === 0)),
   );
-  return { ...rest, ...(lastOp ? { lastOp: encodeLastOp(lastOp) } : {}), ...holdAttributes(holds) };
-}
-
-/** Open holds (id → quantity) as the item stores them: `holdIds` (absent when empty) and `holdQuantities`. */
-export function holdAttributes(holds: Record<string, number>): Record<string, unknown> {
-  const ids = Object.keys(holds);
-  return {
-    ...(ids.length ? { [HOLD_ATTRIBUTES.ids]: new Set(ids) } : {}),
-    [HOLD_ATTRIBUTES.quantities]: Object.fromEntries(Object.entries(holds).filter(([, q]) => q !== 1)),
-  };
+  return { ...rest, ...(lastOp ? { lastOp: encodeLastOp(lastOp) } : {}) };
 }
 
 export function movementItem(m: Movement): Record<string, unknown> {

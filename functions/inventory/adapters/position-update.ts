@@ -1,8 +1,8 @@
 import type { BinChange, ChangeFailure, PositionChange } from '../core/ports.ts';
 import { availableDelta, bucketsOf, ceilings, exceedsCeiling, requirements } from '../core/stock-position.ts';
 import { inventoryKeys } from '../keys.ts';
-import { ALL_BUCKETS, MAX_HOLDS_PER_ITEM, type StockPosition } from '../schemas/stock.ts';
-import { ENTITY, encodeLastOp, HOLD_ATTRIBUTES, SPARSE_BUCKETS } from './items.ts';
+import { ALL_BUCKETS, type StockPosition } from '../schemas/stock.ts';
+import { ENTITY, encodeLastOp, SPARSE_BUCKETS } from './items.ts';
 
 export interface UpdateParts {
   Key: { pk: string; sk: string };
@@ -15,7 +15,8 @@ export interface UpdateParts {
 /**
  * The UpdateItem for one position change: arithmetic on the buckets it touches and on the
  * materialized `available`, `version + 1`, `lastOp`; the condition checks the item exists, every
- * lowered bucket (and available) stays ≥ 0, and the hold / command key idempotency.
+ * lowered bucket (and available) stays ≥ 0, and the command key idempotency. No reservation id
+ * is written: open reservations are their records (docs/decisions.md, 2026-12-05).
  */
 export function positionUpdate(change: PositionChange, now: string): UpdateParts {
   const names: Record<string, string> = {
@@ -25,9 +26,6 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
   };
   const values: Record<string, unknown> = { ':one': 1, ':now': now, ':op': encodeLastOp(change.op) };
   const set: string[] = [];
-  const remove: string[] = [];
-  const add: string[] = [];
-  const del: string[] = [];
   const cond: string[] = [];
 
   for (const b of ALL_BUCKETS) {
@@ -62,70 +60,21 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
   }
   set.push('#version = #version + :one', '#updatedAt = :now', '#lastOp = :op');
 
-  if (change.hold) {
-    // Open holds are a string set of reservation ids plus, for holds of more than one unit, their
-    // quantity in a map (see HOLD_ATTRIBUTES in items.ts for why not one map of id → quantity).
-    const { reservationId, quantity } = change.hold;
-    const several = quantity !== 1;
-    names['#holdIds'] = HOLD_ATTRIBUTES.ids;
-    values[':rid'] = reservationId;
-    // A resize that keeps the hold leaves the set alone (DynamoDB refuses unused values).
-    if (change.hold.op !== 'resize' || change.hold.to === 0) values[':rids'] = new Set([reservationId]);
-    if (several) {
-      names['#holdQuantities'] = HOLD_ATTRIBUTES.quantities;
-      names['#rid'] = reservationId;
-      values[':hq'] = quantity;
-    }
-    if (change.hold.op === 'add') {
-      values[':maxHolds'] = MAX_HOLDS_PER_ITEM;
-      add.push('#holdIds :rids');
-      if (several) set.push('#holdQuantities.#rid = :hq');
-      cond.push(
-        'NOT contains(#holdIds, :rid)',
-        '(attribute_not_exists(#holdIds) OR size(#holdIds) < :maxHolds)',
-      );
-    } else {
-      cond.push('contains(#holdIds, :rid)');
-      if (several) {
-        cond.push('#holdQuantities.#rid = :hq');
-      } else {
-        names['#holdQuantities'] = HOLD_ATTRIBUTES.quantities;
-        names['#rid'] = reservationId;
-        cond.push('attribute_not_exists(#holdQuantities.#rid)');
-      }
-      // A resize keeps the hold with its new quantity (a short pick); 0 takes it off like a remove.
-      const to = change.hold.op === 'resize' ? change.hold.to : 0;
-      if (to === 0) del.push('#holdIds :rids');
-      if (to > 1) {
-        values[':hqTo'] = to;
-        set.push('#holdQuantities.#rid = :hqTo');
-      } else if (several) {
-        remove.push('#holdQuantities.#rid');
-      }
-    }
-  }
   if (change.commandKey) {
     names['#done'] = 'done';
     names['#ck'] = change.commandKey;
     set.push('#done.#ck = :now');
     cond.push('attribute_not_exists(#done.#ck)');
   }
-  // A lower bound or a held quantity can only hold on an existing item; otherwise say so, or the
-  // update would create a partial item.
-  if (requirements(change.deltas).length === 0 && (!change.hold || change.hold.op === 'add')) {
+  // A lower bound can only hold on an existing item; otherwise say so, or the update would
+  // create a partial item.
+  if (requirements(change.deltas).length === 0) {
     names['#pk'] = 'pk';
     cond.unshift('attribute_exists(#pk)');
   }
   return {
     Key: inventoryKeys.position(change.key.sku, change.key.locationId, change.key.shard),
-    UpdateExpression: [
-      `SET ${set.join(', ')}`,
-      remove.length ? `REMOVE ${remove.join(', ')}` : '',
-      add.length ? `ADD ${add.join(', ')}` : '',
-      del.length ? `DELETE ${del.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
+    UpdateExpression: `SET ${set.join(', ')}`,
     ConditionExpression: cond.join(' AND '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
@@ -133,25 +82,17 @@ export function positionUpdate(change: PositionChange, now: string): UpdateParts
 }
 
 /**
- * Why a change's condition failed, read from the item as it was (ALL_OLD). Duplicates are
- * recognised before shortages: a retry of an applied reservation must answer its first outcome
- * even when the position has since sold out.
+ * Why a change's condition failed, read from the item as it was (ALL_OLD). A command key already
+ * there is recognised before a shortage: a retry of an applied command answers its first outcome.
  */
 export function classifyFailure(change: PositionChange, old: StockPosition | undefined): ChangeFailure {
   if (!old) return { status: 'missing' };
-  const holds = old.holds ?? {};
-  if (change.hold?.op === 'add' && holds[change.hold.reservationId] !== undefined) {
-    return { status: 'duplicate', current: old };
-  }
   if (change.commandKey && old.done?.[change.commandKey] !== undefined)
     return { status: 'duplicate', current: old };
-  if (
-    (change.hold?.op === 'remove' || change.hold?.op === 'resize') &&
-    holds[change.hold.reservationId] !== change.hold.quantity
-  ) {
-    return { status: 'not-held', current: old };
-  }
   const b = bucketsOf(old);
+  // Giving back reserved units the item does not hold (its reserved is below them).
+  const giveBack = -(change.deltas.reserved ?? 0);
+  if (giveBack > 0 && b.reserved < giveBack) return { status: 'not-held', current: old };
   // The materialized available is what the condition checked; it equals the derived one (checker).
   const view = { ...b, available: old.available ?? b.available };
   if (requirements(change.deltas).some((r) => view[r.field] < r.atLeast)) {
@@ -159,9 +100,6 @@ export function classifyFailure(change: PositionChange, old: StockPosition | und
   }
   const tooMany = exceedsCeiling(b, change.deltas);
   if (tooMany) return { status: 'out-of-range', current: old, field: tooMany };
-  if (change.hold?.op === 'add' && Object.keys(holds).length >= MAX_HOLDS_PER_ITEM) {
-    return { status: 'full', current: old };
-  }
   return { status: 'insufficient', current: old };
 }
 

@@ -251,7 +251,7 @@ export interface ShortPick {
 
 /**
  * A short pick: `quantity` units of `sku` the reservation holds at `locationId` were not in
- * `binId`. One transaction: the record's allocations and the items' holds shrink by `quantity`
+ * `binId`. One transaction: the record's allocations and the items' reserved shrink by `quantity`
  * (reserved with them); what the bin still records of them (at most `quantity`) is written off
  * the bin and onHand together, so Σ bins = onHand holds; the rest only shrinks the reservation.
  * Idempotent by key (kept on the record). 409 when the reservation is not open or holds fewer.
@@ -329,12 +329,6 @@ export async function shortPickReservation(
         return {
           key: { sku: item.sku, locationId: item.locationId, shard: item.shard },
           deltas: off ? { reserved: -shrink, onHand: -off } : { reserved: -shrink },
-          hold: {
-            reservationId: cmd.reservationId,
-            quantity: item.quantity,
-            to: item.quantity - shrink,
-            op: 'resize',
-          },
           op,
         };
       });

@@ -32,7 +32,8 @@ const MAX_ATTEMPTS = 10;
 /**
  * Releases, consumes (shipment) or expires a reservation, idempotent by reservation id.
  * One transaction moves the record from open to its closed status (the condition `status = open`
- * makes it happen once) and takes the hold off every position item it occupies.
+ * makes it happen once) and gives back its units on every position item it occupies (each
+ * conditioned on `reserved` covering them: the item carries no hold ids, the record is the hold).
  * Closing it again the same way answers the closed record; another way answers 409.
  */
 export async function closeReservation(
@@ -104,8 +105,8 @@ export async function closeReservation(
       reservation = await recordOf(ports, reservationId, 0);
       continue;
     }
-    // An item no longer carries the hold (it was compensated, or never reached the item):
-    // close the record without touching that item, so the item's reserved stays its holds' sum.
+    // An item's reserved no longer covers the units (data damaged by hand, or an item gone):
+    // close the record without touching that item, so reserved never goes below zero.
     const notHeld = changes.filter((_, i) => {
       const status = out.changes[i]?.status;
       return status === 'not-held' || status === 'missing';
@@ -117,7 +118,7 @@ export async function closeReservation(
         reservation = fresh;
         continue;
       }
-      logger.warn('Closing a reservation whose hold is missing on some items', {
+      logger.warn('Closing a reservation whose units are not reserved on some items', {
         reservationId,
         items: notHeld.map(itemKey),
       });

@@ -8,17 +8,13 @@ import type { Deltas } from './stock-position.ts';
 /**
  * One conditional write to one position item. The store turns it into an UpdateItem whose
  * condition enforces invariant 1 (`requirements(deltas)`), the upper bound of the buckets it
- * raises (`ceilings(deltas)`), the hold/command-key idempotency,
- * and whose SET bumps `version` and leaves `lastOp` for the ledger.
+ * raises (`ceilings(deltas)`), the command-key idempotency,
+ * and whose SET bumps `version` and leaves `lastOp` for the ledger. Open reservations are not
+ * on the item: their records are (docs/decisions.md, 2026-12-05); `reserved` is their sum.
  */
 export interface PositionChange {
   key: PositionKey;
   deltas: Deltas;
-  /**
-   * add: record the reservation on the item (must be absent); remove: it must hold exactly this
-   * quantity; resize: it must hold exactly `quantity` and will hold `to` (0 takes it off).
-   */
-  hold?: { reservationId: string; quantity: number; op: 'add' | 'remove' } | HoldResize;
   /** Idempotency key of a command, recorded on the item; the write fails as a duplicate if present. */
   commandKey?: string;
   op: LastOp;
@@ -27,13 +23,6 @@ export interface PositionChange {
    * the whole write is refused as `bin-short`). A change carrying bins is never the hot path.
    */
   bins?: readonly BinChange[];
-}
-
-export interface HoldResize {
-  reservationId: string;
-  quantity: number;
-  to: number;
-  op: 'resize';
 }
 
 /** Units in (delta > 0) or out of one bin of one SKU at one location. */
@@ -48,16 +37,20 @@ export type ChangeFailure =
   /** The item does not exist. */
   | { status: 'missing' }
   /**
-   * The reservation id or command key is already on the item: this change was applied before.
+   * The command key is already on the item: this change was applied before.
    * `ownRetry` is set when an earlier attempt of this very call may have committed (reply lost).
    */
   | { status: 'duplicate'; current: StockPosition; ownRetry?: boolean }
+  /**
+   * `PositionStore.reserve` only: its retry key was used within the store's retry window by a
+   * write with another body — an earlier attempt of this reservation was sent (and, as far as the
+   * store can tell, applied). Nothing was written now.
+   */
+  | { status: 'repeat' }
   /** A bucket or available would go below zero. */
   | { status: 'insufficient'; current: StockPosition }
-  /** Removing a hold that the item does not carry (already released, or never there). */
+  /** Giving back units the item does not hold as reserved (`reserved` below the quantity). */
   | { status: 'not-held'; current: StockPosition }
-  /** The item carries as many open holds as it may (see MAX_HOLDS_PER_ITEM). */
-  | { status: 'full'; current: StockPosition }
   /** A bucket would grow past MAX_BUCKET_UNITS (`ceilings(deltas)`); nothing was written. */
   | { status: 'out-of-range'; current: StockPosition; field: 'onHand' | 'inTransit' }
   /** A bin the change takes units from holds fewer; nothing was written. */
@@ -113,8 +106,17 @@ export type TransactOutcome =
 
 /** Positions: the write engine and the reads around it. */
 export interface PositionStore {
-  /** One conditional UpdateItem. `returnItem: false` reads nothing back (the hot path). @default true */
+  /** One conditional UpdateItem. `returnItem: false` reads nothing back. @default true */
   apply(change: PositionChange, opts?: { returnItem?: boolean }): Promise<ChangeOutcome>;
+  /**
+   * The hot single-position reservation: one conditional write that reads nothing back, made
+   * idempotent by `retryKey` for the store's retry window (DynamoDB: a one-item transaction whose
+   * ClientRequestToken is derived from the key, 10 minutes). The same write sent again within the
+   * window answers `applied` without applying twice; another write under the same key answers
+   * `repeat`. A refused write is not remembered. After the window the key is forgotten and a
+   * repeat applies again — the stream compensates it (docs/decisions.md, 2026-12-05).
+   */
+  reserve(change: PositionChange, retryKey: string): Promise<ChangeOutcome>;
   /** One TransactWriteItems with all changes (and optionally a reservation write), all or nothing. */
   transact(changes: readonly PositionChange[], reservation?: ReservationWrite): Promise<TransactOutcome>;
   /** Creates the empty item if it does not exist (version 0: not a change, no movement). */

@@ -12,6 +12,20 @@ export interface CommandContext {
 export const reservationOpKey = (reservationId: string, kind: string) => `res:${reservationId}:${kind}`;
 
 /**
+ * What makes a single-position reservation's write recognisable when sent again: the id, the
+ * item and the quantity — not the time or the caller, which differ between a client's retries.
+ */
+export const reserveRetryKey = (reservationId: string, key: PositionKey, quantity: number) =>
+  `res:${reservationId}:${key.sku}:${key.locationId}:${key.shard}:${quantity}`;
+
+/**
+ * The command key that gives back the units of one repeated single-position write (the attempt
+ * made at `at`), recorded on the item: the reserving call (sharded SKUs) and the stream consumer
+ * may both try, and only one gives them back.
+ */
+export const compensationKey = (reservationId: string, at: string) => `res:${reservationId}:undo:${at}`;
+
+/**
  * What a reservation write leaves on the item. Kept small: every byte and attribute of the hot
  * item is paid on each write. Reason and idempotency key follow from the kind and the id.
  */
@@ -110,7 +124,7 @@ export function holdsByItem(allocations: readonly Allocation[]): (PositionKey & 
   return [...byItem.values()];
 }
 
-/** The position changes that take a reservation's holds off its items (release, expire, consume). */
+/** The position changes that give back a reservation's units on its items (release, expire, consume). */
 export function closingChanges(
   reservation: Reservation,
   action: 'release' | 'consume' | 'expire',
@@ -119,20 +133,15 @@ export function closingChanges(
   return holdsByItem(reservation.allocations).map((item) => ({
     key: { sku: item.sku, locationId: item.locationId, shard: item.shard },
     deltas: action === 'consume' ? consumeDeltas(item.quantity) : releaseDeltas(item.quantity),
-    hold: { reservationId: reservation.reservationId, quantity: item.quantity, op: 'remove' },
     op,
   }));
 }
 
-export function reservingChanges(
-  reservationId: string,
-  allocations: readonly Allocation[],
-  op: LastOp,
-): PositionChange[] {
+/** The position changes of a reservation made in one transaction (its record is the anchor). */
+export function reservingChanges(allocations: readonly Allocation[], op: LastOp): PositionChange[] {
   return holdsByItem(allocations).map((item) => ({
     key: { sku: item.sku, locationId: item.locationId, shard: item.shard },
     deltas: reserveDeltas(item.quantity),
-    hold: { reservationId, quantity: item.quantity, op: 'add' },
     op,
   }));
 }

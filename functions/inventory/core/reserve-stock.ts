@@ -1,14 +1,8 @@
 import type { Sku } from '#catalog/api';
 import { ValidationFailed } from '#shared/errors';
-import {
-  HoldCapacityReached,
-  InsufficientStock,
-  type Shortage,
-  TooMuchContention,
-  UnknownSku,
-} from '../errors.ts';
+import { InsufficientStock, type Shortage, TooMuchContention, UnknownSku } from '../errors.ts';
 import type { Allocation, Reservation, ReserveBody } from '../schemas/reservation.ts';
-import { MAX_HOLDS_PER_ITEM, type PositionKey, type StockPosition } from '../schemas/stock.ts';
+import type { PositionKey, StockPosition } from '../schemas/stock.ts';
 import {
   chooseLocation,
   type Demand,
@@ -21,7 +15,9 @@ import {
 import type { InventoryPorts } from './ports.ts';
 import {
   type CommandContext,
+  compensationKey,
   reserveOp,
+  reserveRetryKey,
   reservingChanges,
   singlePosition,
   singlePositionLines,
@@ -42,12 +38,13 @@ const MAX_TX_POSITIONS = 98;
 
 /**
  * Reserves stock for every line, all or nothing, idempotent by reservation id.
- * 1. one position (unsharded, or the reservation's home shard): ONE conditional UpdateItem that
- *    moves the units and records the reservation id on the item; a retry is recognised by the
- *    same write (the id is already there), a shortage by the condition on `available`.
- *    The reservation record and the ledger movement follow from the table stream.
- *    Only when the write is refused, or when the SKU is sharded, is the record read: a retry
- *    of a reservation made earlier answers its first outcome (see `earlierOutcome`).
+ * 1. one position (unsharded, or the reservation's home shard): ONE conditional write that
+ *    moves the units and reads nothing, recognised by its retry key for the store's retry window
+ *    (`PositionStore.reserve`): a retry answers the first outcome (the record, which the stream
+ *    writes), a shortage is told by the condition on `available`. The item carries no hold ids,
+ *    so its size and write cost do not grow with open reservations (docs/decisions.md, 2026-12-05).
+ *    Only when the write is refused or repeated, or when the SKU is sharded, is the record read.
+ *    A repeat after the window reserves again and the stream gives the units back.
  * 2. otherwise (several positions, a kit, a sharded SKU whose home shard is short, a line
  *    without a location, substitutes): plan the allocation, sum lines per position item, and
  *    write the record and every position in one TransactWriteItems; re-plan from fresh reads
@@ -88,19 +85,27 @@ async function reserveOnePosition(
     shard: homeShard(cmd.reservationId, line.sku, line.locationId, shards),
   };
   const lines = singlePositionLines(cmd.lines);
-  const out = await ports.positions.apply(
-    {
-      key,
-      deltas: reserveDeltas(line.quantity),
-      hold: { reservationId: cmd.reservationId, quantity: line.quantity, op: 'add' },
-      op: reserveOp(cmd.reservationId, ctx, now, 'single', {
-        ...(lines.carried ? { lines: lines.carried } : {}),
-        ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
-      }),
-    },
-    // The hot path reads nothing back: the answer is built from the request.
-    { returnItem: false },
-  );
+  const change = {
+    key,
+    deltas: reserveDeltas(line.quantity),
+    op: reserveOp(cmd.reservationId, ctx, now, 'single', {
+      ...(lines.carried ? { lines: lines.carried } : {}),
+      ...(cmd.expiresAt ? { expiresAt: cmd.expiresAt } : {}),
+    }),
+  };
+  const retryKey = reserveRetryKey(cmd.reservationId, key, line.quantity);
+  let out = await ports.positions.reserve(change, retryKey);
+  let repeated = false;
+  if (out.status === 'repeat') {
+    // Sent before within the retry window, and applied (a refused write leaves no token):
+    // its record, which the stream writes, is the first outcome.
+    const first = await recordWithin(ports, cmd.reservationId);
+    if (first) return { reservation: first, replayed: true };
+    // The stream is slow, or the store remembered a refusal after all: send this one under a
+    // key of its own. Applied, it is either the only hold or a repeat the stream gives back.
+    repeated = true;
+    out = await ports.positions.reserve(change, `${retryKey}:${now}`);
+  }
   switch (out.status) {
     case 'applied': {
       const reservation = singlePositionReservation({
@@ -111,7 +116,7 @@ async function reserveOnePosition(
         at: now,
         ...ctx,
       });
-      // Unsharded, the write itself told a retry apart; sharded, a first attempt may have been
+      // Unsharded, the retry key told a retry apart; sharded, a first attempt may have been
       // spread over other shards by a transaction and left nothing on this one.
       if (shards > 1) {
         const earlier = await undoIfReservedBefore(ports, reservation, key, line.quantity, ctx);
@@ -119,15 +124,13 @@ async function reserveOnePosition(
       }
       return { reservation, replayed: false };
     }
-    case 'duplicate':
-      return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: !out.ownRetry };
-    case 'insufficient':
-    case 'full': {
+    case 'insufficient': {
+      // Refused after a repeat: the earlier attempt holds the units; its record is the answer.
+      if (repeated) return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: true };
       // Sharded: another shard may have it (and reserveByPlan answers a retry the same way).
       if (shards > 1) return undefined;
       const earlier = await earlierOutcome(ports, cmd.reservationId);
       if (earlier) return earlier;
-      if (out.status === 'full') throw new HoldCapacityReached(line.sku, line.locationId);
       throw new InsufficientStock({
         ...line,
         requested: line.quantity,
@@ -156,9 +159,9 @@ async function earlierOutcome(
  * After a hot write on a sharded SKU: if this reservation id was made before (a transaction
  * spread it over other shards, or it was closed), its record exists — the transaction wrote it
  * atomically, the stream writes a single-position one before anyone can close it. Then the units
- * just held are given back at once (conditionally, so the stream's own compensation of the same
- * hold cannot give them back twice) and the first outcome is answered. One extra read, paid
- * only by sharded SKUs; the unsharded hot path stays one UpdateItem.
+ * just held are given back at once (under the same command key as the stream's own compensation
+ * of this write, so only one of them gives them back) and the first outcome is answered. One
+ * extra read, paid only by sharded SKUs; the unsharded hot path stays one write.
  */
 async function undoIfReservedBefore(
   ports: InventoryPorts,
@@ -173,14 +176,14 @@ async function undoIfReservedBefore(
     {
       key,
       deltas: releaseDeltas(quantity),
-      hold: { reservationId: attempt.reservationId, quantity, op: 'remove' },
+      commandKey: compensationKey(attempt.reservationId, attempt.createdAt),
       op: {
         kind: 'release',
         at: ports.clock().toISOString(),
         actor: ctx.actor,
         reason: 'repeat of an earlier reservation: units held again given back',
         correlationId: ctx.correlationId,
-        idempotencyKey: `res:${attempt.reservationId}:repeat:${attempt.createdAt}`,
+        idempotencyKey: compensationKey(attempt.reservationId, attempt.createdAt),
         reservationId: attempt.reservationId,
       },
     },
@@ -198,6 +201,16 @@ const isRecordOf = (record: Reservation, attempt: Reservation) =>
     attempt.allocations.some((b) => a.sku === b.sku && a.locationId === b.locationId && a.shard === b.shard),
   );
 
+/** A reservation's record, waiting a few seconds for the stream to write a single-position one. */
+async function recordWithin(ports: InventoryPorts, reservationId: string): Promise<Reservation | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const found = await ports.reservations.get(reservationId);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50 + attempt * 25));
+  }
+  return undefined;
+}
+
 /** The first outcome of a reservation id seen again: its record, or (before the stream wrote it) the request. */
 async function existingReservation(
   ports: InventoryPorts,
@@ -205,11 +218,8 @@ async function existingReservation(
   ctx: CommandContext,
   now: string,
 ): Promise<Reservation> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const found = await ports.reservations.get(cmd.reservationId);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 50 + attempt * 25));
-  }
+  const found = await recordWithin(ports, cmd.reservationId);
+  if (found) return found;
   return {
     reservationId: cmd.reservationId,
     status: 'open',
@@ -239,13 +249,13 @@ async function reserveByPlan(
       allocations = await plan(ports, cmd, catalog, attempt > 1);
     } catch (error) {
       // A retry of a reservation made earlier answers its first outcome, even once its stock is gone.
-      const shortage = error instanceof InsufficientStock || error instanceof HoldCapacityReached;
-      const earlier = shortage ? await earlierOutcome(ports, cmd.reservationId) : undefined;
+      const earlier =
+        error instanceof InsufficientStock ? await earlierOutcome(ports, cmd.reservationId) : undefined;
       if (earlier) return earlier;
       throw error;
     }
     const op = reserveOp(cmd.reservationId, ctx, now, 'tx');
-    const changes = reservingChanges(cmd.reservationId, allocations, op);
+    const changes = reservingChanges(allocations, op);
     if (changes.length > MAX_TX_POSITIONS) {
       throw new ValidationFailed('The reservation touches too many positions', [
         { field: 'lines', message: `at most ${MAX_TX_POSITIONS} position items per reservation` },
@@ -264,7 +274,7 @@ async function reserveByPlan(
     };
     const out = await ports.positions.transact(changes, { kind: 'create', reservation });
     if (out.status === 'applied') return { reservation, replayed: false };
-    if (out.reservationFailed || out.changes.some((c) => c?.status === 'duplicate')) {
+    if (out.reservationFailed) {
       return { reservation: await existingReservation(ports, cmd, ctx, now), replayed: !out.ownRetry };
     }
     // A position was short, full or missing when the transaction ran: plan again from fresh reads.
@@ -369,18 +379,11 @@ async function plan(
     if (informed) {
       const items: StockPosition[] = s?.locations.find((l) => l.locationId === group.locationId)?.items ?? [];
       split = distribute(
-        items.map((i) => ({
-          shard: i.shard,
-          available: Object.keys(i.holds).length >= MAX_HOLDS_PER_ITEM ? 0 : i.available,
-        })),
+        items.map((i) => ({ shard: i.shard, available: i.available })),
         group.quantity,
         home,
       );
       if (!split) {
-        // Enough units, but every item that has them already carries the most holds it may.
-        if (availableAt(s, group.locationId) >= group.quantity) {
-          throw new HoldCapacityReached(group.sku, group.locationId);
-        }
         shortages.push({
           sku: group.sku,
           locationId: group.locationId,

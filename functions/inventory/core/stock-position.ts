@@ -28,7 +28,6 @@ export function emptyPosition(sku: string, locationId: string, shard: number, no
     available: 0,
     version: 0,
     updatedAt: now,
-    holds: {},
     done: {},
   };
 }

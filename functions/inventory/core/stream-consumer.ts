@@ -13,7 +13,7 @@ import type { LastOp, Movement, PositionKey, StockPosition } from '../schemas/st
 import { type ChannelPorts, recomputeChannelAvailability } from './channel-availability.ts';
 import { movementOf } from './ledger.ts';
 import type { InventoryPorts } from './ports.ts';
-import { singlePositionReservation } from './reservation-records.ts';
+import { compensationKey, singlePositionReservation } from './reservation-records.ts';
 import { releaseDeltas } from './stock-position.ts';
 
 /** One stream record, images already unmarshalled. */
@@ -43,8 +43,8 @@ export interface ConsumerReport {
 /**
  * Turns the table stream into the ledger, the records and the events that follow from writes:
  * 1. every position write (version went up) → exactly one ledger movement, id = item + version
- * 2. a single-position reservation → its reservation record (a late duplicate that re-reserved
- *    after the original was closed is compensated: its hold is released again)
+ * 2. a single-position reservation → its reservation record (a late duplicate that reserved
+ *    again after the retry window is compensated: its units are given back, once)
  * 3. command keys older than the retention → pruned from the item (not a change: no version)
  * 4. reservation record status changes → StockReserved / ReservationReleased / …Consumed / …Expired;
  *    keyed commands → StockAdjusted / StockReceived / StockMoved
@@ -92,7 +92,8 @@ export async function processStockStream(
       if ((before?.available ?? 0) !== after.available) changedSkus.add(after.sku);
       const op = after.lastOp;
       if (op?.kind === 'reserve' && op.via === 'single' && op.reservationId) {
-        const held = after.holds[op.reservationId] ?? 0;
+        // One write, one reservation: what it reserved is what `reserved` went up by.
+        const held = after.reserved - (before?.reserved ?? 0);
         singles.push({
           reservation: singlePositionReservation({
             reservationId: op.reservationId,
@@ -141,19 +142,22 @@ export async function processStockStream(
           a.shard === s.key.shard &&
           a.version === s.version,
       );
-    if (isOriginal || s.quantity === 0) continue;
-    // A duplicate reached the item after the original's hold was gone: give its units back.
+    if (isOriginal || s.quantity <= 0) continue;
+    // A repeat reached the item after the retry window (or spread over another shard first): its
+    // record is another write's, so give these units back — once, under a command key on the item
+    // that the reserving call's own undo (sharded SKUs) uses too; a redelivery finds it there.
+    const key = compensationKey(s.reservation.reservationId, s.op.at);
     const undo = await ports.positions.apply({
       key: s.key,
       deltas: releaseDeltas(s.quantity),
-      hold: { reservationId: s.reservation.reservationId, quantity: s.quantity, op: 'remove' },
+      commandKey: key,
       op: {
         kind: 'release',
         at: ports.clock().toISOString(),
         actor: 'system:ledger',
-        reason: 'late duplicate of a closed reservation compensated',
+        reason: 'late duplicate of a reservation compensated',
         correlationId: s.op.correlationId,
-        idempotencyKey: `res:${s.reservation.reservationId}:compensate:${s.version}`,
+        idempotencyKey: key,
         reservationId: s.reservation.reservationId,
       },
     });

@@ -122,15 +122,6 @@ export const receiptBody = z.object({
 });
 export type ReceiptBody = z.infer<typeof receiptBody>;
 
-/**
- * How many open reservations one position item may carry (`holdIds`). Each is the reservation
- * id (≤ 128 B), plus a number when it holds more than one unit: ≤ ~140 KB worst case, ~40 KB
- * typical, well under the 400 KB item limit — and every write to the item is billed by its size, so the bound also caps
- * the cost of the hot path. A position that needs more open reservations is sharded: each shard
- * carries its own holds.
- */
-export const MAX_HOLDS_PER_ITEM = 1000;
-
 export const MAX_SHARDS = 32;
 export const shardingBody = z.object({ shards: z.number().int().min(1).max(MAX_SHARDS) });
 
@@ -213,11 +204,6 @@ export interface StockPosition extends Buckets, PositionKey {
   available: number;
   version: number;
   updatedAt: string;
-  /**
-   * Open reservations holding units on this item: reservation id → quantity (stored as `holdIds`
-   * and `holdQuantities`, see adapters/items.ts).
-   */
-  holds: Record<string, number>;
   /** Idempotency keys of recent commands on this item → when they were applied (pruned after a while). */
   done: Record<string, string>;
   lastOp?: LastOp;
