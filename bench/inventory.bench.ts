@@ -1,4 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryPorts } from '../functions/inventory/adapters/wiring.ts';
 import { setSharding } from '../functions/inventory/core/change-stock.ts';
@@ -208,10 +216,60 @@ const bench: Bench = async ({ runtime, scale }) => {
     ]),
   );
 
-  const singleLine = await beside(total, single, rawUpdate);
-  const multiLine = await beside(Math.max(100, Math.round(total / 2)), multi, rawTransact);
-  const hot = await beside(Math.min(total, 5000), sharded, rawUpdate);
-  const one = await beside(Math.min(total, 1000), onePosition, rawUpdate);
+  // The raw engine sending the very transactions the paths send (recorded from one call of each):
+  // same expressions, same attribute values, items of the same size; only keys and tokens differ.
+  const recorded = recordTransactions(endpoint, runtime.config.region);
+  const probePorts = inventoryPorts({ db: recorded.db, table: BENCH_TABLE, events: silent });
+  const probeSku = `B-${run}-PROBE`;
+  await db.send(
+    new PutCommand({
+      TableName: BENCH_TABLE,
+      Item: { pk: `SKU#${probeSku}`, sk: 'SKU', entity: 'Sku', sku: probeSku, name: probeSku, barcodes: [] },
+    }),
+  );
+  await adjustStock(
+    ports,
+    {
+      sku: probeSku,
+      locationId: 'BWH',
+      delta: 1_000_000,
+      reason: 'bench stock',
+      idempotencyKey: `bench-probe-${run}`,
+    },
+    ctx,
+  );
+  await reserveStock(
+    probePorts,
+    { reservationId: `probe-s-${run}`, lines: [{ sku: probeSku, locationId: 'BWH', quantity: 1 }] },
+    ctx,
+  );
+  await reserveStock(
+    probePorts,
+    {
+      reservationId: `probe-m-${run}`,
+      lines: [
+        { sku: probeSku, locationId: 'BWH', quantity: 1 },
+        { sku: positionSkus[0] as string, locationId: 'BWH', quantity: 1 },
+      ],
+    },
+    ctx,
+  );
+  const [singleShape, multiShape] = recorded.transactions;
+  if (!singleShape || !multiShape || recorded.transactions.length !== 2)
+    throw new Error(`expected one transaction per probe, recorded ${recorded.transactions.length}`);
+  const sameSingle = await replayer(base, run, 'S', singleShape, POSITIONS);
+  const sameMulti = await replayer(base, run, 'M', multiShape, POSITIONS);
+  const sameOne = await replayer(base, run, 'O', singleShape, 1);
+  recorded.client.destroy();
+  await measure(600, CONCURRENCY, sameSingle);
+  await measure(300, CONCURRENCY, sameMulti);
+
+  const singleLine = await beside(total, single, sameSingle);
+  const multiLine = await beside(Math.max(100, Math.round(total / 2)), multi, sameMulti);
+  const hot = await beside(Math.min(total, 5000), sharded, sameSingle);
+  const one = await beside(Math.min(total, 1000), onePosition, sameOne);
+  // For scale: the engine's one-item transaction on a bare three-attribute item.
+  const tinyItem = combine([await measure(Math.min(total, 1000), CONCURRENCY, rawUpdate)]);
 
   // The item a reservation writes, after 1,000 open reservations on it (none closed).
   await measure(1000, CONCURRENCY, () => reserveLines('z', [{ sku: sizeSku, quantity: 1 }]));
@@ -247,31 +305,33 @@ const bench: Bench = async ({ runtime, scale }) => {
     },
     singleLine: {
       reservations: singleLine.measured,
-      rawTransactWriteItems1WithToken: singleLine.raw,
+      rawSameTransaction: singleLine.raw,
       ratio: singleLine.ratio,
     },
     multiLine: {
       reservations: multiLine.measured,
-      rawTransactWriteItems3: multiLine.raw,
+      rawSameTransaction: multiLine.raw,
       ratio: multiLine.ratio,
     },
     shardedHotSku10Shards: {
       reservations: hot.measured,
-      rawTransactWriteItems1WithToken: hot.raw,
+      rawSameTransaction: hot.raw,
       ratio: hot.ratio,
     },
     singleLineOneHotPosition: {
       reservations: one.measured,
-      rawTransactWriteItems1WithToken: one.raw,
+      rawSameTransaction: one.raw,
       ratio: one.ratio,
     },
+    rawOneItemTransactionOnBareItem: tinyItem,
     singleLineOverHttp: http,
     streamCatchUpAfterHttpSeconds: round(streamCatchUpSeconds),
     stockChangeToChannelAvailabilityChanged: channelLatency,
     note:
       `each path and its raw baseline run in ${BLOCKS} alternating blocks each (ABBA) on the same DynamoDB Local (ratio = path rate ÷ raw rate over all blocks); ` +
       `core paths run on their own table (same keys and indexes, no stream); warm-up uses positions of its own; single-line spreads over ${POSITIONS} positions (0 → ${Math.round(total / POSITIONS)} open reservations each), ` +
-      'single-line and the raw baseline are one-item TransactWriteItems with a ClientRequestToken; multi-line is a 3-item TransactWriteItems (record + 2 positions) vs raw 3-item; ' +
+      'raw baselines are the very TransactWriteItems each path sends (recorded from one probe call: same expressions and values, copies of the same items, fresh keys and tokens) sent straight to the engine, spread over as many items as the path; ' +
+      'single-line is a one-item TransactWriteItems with a ClientRequestToken, multi-line a 3-item one (record + 2 positions); rawOneItemTransactionOnBareItem is a one-item transaction on a 3-attribute item, for scale; ' +
       'the one-hot-position run reserves up to 1,000 open reservations on one item; item size counts attribute names and values as DynamoDB does; ' +
       'HTTP adds gateway, JWT, handler and the kernel audit record; channel ' +
       'latency is from sending an adjustment to its event on the local bus, one change at a time',
@@ -297,6 +357,89 @@ function itemBytes(item: Record<string, unknown>): number {
     return 0;
   };
   return Object.entries(item).reduce((s, [k, v]) => s + utf8(k) + value(v), 0);
+}
+
+/** A client that keeps every TransactWriteItems input it sends (as sent: attribute values marshalled). */
+function recordTransactions(endpoint: string, region: string) {
+  const client = withoutSdkLogging(
+    new DynamoDBClient({
+      endpoint,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+  );
+  const transactions: TransactWriteItemsCommandInput[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand')
+        transactions.push(structuredClone(args.input as TransactWriteItemsCommandInput));
+      return next(args);
+    },
+    { step: 'serialize', name: 'benchTransactionRecorder', priority: 'high' },
+  );
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { client, db, transactions };
+}
+
+/**
+ * Sends `shape` again and again, straight to the engine: each updated item is a copy of the item
+ * the path wrote (`copies` of each, used in turn as the path spreads over its positions), each put
+ * item gets a fresh partition key, each call a fresh token.
+ */
+async function replayer(
+  client: DynamoDBClient,
+  run: string,
+  tag: string,
+  shape: TransactWriteItemsCommandInput,
+  copies: number,
+) {
+  type Key = Record<string, AttributeValue>;
+  const copyKey = (key: Key, n: number): Key => ({
+    ...key,
+    pk: { S: `BENCHCOPY#${run}#${tag}#${n}#${key.pk?.S}` },
+  });
+  for (const item of shape.TransactItems ?? []) {
+    const key = item.Update?.Key ?? item.ConditionCheck?.Key;
+    if (!key) continue;
+    const original = (
+      await client.send(
+        new GetItemCommand({
+          TableName: item.Update?.TableName ?? item.ConditionCheck?.TableName,
+          Key: key,
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    if (!original) throw new Error('a recorded transaction updates an item that does not exist');
+    for (let n = 0; n < copies; n++)
+      await client.send(
+        new PutItemCommand({
+          TableName: item.Update?.TableName ?? item.ConditionCheck?.TableName,
+          Item: { ...original, ...copyKey(key, n) },
+        }),
+      );
+  }
+  let call = 0;
+  return () => {
+    const n = call++;
+    const items: TransactWriteItem[] = (shape.TransactItems ?? []).map((item) => {
+      if (item.Update) return { Update: { ...item.Update, Key: copyKey(item.Update.Key ?? {}, n % copies) } };
+      if (item.ConditionCheck)
+        return {
+          ConditionCheck: { ...item.ConditionCheck, Key: copyKey(item.ConditionCheck.Key ?? {}, n % copies) },
+        };
+      if (item.Put)
+        return { Put: { ...item.Put, Item: { ...item.Put.Item, pk: { S: `BENCHPUT#${run}#${tag}#${n}` } } } };
+      return item;
+    });
+    return client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: items,
+        ...(shape.ClientRequestToken ? { ClientRequestToken: `raw-${run}-${tag}-${n}` } : {}),
+      }),
+    );
+  };
 }
 
 function combine(runs: { operations: number; seconds: number; p50Ms: number; p99Ms: number }[]) {
