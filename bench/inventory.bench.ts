@@ -1,13 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  type AttributeValue,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  type TransactWriteItem,
-  TransactWriteItemsCommand,
-  type TransactWriteItemsCommandInput,
-} from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { inventoryPorts } from '../functions/inventory/adapters/wiring.ts';
 import { setSharding } from '../functions/inventory/core/change-stock.ts';
 import { reserveStock } from '../functions/inventory/core/reserve-stock.ts';
@@ -257,9 +255,9 @@ const bench: Bench = async ({ runtime, scale }) => {
   const [singleShape, multiShape] = recorded.transactions;
   if (!singleShape || !multiShape || recorded.transactions.length !== 2)
     throw new Error(`expected one transaction per probe, recorded ${recorded.transactions.length}`);
-  const sameSingle = await replayer(base, run, 'S', singleShape, POSITIONS);
-  const sameMulti = await replayer(base, run, 'M', multiShape, POSITIONS);
-  const sameOne = await replayer(base, run, 'O', singleShape, 1);
+  const sameSingle = await replayer(db, run, 'S', singleShape, POSITIONS);
+  const sameMulti = await replayer(db, run, 'M', multiShape, POSITIONS);
+  const sameOne = await replayer(db, run, 'O', singleShape, 1);
   recorded.client.destroy();
   await measure(600, CONCURRENCY, sameSingle);
   await measure(300, CONCURRENCY, sameMulti);
@@ -359,7 +357,7 @@ function itemBytes(item: Record<string, unknown>): number {
   return Object.entries(item).reduce((s, [k, v]) => s + utf8(k) + value(v), 0);
 }
 
-/** A client that keeps every TransactWriteItems input it sends (as sent: attribute values marshalled). */
+/** A document client that keeps every TransactWriteItems input it is given (before marshalling). */
 function recordTransactions(endpoint: string, region: string) {
   const client = withoutSdkLogging(
     new DynamoDBClient({
@@ -369,73 +367,61 @@ function recordTransactions(endpoint: string, region: string) {
       maxAttempts: 1,
     }),
   );
-  const transactions: TransactWriteItemsCommandInput[] = [];
-  client.middlewareStack.add(
+  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const transactions: TransactWriteCommandInput[] = [];
+  db.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName === 'TransactWriteItemsCommand')
-        transactions.push(structuredClone(args.input as TransactWriteItemsCommandInput));
+        transactions.push(structuredClone(args.input as TransactWriteCommandInput));
       return next(args);
     },
-    { step: 'serialize', name: 'benchTransactionRecorder', priority: 'high' },
+    { step: 'initialize', name: 'benchTransactionRecorder', priority: 'high' },
   );
-  const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, db, transactions };
 }
 
 /**
- * Sends `shape` again and again, straight to the engine: each updated item is a copy of the item
- * the path wrote (`copies` of each, used in turn as the path spreads over its positions), each put
- * item gets a fresh partition key, each call a fresh token.
+ * Sends `shape` again and again through the same kind of client as the paths: each updated item
+ * is a copy of the item the path wrote (`copies` of each, used in turn as the path spreads over
+ * its positions), each put item gets a fresh partition key, each call a fresh token.
  */
 async function replayer(
-  client: DynamoDBClient,
+  db: DynamoDBDocumentClient,
   run: string,
   tag: string,
-  shape: TransactWriteItemsCommandInput,
+  shape: TransactWriteCommandInput,
   copies: number,
 ) {
-  type Key = Record<string, AttributeValue>;
-  const copyKey = (key: Key, n: number): Key => ({
-    ...key,
-    pk: { S: `BENCHCOPY#${run}#${tag}#${n}#${key.pk?.S}` },
-  });
+  type Key = Record<string, unknown>;
+  const copyKey = (key: Key, n: number): Key => ({ ...key, pk: `BENCHCOPY#${run}#${tag}#${n}#${key.pk}` });
   for (const item of shape.TransactItems ?? []) {
-    const key = item.Update?.Key ?? item.ConditionCheck?.Key;
-    if (!key) continue;
+    const target = item.Update ?? item.ConditionCheck;
+    if (!target?.Key) continue;
     const original = (
-      await client.send(
-        new GetItemCommand({
-          TableName: item.Update?.TableName ?? item.ConditionCheck?.TableName,
-          Key: key,
-          ConsistentRead: true,
-        }),
-      )
+      await db.send(new GetCommand({ TableName: target.TableName, Key: target.Key, ConsistentRead: true }))
     ).Item;
     if (!original) throw new Error('a recorded transaction updates an item that does not exist');
     for (let n = 0; n < copies; n++)
-      await client.send(
-        new PutItemCommand({
-          TableName: item.Update?.TableName ?? item.ConditionCheck?.TableName,
-          Item: { ...original, ...copyKey(key, n) },
-        }),
+      await db.send(
+        new PutCommand({ TableName: target.TableName, Item: { ...original, ...copyKey(target.Key, n) } }),
       );
   }
   let call = 0;
   return () => {
     const n = call++;
-    const items: TransactWriteItem[] = (shape.TransactItems ?? []).map((item) => {
+    const items = (shape.TransactItems ?? []).map((item) => {
       if (item.Update) return { Update: { ...item.Update, Key: copyKey(item.Update.Key ?? {}, n % copies) } };
       if (item.ConditionCheck)
         return {
           ConditionCheck: { ...item.ConditionCheck, Key: copyKey(item.ConditionCheck.Key ?? {}, n % copies) },
         };
       if (item.Put)
-        return { Put: { ...item.Put, Item: { ...item.Put.Item, pk: { S: `BENCHPUT#${run}#${tag}#${n}` } } } };
+        return { Put: { ...item.Put, Item: { ...item.Put.Item, pk: `BENCHPUT#${run}#${tag}#${n}` } } };
       return item;
     });
-    return client.send(
-      new TransactWriteItemsCommand({
-        TransactItems: items,
+    return db.send(
+      new TransactWriteCommand({
+        TransactItems: items as TransactWriteCommandInput['TransactItems'],
         ...(shape.ClientRequestToken ? { ClientRequestToken: `raw-${run}-${tag}-${n}` } : {}),
       }),
     );
