@@ -240,6 +240,30 @@ export function auditCancelled(put: AuditPut | undefined, reasons: readonly Canc
   }
 }
 
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+/**
+ * One transaction with the command's audit record as its last item: true when it committed, false
+ * when one of its conditions failed (someone wrote first); any other error is thrown.
+ */
+export async function transactAudited(
+  db: DynamoDBDocumentClient,
+  table: string,
+  items: TransactItems,
+): Promise<boolean> {
+  const audit = auditPut(table);
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [...items, ...(audit ? [audit] : [])] }));
+    auditCommitted(audit);
+    return true;
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons) auditCancelled(audit, reasons);
+    if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
 /** One item write as a TransactWriteItems entry (the shapes PutItem, UpdateItem and DeleteItem take). */
 type OneWrite =
   | { Put: ConstructorParameters<typeof PutCommand>[0] }

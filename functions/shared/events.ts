@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
 import { eventBridgeClient } from './clients.ts';
@@ -72,6 +72,24 @@ export function createEvent<TData extends z.ZodType>(
       data: def.data.parse(data),
     },
   };
+}
+
+/**
+ * An event whose id derives from what it announces (`key`, e.g. a fulfillment, a PO) and whose
+ * time is `at`, so a repeated command, or a retry after a crash between write and publish,
+ * re-sends the identical event and consumers see it once.
+ */
+export function derivedEvent<TData extends z.ZodType>(
+  def: EventDefinition<TData>,
+  data: z.input<TData>,
+  key: string,
+  at: string,
+  correlationId: string,
+): DomainEvent<z.output<TData>> {
+  const event = createEvent(def, data, { correlationId, now: () => new Date(at) });
+  const h = createHash('sha256').update(`${def.detailType}\n${key}`).digest('hex');
+  event.detail.metadata.eventId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return event;
 }
 
 /** Outbound port for events. Use cases depend on this, never on the SDK. */

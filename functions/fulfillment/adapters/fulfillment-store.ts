@@ -3,9 +3,9 @@ import {
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
-  TransactWriteCommand,
+  type TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { auditCancelled, auditCommitted, auditPut, cancellationReasons, writeAudited } from '#shared/audit';
+import { transactAudited, writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type {
@@ -40,19 +40,7 @@ export function dynamoFulfillmentStore(
   table = tableName(),
   db: DynamoDBDocumentClient = documentClient(),
 ): FulfillmentStore {
-  const transact = async (items: TransactItems): Promise<boolean> => {
-    const audit = auditPut(table);
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: [...items, ...(audit ? [audit] : [])] }));
-      auditCommitted(audit);
-      return true;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons) auditCancelled(audit, reasons);
-      if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-      throw error;
-    }
-  };
+  const transact = (items: TransactItems) => transactAudited(db, table, items);
   const update = (input: Update) => ifConditionHolds(() => writeAudited(db, { Update: input }));
   const getFulfillment = (id: string) => getItem<Fulfillment>(db, table, fulfillmentKeys.fulfillment(id));
   const queryAll = <T>(input: ConstructorParameters<typeof QueryCommand>[0]) => queryAllOf<T>(db, input);

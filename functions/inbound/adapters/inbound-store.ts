@@ -2,9 +2,9 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
+  type TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { auditCancelled, auditCommitted, auditPut, cancellationReasons, writeAudited } from '#shared/audit';
+import { transactAudited, writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type { InboundStore } from '../core/ports.ts';
@@ -19,20 +19,7 @@ export function dynamoInboundStore(
   table = tableName(),
   db: DynamoDBDocumentClient = documentClient(),
 ): InboundStore {
-  /** One transaction with the command's audit record last; false when a condition failed. */
-  const transact = async (items: TransactItems): Promise<boolean> => {
-    const audit = auditPut(table);
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: [...items, ...(audit ? [audit] : [])] }));
-      auditCommitted(audit);
-      return true;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons) auditCancelled(audit, reasons);
-      if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-      throw error;
-    }
-  };
+  const transact = (items: TransactItems) => transactAudited(db, table, items);
   const queryAll = async <T>(input: QueryInput): Promise<T[]> => {
     const items: T[] = [];
     let start: Record<string, unknown> | undefined;
