@@ -37,6 +37,13 @@ export class ApiError extends Error {
     return this.status === 403;
   }
 
+  /** What an error notice says first: why the user may not, cannot reach, or what failed. */
+  headline(what?: string): string {
+    if (this.forbidden) return 'Your role does not allow this';
+    if (this.status === 0) return 'Cannot reach the API';
+    return what ? `Could not ${what}` : 'Something went wrong';
+  }
+
   get issues(): FieldIssue[] {
     const issues = (this.details as { issues?: unknown } | undefined)?.issues;
     return Array.isArray(issues) ? (issues as FieldIssue[]) : [];

@@ -132,13 +132,7 @@ export function Field(props: {
 export function PlainApiError(props: { error: ApiError; onRetry?: () => void; what?: string }) {
   const { error } = props;
   if (error.notAvailable) return <PlainNotAvailable route={error.route} />;
-  const header = error.forbidden
-    ? 'Your role does not allow this'
-    : error.status === 0
-      ? 'Cannot reach the API'
-      : props.what
-        ? `Could not ${props.what}`
-        : 'Something went wrong';
+  const header = error.headline(props.what);
   return (
     <Notice
       type="error"

@@ -12,13 +12,7 @@ import { ROLE_LABELS, type Role } from '../app/identity.ts';
 export function ApiErrorAlert(props: { error: ApiError; onRetry?: () => void; what?: string }) {
   const { error } = props;
   if (error.notAvailable) return <NotAvailable route={error.route} />;
-  const header = error.forbidden
-    ? 'Your role does not allow this'
-    : error.status === 0
-      ? 'Cannot reach the API'
-      : props.what
-        ? `Could not ${props.what}`
-        : 'Something went wrong';
+  const header = error.headline(props.what);
   return (
     <Alert
       type="error"
