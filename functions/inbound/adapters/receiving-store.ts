@@ -2,9 +2,10 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
+  type TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { auditCancelled, auditCommitted, auditPut, cancellationReasons } from '#shared/audit';
+import { transactAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { tableName, withoutKeys } from '#shared/table';
 import type { ReceivingStore } from '../core/ports.ts';
@@ -18,20 +19,7 @@ export function dynamoReceivingStore(
   table = tableName(),
   db: DynamoDBDocumentClient = documentClient(),
 ): ReceivingStore {
-  /** One transaction with the command's audit record last; false when a condition failed. */
-  const transact = async (items: TransactItems): Promise<boolean> => {
-    const audit = auditPut(table);
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: [...items, ...(audit ? [audit] : [])] }));
-      auditCommitted(audit);
-      return true;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (reasons) auditCancelled(audit, reasons);
-      if (reasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-      throw error;
-    }
-  };
+  const transact = (items: TransactItems) => transactAudited(db, table, items);
   const receivable = {
     names: { '#status': 'status' },
     values: { ':open': 'open', ':partial': 'partially_received' },
@@ -76,6 +64,42 @@ export function dynamoReceivingStore(
         new GetCommand({ TableName: table, Key: receivingKeys.scan(asnId, scanId), ConsistentRead: true }),
       );
       return out.Item ? (withoutKeys(out.Item) as unknown as ScanRecord) : undefined;
+    },
+
+    async unstockedScans(asnId) {
+      const found: ScanRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :scans)',
+            FilterExpression: 'attribute_not_exists(stockedAt) AND onAsn = :yes',
+            ExpressionAttributeValues: {
+              ':pk': receivingKeys.partition(asnId),
+              ':scans': receivingKeys.scan(asnId, '').sk,
+              ':yes': true,
+            },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) found.push(withoutKeys(item) as unknown as ScanRecord);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return found;
+    },
+
+    async markStocked(asnId, scanId, at) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: receivingKeys.scan(asnId, scanId),
+          UpdateExpression: 'SET stockedAt = if_not_exists(stockedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
     },
 
     recordScan: ({ receipt, scan, limits }) =>

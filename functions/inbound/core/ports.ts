@@ -93,6 +93,10 @@ export interface ReceivingStore {
   receipt(asnId: string): Promise<ReceiptState>;
   scan(asnId: string, scanId: string): Promise<ScanRecord | undefined>;
   recordScan(write: ScanWrite): Promise<boolean>;
+  /** Scans of SKUs on the ASN whose units have not reached inventory yet (see markStocked). */
+  unstockedScans(asnId: string): Promise<ScanRecord[]>;
+  /** Records that a scan's units are in inventory (bookkeeping, after the idempotent stock write). */
+  markStocked(asnId: string, scanId: string, at: string): Promise<void>;
   close(write: CloseWrite): Promise<boolean>;
 }
 

@@ -84,6 +84,53 @@ function exceptionEvent(
 }
 
 /**
+ * A recorded scan's units into inventory (idempotent by the scan's key), marked on the scan, then
+ * GoodsReceived (its id derived from the scan, so a repeat is the same event).
+ */
+async function stockIn(
+  ports: ReceivingPorts,
+  asn: Asn,
+  po: PurchaseOrder,
+  lines: readonly PoLine[],
+  scan: ScanRecord,
+  who: Actor,
+) {
+  const key = `${asn.asnId}#${scan.scanId}`;
+  await ports.inventory.receive(
+    {
+      sku: scan.sku,
+      locationId: po.locationId,
+      quantity: scan.quantity,
+      bucket: scan.condition === 'good' ? 'available' : 'damaged',
+      reason: `receipt of ASN ${asn.asnId} (PO ${po.poId})`,
+      idempotencyKey: stockKey(asn.asnId, scan.scanId),
+    },
+    who,
+  );
+  if (!scan.stockedAt) await ports.receipts.markStocked(asn.asnId, scan.scanId, ports.clock().toISOString());
+  await ports.events.publish([
+    inboundEvent(
+      GoodsReceived,
+      {
+        asnId: asn.asnId,
+        poId: po.poId,
+        scanId: scan.scanId,
+        locationId: po.locationId,
+        sku: scan.sku,
+        quantity: scan.quantity,
+        condition: scan.condition,
+        currency: po.currency,
+        unitCostMinor: lines.find((l) => l.sku === scan.sku)?.unitCostMinor ?? 0,
+        receivedAt: scan.at,
+      },
+      key,
+      scan.at,
+      who.correlationId,
+    ),
+  ]);
+}
+
+/**
  * What a recorded scan does after its write: stock in (idempotent by its key) and GoodsReceived,
  * or for a SKU not on the ASN the wrong-SKU exception and 409 NOT_ON_ASN. A retry of the scan
  * repeats exactly this, so a crash between the write and the stock is healed by retrying.
@@ -110,37 +157,7 @@ async function complete(
     ]);
     throw new NotOnAsn(asn.asnId, scan.code, scan.sku);
   }
-  await ports.inventory.receive(
-    {
-      sku: scan.sku,
-      locationId: po.locationId,
-      quantity: scan.quantity,
-      bucket: scan.condition === 'good' ? 'available' : 'damaged',
-      reason: `receipt of ASN ${asn.asnId} (PO ${po.poId})`,
-      idempotencyKey: stockKey(asn.asnId, scan.scanId),
-    },
-    who,
-  );
-  await ports.events.publish([
-    inboundEvent(
-      GoodsReceived,
-      {
-        asnId: asn.asnId,
-        poId: po.poId,
-        scanId: scan.scanId,
-        locationId: po.locationId,
-        sku: scan.sku,
-        quantity: scan.quantity,
-        condition: scan.condition,
-        currency: po.currency,
-        unitCostMinor: lines.find((l) => l.sku === scan.sku)?.unitCostMinor ?? 0,
-        receivedAt: scan.at,
-      },
-      key,
-      scan.at,
-      who.correlationId,
-    ),
-  ]);
+  await stockIn(ports, asn, po, lines, scan, who);
   return view(asn, (await ports.receipts.receipt(asn.asnId)).lines);
 }
 
@@ -244,7 +261,7 @@ export function receiptExceptions(asn: Asn, lines: readonly ReceiptLine[]): Rece
  * Closes the receipt: its exceptions are computed once and kept, the PO becomes `received` when
  * every line has all it ordered, else `partially_received`. Closing again answers the same
  * exceptions (and re-sends the identical events). Over, short and damaged are raised here; a
- * wrong SKU was raised at its scan.
+ * wrong SKU was raised at its scan. Scans whose units never reached inventory are finished first.
  */
 export async function closeReceipt(
   ports: ReceivingPorts,
@@ -253,6 +270,10 @@ export async function closeReceipt(
 ): Promise<{ exceptions: ReceivingException[] }> {
   for (let attempt = 1; ; attempt++) {
     const { asn, po, lines } = await asnAndPo(ports, asnId);
+    // A scan written before a crash whose units never reached inventory (and whose caller never
+    // retried) is finished here, so the counts being closed are all in stock.
+    for (const scan of await ports.receipts.unstockedScans(asnId))
+      await stockIn(ports, asn, po, lines, scan, who);
     const state = await ports.receipts.receipt(asnId);
     let closed = state.receipt?.status === 'closed' ? state.receipt : undefined;
     if (!closed) {

@@ -66,4 +66,6 @@ export interface ScanRecord {
   onAsn: boolean;
   at: string;
   actor: string;
+  /** When its units reached inventory; absent while a scan written before a crash still owes them. */
+  stockedAt?: string;
 }
