@@ -6,8 +6,10 @@ import { dynamoInboundStore } from './adapters/inbound-store.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
 
 export type { IncomingStock } from './core/incoming.ts';
+export { GoodsReceived } from './events/goods-received.ts';
 export { PurchaseOrderCancelled } from './events/purchase-order-cancelled.ts';
 export { PurchaseOrderPlaced } from './events/purchase-order-placed.ts';
+export { ReceivingExceptionRaised } from './events/receiving-exception-raised.ts';
 export type { PoStatus, Supplier, SupplierBody } from './schemas/inbound.ts';
 export type { AsnView, PurchaseOrderSummary, PurchaseOrderView } from './views/inbound-views.ts';
 

@@ -87,3 +87,40 @@ export class CsvRejected extends DomainError {
     super(400, 'CSV_REJECTED', `${rows.length} row(s) are invalid; nothing was written`, { issues });
   }
 }
+
+/** The scanned code is no SKU of the ASN: recorded as a wrong-SKU exception, nothing received. */
+export class NotOnAsn extends Conflict {
+  constructor(asnId: string, code: string, sku: string) {
+    super('NOT_ON_ASN', `${code} is not on ASN ${asnId}; recorded as a wrong-SKU exception`, {
+      asnId,
+      code,
+      sku,
+    });
+  }
+}
+
+export class OverReceipt extends Conflict {
+  constructor(details: { asnId: string; sku: string; expected: number; received: number; max: number }) {
+    super(
+      'OVER_RECEIPT',
+      `${details.sku}: ${details.received} of ${details.expected} received, at most ${details.max} may be; nothing received`,
+      details,
+    );
+  }
+}
+
+export class ReceiptClosed extends Conflict {
+  constructor(asnId: string) {
+    super('RECEIPT_CLOSED', `The receipt of ASN ${asnId} is closed`, { asnId });
+  }
+}
+
+/** The scanId was used before for another scan of this receipt. */
+export class ScanIdReused extends Conflict {
+  constructor(asnId: string, scanId: string) {
+    super('SCAN_CONFLICT', `Scan ${scanId} of ASN ${asnId} was recorded with other contents`, {
+      asnId,
+      scanId,
+    });
+  }
+}

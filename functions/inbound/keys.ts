@@ -43,3 +43,18 @@ export const inboundKeys = {
   }),
   asnsOf: (poId: string) => `POASNS#${poId}`,
 };
+
+/**
+ * Receiving (one partition per ASN's receipt, read with one Query):
+ * - receipt: pk RECEIPT#<asnId> sk RECEIPT
+ * - line:    pk RECEIPT#<asnId> sk LINE#<sku>   (counts per SKU, wrong SKUs included)
+ * - scan:    pk RECEIPT#<asnId> sk SCAN#<scanId> (the scan as recorded: a retry counts once)
+ */
+export const receivingKeys = {
+  partition: (asnId: string) => `RECEIPT#${asnId}`,
+  receipt: (asnId: string) => ({ pk: `RECEIPT#${asnId}`, sk: 'RECEIPT' }),
+  receiptSk: 'RECEIPT',
+  line: (asnId: string, sku: string) => ({ pk: `RECEIPT#${asnId}`, sk: `LINE#${sku}` }),
+  linePrefix: 'LINE#',
+  scan: (asnId: string, scanId: string) => ({ pk: `RECEIPT#${asnId}`, sk: `SCAN#${scanId}` }),
+};

@@ -10,7 +10,9 @@ import { availabilityByLocation } from './core/channel-availability.ts';
 import { closeReservation } from './core/close-reservation.ts';
 import type { CommandContext } from './core/reservation-records.ts';
 import { type ReservationTaskInput, runReservationTask } from './core/reservation-task.ts';
+import { receiveStock } from './core/stock-commands.ts';
 import { readSkuStock } from './core/stock-view.ts';
+import { RECEIVING_BIN } from './schemas/bins.ts';
 import type { Reservation } from './schemas/reservation.ts';
 
 export type { BinPick } from './core/bin-picks.ts';
@@ -155,4 +157,25 @@ export async function consumeReservationFromBins(
     picks: cmd.picks,
     ...(cmd.reason ? { reason: cmd.reason } : {}),
   });
+}
+
+/** Goods in from another context (receiving at the dock): always with a reason and a key. */
+export interface GoodsInCommand {
+  sku: string;
+  locationId: string;
+  quantity: number;
+  /** Sellable units land in `available`, units damaged on arrival in `damaged`. */
+  bucket: 'available' | 'damaged';
+  reason: string;
+  /** 8–128 characters; the same key again changes nothing and answers applied:false. */
+  idempotencyKey: string;
+}
+
+/**
+ * Receives units into the location's RECEIVING bin (onHand and the bucket grow together), the
+ * same command as `POST /api/inventory/receipts`; one ledger movement per key.
+ */
+export async function receiveGoods(cmd: GoodsInCommand, ctx: CommandContext): Promise<{ applied: boolean }> {
+  const { applied } = await receiveStock(ports(), { ...cmd, binId: RECEIVING_BIN }, ctx);
+  return { applied };
 }

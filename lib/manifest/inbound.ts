@@ -4,6 +4,8 @@ import type { ContextManifest, Role } from './types.ts';
 const BUYERS: readonly Role[] = ['admin', 'inventory-controller'];
 /** ASNs come from suppliers by mail or portal: buyers and the receiving floor's supervisors post them. */
 const ASN_POSTERS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
+/** Receiving at the dock: the floor (associates and their supervisors) scans and closes receipts. */
+const RECEIVERS: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
 /** Everyone reads inbound: the floor plans receiving, service promises dates, finance follows costs. */
 const READERS: readonly Role[] = [
   'admin',
@@ -71,6 +73,20 @@ export const inbound: ContextManifest = {
       description: 'GET /api/asns/{asnId}',
       table: 'R',
     },
+    scanReceipt: {
+      entry: 'functions/inbound/handlers/scan-receipt.ts',
+      description:
+        'POST /api/receipts/{asnId}/scans: count units in at the dock (idempotent by scanId), GoodsReceived',
+      table: 'RW',
+      publishes: true,
+    },
+    closeReceipt: {
+      entry: 'functions/inbound/handlers/close-receipt.ts',
+      description:
+        'POST /api/receipts/{asnId}/close: exceptions vs the ASN, PO (partially) received, ReceivingExceptionRaised',
+      table: 'RW',
+      publishes: true,
+    },
   },
   routes: [
     { method: 'PUT', path: '/api/suppliers/{supplierId}', fn: 'putSupplier', auth: { roles: BUYERS } },
@@ -88,5 +104,7 @@ export const inbound: ContextManifest = {
     { method: 'POST', path: '/api/asns', fn: 'createAsn', auth: { roles: ASN_POSTERS } },
     { method: 'POST', path: '/api/asns/csv', fn: 'uploadAsnCsv', auth: { roles: ASN_POSTERS } },
     { method: 'GET', path: '/api/asns/{asnId}', fn: 'getAsn', auth: { roles: READERS } },
+    { method: 'POST', path: '/api/receipts/{asnId}/scans', fn: 'scanReceipt', auth: { roles: RECEIVERS } },
+    { method: 'POST', path: '/api/receipts/{asnId}/close', fn: 'closeReceipt', auth: { roles: RECEIVERS } },
   ],
 };

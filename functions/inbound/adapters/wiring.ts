@@ -1,8 +1,9 @@
 import { catalogReader } from '#catalog/api';
-import { locationOf } from '#inventory/api';
+import { locationOf, receiveGoods } from '#inventory/api';
 import { eventBridgePublisher } from '#shared/events';
-import type { InboundPorts } from '../core/ports.ts';
+import type { InboundPorts, ReceivingPorts } from '../core/ports.ts';
 import { dynamoInboundStore } from './inbound-store.ts';
+import { dynamoReceivingStore } from './receiving-store.ts';
 
 /** Inbound's ports wired to the table, the catalog's and inventory's published reads, and the bus. */
 export function inboundPorts(): InboundPorts {
@@ -16,6 +17,26 @@ export function inboundPorts(): InboundPorts {
       },
     },
     locations: { exists: async (locationId) => Boolean(await locationOf(locationId)) },
+    events: eventBridgePublisher(),
+    clock: () => new Date(),
+  };
+}
+
+/** Receiving's ports: inbound's items, the catalog's barcodes, inventory's goods-in, the bus. */
+export function receivingPorts(): ReceivingPorts {
+  const catalog = catalogReader();
+  return {
+    store: dynamoInboundStore(),
+    receipts: dynamoReceivingStore(),
+    async barcodes(skus) {
+      const found = await catalog.getMany(skus);
+      return new Map([...found].map(([sku, def]) => [sku, def.barcodes ?? []]));
+    },
+    inventory: {
+      async receive(cmd, who) {
+        await receiveGoods(cmd, who);
+      },
+    },
     events: eventBridgePublisher(),
     clock: () => new Date(),
   };

@@ -1,5 +1,6 @@
 import type { EventPublisher } from '#shared/events';
 import type { Asn, PoLine, PoStatus, PurchaseOrder, Supplier } from '../schemas/inbound.ts';
+import type { Receipt, ReceiptLine, ScanRecord } from '../schemas/receiving.ts';
 
 export interface Page<T> {
   items: T[];
@@ -60,4 +61,64 @@ export interface InboundPorts {
 export interface Actor {
   actor: string;
   correlationId: string;
+}
+
+/** A receipt as read: its header (absent before the first scan or close) and its counts per SKU. */
+export interface ReceiptState {
+  receipt?: Receipt;
+  lines: ReceiptLine[];
+}
+
+/**
+ * A scan to write in one transaction: the scan record (new id only), the receipt (not closed;
+ * created open with the first scan time), the receipt line (`received <= maxBefore` before, for
+ * SKUs on the ASN) and the PO line (`received <= poMaxBefore` before, PO still receivable).
+ */
+export interface ScanWrite {
+  receipt: { asnId: string; poId: string; locationId: string };
+  scan: ScanRecord;
+  limits?: { maxBefore: number; poMaxBefore: number };
+}
+
+/** Closing: the receipt on the version read, and the PO's status when it is still receivable. */
+export interface CloseWrite {
+  receipt: Receipt;
+  /** The version the counts were read at; undefined when no receipt existed. */
+  readVersion?: number;
+  po?: { po: PurchaseOrder; status: PoStatus; fullSkus: readonly string[] };
+}
+
+/** Receiving's items in the table (keys in ../keys.ts). Writes answer false when a condition failed. */
+export interface ReceivingStore {
+  receipt(asnId: string): Promise<ReceiptState>;
+  scan(asnId: string, scanId: string): Promise<ScanRecord | undefined>;
+  recordScan(write: ScanWrite): Promise<boolean>;
+  /** Scans of SKUs on the ASN whose units have not reached inventory yet (see markStocked). */
+  unstockedScans(asnId: string): Promise<ScanRecord[]>;
+  /** Records that a scan's units are in inventory (bookkeeping, after the idempotent stock write). */
+  markStocked(asnId: string, scanId: string, at: string): Promise<void>;
+  close(write: CloseWrite): Promise<boolean>;
+}
+
+export interface ReceivingPorts {
+  store: InboundStore;
+  receipts: ReceivingStore;
+  /** Catalog barcodes per SKU; SKUs the catalog does not know are absent. */
+  barcodes(skus: readonly string[]): Promise<Map<string, string[]>>;
+  /** Inventory's goods-in, idempotent by key. */
+  inventory: {
+    receive(
+      cmd: {
+        sku: string;
+        locationId: string;
+        quantity: number;
+        bucket: 'available' | 'damaged';
+        reason: string;
+        idempotencyKey: string;
+      },
+      who: Actor,
+    ): Promise<void>;
+  };
+  events: EventPublisher;
+  clock: () => Date;
 }

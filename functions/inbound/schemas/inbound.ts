@@ -126,7 +126,7 @@ export interface PurchaseOrder {
 
 /**
  * One SKU of a PO. `received` is what receiving has counted in (receiving adds to it with a
- * condition `received <= quantity − n`); `advised` what ASNs have announced so far.
+ * condition `received <= quantity × 1.05 − n`, schemas/receiving.ts); `advised` what ASNs have announced so far.
  */
 export interface PoLine {
   poId: string;
