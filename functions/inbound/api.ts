@@ -9,6 +9,7 @@ export type { IncomingStock } from './core/incoming.ts';
 export { GoodsReceived } from './events/goods-received.ts';
 export { PurchaseOrderCancelled } from './events/purchase-order-cancelled.ts';
 export { PurchaseOrderPlaced } from './events/purchase-order-placed.ts';
+export { PutawayCompleted } from './events/putaway-completed.ts';
 export { ReceivingExceptionRaised } from './events/receiving-exception-raised.ts';
 export type { PoStatus, Supplier, SupplierBody } from './schemas/inbound.ts';
 export type { AsnView, PurchaseOrderSummary, PurchaseOrderView } from './views/inbound-views.ts';

@@ -124,3 +124,33 @@ export class ScanIdReused extends Conflict {
     });
   }
 }
+
+export class PutawayTaskNotFound extends NotFound {
+  constructor(id: string) {
+    super('Putaway task', id);
+  }
+}
+
+/** The scanned bin is no storage bin of the task's location (unknown, RECEIVING or STAGING). */
+export class NotAStorageBin extends Conflict {
+  constructor(details: { taskId: string; binCode: string; locationId: string; binId?: string }) {
+    super(
+      details.binId ? 'NOT_A_STORAGE_BIN' : 'UNKNOWN_BIN',
+      details.binId
+        ? `${details.binId} is not a storage bin; put the units away into a pick or bulk bin`
+        : `No bin of ${details.locationId} has the code ${details.binCode}`,
+      details,
+    );
+  }
+}
+
+/** The units would take the bin beyond its capacity: nothing moved. */
+export class BinFull extends Conflict {
+  constructor(details: { taskId: string; binId: string; capacity: number; holds: number; quantity: number }) {
+    super(
+      'BIN_FULL',
+      `Bin ${details.binId} holds ${details.holds} of ${details.capacity} units; ${details.quantity} more do not fit`,
+      details,
+    );
+  }
+}

@@ -58,3 +58,18 @@ export const receivingKeys = {
   linePrefix: 'LINE#',
   scan: (asnId: string, scanId: string) => ({ pk: `RECEIPT#${asnId}`, sk: `SCAN#${scanId}` }),
 };
+
+/**
+ * Putaway tasks (one item per good scan):
+ * - task: pk PUTAWAY#<taskId> sk TASK
+ *   gsi1: PUTAWAYOPEN#<locationId> / <createdAt>#<taskId>  (open tasks of a location, oldest
+ *         first; sparse: removed when the task is done)
+ */
+export const putawayKeys = {
+  task: (taskId: string) => ({ pk: `PUTAWAY#${taskId}`, sk: 'TASK' }),
+  openAt: (t: { taskId: string; locationId: string; createdAt: string }) => ({
+    gsi1pk: putawayKeys.openOf(t.locationId),
+    gsi1sk: `${t.createdAt}#${t.taskId}`,
+  }),
+  openOf: (locationId: string) => `PUTAWAYOPEN#${locationId}`,
+};

@@ -4,7 +4,7 @@ import type { ContextManifest, Role } from './types.ts';
 const BUYERS: readonly Role[] = ['admin', 'inventory-controller'];
 /** ASNs come from suppliers by mail or portal: buyers and the receiving floor's supervisors post them. */
 const ASN_POSTERS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
-/** Receiving at the dock: the floor (associates and their supervisors) scans and closes receipts. */
+/** Receiving at the dock and putaway: the floor (associates and their supervisors) scans, closes, puts away. */
 const RECEIVERS: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
 /** Everyone reads inbound: the floor plans receiving, service promises dates, finance follows costs. */
 const READERS: readonly Role[] = [
@@ -87,6 +87,18 @@ export const inbound: ContextManifest = {
       table: 'RW',
       publishes: true,
     },
+    listPutawayTasks: {
+      entry: 'functions/inbound/handlers/list-putaway-tasks.ts',
+      description: 'GET /api/putaway-tasks?locationId=: open putaway tasks with a suggested bin each',
+      table: 'R',
+    },
+    confirmPutaway: {
+      entry: 'functions/inbound/handlers/confirm-putaway.ts',
+      description:
+        'POST /api/putaway-tasks/{taskId}/confirm: RECEIVING → the scanned bin, dock-to-stock, PutawayCompleted',
+      table: 'RW',
+      publishes: true,
+    },
   },
   routes: [
     { method: 'PUT', path: '/api/suppliers/{supplierId}', fn: 'putSupplier', auth: { roles: BUYERS } },
@@ -106,5 +118,12 @@ export const inbound: ContextManifest = {
     { method: 'GET', path: '/api/asns/{asnId}', fn: 'getAsn', auth: { roles: READERS } },
     { method: 'POST', path: '/api/receipts/{asnId}/scans', fn: 'scanReceipt', auth: { roles: RECEIVERS } },
     { method: 'POST', path: '/api/receipts/{asnId}/close', fn: 'closeReceipt', auth: { roles: RECEIVERS } },
+    { method: 'GET', path: '/api/putaway-tasks', fn: 'listPutawayTasks', auth: { roles: RECEIVERS } },
+    {
+      method: 'POST',
+      path: '/api/putaway-tasks/{taskId}/confirm',
+      fn: 'confirmPutaway',
+      auth: { roles: RECEIVERS },
+    },
   ],
 };

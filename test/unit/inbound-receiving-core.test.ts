@@ -101,6 +101,7 @@ function rig() {
         }
       },
     },
+    putaway: { create: async () => {} },
     events: { publish: async () => {} },
     clock: () => new Date('2026-12-05T10:00:00.000Z'),
   };

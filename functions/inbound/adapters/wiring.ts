@@ -1,8 +1,9 @@
 import { catalogReader } from '#catalog/api';
-import { locationOf, receiveGoods } from '#inventory/api';
+import { binsAt, locationOf, moveBetweenBins, receiveGoods } from '#inventory/api';
 import { eventBridgePublisher } from '#shared/events';
-import type { InboundPorts, ReceivingPorts } from '../core/ports.ts';
+import type { InboundPorts, PutawayPorts, ReceivingPorts } from '../core/ports.ts';
 import { dynamoInboundStore } from './inbound-store.ts';
+import { dynamoPutawayStore } from './putaway-store.ts';
 import { dynamoReceivingStore } from './receiving-store.ts';
 
 /** Inbound's ports wired to the table, the catalog's and inventory's published reads, and the bus. */
@@ -35,6 +36,23 @@ export function receivingPorts(): ReceivingPorts {
     inventory: {
       async receive(cmd, who) {
         await receiveGoods(cmd, who);
+      },
+    },
+    putaway: dynamoPutawayStore(),
+    events: eventBridgePublisher(),
+    clock: () => new Date(),
+  };
+}
+
+/** Putaway's ports: its tasks, the receipts (dock-to-stock), inventory's bins and bin move, the bus. */
+export function putawayPorts(): PutawayPorts {
+  return {
+    tasks: dynamoPutawayStore(),
+    receipts: dynamoReceivingStore(),
+    bins: {
+      at: (locationId) => binsAt(locationId),
+      async move(cmd, who) {
+        await moveBetweenBins(cmd, who);
       },
     },
     events: eventBridgePublisher(),

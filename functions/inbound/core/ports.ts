@@ -1,5 +1,6 @@
 import type { EventPublisher } from '#shared/events';
 import type { Asn, PoLine, PoStatus, PurchaseOrder, Supplier } from '../schemas/inbound.ts';
+import type { PutawayTask } from '../schemas/putaway.ts';
 import type { Receipt, ReceiptLine, ScanRecord } from '../schemas/receiving.ts';
 
 export interface Page<T> {
@@ -115,6 +116,53 @@ export interface ReceivingPorts {
         bucket: 'available' | 'damaged';
         reason: string;
         idempotencyKey: string;
+      },
+      who: Actor,
+    ): Promise<void>;
+  };
+  /** Where a good scan's putaway task is created (idempotent by taskId). */
+  putaway: Pick<PutawayStore, 'create'>;
+  events: EventPublisher;
+  clock: () => Date;
+}
+
+/** Putaway tasks in the table (keys in ../keys.ts). */
+export interface PutawayStore {
+  /** Creates the task unless its taskId exists (a retry of the scan or the close). */
+  create(task: PutawayTask): Promise<void>;
+  task(taskId: string): Promise<PutawayTask | undefined>;
+  /** Open tasks of a location, oldest first (an index read: a task created a moment ago may be missing). */
+  openAt(locationId: string): Promise<PutawayTask[]>;
+  /** Marks the open task done; false when it was no longer open. */
+  complete(task: PutawayTask): Promise<boolean>;
+}
+
+/** A bin as putaway sees it: inventory's bin with what is in it. */
+export interface PutawayBin {
+  binId: string;
+  walkOrder: number;
+  type: string;
+  capacity?: number;
+  barcode?: string;
+  contents: { sku: string; quantity: number }[];
+}
+
+export interface PutawayPorts {
+  tasks: PutawayStore;
+  /** The receipt a task came from (its firstScanAt starts dock-to-stock). */
+  receipts: Pick<ReceivingStore, 'receipt'>;
+  /** Inventory's bins of a location, and its bin move (idempotent by key; 409 BIN_SHORT). */
+  bins: {
+    at(locationId: string): Promise<PutawayBin[]>;
+    move(
+      cmd: {
+        sku: string;
+        locationId: string;
+        fromBinId: string;
+        toBinId: string;
+        quantity: number;
+        idempotencyKey: string;
+        reason: string;
       },
       who: Actor,
     ): Promise<void>;

@@ -23,6 +23,7 @@ import {
 } from '../schemas/receiving.ts';
 import { fingerprintOf, inboundEvent } from './fingerprint.ts';
 import type { Actor, ReceivingPorts } from './ports.ts';
+import { putawayTaskId } from './putaway.ts';
 
 /** Attempts at a write that lost a race with another scan or close of the same receipt. */
 const ATTEMPTS = 3;
@@ -84,8 +85,8 @@ function exceptionEvent(
 }
 
 /**
- * A recorded scan's units into inventory (idempotent by the scan's key), marked on the scan, then
- * GoodsReceived (its id derived from the scan, so a repeat is the same event).
+ * A recorded scan's units into inventory (idempotent by the scan's key), a putaway task for good
+ * units (idempotent by its id from the scan), marked on the scan, then GoodsReceived (its id derived from the scan, so a repeat is the same event).
  */
 async function stockIn(
   ports: ReceivingPorts,
@@ -107,6 +108,19 @@ async function stockIn(
     },
     who,
   );
+  if (scan.condition === 'good') {
+    await ports.putaway.create({
+      taskId: putawayTaskId(asn.asnId, scan.scanId),
+      asnId: asn.asnId,
+      scanId: scan.scanId,
+      poId: po.poId,
+      locationId: po.locationId,
+      sku: scan.sku,
+      quantity: scan.quantity,
+      status: 'open',
+      createdAt: scan.at,
+    });
+  }
   if (!scan.stockedAt) await ports.receipts.markStocked(asn.asnId, scan.scanId, ports.clock().toISOString());
   await ports.events.publish([
     inboundEvent(

@@ -1,0 +1,90 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { writeAudited } from '#shared/audit';
+import { documentClient } from '#shared/clients';
+import { tableName, withoutKeys } from '#shared/table';
+import type { PutawayStore } from '../core/ports.ts';
+import { putawayKeys } from '../keys.ts';
+import type { PutawayTask } from '../schemas/putaway.ts';
+
+const conditionFailed = (e: unknown) => e instanceof ConditionalCheckFailedException;
+
+/** Putaway tasks in the single table (keys in ../keys.ts). */
+export function dynamoPutawayStore(
+  table = tableName(),
+  db: DynamoDBDocumentClient = documentClient(),
+): PutawayStore {
+  return {
+    async create(task) {
+      try {
+        await writeAudited(
+          db,
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                ...putawayKeys.task(task.taskId),
+                ...putawayKeys.openAt(task),
+                entity: 'PutawayTask',
+                ...task,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          { state: task },
+        );
+      } catch (e) {
+        if (!conditionFailed(e)) throw e;
+      }
+    },
+
+    async task(taskId) {
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: putawayKeys.task(taskId), ConsistentRead: true }),
+      );
+      return out.Item ? (withoutKeys(out.Item) as unknown as PutawayTask) : undefined;
+    },
+
+    async openAt(locationId) {
+      const found: PutawayTask[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': putawayKeys.openOf(locationId) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) found.push(withoutKeys(item) as unknown as PutawayTask);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return found.filter((t) => t.status === 'open');
+    },
+
+    async complete(task) {
+      try {
+        // The whole item again without the open-task index keys: out of the location's list.
+        await writeAudited(
+          db,
+          {
+            Put: {
+              TableName: table,
+              Item: { ...putawayKeys.task(task.taskId), entity: 'PutawayTask', ...task },
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':open': 'open' },
+            },
+          },
+          { state: task },
+        );
+        return true;
+      } catch (e) {
+        if (conditionFailed(e)) return false;
+        throw e;
+      }
+    },
+  };
+}
