@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { PutawayBin, PutawayPorts } from '../../functions/inbound/core/ports.ts';
+import { confirmPutaway, openPutawayTasks, suggestBin } from '../../functions/inbound/core/putaway.ts';
+import type { PutawayTask } from '../../functions/inbound/schemas/putaway.ts';
+
+const bin = (binId: string, walkOrder: number, over: Partial<PutawayBin> = {}): PutawayBin => ({
+  binId,
+  walkOrder,
+  type: 'pick',
+  contents: [],
+  ...over,
+});
+
+describe('suggestBin', () => {
+  const bins = [
+    bin('RECEIVING', 0, { type: 'receiving' }),
+    bin('STAGING', 0, { type: 'staging' }),
+    bin('A', 10, { capacity: 10, contents: [{ sku: 'X', quantity: 9 }] }),
+    bin('B', 20, { capacity: 10 }),
+    bin('C', 30, { capacity: 20, contents: [{ sku: 'S', quantity: 5 }] }),
+    bin('D', 40),
+  ];
+
+  it('consolidates into a bin holding the SKU before walk order', () => {
+    expect(suggestBin(bins, 'S', 5)).toBe('C');
+  });
+  it('skips a holding bin without room and takes the first storage bin with room in walk order', () => {
+    expect(suggestBin(bins, 'S', 16)).toBe('D');
+    expect(suggestBin(bins, 'Y', 2)).toBe('B');
+    expect(suggestBin(bins, 'X', 2)).toBe('B');
+  });
+  it('counts what earlier suggestions claim, and never offers RECEIVING or STAGING', () => {
+    expect(suggestBin(bins, 'Y', 8, new Map([['B', 3]]))).toBe('C');
+    expect(suggestBin(bins.slice(0, 2), 'Y', 1)).toBeUndefined();
+  });
+});
+
+/** Putaway's ports in memory: one open task of 4 units, bins with capacity, a recorded move. */
+function rig() {
+  const task: PutawayTask = {
+    taskId: 'T1',
+    asnId: 'A1',
+    scanId: 'S1',
+    poId: 'P1',
+    locationId: 'WH1',
+    sku: 'S',
+    quantity: 4,
+    status: 'open',
+    createdAt: '2026-12-05T10:00:00.000Z',
+  };
+  const tasks = new Map([[task.taskId, task]]);
+  const bins = [
+    bin('RECEIVING', 0, { type: 'receiving', contents: [{ sku: 'S', quantity: 4 }] }),
+    bin('A', 10, { capacity: 5, barcode: 'LBL-A', contents: [{ sku: 'S', quantity: 2 }] }),
+    bin('B', 20, { capacity: 4 }),
+  ];
+  const moves: { toBinId: string; idempotencyKey: string }[] = [];
+  const published: unknown[] = [];
+  const ports: PutawayPorts = {
+    tasks: {
+      create: async () => {},
+      task: async (id) => tasks.get(id),
+      openAt: async () => [...tasks.values()].filter((t) => t.status === 'open'),
+      async complete(done) {
+        if (tasks.get(done.taskId)?.status !== 'open') return false;
+        tasks.set(done.taskId, done);
+        return true;
+      },
+    },
+    receipts: {
+      receipt: async () => ({
+        receipt: {
+          asnId: 'A1',
+          poId: 'P1',
+          locationId: 'WH1',
+          status: 'open',
+          firstScanAt: '2026-12-05T09:00:00.000Z',
+          version: 1,
+        },
+        lines: [],
+      }),
+    },
+    bins: {
+      at: async () => bins,
+      async move(cmd) {
+        moves.push(cmd);
+      },
+    },
+    events: { publish: async (events) => void published.push(...events) },
+    clock: () => new Date('2026-12-05T10:30:00.000Z'),
+  };
+  return { ports, moves, published };
+}
+const who = { actor: 'u1', correlationId: 'c1' };
+
+describe('confirmPutaway', () => {
+  it('refuses a bin the units would overflow and moves nothing', async () => {
+    const { ports, moves } = rig();
+    await expect(confirmPutaway(ports, 'T1', 'LBL-A', who)).rejects.toMatchObject({ code: 'BIN_FULL' });
+    await expect(confirmPutaway(ports, 'T1', 'RECEIVING', who)).rejects.toMatchObject({
+      code: 'NOT_A_STORAGE_BIN',
+    });
+    expect(moves).toEqual([]);
+    expect((await openPutawayTasks(ports, 'WH1')).items).toEqual([
+      { taskId: 'T1', sku: 'S', quantity: 4, suggestedBinId: 'B' },
+    ]);
+  });
+
+  it('moves once by a key from the task and reports dock-to-stock from the first scan', async () => {
+    const { ports, moves, published } = rig();
+    const done = await confirmPutaway(ports, 'T1', 'B', who);
+    expect(done).toMatchObject({ status: 'done', binId: 'B', dockToStockSeconds: 5400 });
+    expect(await confirmPutaway(ports, 'T1', 'A', who)).toEqual(done);
+    expect(moves).toEqual([expect.objectContaining({ toBinId: 'B', idempotencyKey: 'putaway:T1' })]);
+    expect(published).toHaveLength(2);
+    expect((await openPutawayTasks(ports, 'WH1')).items).toEqual([]);
+  });
+});
