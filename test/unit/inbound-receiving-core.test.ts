@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InboundStore, ReceivingPorts, ReceivingStore } from '../../functions/inbound/core/ports.ts';
 import { closeReceipt, receiptExceptions, scanReceipt } from '../../functions/inbound/core/receiving.ts';
 import type { Asn, PoLine, PurchaseOrder } from '../../functions/inbound/schemas/inbound.ts';
+import type { PutawayTask } from '../../functions/inbound/schemas/putaway.ts';
 import type { ReceiptLine, ScanRecord } from '../../functions/inbound/schemas/receiving.ts';
 import { receivableMax } from '../../functions/inbound/schemas/receiving.ts';
 
@@ -84,6 +85,7 @@ function rig() {
     close: async () => true,
   };
   const keys: string[] = [];
+  const tasks: PutawayTask[] = [];
   let failNext = false;
   const ports: ReceivingPorts = {
     store: {
@@ -101,13 +103,18 @@ function rig() {
         }
       },
     },
-    putaway: { create: async () => {} },
+    putaway: {
+      async create(task) {
+        if (!tasks.some((t) => t.taskId === task.taskId)) tasks.push(task);
+      },
+    },
     events: { publish: async () => {} },
     clock: () => new Date('2026-12-05T10:00:00.000Z'),
   };
   return {
     ports,
     keys,
+    tasks,
     fail: () => {
       failNext = true;
     },
@@ -131,15 +138,18 @@ describe('a scan that died before its stock moved', () => {
   });
 
   it('whose caller never retried is finished by the close, with the same inventory key', async () => {
-    const { ports, keys, fail } = rig();
+    const { ports, keys, tasks, fail } = rig();
     fail();
     const who = { actor: 'a', correlationId: 'c' };
     await expect(scanReceipt(ports, 'A1', { code: 'A', quantity: 4, scanId: 'S1' }, who)).rejects.toThrow(
       'timed out',
     );
+    expect(tasks).toEqual([]);
     await closeReceipt(ports, 'A1', who);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
+    // The close also leaves the scan's putaway task (the same id a retried scan would make).
+    expect(tasks).toEqual([expect.objectContaining({ sku: 'A', quantity: 4, scanId: 'S1', status: 'open' })]);
     await closeReceipt(ports, 'A1', who);
     expect(keys).toHaveLength(2);
   });
