@@ -55,12 +55,19 @@ function rig() {
     bin('B', 20, { capacity: 4 }),
   ];
   const moves: { toBinId: string; idempotencyKey: string }[] = [];
+  let crashAfterMove = false;
   const published: unknown[] = [];
   const ports: PutawayPorts = {
     tasks: {
       create: async () => {},
       task: async (id) => tasks.get(id),
       openAt: async () => [...tasks.values()].filter((t) => t.status === 'open'),
+      async claim(id, binId) {
+        const t = tasks.get(id);
+        if (t?.status !== 'open') return false;
+        tasks.set(id, { ...t, binId });
+        return true;
+      },
       async complete(done) {
         if (tasks.get(done.taskId)?.status !== 'open') return false;
         tasks.set(done.taskId, done);
@@ -84,12 +91,24 @@ function rig() {
       at: async () => bins,
       async move(cmd) {
         moves.push(cmd);
+        if (crashAfterMove) {
+          crashAfterMove = false;
+          throw new Error('timed out');
+        }
       },
     },
     events: { publish: async (events) => void published.push(...events) },
     clock: () => new Date('2026-12-05T10:30:00.000Z'),
   };
-  return { ports, moves, published };
+  return {
+    ports,
+    moves,
+    published,
+    bins,
+    crash: () => {
+      crashAfterMove = true;
+    },
+  };
 }
 const who = { actor: 'u1', correlationId: 'c1' };
 
@@ -114,5 +133,15 @@ describe('confirmPutaway', () => {
     expect(moves).toEqual([expect.objectContaining({ toBinId: 'B', idempotencyKey: 'putaway:T1' })]);
     expect(published).toHaveLength(2);
     expect((await openPutawayTasks(ports, 'WH1')).items).toEqual([]);
+  });
+
+  it('finishes at the same bin after a crash that followed the move, though the units now fill it', async () => {
+    const { ports, moves, bins, crash } = rig();
+    crash();
+    await expect(confirmPutaway(ports, 'T1', 'B', who)).rejects.toThrow('timed out');
+    // The move went through: B now holds the task's 4 units, all its capacity.
+    bins[2] = { ...(bins[2] as PutawayBin), contents: [{ sku: 'S', quantity: 4 }] };
+    expect(await confirmPutaway(ports, 'T1', 'B', who)).toMatchObject({ status: 'done', binId: 'B' });
+    expect(moves.map((m) => m.idempotencyKey)).toEqual(['putaway:T1', 'putaway:T1']);
   });
 });

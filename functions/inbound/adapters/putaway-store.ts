@@ -64,6 +64,25 @@ export function dynamoPutawayStore(
       return found.filter((t) => t.status === 'open');
     },
 
+    async claim(taskId, binId) {
+      try {
+        await writeAudited(db, {
+          Update: {
+            TableName: table,
+            Key: putawayKeys.task(taskId),
+            UpdateExpression: 'SET binId = :bin',
+            ConditionExpression: '#status = :open',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':open': 'open', ':bin': binId },
+          },
+        });
+        return true;
+      } catch (e) {
+        if (conditionFailed(e)) return false;
+        throw e;
+      }
+    },
+
     async complete(task) {
       try {
         // The whole item again without the open-task index keys: out of the location's list.

@@ -133,6 +133,11 @@ export interface PutawayStore {
   task(taskId: string): Promise<PutawayTask | undefined>;
   /** Open tasks of a location, oldest first (an index read: a task created a moment ago may be missing). */
   openAt(locationId: string): Promise<PutawayTask[]>;
+  /**
+   * Records on the open task the bin its units are about to move to (before the move), so a
+   * retry after a crash knows they may be there already; false when it was no longer open.
+   */
+  claim(taskId: string, binId: string): Promise<boolean>;
   /** Marks the open task done; false when it was no longer open. */
   complete(task: PutawayTask): Promise<boolean>;
 }

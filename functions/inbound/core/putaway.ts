@@ -80,7 +80,7 @@ const seconds = (from: string, to: string) =>
   Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
 /**
- * Confirms a task at a bin: its units move from RECEIVING to the bin through inventory's bin move
+ * Confirms a task at a bin: the task is claimed for the bin, its units move from RECEIVING to the bin through inventory's bin move
  * (idempotent by a key from the taskId), the task is done with putAwayAt and dock-to-stock, and
  * PutawayCompleted is published (its id derived from the task). Refused with nothing moved: an
  * unknown bin (409 UNKNOWN_BIN), RECEIVING or STAGING (409 NOT_A_STORAGE_BIN), units beyond the
@@ -108,7 +108,10 @@ export async function confirmPutaway(
       ...(bin ? { binId: bin.binId } : {}),
     });
   }
-  if (free(bin, 0) < task.quantity) {
+  // A task already claimed for this bin may have moved its units before a crash: they would be
+  // counted in what the bin holds, so only the bin's own stock must fit.
+  const retry = task.binId === bin.binId;
+  if (free(bin, 0) < (retry ? 0 : task.quantity)) {
     throw new BinFull({
       taskId,
       binId: bin.binId,
@@ -117,6 +120,8 @@ export async function confirmPutaway(
       quantity: task.quantity,
     });
   }
+  if (!retry && !(await ports.tasks.claim(taskId, bin.binId)))
+    return confirmPutaway(ports, taskId, binCode, who);
   await ports.bins.move(
     {
       sku: task.sku,

@@ -15,8 +15,9 @@ export interface PutawayTask {
   quantity: number;
   status: 'open' | 'done';
   createdAt: string;
-  /** Set when done: the bin the units went to, when, and dock-to-stock (putAwayAt − firstScanAt). */
+  /** The bin the units go to: claimed just before the move, kept when done. */
   binId?: string;
+  /** Set when done: when, by whom, and dock-to-stock (putAwayAt − the receipt's firstScanAt). */
   putAwayAt?: string;
   putAwayBy?: string;
   dockToStockSeconds?: number;
