@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { transactAudited, writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
+import { getItem, queryAll as queryAllOf } from '#shared/queries';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type {
   FulfillmentChange,
@@ -18,14 +19,7 @@ import type {
 } from '../core/ports.ts';
 import { fulfillmentKeys } from '../keys.ts';
 import type { Fulfillment } from '../schemas/fulfillment.ts';
-import {
-  fulfillmentUpdate,
-  getItem,
-  ifConditionHolds,
-  patchExpression,
-  queryAll as queryAllOf,
-  type Update,
-} from './item-writes.ts';
+import { fulfillmentUpdate, ifConditionHolds, patchExpression, type Update } from './item-writes.ts';
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 

@@ -1,16 +1,10 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { withoutKeys } from '#shared/table';
+import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { fulfillmentKeys } from '../keys.ts';
 import type { Fulfillment } from '../schemas/fulfillment.ts';
 
 /**
  * What the fulfillment store (records, waves, picking) and the shipment store (pack, ship,
- * workflow bookkeeping) both do to the same items: versioned patches, consistent reads, queries.
+ * workflow bookkeeping) both do to the same items: versioned patches and conditional writes.
  */
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
@@ -75,29 +69,4 @@ export async function ifConditionHolds(write: () => Promise<unknown>): Promise<b
     if ((error as Error | undefined)?.name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
-}
-
-/** One item by key, read consistently, without its table keys. */
-export async function getItem<T>(
-  db: DynamoDBDocumentClient,
-  table: string,
-  key: Record<string, unknown>,
-): Promise<T | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-  return out.Item ? (withoutKeys(out.Item) as unknown as T) : undefined;
-}
-
-/** Every item of a query, page after page, without their table keys. */
-export async function queryAll<T>(
-  db: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<T[]> {
-  const items: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    items.push(...(out.Items ?? []).map((i) => withoutKeys(i) as unknown as T));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
 }

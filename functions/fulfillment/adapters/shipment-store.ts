@@ -1,17 +1,12 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
+import { getItem, queryAll } from '#shared/queries';
 import { tableName } from '#shared/table';
 import type { StoredTask } from '../core/ports.ts';
 import type { ShipmentStore, ShippingRecord } from '../core/shipping-ports.ts';
 import { fulfillmentKeys } from '../keys.ts';
-import {
-  type ExtraCondition,
-  fulfillmentUpdate,
-  getItem,
-  ifConditionHolds,
-  queryAll,
-} from './item-writes.ts';
+import { type ExtraCondition, fulfillmentUpdate, ifConditionHolds } from './item-writes.ts';
 
 type UpdateInput = ConstructorParameters<typeof UpdateCommand>[0];
 

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { transactAudited, writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
+import { queryAll as queryAllOf } from '#shared/queries';
 import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type { InboundStore } from '../core/ports.ts';
 import { inboundKeys } from '../keys.ts';
@@ -20,18 +21,7 @@ export function dynamoInboundStore(
   db: DynamoDBDocumentClient = documentClient(),
 ): InboundStore {
   const transact = (items: TransactItems) => transactAudited(db, table, items);
-  const queryAll = async <T>(input: QueryInput): Promise<T[]> => {
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await db.send(
-        new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }),
-      );
-      items.push(...(out.Items ?? []).map((i) => withoutKeys(i) as unknown as T));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  };
+  const queryAll = <T>(input: QueryInput) => queryAllOf<T>(db, input);
   const receivable = {
     names: { '#status': 'status' },
     values: { ':open': 'open', ':partial': 'partially_received' },

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
+import { queryAll } from '#shared/queries';
 import { tableName, withoutKeys } from '#shared/table';
 import type { PutawayStore } from '../core/ports.ts';
 import { putawayKeys } from '../keys.ts';
@@ -46,21 +47,12 @@ export function dynamoPutawayStore(
     },
 
     async openAt(locationId) {
-      const found: PutawayTask[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': putawayKeys.openOf(locationId) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) found.push(withoutKeys(item) as unknown as PutawayTask);
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const found = await queryAll<PutawayTask>(db, {
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': putawayKeys.openOf(locationId) },
+      });
       return found.filter((t) => t.status === 'open');
     },
 

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { transactAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
+import { queryAll } from '#shared/queries';
 import { tableName, withoutKeys } from '#shared/table';
 import type { ReceivingStore } from '../core/ports.ts';
 import { inboundKeys, receivingKeys } from '../keys.ts';
@@ -66,29 +67,18 @@ export function dynamoReceivingStore(
       return out.Item ? (withoutKeys(out.Item) as unknown as ScanRecord) : undefined;
     },
 
-    async unstockedScans(asnId) {
-      const found: ScanRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await db.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :scans)',
-            FilterExpression: 'attribute_not_exists(stockedAt) AND onAsn = :yes',
-            ExpressionAttributeValues: {
-              ':pk': receivingKeys.partition(asnId),
-              ':scans': receivingKeys.scan(asnId, '').sk,
-              ':yes': true,
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) found.push(withoutKeys(item) as unknown as ScanRecord);
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return found;
-    },
+    unstockedScans: (asnId) =>
+      queryAll<ScanRecord>(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :scans)',
+        FilterExpression: 'attribute_not_exists(stockedAt) AND onAsn = :yes',
+        ExpressionAttributeValues: {
+          ':pk': receivingKeys.partition(asnId),
+          ':scans': receivingKeys.scan(asnId, '').sk,
+          ':yes': true,
+        },
+        ConsistentRead: true,
+      }),
 
     async markStocked(asnId, scanId, at) {
       await db.send(

@@ -19,7 +19,8 @@ import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
-import { SiteSelect, useSite } from '../warehouse/site-select.tsx';
+import { SiteSelect } from '../warehouse/site-select.tsx';
+import { useSite } from '../warehouse/use-site.ts';
 
 const LIST_BINS = 'GET /api/locations/{id}/bins';
 const PUT_BIN = 'PUT /api/locations/{id}/bins/{binId}';

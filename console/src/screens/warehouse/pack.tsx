@@ -21,6 +21,7 @@ import {
 } from '../../components/plain.tsx';
 import { ScanField, ScanMessage, ScanPanel, useScanOutcome } from './scan-field.tsx';
 import { useLoaded } from './use-loaded.ts';
+import { useSite } from './use-site.ts';
 
 const PACK_SCAN = 'POST /api/fulfillments/{id}/pack-scans';
 const LIST_CARRIERS = 'GET /api/carriers';
@@ -66,20 +67,6 @@ export default function Pack() {
       )}
     </div>
   );
-}
-
-/** `?location=` when the link names one (deep links), else my site; choosing one puts it in the URL. */
-function useSite(): [string | undefined, (locationId: string) => void] {
-  const user = useUser();
-  const [mySite] = useMySite(user.username);
-  const [params, setParams] = useSearchParams();
-  const site = params.get('location') ?? mySite;
-  const set = (locationId: string) => {
-    const next = new URLSearchParams(params);
-    next.set('location', locationId);
-    setParams(next, { replace: true });
-  };
-  return [site, set];
 }
 
 /** Picked orders at the location waiting for a packer; or scan the id on the tote. */

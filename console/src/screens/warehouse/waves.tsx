@@ -22,7 +22,8 @@ import { formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
 import { cutoffIn, minutesLeft, useNow } from './cutoff.ts';
-import { SiteSelect, useSite } from './site-select.tsx';
+import { SiteSelect } from './site-select.tsx';
+import { useSite } from './use-site.ts';
 
 const WAVES = 'GET /api/waves';
 const PLAN_WAVE = 'POST /api/waves';
