@@ -29,7 +29,9 @@ import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
  * - a failing batch is split in two and each half retried (bisectBatchOnFunctionError); a single
  *   record is retried STREAM_RETRY_ATTEMPTS times with back-off, then recorded as a failure (the
  *   mapping's on-failure destination: `<stateDir>/failures-<consumer>.jsonl` and `failures`) and
- *   the consumer moves on.
+ *   the consumer moves on;
+ * - a stop ends reads at once and waits STOP_GRACE_MS for deliveries in flight; one still running
+ *   then is left to the next start, which delivers its batch again.
  */
 const RECORDS_PER_READ = 25;
 /** How long a loop that found nothing waits before it reads again. */
@@ -38,6 +40,12 @@ const IDLE_POLL_MS = 50;
 const PASSES_PER_SHARD_REFRESH = 20;
 /** Checkpoints are written at most this often per consumer (coalesced), and on stop. */
 const CHECKPOINT_EVERY_MS = 100;
+/**
+ * On stop, how long a delivery in flight may still finish. After that it is left behind: its
+ * checkpoint has not moved, so the next start delivers the batch again (a stuck or cold handler
+ * on a busy machine must not keep Ctrl-C waiting; consumers are idempotent).
+ */
+const STOP_GRACE_MS = 2_000;
 
 /** The mapping's `retryAttempts` on AWS (lib/constructs/stream-consumers.ts); a unit test keeps them equal. */
 export const STREAM_RETRY_ATTEMPTS = 8;
@@ -99,6 +107,10 @@ type Invoke = (fn: string, event: unknown) => Promise<unknown>;
 
 interface Shared {
   readonly stopped: boolean;
+  /** Aborted on stop: reads in flight end at once. */
+  readonly stopping: AbortSignal;
+  /** Aborted STOP_GRACE_MS after stop: deliveries in flight are no longer waited for. */
+  readonly abandoned: AbortSignal;
   pause(ms: number): Promise<void>;
   readonly region: string;
   readonly retry: StreamRetryPolicy;
@@ -107,6 +119,7 @@ interface Shared {
 
 export class StreamPoller {
   private readonly stopping = new AbortController();
+  private readonly abandoning = new AbortController();
   private readonly loops: ConsumerLoop[] = [];
   private running: Promise<void>[] = [];
   /** Records given up on since start, oldest first (the file under `stateDir` keeps them all). */
@@ -149,6 +162,8 @@ export class StreamPoller {
       get stopped() {
         return stopping.aborted;
       },
+      stopping,
+      abandoned: this.abandoning.signal,
       pause: (ms) => pause(ms, stopping),
       region: this.region,
       retry: this.options.retry ?? DEFAULT_RETRY,
@@ -175,7 +190,11 @@ export class StreamPoller {
 
   async stop(): Promise<void> {
     this.stopping.abort();
-    await Promise.all(this.running);
+    const loopsEnded = Promise.all(this.running);
+    const grace = pause(STOP_GRACE_MS, this.abandoning.signal);
+    await Promise.race([loopsEnded, grace]);
+    this.abandoning.abort();
+    await loopsEnded;
     // What was delivered is written down before the client goes: a clean stop redelivers nothing.
     await Promise.all(this.loops.map((loop) => loop.checkpoint.flush()));
     this.streams.destroy();
@@ -449,6 +468,7 @@ class ConsumerLoop {
           StreamArn: this.streamArn,
           ...(from ? { ExclusiveStartShardId: from } : {}),
         }),
+        { abortSignal: this.shared.stopping },
       );
       shards.push(...(desc.StreamDescription?.Shards ?? []));
       from = desc.StreamDescription?.LastEvaluatedShardId;
@@ -471,6 +491,7 @@ class ConsumerLoop {
             ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
             SequenceNumber: after,
           }),
+          { abortSignal: this.shared.stopping },
         );
         return it.ShardIterator;
       } catch (error) {
@@ -483,6 +504,7 @@ class ConsumerLoop {
         ShardId: shardId,
         ShardIteratorType: 'TRIM_HORIZON',
       }),
+      { abortSignal: this.shared.stopping },
     );
     return it.ShardIterator;
   }
@@ -490,7 +512,9 @@ class ConsumerLoop {
   private getRecords(iterator: string, limit: number) {
     // Small pages: a page is decoded in one synchronous stretch (position images carry their
     // holds and command keys), and every API request in flight waits behind it.
-    return this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    return this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
+      abortSignal: this.shared.stopping,
+    });
   }
 
   /**
@@ -527,7 +551,8 @@ class ConsumerLoop {
       let failedFrom: number;
       let error = 'reported as a batch item failure';
       try {
-        const result = await this.invoke(this.consumer.fn, { Records: pending });
+        const result = await untilAbandoned(this.invoke(this.consumer.fn, { Records: pending }), this.shared);
+        if (result === ABANDONED) return false;
         failedFrom = firstReportedFailure(result, pending);
       } catch (e) {
         failedFrom = 0;
@@ -604,6 +629,28 @@ function firstReportedFailure(result: unknown, records: readonly _Record[]): num
     first = Math.min(first, index);
   }
   return first;
+}
+
+const ABANDONED = Symbol('abandoned');
+
+/** The invocation's result, or ABANDONED once the stop's grace is over (the invocation runs on unobserved). */
+function untilAbandoned<T>(invocation: Promise<T>, shared: Shared): Promise<T | typeof ABANDONED> {
+  const { abandoned } = shared;
+  if (abandoned.aborted) return Promise.resolve(ABANDONED);
+  return new Promise((resolve, reject) => {
+    const giveUp = () => resolve(ABANDONED);
+    abandoned.addEventListener('abort', giveUp, { once: true });
+    invocation.then(
+      (value) => {
+        abandoned.removeEventListener('abort', giveUp);
+        resolve(value);
+      },
+      (error: unknown) => {
+        abandoned.removeEventListener('abort', giveUp);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Waits `ms`, or less if the poller stops meanwhile (a back-off never delays a stop). */

@@ -292,6 +292,39 @@ describe('local stream poller', () => {
     expect(stream.destroyed).toBe(true);
   });
 
+  it('does not wait on stop for a handler that never returns: the batch is delivered again on the next start', async () => {
+    const dir = await newStateDir();
+    const stream = new FakeStream();
+    const received: string[] = [];
+    // A cold or stuck handler on a busy machine: Ctrl-C must still stop the runtime.
+    const first = startPoller(
+      stream,
+      [consumer('ledger')],
+      async (_fn, event) => {
+        received.push(...idsOf([event]));
+        await new Promise(() => undefined);
+      },
+      { stateDir: dir },
+    );
+    await first.start();
+    stream.write('r1');
+    await until(() => expect(received).toEqual(['r1']));
+    await first.stop();
+    poller = undefined;
+    expect(stream.destroyed).toBe(true);
+
+    const second = startPoller(
+      stream,
+      [consumer('ledger')],
+      async (_fn, event) => {
+        received.push(...idsOf([event]));
+      },
+      { stateDir: dir },
+    );
+    await second.start();
+    await until(() => expect(received).toEqual(['r1', 'r1']));
+  });
+
   it('resumes after its checkpoint on restart: records written while stopped are delivered, nothing twice', async () => {
     const dir = await newStateDir();
     const stream = new FakeStream();
