@@ -65,7 +65,10 @@ export function dynamoShipmentStore(
         const f = await load(fulfillmentId);
         if (!f || f.status === 'shipped' || f.cancelRequested) return f;
         if (await change(f, { cancelRequested: { reason, at } }, true)) {
-          return { ...f, cancelRequested: { reason, at }, version: f.version + 1 };
+          // Read again, not `f` plus the cancel: a token parked between the read and the write
+          // (parking leaves the version alone) must be failed too. Any park after the write is
+          // refused by its condition, so this read holds every token that will ever wait.
+          return load(fulfillmentId);
         }
       }
       throw new Error(`Fulfillment ${fulfillmentId} kept changing while a cancel was asked`);
