@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cp, mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +14,8 @@ import zlib from 'node:zlib';
  *   console compiles the route table into its bundle) and `package-lock.json`.
  * - Otherwise Vite builds into a scratch directory under `node_modules/.cache`, which then
  *   replaces `console/dist` by rename, so the runtime never serves a half-written build.
+ * - Vite runs in a child process: a build takes both cores for a while, and in the runtime's
+ *   own thread it would hold every API request and a Ctrl-C behind it. `signal` stops it.
  * - Text assets get `.br` and `.gz` siblings at their best compression, so the local server
  *   sends them compressed without spending CPU per request.
  * - One build at a time: concurrent callers in this process share the build in flight; other
@@ -25,6 +28,8 @@ export interface ConsoleBuildOptions {
   log?: (message: string) => void;
   /** Build even when up to date. @default false */
   force?: boolean;
+  /** Aborting stops a build in progress (the runtime stopping); the build then rejects. */
+  signal?: AbortSignal;
 }
 
 export interface ConsoleBuildResult {
@@ -127,6 +132,7 @@ async function buildIfStale({
   root,
   log = () => {},
   force = false,
+  signal,
 }: ConsoleBuildOptions): Promise<ConsoleBuildResult> {
   const started = Date.now();
   const outDir = path.join(root, 'console', 'dist');
@@ -147,17 +153,21 @@ async function buildIfStale({
     const reason = force ? 'forced' : await staleReason(root);
     if (!reason) return result(false, 'built by another process');
     log(`console: building (${reason})…`);
+    // Holding the lock, any scratch left here is from a build that was killed: clear it.
+    for (const entry of await readdir(cacheDir)) {
+      if (/^(build|previous)-\d+-\d+$/.test(entry))
+        await rm(path.join(cacheDir, entry), { recursive: true, force: true });
+    }
 
     const scratch = path.join(cacheDir, `build-${process.pid}-${Date.now()}`);
     // Inputs changed while Vite runs must trigger the next build: date the output at the start.
     const startedAt = new Date();
-    const { build } = await import('vite');
-    await build({
-      configFile: path.join(root, 'console', 'vite.config.ts'),
-      logLevel: 'error',
-      mode: 'production',
-      build: { outDir: scratch, emptyOutDir: true },
-    });
+    try {
+      await viteBuild(root, scratch, signal);
+    } catch (error) {
+      await rm(scratch, { recursive: true, force: true });
+      throw error;
+    }
     await precompress(scratch);
     await utimes(path.join(scratch, 'index.html'), startedAt, startedAt);
 
@@ -179,6 +189,44 @@ async function buildIfStale({
   } finally {
     await release();
   }
+}
+
+/** `vite build` of the console into `outDir`, as its own process; rejects with what it printed. */
+function viteBuild(root: string, outDir: string, signal: AbortSignal | undefined): Promise<void> {
+  const args = [
+    path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'),
+    'build',
+    '--config',
+    path.join(root, 'console', 'vite.config.ts'),
+    '--outDir',
+    outDir,
+    '--emptyOutDir',
+    '--logLevel',
+    'error',
+    '--mode',
+    'production',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal ? { signal } : {}),
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-10_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (code, killedBy) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new Error(`vite build ${killedBy ? `stopped by ${killedBy}` : `exited with ${code}`}\n${output}`),
+        );
+    });
+  });
 }
 
 const brotli = promisify(zlib.brotliCompress);

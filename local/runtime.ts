@@ -59,7 +59,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
   const manifest = options.manifest ?? MANIFEST;
   await mkdir(config.dataDir, { recursive: true });
   const stops: (() => Promise<void> | void)[] = [];
+  // A stop first ends a console build in progress (a fresh clone's first start builds it).
+  const consoleBuild = new AbortController();
   const stopAll = async () => {
+    consoleBuild.abort();
     for (const stop of stops.reverse()) await stop();
   };
 
@@ -175,9 +178,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const consoleReady =
       options.buildConsole === false
         ? Promise.resolve()
-        : ensureConsoleBuilt({ root: REPO_ROOT, log: (m) => console.log(`[console] ${m}`) }).then(
+        : ensureConsoleBuilt({
+            root: REPO_ROOT,
+            log: (m) => console.log(`[console] ${m}`),
+            signal: consoleBuild.signal,
+          }).then(
             () => undefined,
-            (e: Error) => console.error('[console] build failed:', e.message),
+            (e: Error) => {
+              if (!consoleBuild.signal.aborted) console.error('[console] build failed:', e.message);
+            },
           );
 
     let pollerRef: StreamPoller | undefined;
