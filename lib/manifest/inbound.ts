@@ -122,6 +122,12 @@ export const inbound: ContextManifest = {
       publishes: true,
       timeoutSeconds: 30,
     },
+    getReceipt: {
+      entry: 'functions/inbound/handlers/get-receipt.ts',
+      description:
+        'GET /api/receipts/{asnId}: counts vs the ASN, exceptions, putaway progress, dock-to-stock',
+      table: 'R',
+    },
     getTransfer: {
       entry: 'functions/inbound/handlers/get-transfer.ts',
       description: 'GET /api/transfers/{transferId}',
@@ -167,5 +173,6 @@ export const inbound: ContextManifest = {
       auth: { roles: RECEIVERS },
     },
     { method: 'GET', path: '/api/transfers/{transferId}', fn: 'getTransfer', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/receipts/{asnId}', fn: 'getReceipt', auth: { roles: READERS } },
   ],
 };
