@@ -9,6 +9,7 @@ import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
 
 export type { SkuArrivals } from './core/arrivals.ts';
 export type { IncomingStock } from './core/incoming.ts';
+export type { ReceiptReport } from './core/receipt-report.ts';
 export { GoodsReceived } from './events/goods-received.ts';
 export { PurchaseOrderCancelled } from './events/purchase-order-cancelled.ts';
 export { PurchaseOrderPlaced } from './events/purchase-order-placed.ts';

@@ -47,6 +47,8 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Waves', href: '/warehouse' },
       { text: 'Pick', href: '/warehouse/pick', route: 'GET /api/pick-tasks/next' },
       { text: 'Pack station', href: '/warehouse/pack', route: 'POST /api/fulfillments/{id}/pack-scans' },
+      { text: 'Receive', href: '/warehouse/receive', route: 'POST /api/receipts/{asnId}/scans' },
+      { text: 'Put away', href: '/warehouse/putaway', route: 'POST /api/putaway-tasks/{taskId}/confirm' },
     ],
   },
   {
