@@ -77,6 +77,7 @@ export const putawayKeys = {
 /**
  * Transfers between locations:
  * - transfer:   pk TRANSFER#<transferId> sk TRANSFER (lines on the item: at most 50)
+ *   gsi1: TRANSFERS#<status> / <createdAt>#<transferId>  (transfers in a status, oldest first)
  * - in transit: pk TRANSFER#<transferId> sk TRANSIT#<sku>, written when shipped, deleted when received
  *   gsi1: INTRANSIT#<sku> / <toLocationId>#<expectedAt>#<transferId>  (what is on its way, by SKU)
  */
@@ -88,4 +89,9 @@ export const transferKeys = {
     gsi1sk: `${t.toLocationId}#${t.expectedAt}#${t.transferId}`,
   }),
   inTransitOf: (sku: string) => `INTRANSIT#${sku}`,
+  byStatus: (t: { transferId: string; status: string; createdAt: string }) => ({
+    gsi1pk: transferKeys.withStatus(t.status),
+    gsi1sk: `${t.createdAt}#${t.transferId}`,
+  }),
+  withStatus: (status: string) => `TRANSFERS#${status}`,
 };

@@ -122,6 +122,11 @@ export const inbound: ContextManifest = {
       publishes: true,
       timeoutSeconds: 30,
     },
+    listTransfers: {
+      entry: 'functions/inbound/handlers/list-transfers.ts',
+      description: 'GET /api/transfers?status=: transfers in a status, newest first, paged',
+      table: 'R',
+    },
     getReceipt: {
       entry: 'functions/inbound/handlers/get-receipt.ts',
       description:
@@ -172,6 +177,7 @@ export const inbound: ContextManifest = {
       fn: 'receiveTransfer',
       auth: { roles: RECEIVERS },
     },
+    { method: 'GET', path: '/api/transfers', fn: 'listTransfers', auth: { roles: READERS } },
     { method: 'GET', path: '/api/transfers/{transferId}', fn: 'getTransfer', auth: { roles: READERS } },
     { method: 'GET', path: '/api/receipts/{asnId}', fn: 'getReceipt', auth: { roles: READERS } },
   ],

@@ -211,5 +211,13 @@ describe('transfers', () => {
     expect((await at('TX', 'TFROM')).position).toMatchObject({ onHand: 8, available: 8, reserved: 0 });
     expect((await at('TZ', 'TFROM')).position).toMatchObject({ onHand: 1, available: 1 });
     expect((await at('TX', 'TTO')).position).toMatchObject({ inTransit: 0 });
+    const ids = async (status: string) =>
+      (await rt.api('GET', `/api/transfers?status=${status}`, { role: 'customer-service' })).body.items.map(
+        (t: { transferId: string }) => t.transferId,
+      );
+    expect(await ids('created')).toEqual(['T-2']);
+    expect(await ids('received')).toEqual(['T-1']);
+    expect(await ids('shipped')).toEqual([]);
+    expect((await rt.api('GET', '/api/transfers?status=lost')).status).toBe(400);
   });
 });

@@ -49,6 +49,7 @@ function rig(opts: { short?: boolean } = {}) {
         stored = t;
         return true;
       },
+      list: async () => ({ items: [] }),
       inTransit: async () => [],
     },
     catalog: { kinds: async () => new Map() },

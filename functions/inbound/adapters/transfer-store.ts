@@ -1,8 +1,8 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { transactAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { getItem, queryAll } from '#shared/queries';
-import { tableName } from '#shared/table';
+import { decodeCursor, encodeCursor, tableName, withoutKeys } from '#shared/table';
 import type { TransferStore } from '../core/transfers.ts';
 import { transferKeys } from '../keys.ts';
 import type { Transfer, TransferInTransit } from '../schemas/transfers.ts';
@@ -15,7 +15,7 @@ export function dynamoTransferStore(
   const header = (t: Transfer, condition: { expr: string; values?: Record<string, unknown> }) => ({
     Put: {
       TableName: table,
-      Item: { ...transferKeys.transfer(t.transferId), entity: 'Transfer', ...t },
+      Item: { ...transferKeys.transfer(t.transferId), ...transferKeys.byStatus(t), entity: 'Transfer', ...t },
       ConditionExpression: condition.expr,
       ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
     },
@@ -62,6 +62,26 @@ export function dynamoTransferStore(
             }))
           : []),
       ]),
+
+    async list(status, limit, cursor) {
+      const start = decodeCursor(cursor);
+      const out = await db.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': transferKeys.withStatus(status) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      const next = encodeCursor(out.LastEvaluatedKey);
+      return {
+        items: (out.Items ?? []).map((i) => withoutKeys(i) as unknown as Transfer),
+        ...(next ? { cursor: next } : {}),
+      };
+    },
 
     inTransit: (sku) =>
       queryAll<TransferInTransit>(db, {

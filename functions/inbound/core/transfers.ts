@@ -8,6 +8,7 @@ import {
   type ReceiveTransferBody,
   type Transfer,
   type TransferInTransit,
+  type TransferStatus,
   type TransferVariance,
 } from '../schemas/transfers.ts';
 import { fingerprintOf, inboundEvent } from './fingerprint.ts';
@@ -22,6 +23,12 @@ export interface TransferStore {
   ship(transfer: Transfer, readVersion: number): Promise<boolean>;
   /** Writes the transfer on the version read (receiving started, or finished: in-transit items deleted). */
   save(transfer: Transfer, readVersion: number, opts?: { endTransit?: boolean }): Promise<boolean>;
+  /** Transfers in a status, newest first, paged. */
+  list(
+    status: TransferStatus,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: Transfer[]; cursor?: string }>;
   /** Shipped lines on their way, by SKU (an index read: a transfer shipped a moment ago may be missing). */
   inTransit(sku: string): Promise<TransferInTransit[]>;
 }
