@@ -59,6 +59,7 @@ const Putaway = putaway.Component;
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
+const Transfers = lazy(() => import('./screens/purchasing/transfers.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -185,6 +186,14 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="purchasing">
           <Suppliers />
+        </Gate>
+      ),
+    },
+    {
+      path: 'purchasing/transfers',
+      element: (
+        <Gate area="purchasing">
+          <Transfers />
         </Gate>
       ),
     },

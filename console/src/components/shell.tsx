@@ -58,6 +58,7 @@ export const NAV: readonly NavEntry[] = [
     children: [
       { text: 'Purchase orders', href: '/purchasing' },
       { text: 'Suppliers', href: '/purchasing/suppliers', route: 'GET /api/suppliers' },
+      { text: 'Transfers', href: '/purchasing/transfers', route: 'GET /api/transfers' },
     ],
   },
   { area: 'settings', text: 'Settings', href: '/settings' },
