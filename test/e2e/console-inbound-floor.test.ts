@@ -27,6 +27,7 @@ beforeAll(async () => {
   const ok = (res: { status: number; body: unknown }) =>
     expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
   ok(await runtime.api('PUT', `/api/locations/${SITE}`, { body: { name: 'Inbound DC', type: 'warehouse' } }));
+  ok(await runtime.api('PUT', '/api/locations/IN-STORE', { body: { name: 'Store', type: 'store' } }));
   ok(await runtime.api('PUT', `/api/skus/${SKU.sku}`, { body: { name: 'Mug', barcodes: [SKU.barcode] } }));
   ok(
     await runtime.api('PUT', `/api/locations/${SITE}/bins/S-01`, {
@@ -128,5 +129,63 @@ describe('console: handheld receiving and putaway', () => {
     const report = await runtime.api('GET', '/api/receipts/IN-ASN');
     expect(report.body).toMatchObject({ status: 'closed', putaway: { tasks: 2, done: 2 } });
     expect(report.body.dockToStockSeconds).toEqual(expect.any(Number));
+  });
+
+  it('places a PO and moves stock by transfer from the desk: create, ship, receive with a variance', async () => {
+    const { context, page, errors } = await openConsole(browser, runtime.url);
+    try {
+      await signInAs(page, 'admin');
+      await page.goto('/purchasing');
+      await page.getByTestId('new-po').click();
+      await page.getByTestId('po-form').waitFor();
+      await page.getByLabel('PO number', { exact: true }).fill('IN-PO-DESK');
+      await page.getByTestId('po-supplier').click();
+      await page.getByRole('option', { name: /Mugs Inc/ }).click();
+      await page.getByLabel('Location', { exact: true }).fill(SITE);
+      await page.getByLabel('Expected day', { exact: true }).fill('2026-12-28');
+      await page.getByLabel('Lines', { exact: true }).fill(`${SKU.sku} 24 3.10`);
+      await page.getByTestId('place-po').click();
+      await page.waitForURL(/\/purchasing\/IN-PO-DESK$/);
+      const po = await runtime.api('GET', '/api/purchase-orders/IN-PO-DESK');
+      expect(po.body).toMatchObject({ status: 'open', lines: [{ sku: SKU.sku, quantity: 24, received: 0 }] });
+
+      await page.goto('/purchasing/transfers');
+      await page.getByTestId('new-transfer').click();
+      await page.getByTestId('transfer-form').waitFor();
+      await page.getByLabel('Transfer id', { exact: true }).fill('IN-TR-1');
+      await page.getByLabel('From location', { exact: true }).fill(SITE);
+      await page.getByLabel('To location', { exact: true }).fill('IN-STORE');
+      await page.getByLabel('Expected day', { exact: true }).fill('2026-12-26');
+      await page.getByLabel('Lines', { exact: true }).fill(`${SKU.sku} 4`);
+      await page.getByTestId('create-transfer').click();
+      const row = page.getByTestId('transfers-table').locator('tbody tr').filter({ hasText: 'IN-TR-1' });
+      await row.waitFor();
+      await row.locator('input[type="radio"]').check({ force: true });
+      await page.getByTestId('ship-transfer').click();
+      await page.getByText('Transfer IN-TR-1 shipped').waitFor();
+
+      await page.getByRole('button', { name: 'Status' }).click();
+      await page.getByRole('option', { name: 'In transit' }).click();
+      await row.waitFor();
+      await row.locator('input[type="radio"]').check({ force: true });
+      await page.getByTestId('receive-transfer').click();
+      await page.getByLabel(`${SKU.sku} received`, { exact: true }).fill('3');
+      await page.getByTestId('confirm-receive-transfer').click();
+      await page.getByText('Transfer IN-TR-1 received').waitFor();
+      expect(await visibleText(page.getByText('Variances: 1 short of IN-MUG').first())).toContain('1 short');
+      await saveScreenshot(page, 'purchasing-transfers');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+    const transfer = await runtime.api('GET', '/api/transfers/IN-TR-1');
+    expect(transfer.body).toMatchObject({
+      status: 'received',
+      variances: [{ sku: SKU.sku, shipped: 4, received: 3, variance: -1 }],
+    });
+    const stock = await runtime.api('GET', `/api/inventory/${SKU.sku}`);
+    const at = (id: string) => stock.body.positions.find((p: { locationId: string }) => p.locationId === id);
+    expect(at(SITE)).toMatchObject({ onHand: 6, inTransit: 0 });
+    expect(at('IN-STORE')).toMatchObject({ onHand: 3, inTransit: 0 });
   });
 });

@@ -103,6 +103,7 @@ export function NewPurchaseOrderModal(props: {
             statusType={suppliers.loading ? 'loading' : suppliers.error ? 'error' : 'finished'}
             placeholder="Choose a supplier"
             ariaLabel="Supplier"
+            data-testid="po-supplier"
             empty="No suppliers yet"
           />
         </FormField>
