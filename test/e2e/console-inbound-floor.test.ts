@@ -135,6 +135,12 @@ describe('console: handheld receiving and putaway', () => {
     const { context, page, errors } = await openConsole(browser, runtime.url);
     try {
       await signInAs(page, 'admin');
+      // The received PO shows its receipt: closed, all put away, with its dock-to-stock.
+      await page.goto('/purchasing/IN-PO');
+      const receipt = page.getByTestId('po-receipts').locator('tbody tr').filter({ hasText: 'IN-ASN' });
+      await eventually(() => visibleText(receipt)).toMatch(
+        /IN-ASN\s+Closed\s+10 of 10\s+1 wrong_sku STRAY-BOX\s+2 of 2 tasks\s+\d+ (s|min)/,
+      );
       await page.goto('/purchasing');
       await page.getByTestId('new-po').click();
       await page.getByTestId('po-form').waitFor();

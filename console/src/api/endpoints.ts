@@ -1,4 +1,4 @@
-import type { TransferStatus, TransferView } from '../../../functions/inbound/api.ts';
+import type { ReceiptReport, TransferStatus, TransferView } from '../../../functions/inbound/api.ts';
 import { api, apiPath, type Query } from './client.ts';
 import type {
   AdjustmentBody,
@@ -207,6 +207,9 @@ export const endpoints = {
     expectedAt: string;
     lines: { sku: string; quantity: number; unitCost: string }[];
   }) => api.post<PurchaseOrderView>('/api/purchase-orders', body),
+
+  getReceipt: (asnId: string, signal?: AbortSignal) =>
+    api.get<ReceiptReport>(apiPath`/api/receipts/${asnId}`, undefined, signal),
 
   // Inbound: transfers between locations.
   listTransfers: (query: { status: TransferStatus; cursor?: string }, signal?: AbortSignal) =>
