@@ -18,8 +18,8 @@ export { ReceivingExceptionRaised } from './events/receiving-exception-raised.ts
 export { TransferReceived } from './events/transfer-received.ts';
 export { TransferShipped } from './events/transfer-shipped.ts';
 export type { PoStatus, Supplier, SupplierBody } from './schemas/inbound.ts';
-export type { AsnView, PurchaseOrderSummary, PurchaseOrderView } from './views/inbound-views.ts';
 export type { TransferStatus } from './schemas/transfers.ts';
+export type { AsnView, PurchaseOrderSummary, PurchaseOrderView } from './views/inbound-views.ts';
 export type { TransferView } from './views/transfer-views.ts';
 
 let store: ReturnType<typeof dynamoInboundStore> | undefined;
