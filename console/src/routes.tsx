@@ -52,9 +52,14 @@ const pick = preloadable(() => import('./screens/warehouse/pick.tsx'));
 const Pick = pick.Component;
 const pack = preloadable(() => import('./screens/warehouse/pack.tsx'));
 const Pack = pack.Component;
+const receive = preloadable(() => import('./screens/warehouse/receive.tsx'));
+const Receive = receive.Component;
+const putaway = preloadable(() => import('./screens/warehouse/putaway.tsx'));
+const Putaway = putaway.Component;
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
+const Transfers = lazy(() => import('./screens/purchasing/transfers.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -72,7 +77,11 @@ export function preloadFirstScreen(pathname: string): Promise<void> {
       ? [scannerFrame.preload, pick.preload]
       : pathname.startsWith('/warehouse/pack')
         ? [scannerFrame.preload, pack.preload]
-        : [shell.preload, gate.preload];
+        : pathname.startsWith('/warehouse/receive')
+          ? [scannerFrame.preload, receive.preload]
+          : pathname.startsWith('/warehouse/putaway')
+            ? [scannerFrame.preload, putaway.preload]
+            : [shell.preload, gate.preload];
   return Promise.all(loads.map((load) => load())).then(
     () => undefined,
     () => undefined,
@@ -181,6 +190,14 @@ function consoleRoutes(): RouteObject[] {
       ),
     },
     {
+      path: 'purchasing/transfers',
+      element: (
+        <Gate area="purchasing">
+          <Transfers />
+        </Gate>
+      ),
+    },
+    {
       path: 'purchasing/:poId',
       element: (
         <Gate area="purchasing">
@@ -244,6 +261,24 @@ function consoleRoutes(): RouteObject[] {
         </Suspense>
       ),
       children: scannerScreens(<Pack />),
+    },
+    {
+      path: '/warehouse/receive',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Receive />),
+    },
+    {
+      path: '/warehouse/putaway',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Putaway />),
     },
     {
       path: '/',

@@ -3,24 +3,66 @@
  * console may use. Nothing else under `functions/inbound/` is imported from outside it.
  */
 import { dynamoInboundStore } from './adapters/inbound-store.ts';
+import { dynamoTransferStore } from './adapters/transfer-store.ts';
+import { arrivalsOf, type SkuArrivals } from './core/arrivals.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
 
+export type { SkuArrivals } from './core/arrivals.ts';
 export type { IncomingStock } from './core/incoming.ts';
+export type { ReceiptReport } from './core/receipt-report.ts';
 export { GoodsReceived } from './events/goods-received.ts';
 export { PurchaseOrderCancelled } from './events/purchase-order-cancelled.ts';
 export { PurchaseOrderPlaced } from './events/purchase-order-placed.ts';
 export { PutawayCompleted } from './events/putaway-completed.ts';
 export { ReceivingExceptionRaised } from './events/receiving-exception-raised.ts';
+export { TransferReceived } from './events/transfer-received.ts';
+export { TransferShipped } from './events/transfer-shipped.ts';
 export type { PoStatus, Supplier, SupplierBody } from './schemas/inbound.ts';
+export type { TransferStatus } from './schemas/transfers.ts';
 export type { AsnView, PurchaseOrderSummary, PurchaseOrderView } from './views/inbound-views.ts';
+export type { TransferView } from './views/transfer-views.ts';
 
 let store: ReturnType<typeof dynamoInboundStore> | undefined;
+let transfers: ReturnType<typeof dynamoTransferStore> | undefined;
 
 /**
- * Units of a SKU on open purchase orders (ordered − received) per location, with each PO's
- * expected day. Read from an index, so a PO placed a moment ago may be missing for a moment.
+ * Units of a SKU on open purchase orders (ordered − received) and on transfers in transit per
+ * location, with each PO's and transfer's expected day. Read from indexes, so a PO placed or a
+ * transfer shipped a moment ago may be missing for a moment.
  */
 export async function incomingFor(sku: string): Promise<IncomingStock[]> {
   store ??= dynamoInboundStore();
-  return incomingByLocation(await store.incomingLines(sku));
+  transfers ??= dynamoTransferStore();
+  const [lines, inTransit] = await Promise.all([store.incomingLines(sku), transfers.inTransit(sku)]);
+  return incomingByLocation(lines, inTransit);
+}
+
+/**
+ * For order release's backorder promises: per SKU, the units expected per location and day (open
+ * POs, transfers in transit) and the shortest lead time of the suppliers it has open POs with.
+ */
+export async function arrivalsFor(skus: readonly string[]): Promise<Map<string, SkuArrivals>> {
+  store ??= dynamoInboundStore();
+  transfers ??= dynamoTransferStore();
+  const s = store;
+  const t = transfers;
+  const leadTimes = new Map<string, Promise<number | undefined>>();
+  const leadTimeOf = (poId: string) => {
+    let found = leadTimes.get(poId);
+    if (!found) {
+      found = s
+        .purchaseOrder(poId)
+        .then(async (po) => po && (await s.getSupplier(po.po.supplierId))?.leadTimeDays);
+      leadTimes.set(poId, found);
+    }
+    return found;
+  };
+  const out = new Map<string, SkuArrivals>();
+  await Promise.all(
+    skus.map(async (sku) => {
+      const [lines, inTransit] = await Promise.all([s.incomingLines(sku), t.inTransit(sku)]);
+      out.set(sku, await arrivalsOf(lines, inTransit, leadTimeOf));
+    }),
+  );
+  return out;
 }

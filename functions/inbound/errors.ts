@@ -154,3 +154,27 @@ export class BinFull extends Conflict {
     );
   }
 }
+
+export class TransferNotFound extends NotFound {
+  constructor(id: string) {
+    super('Transfer', id);
+  }
+}
+
+/** The transfer is not in a state the command applies to (receive before ship, another count). */
+export class TransferConflict extends Conflict {
+  constructor(
+    code: 'TRANSFER_CONFLICT' | 'TRANSFER_NOT_SHIPPED' | 'TRANSFER_ALREADY_RECEIVED' | 'NOT_ON_TRANSFER',
+    message: string,
+    details: unknown,
+  ) {
+    super(code, message, details);
+  }
+}
+
+/** The source cannot give what the transfer ships: nothing was shipped. */
+export class TransferShort extends Conflict {
+  constructor(transferId: string, code: string, message: string, details: unknown) {
+    super(code, `Transfer ${transferId} cannot ship: ${message}`, { transferId, details });
+  }
+}

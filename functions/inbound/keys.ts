@@ -73,3 +73,25 @@ export const putawayKeys = {
   }),
   openOf: (locationId: string) => `PUTAWAYOPEN#${locationId}`,
 };
+
+/**
+ * Transfers between locations:
+ * - transfer:   pk TRANSFER#<transferId> sk TRANSFER (lines on the item: at most 50)
+ *   gsi1: TRANSFERS#<status> / <createdAt>#<transferId>  (transfers in a status, oldest first)
+ * - in transit: pk TRANSFER#<transferId> sk TRANSIT#<sku>, written when shipped, deleted when received
+ *   gsi1: INTRANSIT#<sku> / <toLocationId>#<expectedAt>#<transferId>  (what is on its way, by SKU)
+ */
+export const transferKeys = {
+  transfer: (transferId: string) => ({ pk: `TRANSFER#${transferId}`, sk: 'TRANSFER' }),
+  inTransit: (transferId: string, sku: string) => ({ pk: `TRANSFER#${transferId}`, sk: `TRANSIT#${sku}` }),
+  inTransitIndex: (t: { transferId: string; sku: string; toLocationId: string; expectedAt: string }) => ({
+    gsi1pk: transferKeys.inTransitOf(t.sku),
+    gsi1sk: `${t.toLocationId}#${t.expectedAt}#${t.transferId}`,
+  }),
+  inTransitOf: (sku: string) => `INTRANSIT#${sku}`,
+  byStatus: (t: { transferId: string; status: string; createdAt: string }) => ({
+    gsi1pk: transferKeys.withStatus(t.status),
+    gsi1sk: `${t.createdAt}#${t.transferId}`,
+  }),
+  withStatus: (status: string) => `TRANSFERS#${status}`,
+};

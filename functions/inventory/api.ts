@@ -10,7 +10,7 @@ import { availabilityByLocation } from './core/channel-availability.ts';
 import { closeReservation } from './core/close-reservation.ts';
 import type { CommandContext } from './core/reservation-records.ts';
 import { type ReservationTaskInput, runReservationTask } from './core/reservation-task.ts';
-import { receiveStock } from './core/stock-commands.ts';
+import { adjustStock, receiveStock } from './core/stock-commands.ts';
 import { readSkuStock } from './core/stock-view.ts';
 import { RECEIVING_BIN } from './schemas/bins.ts';
 import type { Reservation } from './schemas/reservation.ts';
@@ -177,5 +177,29 @@ export interface GoodsInCommand {
  */
 export async function receiveGoods(cmd: GoodsInCommand, ctx: CommandContext): Promise<{ applied: boolean }> {
   const { applied } = await receiveStock(ports(), { ...cmd, binId: RECEIVING_BIN }, ctx);
+  return { applied };
+}
+
+/** Units on their way to a location (a transfer between locations), as other contexts change them. */
+export interface InTransitCommand {
+  sku: string;
+  locationId: string;
+  /** + units shipped towards the location, − units that stopped being on their way (arrived or lost). */
+  delta: number;
+  reason: string;
+  /** 8–128 characters; the same key again changes nothing and answers applied:false. */
+  idempotencyKey: string;
+}
+
+/**
+ * Changes only the `inTransit` bucket of a position (onHand, available and bins untouched): the
+ * same adjustment as `POST /api/inventory/adjustments` with `bucket: "inTransit"`, one ledger
+ * movement per key; never below zero (409 INSUFFICIENT_STOCK).
+ */
+export async function changeInTransit(
+  cmd: InTransitCommand,
+  ctx: CommandContext,
+): Promise<{ applied: boolean }> {
+  const { applied } = await adjustStock(ports(), { ...cmd, bucket: 'inTransit' }, ctx);
   return { applied };
 }

@@ -6,6 +6,8 @@ const BUYERS: readonly Role[] = ['admin', 'inventory-controller'];
 const ASN_POSTERS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
 /** Receiving at the dock and putaway: the floor (associates and their supervisors) scans, closes, puts away. */
 const RECEIVERS: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
+/** Transfers are planned by those who plan stock, and by the floor's supervisors. */
+const TRANSFER_PLANNERS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor'];
 /** Everyone reads inbound: the floor plans receiving, service promises dates, finance follows costs. */
 const READERS: readonly Role[] = [
   'admin',
@@ -99,6 +101,43 @@ export const inbound: ContextManifest = {
       table: 'RW',
       publishes: true,
     },
+    createTransfer: {
+      entry: 'functions/inbound/handlers/create-transfer.ts',
+      description: 'POST /api/transfers: a transfer between two locations (idempotent by transferId)',
+      table: 'RW',
+    },
+    shipTransfer: {
+      entry: 'functions/inbound/handlers/ship-transfer.ts',
+      description:
+        'POST /api/transfers/{transferId}/ship: units leave the source, in transit at the destination, TransferShipped',
+      table: 'RW',
+      publishes: true,
+      timeoutSeconds: 30,
+    },
+    receiveTransfer: {
+      entry: 'functions/inbound/handlers/receive-transfer.ts',
+      description:
+        'POST /api/transfers/{transferId}/receive: into the destination RECEIVING bin, variances, TransferReceived',
+      table: 'RW',
+      publishes: true,
+      timeoutSeconds: 30,
+    },
+    listTransfers: {
+      entry: 'functions/inbound/handlers/list-transfers.ts',
+      description: 'GET /api/transfers?status=: transfers in a status, newest first, paged',
+      table: 'R',
+    },
+    getReceipt: {
+      entry: 'functions/inbound/handlers/get-receipt.ts',
+      description:
+        'GET /api/receipts/{asnId}: counts vs the ASN, exceptions, putaway progress, dock-to-stock',
+      table: 'R',
+    },
+    getTransfer: {
+      entry: 'functions/inbound/handlers/get-transfer.ts',
+      description: 'GET /api/transfers/{transferId}',
+      table: 'R',
+    },
   },
   routes: [
     { method: 'PUT', path: '/api/suppliers/{supplierId}', fn: 'putSupplier', auth: { roles: BUYERS } },
@@ -125,5 +164,21 @@ export const inbound: ContextManifest = {
       fn: 'confirmPutaway',
       auth: { roles: RECEIVERS },
     },
+    { method: 'POST', path: '/api/transfers', fn: 'createTransfer', auth: { roles: TRANSFER_PLANNERS } },
+    {
+      method: 'POST',
+      path: '/api/transfers/{transferId}/ship',
+      fn: 'shipTransfer',
+      auth: { roles: RECEIVERS },
+    },
+    {
+      method: 'POST',
+      path: '/api/transfers/{transferId}/receive',
+      fn: 'receiveTransfer',
+      auth: { roles: RECEIVERS },
+    },
+    { method: 'GET', path: '/api/transfers', fn: 'listTransfers', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/transfers/{transferId}', fn: 'getTransfer', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/receipts/{asnId}', fn: 'getReceipt', auth: { roles: READERS } },
   ],
 };

@@ -21,10 +21,10 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
  * which is everyone but finance.
  */
 const WAREHOUSE = ['Warehouse', 'Waves'];
-/** The floor also picks and packs. */
-const FLOOR = ['Warehouse', 'Waves', 'Pick', 'Pack station'];
-/** Every role reads purchase orders and suppliers. */
-const PURCHASING = ['Purchasing', 'Purchase orders', 'Suppliers'];
+/** The floor also picks, packs, receives and puts away. */
+const FLOOR = ['Warehouse', 'Waves', 'Pick', 'Pack station', 'Receive', 'Put away'];
+/** Every role reads purchase orders, suppliers and transfers. */
+const PURCHASING = ['Purchasing', 'Purchase orders', 'Suppliers', 'Transfers'];
 const NAV_BY_ROLE: Record<Role, string[]> = {
   admin: [
     'Overview',

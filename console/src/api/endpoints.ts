@@ -1,3 +1,4 @@
+import type { ReceiptReport, TransferStatus, TransferView } from '../../../functions/inbound/api.ts';
 import { api, apiPath, type Query } from './client.ts';
 import type {
   AdjustmentBody,
@@ -199,6 +200,30 @@ export const endpoints = {
   ) => paged(api.get<RawPage<PurchaseOrderSummary>>('/api/purchase-orders', query, signal)),
   getPurchaseOrder: (poId: string, signal?: AbortSignal) =>
     api.get<PurchaseOrderView>(apiPath`/api/purchase-orders/${poId}`, undefined, signal),
+  createPurchaseOrder: (body: {
+    poId: string;
+    supplierId: string;
+    locationId: string;
+    expectedAt: string;
+    lines: { sku: string; quantity: number; unitCost: string }[];
+  }) => api.post<PurchaseOrderView>('/api/purchase-orders', body),
+
+  getReceipt: (asnId: string, signal?: AbortSignal) =>
+    api.get<ReceiptReport>(apiPath`/api/receipts/${asnId}`, undefined, signal),
+
+  // Inbound: transfers between locations.
+  listTransfers: (query: { status: TransferStatus; cursor?: string }, signal?: AbortSignal) =>
+    paged(api.get<RawPage<TransferView>>('/api/transfers', query, signal)),
+  createTransfer: (body: {
+    transferId: string;
+    fromLocationId: string;
+    toLocationId: string;
+    lines: { sku: string; quantity: number }[];
+    expectedAt?: string;
+  }) => api.post<TransferView>('/api/transfers', body),
+  shipTransfer: (transferId: string) => api.post<TransferView>(apiPath`/api/transfers/${transferId}/ship`),
+  receiveTransfer: (transferId: string, lines: { sku: string; quantity: number }[]) =>
+    api.post<TransferView>(apiPath`/api/transfers/${transferId}/receive`, { lines }),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

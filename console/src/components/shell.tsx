@@ -47,6 +47,8 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Waves', href: '/warehouse' },
       { text: 'Pick', href: '/warehouse/pick', route: 'GET /api/pick-tasks/next' },
       { text: 'Pack station', href: '/warehouse/pack', route: 'POST /api/fulfillments/{id}/pack-scans' },
+      { text: 'Receive', href: '/warehouse/receive', route: 'POST /api/receipts/{asnId}/scans' },
+      { text: 'Put away', href: '/warehouse/putaway', route: 'POST /api/putaway-tasks/{taskId}/confirm' },
     ],
   },
   {
@@ -56,6 +58,7 @@ export const NAV: readonly NavEntry[] = [
     children: [
       { text: 'Purchase orders', href: '/purchasing' },
       { text: 'Suppliers', href: '/purchasing/suppliers', route: 'GET /api/suppliers' },
+      { text: 'Transfers', href: '/purchasing/transfers', route: 'GET /api/transfers' },
     ],
   },
   { area: 'settings', text: 'Settings', href: '/settings' },

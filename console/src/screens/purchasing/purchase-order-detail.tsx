@@ -7,6 +7,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import { useParams } from 'react-router';
+import type { ReceiptReport } from '../../../../functions/inbound/api.ts';
 import { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
 import type { PurchaseOrderView } from '../../api/types.ts';
@@ -18,6 +19,20 @@ import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 import { PoStatusIndicator } from './po-status.tsx';
 
 type PoLineView = PurchaseOrderView['lines'][number];
+
+const RECEIPT_STATUS: Record<ReceiptReport['status'], string> = {
+  not_started: 'Not started',
+  open: 'Receiving',
+  closed: 'Closed',
+};
+
+/** Seconds as the floor says them: "42 s", "18 min", "3.5 h". */
+const duration = (seconds: number) =>
+  seconds < 90
+    ? `${seconds} s`
+    : seconds < 5400
+      ? `${Math.round(seconds / 60)} min`
+      : `${(seconds / 3600).toFixed(1)} h`;
 
 async function loadPo(poId: string, signal: AbortSignal): Promise<PurchaseOrderView | undefined> {
   try {
@@ -37,6 +52,11 @@ export default function PurchaseOrderDetail() {
   ]);
   const po = useResource(`purchase-order:${poId}`, (signal) => loadPo(poId, signal));
   const p = po.data;
+  // One receipt per ASN: its counts, putaway progress and dock-to-stock.
+  const asnIds = p?.asnIds ?? [];
+  const receipts = useResource(asnIds.length ? `receipts:${asnIds.join(',')}` : null, (signal) =>
+    Promise.all(asnIds.map((id) => endpoints.getReceipt(id, signal))),
+  );
 
   if (po.loading && !p) return <Spinner size="large" />;
   if (po.error) return <ApiErrorAlert error={po.error} onRetry={po.reload} what="load the purchase order" />;
@@ -103,6 +123,59 @@ export default function PurchaseOrderDetail() {
             { id: 'cost', header: 'Unit cost', cell: (l) => formatMoney(l.unitCostMinor, p.currency) },
           ]}
         />
+        {asnIds.length > 0 && (
+          <Table<ReceiptReport>
+            data-testid="po-receipts"
+            variant="container"
+            header={
+              <Header
+                counter={`(${asnIds.length})`}
+                description="Dock-to-stock: from the first scan at the dock to the last unit put away."
+              >
+                Receipts
+              </Header>
+            }
+            loading={receipts.loading}
+            loadingText="Loading receipts"
+            items={receipts.data ?? []}
+            trackBy="asnId"
+            empty={
+              receipts.error ? (
+                <ApiErrorAlert error={receipts.error} onRetry={receipts.reload} what="load the receipts" />
+              ) : undefined
+            }
+            columnDefinitions={[
+              { id: 'asn', header: 'ASN', isRowHeader: true, cell: (r) => r.asnId },
+              { id: 'status', header: 'Status', cell: (r) => RECEIPT_STATUS[r.status] },
+              {
+                id: 'received',
+                header: 'Received',
+                cell: (r) =>
+                  `${formatNumber(r.lines.reduce((n, l) => n + l.received, 0))} of ${formatNumber(r.lines.reduce((n, l) => n + l.expected, 0))}`,
+              },
+              {
+                id: 'exceptions',
+                header: 'Exceptions',
+                cell: (r) =>
+                  r.exceptions
+                    ? r.exceptions.length
+                      ? r.exceptions.map((x) => `${x.quantity} ${x.type} ${x.sku}`).join(', ')
+                      : 'None'
+                    : '—',
+              },
+              {
+                id: 'putaway',
+                header: 'Put away',
+                cell: (r) => `${r.putaway.done} of ${r.putaway.tasks} tasks`,
+              },
+              {
+                id: 'dock',
+                header: 'Dock to stock',
+                cell: (r) => (r.dockToStockSeconds === null ? '—' : duration(r.dockToStockSeconds)),
+              },
+            ]}
+          />
+        )}
       </SpaceBetween>
     </ContentLayout>
   );

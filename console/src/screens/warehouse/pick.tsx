@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ApiError } from '../../api/client.ts';
+import type { ApiError } from '../../api/client.ts';
 import { pickEndpoints } from '../../api/pick-endpoints.ts';
 import type { NextPickTask } from '../../api/types.ts';
 import { can, isDeclared } from '../../app/access.ts';
@@ -20,6 +20,7 @@ import {
 } from '../../components/plain.tsx';
 import { ScanField, ScanMessage, ScanPanel, sameCode, useScanOutcome } from './scan-field.tsx';
 import { useLoaded } from './use-loaded.ts';
+import { withRetries } from './with-retries.ts';
 
 // The short pick dialog is rare: it loads when first opened, not with the screen.
 const ShortPickDialog = lazy(() => import('./short-pick-dialog.tsx'));
@@ -157,19 +158,6 @@ function refusal(code: string, scanned: string, task: NextPickTask): string | un
       return `Too many: only ${task.quantity - task.pickedQuantity} more ${task.sku} needed`;
     default:
       return undefined;
-  }
-}
-
-/** A scan lost on the network is sent again with the same scanId, which the API applies once. */
-async function withRetries<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const transient = error instanceof ApiError && (error.status === 0 || error.status >= 500);
-      if (!transient || attempt >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, 400 * attempt));
-    }
   }
 }
 

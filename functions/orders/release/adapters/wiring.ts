@@ -1,4 +1,5 @@
 import { catalogReader } from '#catalog/api';
+import { arrivalsFor } from '#inbound/api';
 import { eventBridgePublisher } from '#shared/events';
 import { sfnTaskTokens } from '#shared/task-tokens';
 import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
@@ -39,6 +40,7 @@ export function releasePorts(): ReleasePorts & {
       },
     },
     backorders: dynamoBackorderQueue(),
+    arrivals: { of: arrivalsFor },
     events: eventBridgePublisher(),
     clock: () => new Date(),
   };

@@ -266,7 +266,11 @@ export async function backorder(
   if (!first) throw new OrderNotFound(orderId);
   const channel = await ports.channels.get(first.channelId);
   const skus = [...new Set(uncovered(first).map((l) => l.sku))];
-  const [stock, active] = await Promise.all([ports.stock.snapshot(skus), ports.rules.active()]);
+  const [stock, active, arrivals] = await Promise.all([
+    ports.stock.snapshot(skus),
+    ports.rules.active(),
+    ports.arrivals?.of(skus),
+  ]);
   const locationIds = channel?.locationIds ?? [];
   const priority = channel?.priority ?? 0;
   const written = await mutate<BackorderResult>(ports, orderId, (order) => {
@@ -278,7 +282,7 @@ export async function backorder(
     const lineStates = { ...(order.lineStates ?? {}) };
     const lines = short.map((l) => {
       const prev = lineStates[l.lineId];
-      const expectedAt = expectedAvailability(l, locationIds, stock, active.rules, now);
+      const expectedAt = expectedAvailability(l, locationIds, stock, active.rules, now, arrivals);
       lineStates[l.lineId] = {
         status: 'backordered',
         expectedAt,

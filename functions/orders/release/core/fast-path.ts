@@ -151,9 +151,10 @@ export async function releaseFast(
     };
   } else {
     const priority = channel.priority ?? 0;
+    const arrivals = await ports.arrivals?.of([...new Set(short.map((l) => l.sku))]);
     const lines = short.map((l) => {
       const line = { lineId: l.lineId, sku: l.sku, quantity: l.quantity };
-      const expectedAt = expectedAvailability(line, channel.locationIds, stock, active.rules, now);
+      const expectedAt = expectedAvailability(line, channel.locationIds, stock, active.rules, now, arrivals);
       lineStates[l.lineId] = { status: 'backordered', expectedAt, since: at };
       return { ...line, expectedAt };
     });

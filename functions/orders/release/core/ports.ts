@@ -9,6 +9,7 @@ import type {
   StockSnapshot,
   StoredRuleSet,
 } from '../schemas.ts';
+import type { SkuArrivals } from './routing.ts';
 
 export type SaveOutcome = 'ok' | 'conflict' | 'cancelled';
 
@@ -87,6 +88,8 @@ export interface ReleasePorts {
   /** The catalog's substitutes of each SKU, in the merchant's order of preference. */
   substitutes: { of(skus: readonly string[]): Promise<Map<string, string[]>> };
   backorders: BackorderQueue;
+  /** Inbound's expected arrivals per SKU, for backorder promises (absent: the rules' default). */
+  arrivals?: { of(skus: readonly string[]): Promise<ReadonlyMap<string, SkuArrivals>> };
   events: EventPublisher;
   clock: () => Date;
 }

@@ -334,14 +334,53 @@ export function planRouting(req: RoutingRequest): RoutingPlan {
   };
 }
 
-/** Promise for a short line: units in transit at a serving node arrive after the lead time. */
+/** What inbound expects of a SKU (its api.ts `arrivalsFor`): units per location and day, lead time. */
+export interface SkuArrivals {
+  /** Open PO lines and shipped transfers: units expected at a location on a day (YYYY-MM-DD). */
+  arrivals: { locationId: string; expectedAt: string; quantity: number }[];
+  /** The shortest lead time of the suppliers with an open PO for the SKU, in days. */
+  leadTimeDays?: number;
+}
+
+/**
+ * Promise for a short line, first that applies:
+ * 1. the earliest day by which arrivals at the channel's nodes (open POs, transfers in transit,
+ *    earliest first) add up to the units still missing there (the line less what is available),
+ *    never before now;
+ * 2. now + the lead time of the SKU's supplier (units nobody has ordered yet);
+ * 3. units in transit at a serving node that cover the line arrive after `inboundLeadDays`;
+ * else null. Other backorders of the SKU may be promised the same arrivals (first come, first
+ * served when they land): a promise, not a reservation of incoming units.
+ */
 export function expectedAvailability(
   line: ShipmentLine,
   locationIds: readonly string[],
   stock: StockSnapshot,
   rules: RoutingRuleSet,
   now: Date,
+  arrivals?: ReadonlyMap<string, SkuArrivals>,
 ): string | null {
+  const expected = arrivals?.get(line.sku);
+  if (expected) {
+    const available = locationIds.reduce(
+      (s, id) => s + Math.max(0, stock.get(line.sku)?.get(id)?.available ?? 0),
+      0,
+    );
+    const missing = line.quantity - available > 0 ? line.quantity - available : line.quantity;
+    let covered = 0;
+    const serving = expected.arrivals
+      .filter((a) => locationIds.includes(a.locationId))
+      .sort((a, b) => a.expectedAt.localeCompare(b.expectedAt));
+    for (const a of serving) {
+      covered += a.quantity;
+      if (covered >= missing) {
+        const day = Date.parse(`${a.expectedAt}T00:00:00Z`);
+        return new Date(Math.max(day, now.getTime())).toISOString();
+      }
+    }
+    if (expected.leadTimeDays !== undefined)
+      return new Date(now.getTime() + expected.leadTimeDays * DAY_MS).toISOString();
+  }
   const inTransit = locationIds.reduce((s, id) => s + (stock.get(line.sku)?.get(id)?.inTransit ?? 0), 0);
   if (inTransit < line.quantity) return null;
   return new Date(now.getTime() + rules.inboundLeadDays * DAY_MS).toISOString();
