@@ -24,3 +24,9 @@ export async function incomingFor(sku: string): Promise<IncomingStock[]> {
   store ??= dynamoInboundStore();
   return incomingByLocation(await store.incomingLines(sku));
 }
+
+// Cycle counts: the event finance posts, and the shapes the console shows.
+export type { AbcRow } from './counts/core/abc.ts';
+export type { AbcAnswer, AccuracyFigures, CountTaskView, RaisedTask } from './counts/core/counts.ts';
+export type { AbcClass, CountSettings, CountVariance, VarianceStatus } from './counts/schemas.ts';
+export { CountVariancePosted } from './events/count-variance-posted.ts';
