@@ -52,6 +52,9 @@ const pick = preloadable(() => import('./screens/warehouse/pick.tsx'));
 const Pick = pick.Component;
 const pack = preloadable(() => import('./screens/warehouse/pack.tsx'));
 const Pack = pack.Component;
+const count = preloadable(() => import('./screens/warehouse/count.tsx'));
+const Count = count.Component;
+const CountVariances = lazy(() => import('./screens/warehouse/count-variances.tsx'));
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
@@ -72,7 +75,9 @@ export function preloadFirstScreen(pathname: string): Promise<void> {
       ? [scannerFrame.preload, pick.preload]
       : pathname.startsWith('/warehouse/pack')
         ? [scannerFrame.preload, pack.preload]
-        : [shell.preload, gate.preload];
+        : pathname.startsWith('/warehouse/count/') || pathname === '/warehouse/count'
+          ? [scannerFrame.preload, count.preload]
+          : [shell.preload, gate.preload];
   return Promise.all(loads.map((load) => load())).then(
     () => undefined,
     () => undefined,
@@ -165,6 +170,14 @@ function consoleRoutes(): RouteObject[] {
       ),
     },
     {
+      path: 'warehouse/variances',
+      element: (
+        <Gate area="warehouse">
+          <CountVariances />
+        </Gate>
+      ),
+    },
+    {
       path: 'purchasing',
       element: (
         <Gate area="purchasing">
@@ -244,6 +257,15 @@ function consoleRoutes(): RouteObject[] {
         </Suspense>
       ),
       children: scannerScreens(<Pack />),
+    },
+    {
+      path: '/warehouse/count',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Count />),
     },
     {
       path: '/',

@@ -47,6 +47,8 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Waves', href: '/warehouse' },
       { text: 'Pick', href: '/warehouse/pick', route: 'GET /api/pick-tasks/next' },
       { text: 'Pack station', href: '/warehouse/pack', route: 'POST /api/fulfillments/{id}/pack-scans' },
+      { text: 'Count', href: '/warehouse/count', route: 'POST /api/count-tasks/{taskId}/submit' },
+      { text: 'Count approvals', href: '/warehouse/variances', route: 'GET /api/count-variances' },
     ],
   },
   {

@@ -83,7 +83,6 @@ export const submitCountBody = z.object({
       });
     }),
 });
-export type SubmitCountBody = z.infer<typeof submitCountBody>;
 
 export const decisionBody = z.object({ reason: z.string().trim().min(1).max(200) });
 
