@@ -14,6 +14,14 @@ type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteComma
 /** Items of one shipment per transaction (a marker + one counter per SKU, within DynamoDB's 100). */
 const SHIPMENT_CHUNK = 90;
 
+/** An item as the core knows it: without the table's bookkeeping attribute. */
+const bare = <T>(item: (T & { entity?: unknown }) | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { entity: _entity, ...rest } = item;
+  return rest as T;
+};
+const allBare = <T>(items: (T & { entity?: unknown })[]): T[] => items.map((i) => bare<T>(i) as T);
+
 const varianceItem = (v: CountVariance) => ({
   ...countKeys.variance(v.varianceId),
   gsi1pk: countKeys.variancesWith(v.status),
@@ -36,7 +44,7 @@ export function dynamoCountStore(
 ): CountStoreWithFeeds {
   const transact = (items: TransactItems) => transactAudited(db, table, items);
   return {
-    settings: () => getItem<CountSettings>(db, table, countKeys.settings),
+    settings: async () => bare<CountSettings>(await getItem(db, table, countKeys.settings)),
 
     async putSettings(settings) {
       await writeAudited(
@@ -82,7 +90,7 @@ export function dynamoCountStore(
       return { created: false, openTaskId: bin.openTaskId };
     },
 
-    task: (taskId) => getItem<CountTask>(db, table, countKeys.task(taskId)),
+    task: async (taskId) => bare<CountTask>(await getItem(db, table, countKeys.task(taskId))),
 
     async openTasks(locationId) {
       const found = await queryAll<CountTask>(db, {
@@ -91,16 +99,18 @@ export function dynamoCountStore(
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': countKeys.openOf(locationId) },
       });
-      return found.filter((t) => t.status === 'open');
+      return allBare(found.filter((t) => t.status === 'open'));
     },
 
-    submittedTasks: (locationId, from) =>
-      queryAll<CountTask>(db, {
-        TableName: table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :from',
-        ExpressionAttributeValues: { ':pk': countKeys.doneOf(locationId), ':from': from },
-      }),
+    submittedTasks: async (locationId, from) =>
+      allBare(
+        await queryAll<CountTask>(db, {
+          TableName: table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk >= :from',
+          ExpressionAttributeValues: { ':pk': countKeys.doneOf(locationId), ':from': from },
+        }),
+      ),
 
     async binStates(locationId) {
       return queryAll<{ binId: string; openTaskId?: string; lastCountedAt?: string }>(db, {
@@ -143,7 +153,8 @@ export function dynamoCountStore(
       ]);
     },
 
-    variance: (varianceId) => getItem<CountVariance>(db, table, countKeys.variance(varianceId)),
+    variance: async (varianceId) =>
+      bare<CountVariance>(await getItem(db, table, countKeys.variance(varianceId))),
 
     async variances(status) {
       const found = await queryAll<CountVariance>(db, {
@@ -152,7 +163,7 @@ export function dynamoCountStore(
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': countKeys.variancesWith(status) },
       });
-      return found.filter((v) => v.status === status);
+      return allBare(found.filter((v) => v.status === status));
     },
 
     async updateVariance(next, from) {
