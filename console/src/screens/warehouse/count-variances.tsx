@@ -129,7 +129,7 @@ export default function CountVariances() {
           { id: 'delta', header: 'Difference', cell: (v) => signed(v.delta) },
           {
             id: 'counted-by',
-            header: 'Counted',
+            header: 'Count',
             cell: (v) => `${formatDateTime(v.countedAt)} by ${v.countedBy}`,
           },
           {

@@ -69,7 +69,15 @@ function TaskChooser(props: { onChoose: (taskId: string) => void }) {
   );
   const { last, show } = useScanOutcome();
   const scanBin = (code: string) => {
-    const task = tasks.data?.find((t) => sameCode(code, t.binCode ?? t.binId) || sameCode(code, t.binId));
+    if (!tasks.data) {
+      show(
+        'error',
+        site ? 'Still loading the bins to count: scan again' : 'Choose your site first',
+        'NOT_READY',
+      );
+      return;
+    }
+    const task = tasks.data.find((t) => sameCode(code, t.binCode ?? t.binId) || sameCode(code, t.binId));
     if (task) props.onChoose(task.taskId);
     else show('error', `No open count for bin ${code}`, 'NO_COUNT_TASK');
   };
@@ -79,7 +87,6 @@ function TaskChooser(props: { onChoose: (taskId: string) => void }) {
         <Section title="Scan a bin">
           <ScanField
             keepFocus
-            disabled={!tasks.data}
             onScan={scanBin}
             placeholder={site ? 'Scan a bin label' : 'Choose your site first'}
             ariaLabel="Bin label"
