@@ -24,6 +24,7 @@ export type { CommandContext } from './core/reservation-records.ts';
 export type { ReservationTaskAnswer, ReservationTaskInput } from './core/reservation-task.ts';
 export type { LocationStock, SkuStock } from './core/stock-view.ts';
 export { ChannelAvailabilityChanged } from './events/channel-availability-changed.ts';
+export { InventoryMismatchDetected } from './events/inventory-mismatch-detected.ts';
 export { ReservationReleased } from './events/reservation-released.ts';
 export { StockAdjusted } from './events/stock-adjusted.ts';
 export { StockReceived } from './events/stock-received.ts';

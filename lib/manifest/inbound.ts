@@ -1,6 +1,7 @@
 import { PickShorted } from '../../functions/fulfillment/events/pick-shorted.ts';
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { GoodsReceived } from '../../functions/inbound/events/goods-received.ts';
+import { InventoryMismatchDetected } from '../../functions/inventory/events/inventory-mismatch-detected.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Buyers: there is no buyer role yet; inventory controllers buy stock, as they edit the catalog. */
@@ -210,6 +211,11 @@ inbound.functions = {
     description: 'PickShorted with a count requested: a count task for the bin',
     table: 'RW',
   },
+  onMismatchCount: {
+    entry: 'functions/inbound/counts/handlers/on-mismatch-count.ts',
+    description: 'InventoryMismatchDetected: a count task for each bin holding the SKU at the location',
+    table: 'RW',
+  },
   onShipmentVelocity: {
     entry: 'functions/inbound/counts/handlers/on-shipment-velocity.ts',
     description: 'ShipmentConfirmed: shipped units per SKU and month (ABC velocity)',
@@ -265,6 +271,15 @@ inbound.rules = [
     description: 'A short pick that puts a bin in doubt raises a count task for it',
     pattern: { source: [PickShorted.source], 'detail-type': [PickShorted.detailType] },
     target: { fn: 'onPickShortedCount' },
+  },
+  {
+    name: 'inbound-count-on-mismatch',
+    description: 'A position the invariant checker doubts raises counts of the bins holding the SKU',
+    pattern: {
+      source: [InventoryMismatchDetected.source],
+      'detail-type': [InventoryMismatchDetected.detailType],
+    },
+    target: { fn: 'onMismatchCount' },
   },
   {
     name: 'inbound-count-velocity',

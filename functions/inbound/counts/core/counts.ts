@@ -198,6 +198,23 @@ export function countAfterShortPick(
 }
 
 /**
+ * The invariant checker found a SKU's stock at a location in doubt: a task for every storage bin
+ * that records the SKU there (each bin's open task absorbs repeats of the check).
+ */
+export async function countAfterMismatch(
+  ports: CountPorts,
+  cmd: { sku: string; locationId: string; note: string },
+  who: Actor,
+): Promise<RaisedTask[]> {
+  const bins = await ports.bins.at(cmd.locationId);
+  const holding = bins.filter((b) => isStorage(b) && b.contents.some((c) => c.sku === cmd.sku));
+  const raised: RaisedTask[] = [];
+  for (const bin of holding)
+    raised.push(await raiseTask(ports, cmd.locationId, bin.binId, 'mismatch', who, { note: cmd.note }));
+  return raised;
+}
+
+/**
  * The schedule: at each location, a task for every storage bin holding stock whose class
  * interval (A 30, B 90, C 365 days by default) has passed since it was last counted (or that was
  * never counted), unless it has an open task.
