@@ -27,6 +27,12 @@ export async function incomingFor(sku: string): Promise<IncomingStock[]> {
 
 // Cycle counts: the event finance posts, and the shapes the console shows.
 export type { AbcRow } from './counts/core/abc.ts';
-export type { AbcAnswer, AccuracyFigures, CountTaskView, RaisedTask } from './counts/core/counts.ts';
+export type {
+  AbcAnswer,
+  AccuracyAnswer,
+  AccuracyFigures,
+  CountTaskView,
+  RaisedTask,
+} from './counts/core/counts.ts';
 export type { AbcClass, CountSettings, CountVariance, VarianceStatus } from './counts/schemas.ts';
 export { CountVariancePosted } from './events/count-variance-posted.ts';

@@ -122,12 +122,18 @@ describe('console: cycle counts', () => {
 
     const desk = await openConsole(browser, runtime.url);
     try {
-      const { page, errors } = desk;
+      const { context, page, errors } = desk;
+      // The supervisor works at the count site ("my site"): the queue shows its accuracy.
+      await context.addInitScript((site) => localStorage.setItem('qm.site:local-supervisor', site), SITE);
       await signInAs(page, 'supervisor', { next: '/warehouse/variances' });
       const table = page.getByTestId('count-variances-table');
       const row = table.locator('tbody tr').filter({ hasText: TEE });
       await row.waitFor();
       expect(await visibleText(row)).toContain('-13');
+      // Two SKU-bins counted, the mugs within tolerance (A/B/C: nothing shipped, so both are C).
+      await eventually(() => page.getByTestId('count-accuracy').textContent()).toContain(
+        '50 % of 2 SKU-bins within tolerance (A — · B — · C 50 %)',
+      );
       await row.locator('input[type="radio"]').check({ force: true });
       await page.getByTestId('approve-variance').click();
       // The reason is required: without it nothing is sent.

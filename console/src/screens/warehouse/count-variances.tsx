@@ -7,11 +7,17 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import Textarea from '@cloudscape-design/components/textarea';
 import { type FormEvent, useState } from 'react';
-import type { CountVariance, VarianceStatus } from '../../../../functions/inbound/api.ts';
+import type {
+  AccuracyAnswer,
+  AccuracyFigures,
+  CountVariance,
+  VarianceStatus,
+} from '../../../../functions/inbound/api.ts';
 import { type ApiError, api, apiPath } from '../../api/client.ts';
 import { can, isDeclared } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
+import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { CommandModal } from '../../components/command-modal.tsx';
@@ -21,6 +27,7 @@ import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states
 const LIST = 'GET /api/count-variances';
 const APPROVE = 'POST /api/count-variances/{id}/approve';
 const REJECT = 'POST /api/count-variances/{id}/reject';
+const ACCURACY = 'GET /api/count-accuracy';
 
 const listVariances = (status: VarianceStatus, signal?: AbortSignal) =>
   api.get<{ items: CountVariance[] }>('/api/count-variances', { status }, signal).then((p) => p.items);
@@ -28,6 +35,16 @@ const decide = (id: string, decision: 'approve' | 'reject', reason: string) =>
   decision === 'approve'
     ? api.post<CountVariance>(apiPath`/api/count-variances/${id}/approve`, { reason })
     : api.post<CountVariance>(apiPath`/api/count-variances/${id}/reject`, { reason });
+
+const percent = (f: AccuracyFigures) =>
+  f.accuracy === null ? '—' : `${Math.round(f.accuracy * 1000) / 10} %`;
+
+/** One line: the share of counted SKU-bins within tolerance at my site, overall and per ABC class. */
+function accuracyLine(site: string, a: AccuracyAnswer): string {
+  if (!a.counted) return `Accuracy at ${site}: nothing counted in the last 90 days.`;
+  const classes = (['A', 'B', 'C'] as const).map((c) => `${c} ${percent(a.byClass[c])}`).join(' · ');
+  return `Accuracy at ${site}, last 90 days: ${percent(a)} of ${a.counted} SKU-bins within tolerance (${classes}).`;
+}
 
 const STATUS_OPTIONS: { id: VarianceStatus; text: string }[] = [
   { id: 'pending', text: 'Waiting for approval' },
@@ -55,6 +72,11 @@ export default function CountVariances() {
   const variances = useResource(isDeclared(LIST) ? `count-variances:${status}` : null, (signal) =>
     listVariances(status, signal),
   );
+  const [site] = useMySite(user.username);
+  const accuracy = useResource(
+    site && can(user.roles, ACCURACY) ? `count-accuracy:${site}` : null,
+    (signal) => api.get<AccuracyAnswer>('/api/count-accuracy', { locationId: site as string }, signal),
+  );
   if (!isDeclared(LIST)) return <NotAvailable route={LIST} />;
   const items = variances.data ?? [];
   const chosen = selected[0];
@@ -75,7 +97,18 @@ export default function CountVariances() {
           <Header
             variant="awsui-h1-sticky"
             counter={variances.data ? `(${items.length})` : undefined}
-            description="Differences found by cycle counts. Approving posts the difference to the ledger; rejecting changes nothing."
+            description={
+              <>
+                Differences found by cycle counts. Approving posts the difference to the ledger; rejecting
+                changes nothing.
+                {site && accuracy.data && (
+                  <>
+                    <br />
+                    <span data-testid="count-accuracy">{accuracyLine(site, accuracy.data)}</span>
+                  </>
+                )}
+              </>
+            }
             actions={
               <SpaceBetween direction="horizontal" size="xs">
                 <SegmentedControl

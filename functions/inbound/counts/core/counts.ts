@@ -515,11 +515,22 @@ const figures = (lines: readonly CountLine[]): AccuracyFigures => {
   };
 };
 
+export interface AccuracyAnswer extends AccuracyFigures {
+  locationId: string;
+  /** Counts submitted since then are included. */
+  from: string;
+  byClass: Record<AbcClass, AccuracyFigures>;
+}
+
 /**
  * Inventory accuracy of a location from its counts submitted in the last `days`: the share of
  * counted SKU-bins within tolerance, overall and per ABC class (each SKU's class today).
  */
-export async function countAccuracy(ports: CountPorts, locationId: string, days: number) {
+export async function countAccuracy(
+  ports: CountPorts,
+  locationId: string,
+  days: number,
+): Promise<AccuracyAnswer> {
   const from = new Date(ports.clock().getTime() - days * 86_400_000).toISOString();
   const [tasks, classes] = await Promise.all([ports.store.submittedTasks(locationId, from), classMap(ports)]);
   const lines = tasks.flatMap((t) => t.lines ?? []);
