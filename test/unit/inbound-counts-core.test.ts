@@ -3,6 +3,7 @@ import { binClass, classify } from '../../functions/inbound/counts/core/abc.ts';
 import {
   approveVariance,
   blindView,
+  raiseDueCounts,
   submitCount,
   velocityMonths,
 } from '../../functions/inbound/counts/core/counts.ts';
@@ -286,4 +287,44 @@ it('blindView never passes on what the task keeps for supervisors', () => {
     ['taskId', 'locationId', 'binId', 'status', 'origin', 'class', 'createdAt', 'counts'].sort(),
   );
   expect(DEFAULT_COUNT_SETTINGS.abcCutoffs).toEqual(CUTOFFS);
+});
+
+describe('raiseDueCounts (the schedule)', () => {
+  it('raises a task for each storage bin whose class interval has passed, and none for a bin with an open task', async () => {
+    const { ports } = rig();
+    const day = 86_400_000;
+    const now = Date.parse('2026-12-05T10:00:00.000Z');
+    const ago = (days: number) => new Date(now - days * day).toISOString();
+    ports.bins.at = async () => [
+      { binId: 'RECEIVING', type: 'receiving', walkOrder: 0, contents: [{ sku: 'FAST', quantity: 1 }] },
+      { binId: 'A-FAST-OLD', type: 'pick', walkOrder: 1, contents: [{ sku: 'FAST', quantity: 1 }] },
+      { binId: 'A-FAST-NEW', type: 'pick', walkOrder: 2, contents: [{ sku: 'FAST', quantity: 1 }] },
+      { binId: 'C-SLOW', type: 'bulk', walkOrder: 3, contents: [{ sku: 'SLOW', quantity: 1 }] },
+      { binId: 'C-NEVER', type: 'bulk', walkOrder: 4, contents: [{ sku: 'SLOW', quantity: 1 }] },
+      { binId: 'A-OPEN', type: 'pick', walkOrder: 5, contents: [{ sku: 'FAST', quantity: 1 }] },
+      { binId: 'EMPTY', type: 'pick', walkOrder: 6, contents: [] },
+    ];
+    ports.store.binStates = async () => [
+      { binId: 'A-FAST-OLD', lastCountedAt: ago(31) },
+      { binId: 'A-FAST-NEW', lastCountedAt: ago(29) },
+      { binId: 'C-SLOW', lastCountedAt: ago(200) },
+      { binId: 'A-OPEN', openTaskId: 'ct-open' },
+    ];
+    ports.store.velocity = async () => [
+      { sku: 'FAST', shippedUnits: 100, unitCostMinor: 500 },
+      { sku: 'SLOW', shippedUnits: 1, unitCostMinor: 1 },
+    ];
+    const created: { binId: string; class?: string }[] = [];
+    ports.store.createTask = async (task) => {
+      created.push({ binId: task.binId, ...(task.class ? { class: task.class } : {}) });
+      return { created: true };
+    };
+    const raised = await raiseDueCounts(ports, ['WH1'], { actor: 'system', correlationId: 'c' });
+    // FAST is A (monthly): 31 days ago is due, 29 is not. SLOW is C (yearly): only the never-counted bin.
+    expect(created).toEqual([
+      { binId: 'A-FAST-OLD', class: 'A' },
+      { binId: 'C-NEVER', class: 'C' },
+    ]);
+    expect(raised.map((r) => r.binId)).toEqual(['A-FAST-OLD', 'C-NEVER']);
+  });
 });
