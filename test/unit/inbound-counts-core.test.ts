@@ -290,7 +290,7 @@ it('blindView never passes on what the task keeps for supervisors', () => {
 });
 
 describe('raiseDueCounts (the schedule)', () => {
-  it('raises a task for each storage bin whose class interval has passed, and none for a bin with an open task', async () => {
+  it('raises tasks for storage bins whose class interval has passed, spread over the interval, none for a bin with an open task', async () => {
     const { ports } = rig();
     const day = 86_400_000;
     const now = Date.parse('2026-12-05T10:00:00.000Z');
@@ -302,6 +302,7 @@ describe('raiseDueCounts (the schedule)', () => {
       { binId: 'C-SLOW', type: 'bulk', walkOrder: 3, contents: [{ sku: 'SLOW', quantity: 1 }] },
       { binId: 'C-NEVER', type: 'bulk', walkOrder: 4, contents: [{ sku: 'SLOW', quantity: 1 }] },
       { binId: 'A-OPEN', type: 'pick', walkOrder: 5, contents: [{ sku: 'FAST', quantity: 1 }] },
+      { binId: 'A-NEVER', type: 'pick', walkOrder: 7, contents: [{ sku: 'FAST', quantity: 1 }] },
       { binId: 'EMPTY', type: 'pick', walkOrder: 6, contents: [] },
     ];
     ports.store.binStates = async () => [
@@ -320,11 +321,22 @@ describe('raiseDueCounts (the schedule)', () => {
       return { created: true };
     };
     const raised = await raiseDueCounts(ports, ['WH1'], { actor: 'system', correlationId: 'c' });
-    // FAST is A (monthly): 31 days ago is due, 29 is not. SLOW is C (yearly): only the never-counted bin.
+    // FAST is A (monthly): 31 days ago is due, 29 is not; SLOW is C (yearly): 200 days is not.
+    // Spread over the interval: 4 A bins / 30 days → 1 a day, the never-counted first.
     expect(created).toEqual([
-      { binId: 'A-FAST-OLD', class: 'A' },
+      { binId: 'A-NEVER', class: 'A' },
       { binId: 'C-NEVER', class: 'C' },
     ]);
-    expect(raised.map((r) => r.binId)).toEqual(['A-FAST-OLD', 'C-NEVER']);
+    expect(raised.map((r) => r.binId)).toEqual(['A-NEVER', 'C-NEVER']);
+    // The next day (A-NEVER now open), the overdue one.
+    created.length = 0;
+    const states = await ports.store.binStates('WH1');
+    ports.store.binStates = async () => [
+      ...states,
+      { binId: 'A-NEVER', openTaskId: 'ct-x' },
+      { binId: 'C-NEVER', openTaskId: 'ct-y' },
+    ];
+    await raiseDueCounts(ports, ['WH1'], { actor: 'system', correlationId: 'c' });
+    expect(created).toEqual([{ binId: 'A-FAST-OLD', class: 'A' }]);
   });
 });

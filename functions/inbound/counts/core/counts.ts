@@ -215,9 +215,12 @@ export async function countAfterMismatch(
 }
 
 /**
- * The schedule: at each location, a task for every storage bin holding stock whose class
- * interval (A 30, B 90, C 365 days by default) has passed since it was last counted (or that was
- * never counted), unless it has an open task.
+ * The schedule, once a day: at each location, storage bins holding stock are due when their
+ * class interval (A 30, B 90, C 365 days by default) has passed since they were last counted, or
+ * they never were. Counts are spread over the interval like a cycle count should be: a day raises
+ * at most ⌈bins of the class / interval days⌉ tasks per class, never-counted bins first, then the
+ * longest uncounted — so the first run after adoption does not put every bin on the floor at once.
+ * A bin with an open task is skipped.
  */
 export async function raiseDueCounts(ports: CountPorts, locationIds: readonly string[], who: Actor) {
   const [settings, classes] = await Promise.all([countSettings(ports), classMap(ports)]);
@@ -226,18 +229,36 @@ export async function raiseDueCounts(ports: CountPorts, locationIds: readonly st
   for (const locationId of locationIds) {
     const [bins, states] = await Promise.all([ports.bins.at(locationId), ports.store.binStates(locationId)]);
     const stateOf = new Map(states.map((s) => [s.binId, s]));
-    for (const bin of bins) {
-      if (!isStorage(bin) || bin.contents.length === 0) continue;
-      const state = stateOf.get(bin.binId);
-      if (state?.openTaskId) continue;
-      const cls = binClass(
-        bin.contents.map((c) => c.sku),
-        classes,
-      );
-      const last = state?.lastCountedAt ? Date.parse(state.lastCountedAt) : undefined;
-      if (last !== undefined && now - last < settings.intervalDays[cls] * 86_400_000) continue;
-      const task = await raiseTask(ports, locationId, bin.binId, 'schedule', who, { class: cls });
-      if (task.created) raised.push(task);
+    const stocked = bins
+      .filter((b) => isStorage(b) && b.contents.length > 0)
+      .map((bin) => ({
+        bin,
+        cls: binClass(
+          bin.contents.map((c) => c.sku),
+          classes,
+        ),
+        state: stateOf.get(bin.binId),
+      }));
+    for (const cls of ['A', 'B', 'C'] as const) {
+      const ofClass = stocked.filter((b) => b.cls === cls);
+      const interval = settings.intervalDays[cls];
+      const quota = Math.ceil(ofClass.length / interval);
+      const due = ofClass
+        .filter(({ state }) => !state?.openTaskId)
+        .filter(
+          ({ state }) =>
+            !state?.lastCountedAt || now - Date.parse(state.lastCountedAt) >= interval * 86_400_000,
+        )
+        .sort(
+          (x, y) =>
+            (x.state?.lastCountedAt ?? '').localeCompare(y.state?.lastCountedAt ?? '') ||
+            x.bin.walkOrder - y.bin.walkOrder,
+        )
+        .slice(0, quota);
+      for (const { bin } of due) {
+        const task = await raiseTask(ports, locationId, bin.binId, 'schedule', who, { class: cls });
+        if (task.created) raised.push(task);
+      }
     }
   }
   return raised;
