@@ -263,6 +263,14 @@ describe('cycle counts', () => {
     const approve = await decide(v.varianceId, 'approve', { reason: 'confirmed' });
     expect(approve.status).toBe(409);
     expect(approve.body.error.code).toBe('INSUFFICIENT_STOCK');
+    // The refused approval is in the audit trail as rejected, not as a change.
+    const audit = await rt.api(
+      'GET',
+      `/api/audit?action=${encodeURIComponent('POST /api/count-variances/{id}/approve')}`,
+    );
+    expect(
+      audit.body.items.filter((e: { target: { id: string } }) => e.target.id === v.varianceId),
+    ).toMatchObject([{ outcome: 'rejected', status: 409 }]);
     expect((await variances('pending')).map((x) => x.varianceId)).toContain(v.varianceId);
     expect(await bin('B-04')).toEqual({ KE: 3 });
     // Once the hold is gone, the approval posts.
