@@ -56,6 +56,9 @@ const receive = preloadable(() => import('./screens/warehouse/receive.tsx'));
 const Receive = receive.Component;
 const putaway = preloadable(() => import('./screens/warehouse/putaway.tsx'));
 const Putaway = putaway.Component;
+const count = preloadable(() => import('./screens/warehouse/count.tsx'));
+const Count = count.Component;
+const CountVariances = lazy(() => import('./screens/warehouse/count-variances.tsx'));
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
@@ -81,7 +84,9 @@ export function preloadFirstScreen(pathname: string): Promise<void> {
           ? [scannerFrame.preload, receive.preload]
           : pathname.startsWith('/warehouse/putaway')
             ? [scannerFrame.preload, putaway.preload]
-            : [shell.preload, gate.preload];
+            : pathname.startsWith('/warehouse/count/') || pathname === '/warehouse/count'
+              ? [scannerFrame.preload, count.preload]
+              : [shell.preload, gate.preload];
   return Promise.all(loads.map((load) => load())).then(
     () => undefined,
     () => undefined,
@@ -170,6 +175,14 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="warehouse">
           <Waves />
+        </Gate>
+      ),
+    },
+    {
+      path: 'warehouse/variances',
+      element: (
+        <Gate area="warehouse">
+          <CountVariances />
         </Gate>
       ),
     },
@@ -279,6 +292,15 @@ function consoleRoutes(): RouteObject[] {
         </Suspense>
       ),
       children: scannerScreens(<Putaway />),
+    },
+    {
+      path: '/warehouse/count',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Count />),
     },
     {
       path: '/',

@@ -66,3 +66,15 @@ export async function arrivalsFor(skus: readonly string[]): Promise<Map<string, 
   );
   return out;
 }
+
+// Cycle counts: the event finance posts, and the shapes the console shows.
+export type { AbcRow } from './counts/core/abc.ts';
+export type {
+  AbcAnswer,
+  AccuracyAnswer,
+  AccuracyFigures,
+  CountTaskView,
+  RaisedTask,
+} from './counts/core/counts.ts';
+export type { AbcClass, CountSettings, CountVariance, VarianceStatus } from './counts/schemas.ts';
+export { CountVariancePosted } from './events/count-variance-posted.ts';

@@ -3,6 +3,7 @@
  * console may use. Nothing else under `functions/inventory/` is imported from outside it
  * (dependency-cruiser checks); other contexts never read or write inventory's items.
  */
+import { dynamoLocations } from './adapters/dynamo-locations.ts';
 import { inventoryPorts } from './adapters/wiring.ts';
 import type { BinPick } from './core/bin-picks.ts';
 import * as bins from './core/bins.ts';
@@ -23,6 +24,7 @@ export type { CommandContext } from './core/reservation-records.ts';
 export type { ReservationTaskAnswer, ReservationTaskInput } from './core/reservation-task.ts';
 export type { LocationStock, SkuStock } from './core/stock-view.ts';
 export { ChannelAvailabilityChanged } from './events/channel-availability-changed.ts';
+export { InventoryMismatchDetected } from './events/inventory-mismatch-detected.ts';
 export { ReservationReleased } from './events/reservation-released.ts';
 export { StockAdjusted } from './events/stock-adjusted.ts';
 export { StockReceived } from './events/stock-received.ts';
@@ -202,4 +204,43 @@ export async function changeInTransit(
 ): Promise<{ applied: boolean }> {
   const { applied } = await adjustStock(ports(), { ...cmd, bucket: 'inTransit' }, ctx);
   return { applied };
+}
+
+/** A count correction from another context (inbound's cycle counts): always with a reason and a key. */
+export interface CountCorrectionCommand {
+  sku: string;
+  locationId: string;
+  /** The counted bin: its units change with onHand and the free stock. */
+  binId: string;
+  /** Counted − expected, not zero. */
+  delta: number;
+  reason: string;
+  /** 8–128 characters; the same key again changes nothing and answers applied:false. */
+  idempotencyKey: string;
+}
+
+/**
+ * Posts a counted difference as an adjustment of the bin and the free stock (one ledger
+ * movement per key), the same command as `POST /api/inventory/adjustments`. A loss larger than
+ * the free units (the rest is reserved for orders) is refused 409 INSUFFICIENT_STOCK, and one
+ * larger than the bin holds 409 BIN_SHORT, with nothing changed: reservations never exceed onHand.
+ */
+export async function adjustCountedStock(
+  cmd: CountCorrectionCommand,
+  ctx: CommandContext,
+): Promise<{ applied: boolean }> {
+  const { applied } = await adjustStock(ports(), { ...cmd, bucket: 'available' }, ctx);
+  return { applied };
+}
+
+/** Every stocking location's id, in id order (schedules that visit each location). */
+export async function allLocationIds(): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await dynamoLocations().list(200, cursor);
+    ids.push(...page.items.map((l) => l.locationId));
+    cursor = page.cursor;
+  } while (cursor);
+  return ids;
 }

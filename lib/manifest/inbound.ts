@@ -1,3 +1,7 @@
+import { PickShorted } from '../../functions/fulfillment/events/pick-shorted.ts';
+import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
+import { GoodsReceived } from '../../functions/inbound/events/goods-received.ts';
+import { InventoryMismatchDetected } from '../../functions/inventory/events/inventory-mismatch-detected.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Buyers: there is no buyer role yet; inventory controllers buy stock, as they edit the catalog. */
@@ -182,3 +186,176 @@ export const inbound: ContextManifest = {
     { method: 'GET', path: '/api/receipts/{asnId}', fn: 'getReceipt', auth: { roles: READERS } },
   ],
 };
+
+// ---- Cycle counts (issue 16, item 6) ----
+// Appended to the object above rather than written into it, so parallel work on inbound
+// (transfers, promise dates) and counting touch different lines of this file.
+
+/** Who asks for counts and reads their outcome: inventory control and the floor's supervisors. */
+const COUNT_PLANNERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller'];
+/** Who counts: the floor and whoever covers for it. Counters never see expected units. */
+const COUNTERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'warehouse-associate'];
+/** Variances show expected units: not for counters; finance reads what it will post. */
+const VARIANCE_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'finance'];
+/** A variance beyond tolerance, and the tolerance itself, are a supervisor's call. */
+const COUNT_APPROVERS: readonly Role[] = ['admin', 'supervisor'];
+
+inbound.functions = {
+  ...inbound.functions,
+  createCycleCount: {
+    entry: 'functions/inbound/counts/handlers/create-cycle-count.ts',
+    description: 'POST /api/cycle-counts: a blind count task per bin named or per bin of an ABC class',
+    table: 'RW',
+  },
+  listCountTasks: {
+    entry: 'functions/inbound/counts/handlers/list-count-tasks.ts',
+    description: 'GET /api/count-tasks?locationId=: open count tasks in walk order (blind)',
+    table: 'R',
+  },
+  getCountTask: {
+    entry: 'functions/inbound/counts/handlers/get-count-task.ts',
+    description: 'GET /api/count-tasks/{taskId}: a count task without expected units',
+    table: 'R',
+  },
+  submitCount: {
+    entry: 'functions/inbound/counts/handlers/submit-count.ts',
+    description:
+      'POST /api/count-tasks/{taskId}/submit: variances within tolerance posted, others pending, CountVariancePosted',
+    table: 'RW',
+    publishes: true,
+  },
+  listCountVariances: {
+    entry: 'functions/inbound/counts/handlers/list-count-variances.ts',
+    description: 'GET /api/count-variances?status=: the approval queue',
+    table: 'R',
+  },
+  approveCountVariance: {
+    entry: 'functions/inbound/counts/handlers/approve-count-variance.ts',
+    description:
+      'POST /api/count-variances/{id}/approve: post the variance to the ledger, CountVariancePosted',
+    table: 'RW',
+    publishes: true,
+  },
+  rejectCountVariance: {
+    entry: 'functions/inbound/counts/handlers/reject-count-variance.ts',
+    description: 'POST /api/count-variances/{id}/reject: refuse the variance; stock unchanged',
+    table: 'RW',
+  },
+  getCountSettings: {
+    entry: 'functions/inbound/counts/handlers/get-count-settings.ts',
+    description: 'GET /api/count-settings: ABC cut-offs, tolerance, count intervals',
+    table: 'R',
+  },
+  putCountSettings: {
+    entry: 'functions/inbound/counts/handlers/put-count-settings.ts',
+    description: 'PUT /api/count-settings: ABC cut-offs, tolerance, count intervals',
+    table: 'RW',
+  },
+  getAbcClasses: {
+    entry: 'functions/inbound/counts/handlers/get-abc-classes.ts',
+    description: 'GET /api/abc-classes: SKUs by value velocity (shipped units × last received unit cost)',
+    table: 'R',
+  },
+  getCountAccuracy: {
+    entry: 'functions/inbound/counts/handlers/get-count-accuracy.ts',
+    description: 'GET /api/count-accuracy?locationId=: share of counted SKU-bins within tolerance, per class',
+    table: 'R',
+  },
+  onPickShortedCount: {
+    entry: 'functions/inbound/counts/handlers/on-pick-shorted-count.ts',
+    description: 'PickShorted with a count requested: a count task for the bin',
+    table: 'RW',
+  },
+  onMismatchCount: {
+    entry: 'functions/inbound/counts/handlers/on-mismatch-count.ts',
+    description: 'InventoryMismatchDetected: a count task for each bin holding the SKU at the location',
+    table: 'RW',
+  },
+  onShipmentVelocity: {
+    entry: 'functions/inbound/counts/handlers/on-shipment-velocity.ts',
+    description: 'ShipmentConfirmed: shipped units per SKU and month (ABC velocity)',
+    table: 'RW',
+  },
+  onGoodsReceivedCost: {
+    entry: 'functions/inbound/counts/handlers/on-goods-received-cost.ts',
+    description: 'GoodsReceived: the SKU’s last received unit cost (ABC value)',
+    table: 'RW',
+  },
+  raiseDueCounts: {
+    entry: 'functions/inbound/counts/handlers/raise-due-counts.ts',
+    description: 'Scheduled: count tasks for bins whose class interval has passed (A 30, B 90, C 365 days)',
+    table: 'RW',
+    timeoutSeconds: 120,
+  },
+};
+
+inbound.routes = [
+  ...(inbound.routes ?? []),
+  { method: 'POST', path: '/api/cycle-counts', fn: 'createCycleCount', auth: { roles: COUNT_PLANNERS } },
+  { method: 'GET', path: '/api/count-tasks', fn: 'listCountTasks', auth: { roles: COUNTERS } },
+  { method: 'GET', path: '/api/count-tasks/{taskId}', fn: 'getCountTask', auth: { roles: COUNTERS } },
+  { method: 'POST', path: '/api/count-tasks/{taskId}/submit', fn: 'submitCount', auth: { roles: COUNTERS } },
+  {
+    method: 'GET',
+    path: '/api/count-variances',
+    fn: 'listCountVariances',
+    auth: { roles: VARIANCE_READERS },
+  },
+  {
+    method: 'POST',
+    path: '/api/count-variances/{id}/approve',
+    fn: 'approveCountVariance',
+    auth: { roles: COUNT_APPROVERS },
+  },
+  {
+    method: 'POST',
+    path: '/api/count-variances/{id}/reject',
+    fn: 'rejectCountVariance',
+    auth: { roles: COUNT_APPROVERS },
+  },
+  { method: 'GET', path: '/api/count-settings', fn: 'getCountSettings', auth: { roles: VARIANCE_READERS } },
+  { method: 'PUT', path: '/api/count-settings', fn: 'putCountSettings', auth: { roles: COUNT_APPROVERS } },
+  { method: 'GET', path: '/api/abc-classes', fn: 'getAbcClasses', auth: { roles: VARIANCE_READERS } },
+  { method: 'GET', path: '/api/count-accuracy', fn: 'getCountAccuracy', auth: { roles: VARIANCE_READERS } },
+];
+
+inbound.rules = [
+  ...(inbound.rules ?? []),
+  {
+    name: 'inbound-count-on-pick-shorted',
+    description: 'A short pick that puts a bin in doubt raises a count task for it',
+    pattern: { source: [PickShorted.source], 'detail-type': [PickShorted.detailType] },
+    target: { fn: 'onPickShortedCount' },
+  },
+  {
+    name: 'inbound-count-on-mismatch',
+    description: 'A position the invariant checker doubts raises counts of the bins holding the SKU',
+    pattern: {
+      source: [InventoryMismatchDetected.source],
+      'detail-type': [InventoryMismatchDetected.detailType],
+    },
+    target: { fn: 'onMismatchCount' },
+  },
+  {
+    name: 'inbound-count-velocity',
+    description: 'Shipped units per SKU and month, for the ABC classes',
+    pattern: { source: [ShipmentConfirmed.source], 'detail-type': [ShipmentConfirmed.detailType] },
+    target: { fn: 'onShipmentVelocity' },
+  },
+  {
+    name: 'inbound-count-unit-cost',
+    description: 'Each SKU’s last received unit cost, for the ABC classes',
+    pattern: { source: [GoodsReceived.source], 'detail-type': [GoodsReceived.detailType] },
+    target: { fn: 'onGoodsReceivedCost' },
+  },
+];
+
+inbound.schedules = [
+  ...(inbound.schedules ?? []),
+  {
+    name: 'inbound-count-scheduler',
+    description: 'Raises count tasks for bins due by their ABC class (A monthly, B quarterly, C yearly)',
+    expression: 'rate(1 day)',
+    fn: 'raiseDueCounts',
+  },
+];

@@ -23,6 +23,9 @@ import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 const WAREHOUSE = ['Warehouse', 'Waves'];
 /** The floor also picks, packs, receives and puts away. */
 const FLOOR = ['Warehouse', 'Waves', 'Pick', 'Pack station', 'Receive', 'Put away'];
+/** Counting: the floor and inventory control count; supervisors and inventory control see the approval queue. */
+const COUNT = 'Count';
+const APPROVALS = 'Count approvals';
 /** Every role reads purchase orders, suppliers and transfers. */
 const PURCHASING = ['Purchasing', 'Purchase orders', 'Suppliers', 'Transfers'];
 const NAV_BY_ROLE: Record<Role, string[]> = {
@@ -32,6 +35,8 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Orders',
     'Intake exceptions',
     ...FLOOR,
+    COUNT,
+    APPROVALS,
     ...PURCHASING,
     'Settings',
     'Audit trail',
@@ -42,12 +47,22 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Orders',
     'Intake exceptions',
     ...FLOOR,
+    COUNT,
+    APPROVALS,
     ...PURCHASING,
     'Settings',
     'Audit trail',
   ],
-  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, ...PURCHASING, 'Settings'],
-  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, ...PURCHASING],
+  'inventory-controller': [
+    'Overview',
+    'Inventory',
+    ...WAREHOUSE,
+    COUNT,
+    APPROVALS,
+    ...PURCHASING,
+    'Settings',
+  ],
+  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, COUNT, ...PURCHASING],
   'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, ...PURCHASING],
   finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, 'Audit trail'],
 };

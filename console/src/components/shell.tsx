@@ -49,6 +49,8 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Pack station', href: '/warehouse/pack', route: 'POST /api/fulfillments/{id}/pack-scans' },
       { text: 'Receive', href: '/warehouse/receive', route: 'POST /api/receipts/{asnId}/scans' },
       { text: 'Put away', href: '/warehouse/putaway', route: 'POST /api/putaway-tasks/{taskId}/confirm' },
+      { text: 'Count', href: '/warehouse/count', route: 'POST /api/count-tasks/{taskId}/submit' },
+      { text: 'Count approvals', href: '/warehouse/variances', route: 'GET /api/count-variances' },
     ],
   },
   {
