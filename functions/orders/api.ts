@@ -4,6 +4,8 @@
  * (dependency-cruiser checks); other contexts never read or write orders' items.
  */
 
+import { dynamoOrderQueries } from './adapters/order-queries.ts';
+
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
@@ -28,3 +30,36 @@ export type {
   StoredRuleSet,
 } from './release/schemas.ts';
 export type { StoredOrder } from './schemas/canonical-order.ts';
+
+/** What returns need of an order: its channel, currency, when it was placed, and each line's price. */
+export interface OrderForReturn {
+  orderId: string;
+  channelId: string;
+  externalId: string;
+  currency: string | null;
+  placedAt: string;
+  lines: { lineId: string; sku: string; quantity: number; unitPrice: number | null; discount: number }[];
+}
+
+let queries: ReturnType<typeof dynamoOrderQueries> | undefined;
+
+/** One order as returns price and check it, or undefined when there is none. */
+export async function orderForReturn(orderId: string): Promise<OrderForReturn | undefined> {
+  queries ??= dynamoOrderQueries();
+  const order = await queries.get(orderId);
+  if (!order) return undefined;
+  return {
+    orderId: order.orderId,
+    channelId: order.channelId,
+    externalId: order.externalId,
+    currency: order.currency,
+    placedAt: order.placedAt,
+    lines: order.lines.map((l) => ({
+      lineId: l.lineId,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+    })),
+  };
+}
