@@ -1,4 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RefundFailed,
+  RefundIssued,
+  RefundRequested,
+  ReturnDispositioned,
+  ReturnReceived,
+} from '#returns/api';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   awaitReleased,
@@ -87,9 +94,9 @@ const at = async (sku: string) => {
   };
 };
 /** A return's events of a type, once each: a repeated command re-sends the identical event (same id), which consumers see once. */
-const eventsOf = (type: string, returnId: string) => {
+const eventsOf = ({ detailType }: { detailType: string }, returnId: string) => {
   const byId = new Map<string, any>();
-  for (const e of rt.bus.events({ detailType: type }) as any[])
+  for (const e of rt.bus.events({ detailType }) as any[])
     if (e.detail?.data?.returnId === returnId) byId.set(e.detail.metadata.eventId, e);
   return [...byId.values()];
 };
@@ -312,7 +319,7 @@ describe('receipt, inspection, refund', () => {
       returnedPending: cap0.returnedPending + 1,
     });
     await rt.settle();
-    expect(eventsOf('ReturnReceived', 'RB')).toHaveLength(1);
+    expect(eventsOf(ReturnReceived, 'RB')).toHaveLength(1);
 
     const inspect = (body: Record<string, unknown>) =>
       rt.api('POST', '/api/returns/RB/inspections', { role: 'warehouse-associate', body });
@@ -376,7 +383,7 @@ describe('receipt, inspection, refund', () => {
       ]),
     );
     expect(moves).toHaveLength(6);
-    expect(eventsOf('ReturnDispositioned', 'RB')).toHaveLength(2);
+    expect(eventsOf(ReturnDispositioned, 'RB')).toHaveLength(2);
 
     // The workflow asks for the refund of the five authorised units (the unexpected CAP is not refunded).
     const requested = await until(
@@ -391,7 +398,7 @@ describe('receipt, inspection, refund', () => {
       attempt: 1,
     });
     await rt.settle();
-    expect(eventsOf('RefundRequested', 'RB').map((e: any) => e.detail.data.attempt)).toEqual([1]);
+    expect(eventsOf(RefundRequested, 'RB').map((e: any) => e.detail.data.attempt)).toEqual([1]);
 
     const outcome = (body: Record<string, unknown>, role: 'finance' | 'customer-service' = 'finance') =>
       rt.api('POST', '/api/returns/RB/refund', { role, body });
@@ -425,9 +432,9 @@ describe('receipt, inspection, refund', () => {
       'completed',
     ]);
     await rt.settle();
-    expect(eventsOf('RefundRequested', 'RB').map((e: any) => e.detail.data.attempt)).toEqual([1, 2]);
-    expect(eventsOf('RefundFailed', 'RB')).toHaveLength(1);
-    expect(eventsOf('RefundIssued', 'RB').map((e: any) => e.detail.data)).toMatchObject([
+    expect(eventsOf(RefundRequested, 'RB').map((e: any) => e.detail.data.attempt)).toEqual([1, 2]);
+    expect(eventsOf(RefundFailed, 'RB')).toHaveLength(1);
+    expect(eventsOf(RefundIssued, 'RB').map((e: any) => e.detail.data)).toMatchObject([
       { orderId: orders.B, amount: 5000, currency: 'USD', attempt: 2, reference: 're_123' },
     ]);
     await expectStockInvariants(rt, [TEE, CAP]);
