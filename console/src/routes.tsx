@@ -55,6 +55,8 @@ const Pack = pack.Component;
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
+const Returns = lazy(() => import('./screens/returns/returns.tsx'));
+const ReturnDetail = lazy(() => import('./screens/returns/return-detail.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -185,6 +187,22 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="purchasing">
           <PurchaseOrderDetail />
+        </Gate>
+      ),
+    },
+    {
+      path: 'returns',
+      element: (
+        <Gate area="returns">
+          <Returns />
+        </Gate>
+      ),
+    },
+    {
+      path: 'returns/:returnId',
+      element: (
+        <Gate area="returns">
+          <ReturnDetail />
         </Gate>
       ),
     },

@@ -10,6 +10,7 @@ import type {
   CarrierBody,
   Channel,
   CheckReport,
+  Disposition,
   Fulfillment,
   FulfillmentSettings,
   FulfillmentStatus,
@@ -35,6 +36,8 @@ import type {
   PutLocationBody,
   Rejection,
   Reservation,
+  ReturnStatus,
+  ReturnView,
   RoutingRuleInput,
   RoutingRulesView,
   SimulationReport,
@@ -199,6 +202,32 @@ export const endpoints = {
   ) => paged(api.get<RawPage<PurchaseOrderSummary>>('/api/purchase-orders', query, signal)),
   getPurchaseOrder: (poId: string, signal?: AbortSignal) =>
     api.get<PurchaseOrderView>(apiPath`/api/purchase-orders/${poId}`, undefined, signal),
+
+  // Returns: RMAs, their decisions, the dock's receipt, inspection, refund outcome.
+  listReturns: (query: { status?: ReturnStatus; orderId?: string }, signal?: AbortSignal) =>
+    api.get<{ items: ReturnView[] }>('/api/returns', query, signal),
+  getReturn: (returnId: string, signal?: AbortSignal) =>
+    api.get<ReturnView>(apiPath`/api/returns/${returnId}`, undefined, signal),
+  decideReturn: (returnId: string, decision: 'approve' | 'reject', reason: string) =>
+    api.post<ReturnView>(
+      decision === 'approve'
+        ? apiPath`/api/returns/${returnId}/approve`
+        : apiPath`/api/returns/${returnId}/reject`,
+      { reason },
+    ),
+  receiveReturn: (
+    returnId: string,
+    body: { locationId: string; lines: { sku: string; quantity: number }[] },
+  ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/receipts`, body),
+  inspectReturn: (
+    returnId: string,
+    body: { inspectionId: string; lines: { sku: string; quantity: number; disposition: Disposition }[] },
+  ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/inspections`, body),
+  recordRefund: (
+    returnId: string,
+    body: { status: 'issued' | 'failed'; reference?: string; message?: string },
+  ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/refund`, body),
+  retryRefund: (returnId: string) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/refund/retry`),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

@@ -58,6 +58,11 @@ import type {
   StoredRuleSet,
 } from '../../../functions/orders/api.ts';
 import type { AuditEntry, JournalEntry } from '../../../functions/platform/api.ts';
+import type {
+  Disposition,
+  ReturnStatus,
+  ReturnView,
+} from '../../../functions/returns/api.ts';
 
 export type {
   AdjustBucket,
@@ -72,6 +77,7 @@ export type {
   CarrierBody,
   Channel,
   CheckReport,
+  Disposition,
   Fulfillment,
   FulfillmentLine,
   FulfillmentStatus,
@@ -96,6 +102,8 @@ export type {
   PutLocationBody,
   Rejection,
   Reservation,
+  ReturnStatus,
+  ReturnView,
   RoutingRuleInput,
   Shipment,
   SimulationMetrics,
