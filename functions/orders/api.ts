@@ -5,6 +5,8 @@
  */
 
 import { dynamoOrderQueries } from './adapters/order-queries.ts';
+import { intakePorts } from './intake/adapters/wiring.ts';
+import { receiveDelivery } from './intake/core/receive-delivery.ts';
 
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
@@ -62,4 +64,63 @@ export async function orderForReturn(orderId: string): Promise<OrderForReturn | 
       discount: l.discount,
     })),
   };
+}
+
+/** A replacement order for an exchange: the original order's customer, address and service, these lines at no charge. */
+export interface ReplacementRequest {
+  sourceOrderId: string;
+  /** Unique per exchange (the return id): the replacement's externalId and delivery id derive from it. */
+  exchangeId: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+/**
+ * Places the replacement as a new order of the original's channel through intake, exactly like a
+ * storefront delivery (then release takes it like any order). Idempotent by `exchangeId`: a repeat
+ * answers the same order. `refused` names why intake did not take it (unknown SKU, no currency...).
+ */
+export async function placeReplacementOrder(
+  req: ReplacementRequest,
+  correlationId: string,
+): Promise<{ orderId: string; status: string } | { refused: string }> {
+  queries ??= dynamoOrderQueries();
+  const source = await queries.get(req.sourceOrderId);
+  if (!source) return { refused: `order ${req.sourceOrderId} was not found` };
+  if (!source.currency) return { refused: `order ${req.sourceOrderId} has no currency` };
+  const { intake, channels } = intakePorts();
+  const channel = await channels.get(source.channelId);
+  if (!channel) return { refused: `channel ${source.channelId} was not found` };
+  const externalId = `${source.externalId}-exchange-${req.exchangeId}`;
+  const body = {
+    externalId,
+    placedAt: new Date().toISOString(),
+    currency: source.currency,
+    lines: req.lines.map((l, i) => ({
+      lineId: `X${i + 1}`,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: '0',
+    })),
+    ...(source.shipTo ? { shipTo: source.shipTo } : {}),
+    serviceLevel: source.serviceLevel,
+    payment: { status: 'paid' },
+    ...(source.customerRef ? { customerRef: source.customerRef } : {}),
+  };
+  const result = await receiveDelivery(
+    intake,
+    {
+      source: 'generic',
+      channel,
+      channelKey: channel.channelId,
+      deliveryId: `exchange:${req.exchangeId}`,
+      rawBody: JSON.stringify(body),
+      receivedAt: new Date().toISOString(),
+    },
+    { correlationId },
+  );
+  const o = result.outcome;
+  if (o.kind === 'exception') return { refused: `${o.code}: ${o.message}` };
+  if (o.kind === 'ignored')
+    return o.orderId ? { orderId: o.orderId, status: 'ignored' } : { refused: o.reason };
+  return { orderId: o.orderId, status: o.status };
 }

@@ -92,7 +92,8 @@ export const returns: ContextManifest = {
     },
     returnsTask: {
       entry: 'functions/returns/handlers/returns-task.ts',
-      description: 'The returns workflow’s steps: park on a phase’s task token, request the refund, complete',
+      description:
+        'The returns workflow’s steps: park on a phase’s task token, place an exchange, request the refund, complete',
       table: 'RW',
       publishes: true,
       completesTasks: true,

@@ -15,7 +15,12 @@ import {
   planAllWaves,
   twoZoneFloor,
 } from '../support/warehouse-floor.ts';
-import { expectStockInvariants, putChannel, sendOrder } from '../workflows/order-release-helpers.ts';
+import {
+  expectStockInvariants,
+  putChannel,
+  sendOrder,
+  waitForStatus,
+} from '../workflows/order-release-helpers.ts';
 
 /**
  * Returns on the local runtime, from orders really shipped through the floor: the request's
@@ -28,8 +33,8 @@ const CAP = 'RET-CAP';
 const SHOP = 'ret-shop';
 
 let rt: TestRuntime;
-/** Order ids: A (3 TEE at 10.00, 1 CAP at 25.00), B (5 TEE at 10.00), C (2 TEE at 10.00, 1 CAP at 25.00). */
-const orders: Record<'A' | 'B' | 'C', string> = { A: '', B: '', C: '' };
+/** Order ids: A (3 TEE at 10.00, 1 CAP at 25.00), B (5 TEE at 10.00), C (2 TEE at 10.00, 1 CAP at 25.00), D (1 TEE). */
+const orders: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 
 beforeAll(async () => {
   rt = await startTestRuntime();
@@ -53,7 +58,11 @@ beforeAll(async () => {
       { sku: CAP, quantity: 1, unitPrice: '25.00' },
     ],
   });
-  const released = await awaitReleased(rt, SITE, 3);
+  orders.D = await sendOrder(rt, SHOP, {
+    externalId: 'ret-d',
+    lines: [{ sku: TEE, quantity: 1, unitPrice: '10.00' }],
+  });
+  const released = await awaitReleased(rt, SITE, 4);
   for (const wave of await planAllWaves(rt, SITE)) await pickWave(rt, wave.waveId);
   for (const [i, f] of released.entries()) await packAndShip(rt, f.fulfillmentId, `1Z-RET-${i}`);
   await rt.settle();
@@ -469,5 +478,51 @@ describe('receipt, inspection, refund', () => {
     );
     const byStatus = await rt.api('GET', '/api/returns?status=completed', { role: 'warehouse-associate' });
     expect(byStatus.body.items.map((r: any) => r.returnId).sort()).toEqual(['RB', id].sort());
+  });
+
+  it('places an exchange as a linked replacement order that goes through release, and refunds nothing for the swap', async () => {
+    const created = await request({
+      returnId: 'RD',
+      orderId: orders.D,
+      lines: [{ sku: TEE, quantity: 1, reason: 'size_or_fit' }],
+      exchange: { lines: [{ sku: CAP, quantity: 1 }] },
+    });
+    expect(created.body).toMatchObject({
+      status: 'approved',
+      exchange: { lines: [{ sku: CAP, quantity: 1 }] },
+    });
+    const unknown = await request({
+      returnId: 'RD-x',
+      orderId: orders.D,
+      lines: [{ sku: TEE, quantity: 1, reason: 'other' }],
+      exchange: { lines: [{ sku: 'NO-SUCH-SKU', quantity: 1 }] },
+    });
+    expect([unknown.status, unknown.body.error.code]).toEqual([422, 'UNKNOWN_SKU']);
+
+    await rt.api('POST', '/api/returns/RD/receipts', {
+      role: 'warehouse-associate',
+      body: { locationId: SITE, lines: [{ sku: TEE, quantity: 1 }] },
+    });
+    const linked = await until(
+      () => get('RD'),
+      (r) => Boolean(r.exchange?.orderId),
+      'exchange placed',
+    );
+    const replacement = await waitForStatus(rt, linked.exchange.orderId, 'released');
+    expect(replacement.lines.map((l: any) => [l.sku, l.quantity, l.unitPrice])).toEqual([[CAP, 1, 0]]);
+
+    await rt.api('POST', '/api/returns/RD/inspections', {
+      role: 'warehouse-associate',
+      body: { inspectionId: 'RD-i1', lines: [{ sku: TEE, quantity: 1, disposition: 'restock' }] },
+    });
+    const done = await until(
+      () => get('RD'),
+      (r) => r.status === 'completed',
+      'return completed',
+    );
+    expect(done.refund).toMatchObject({ status: 'not_required', amount: 0 });
+    expect(done.exchange.orderId).toBe(linked.exchange.orderId);
+    await rt.settle();
+    expect(eventsOf(RefundRequested, 'RD')).toEqual([]);
   });
 });

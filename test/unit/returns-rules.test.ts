@@ -158,6 +158,13 @@ describe('receipt, inspection and refund', () => {
     expect(refundLines(received)).toEqual([{ sku: 'TEE', quantity: 2, amount: 1800 }]);
   });
 
+  it('refunds nothing for the units an exchange replaces', () => {
+    expect(refundLines(received, { lines: [{ quantity: 1 }] })).toEqual([
+      { sku: 'TEE', quantity: 1, amount: 900 },
+    ]);
+    expect(refundLines(received, { lines: [{ quantity: 5 }] })).toEqual([]);
+  });
+
   it('knows which workflow phase a return has reached', () => {
     const refund = { status: 'requested' as const, amount: 0, currency: 'USD', attempt: 1 };
     expect(phaseReached({ status: 'approved', refund }, 'received')).toBe(false);

@@ -1,7 +1,7 @@
 import { catalogReader } from '#catalog/api';
 import { shippedParcelsOf } from '#fulfillment/api';
 import { dispositionReturned, locationOf, receiveReturned } from '#inventory/api';
-import { orderForReturn } from '#orders/api';
+import { orderForReturn, placeReplacementOrder } from '#orders/api';
 import { eventBridgePublisher } from '#shared/events';
 import { sfnTaskTokens } from '#shared/task-tokens';
 import type { ReturnPorts } from '../core/ports.ts';
@@ -22,6 +22,7 @@ export function returnPorts(): ReturnPorts {
         return new Set([...found].filter(([, s]) => !s.kit?.components.length).map(([sku]) => sku));
       },
       locationExists: async (locationId) => Boolean(await locationOf(locationId)),
+      placeReplacement: placeReplacementOrder,
     },
     stock: {
       async receive(cmd, ctx) {

@@ -56,6 +56,11 @@ export interface ReturnFacts {
   shipped(orderId: string): Promise<(ShippedFacts & { locationId: string })[]>;
   knownSkus(skus: readonly string[]): Promise<Set<string>>;
   locationExists(locationId: string): Promise<boolean>;
+  /** The exchange's replacement order through orders' intake (idempotent by the return id). */
+  placeReplacement(
+    req: { sourceOrderId: string; exchangeId: string; lines: { sku: string; quantity: number }[] },
+    correlationId: string,
+  ): Promise<{ orderId: string; status: string } | { refused: string }>;
 }
 
 export interface ReturnStock {

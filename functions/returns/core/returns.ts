@@ -122,6 +122,12 @@ export async function requestReturn(
       settingsOf(ports),
     ]);
     if (!order) throw new UnknownOrder(body.orderId);
+    if (body.exchange) {
+      const wanted = body.exchange.lines.map((l) => l.sku);
+      const known = await ports.facts.knownSkus(wanted);
+      const unknown = wanted.filter((s) => !known.has(s));
+      if (unknown.length) throw new UnknownReturnedSku(unknown);
+    }
     const now = ports.clock();
     const verdict = judgeRequest(body, {
       order,
@@ -465,7 +471,7 @@ const refundEvent = (r: ReturnRecord, at: string, correlationId: string) =>
       attempt: r.refund.attempt,
       amount: r.refund.amount,
       currency: r.refund.currency,
-      lines: refundLines(r.lines),
+      lines: refundLines(r.lines, r.exchange),
       requestedAt: at,
     },
     `${r.returnId}\n${r.refund.attempt}`,
@@ -475,6 +481,36 @@ const refundEvent = (r: ReturnRecord, at: string, correlationId: string) =>
 
 const requestedAt = (r: ReturnRecord) =>
   r.timeline.findLast((t) => t.what === 'refund requested')?.at ?? r.updatedAt;
+
+/**
+ * The workflow's PlaceExchange step, once the parcel is received: the replacement goes to orders'
+ * intake as a new order of the same channel (released like any order) and is linked on the return.
+ * Intake refusing it (a SKU no longer sold, no currency) is recorded on the return for customer
+ * service, not retried: the workflow goes on to inspection. A repeat places nothing twice.
+ */
+export async function placeExchange(ports: ReturnPorts, returnId: string, correlationId: string) {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const r = await load(ports, returnId);
+    if (!r.exchange || r.exchange.orderId || r.exchange.refused)
+      return { exchange: r.exchange?.orderId ?? null };
+    const placed = await ports.facts.placeReplacement(
+      { sourceOrderId: r.orderId, exchangeId: r.returnId, lines: r.exchange.lines },
+      correlationId,
+    );
+    const at = ports.clock().toISOString();
+    const exchange =
+      'orderId' in placed
+        ? { ...r.exchange, orderId: placed.orderId }
+        : { ...r.exchange, refused: placed.refused };
+    const after = next(r, { exchange }, at, {
+      at,
+      what: 'orderId' in placed ? 'exchange order placed' : 'exchange refused',
+      note: 'orderId' in placed ? placed.orderId : placed.refused,
+    });
+    if (await ports.store.update(r, after)) return { exchange: exchange.orderId ?? null };
+  }
+  busy('placing its exchange');
+}
 
 /**
  * The workflow's RequestRefund step, once inspection is complete: the refund becomes `requested`
@@ -489,9 +525,9 @@ export async function requestRefund(ports: ReturnPorts, returnId: string, correl
         await ports.events.publish([refundEvent(r, requestedAt(r), correlationId)]);
       return { refund: r.refund.status };
     }
-    const amount = refundLines(r.lines).reduce((s, l) => s + l.amount, 0);
+    const lines = refundLines(r.lines, r.exchange);
+    const amount = lines.reduce((s, l) => s + l.amount, 0);
     const at = ports.clock().toISOString();
-    const lines = refundLines(r.lines);
     const after = next(
       r,
       {

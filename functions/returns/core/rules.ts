@@ -193,13 +193,22 @@ export function applyInspection(
   return { lines: next, complete: next.every((l) => leftToInspect(l) === 0) };
 }
 
-/** The refund: each authorised line's received units (unexpected ones are not refunded) at their net price. */
+/**
+ * The refund: each authorised line's received units (unexpected ones are not refunded) at their
+ * net price. An exchange is a swap: as many received units as the exchange replaces are not
+ * refunded, taken from the lines in the order of the request.
+ */
 export function refundLines(
   lines: readonly ReturnLine[],
+  exchange?: { lines: readonly { quantity: number }[] },
 ): { sku: string; quantity: number; amount: number }[] {
+  let swapped = (exchange?.lines ?? []).reduce((s, l) => s + l.quantity, 0);
   return lines
     .map((l) => {
-      const quantity = Math.min(l.quantity, l.received);
+      const back = Math.min(l.quantity, l.received);
+      const kept = Math.min(back, swapped);
+      swapped -= kept;
+      const quantity = back - kept;
       return { sku: l.sku, quantity, amount: quantity * l.unitPrice };
     })
     .filter((l) => l.quantity > 0);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { returnPorts } from '../adapters/wiring.ts';
-import { awaitPhase, completeReturn, requestRefund } from '../core/returns.ts';
+import { awaitPhase, completeReturn, placeExchange, requestRefund } from '../core/returns.ts';
 
 const ports = returnPorts();
 
@@ -12,6 +12,7 @@ const input = z.discriminatedUnion('step', [
     ...base,
     taskToken: z.string().min(1),
   }),
+  z.object({ step: z.literal('placeExchange'), ...base }),
   z.object({ step: z.literal('requestRefund'), ...base }),
   z.object({ step: z.literal('complete'), ...base }),
 ]);
@@ -26,6 +27,8 @@ export const handler = async (raw: unknown) => {
   switch (cmd.step) {
     case 'await':
       return awaitPhase(ports, cmd.returnId, cmd.phase, cmd.taskToken, correlationId);
+    case 'placeExchange':
+      return placeExchange(ports, cmd.returnId, correlationId);
     case 'requestRefund':
       return requestRefund(ports, cmd.returnId, correlationId);
     case 'complete':

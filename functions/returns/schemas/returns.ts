@@ -149,7 +149,8 @@ export interface ReturnRecord {
   lines: ReturnLine[];
   /** Units found in the parcel beyond what the RMA authorises (also in `lines.received`). */
   unexpected: { sku: string; quantity: number }[];
-  exchange?: { lines: { sku: string; quantity: number }[] };
+  /** The replacement asked for; once the parcel is received, placed as a linked order (`orderId`) or refused (`refused`). */
+  exchange?: { lines: { sku: string; quantity: number }[]; orderId?: string; refused?: string };
   /** Requested units × their net price, minor units. */
   value: number;
   outsideWindow: boolean;
