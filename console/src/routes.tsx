@@ -52,6 +52,8 @@ const pick = preloadable(() => import('./screens/warehouse/pick.tsx'));
 const Pick = pick.Component;
 const pack = preloadable(() => import('./screens/warehouse/pack.tsx'));
 const Pack = pack.Component;
+const dock = preloadable(() => import('./screens/returns/dock.tsx'));
+const Dock = dock.Component;
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
@@ -74,7 +76,9 @@ export function preloadFirstScreen(pathname: string): Promise<void> {
       ? [scannerFrame.preload, pick.preload]
       : pathname.startsWith('/warehouse/pack')
         ? [scannerFrame.preload, pack.preload]
-        : [shell.preload, gate.preload];
+        : pathname.startsWith('/returns/dock')
+          ? [scannerFrame.preload, dock.preload]
+          : [shell.preload, gate.preload];
   return Promise.all(loads.map((load) => load())).then(
     () => undefined,
     () => undefined,
@@ -262,6 +266,15 @@ function consoleRoutes(): RouteObject[] {
         </Suspense>
       ),
       children: scannerScreens(<Pack />),
+    },
+    {
+      path: '/returns/dock',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Dock />),
     },
     {
       path: '/',

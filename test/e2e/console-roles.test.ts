@@ -25,6 +25,9 @@ const WAREHOUSE = ['Warehouse', 'Waves'];
 const FLOOR = ['Warehouse', 'Waves', 'Pick', 'Pack station'];
 /** Every role reads purchase orders and suppliers. */
 const PURCHASING = ['Purchasing', 'Purchase orders', 'Suppliers'];
+/** Every role reads returns; the dock (admin, supervisors, associates) also receives them. */
+const RETURNS = ['Returns', 'All returns'];
+const RETURNS_DOCK = [...RETURNS, 'Dock receiving'];
 const NAV_BY_ROLE: Record<Role, string[]> = {
   admin: [
     'Overview',
@@ -33,7 +36,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Intake exceptions',
     ...FLOOR,
     ...PURCHASING,
-    'Returns',
+    ...RETURNS_DOCK,
     'Settings',
     'Audit trail',
   ],
@@ -44,12 +47,12 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Intake exceptions',
     ...FLOOR,
     ...PURCHASING,
-    'Returns',
+    ...RETURNS_DOCK,
     'Settings',
     'Audit trail',
   ],
-  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, ...PURCHASING, 'Returns', 'Settings'],
-  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, ...PURCHASING, 'Returns'],
+  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, ...PURCHASING, ...RETURNS, 'Settings'],
+  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, ...PURCHASING, ...RETURNS_DOCK],
   'customer-service': [
     'Overview',
     'Inventory',
@@ -57,9 +60,9 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Intake exceptions',
     ...WAREHOUSE,
     ...PURCHASING,
-    'Returns',
+    ...RETURNS,
   ],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, 'Returns', 'Audit trail'],
+  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Audit trail'],
 };
 
 let runtime: TestRuntime;

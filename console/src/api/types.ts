@@ -58,11 +58,7 @@ import type {
   StoredRuleSet,
 } from '../../../functions/orders/api.ts';
 import type { AuditEntry, JournalEntry } from '../../../functions/platform/api.ts';
-import type {
-  Disposition,
-  ReturnStatus,
-  ReturnView,
-} from '../../../functions/returns/api.ts';
+import type { Disposition, ReturnStatus, ReturnView } from '../../../functions/returns/api.ts';
 
 export type {
   AdjustBucket,

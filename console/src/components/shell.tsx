@@ -58,7 +58,15 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Suppliers', href: '/purchasing/suppliers', route: 'GET /api/suppliers' },
     ],
   },
-  { area: 'returns', text: 'Returns', href: '/returns' },
+  {
+    area: 'returns',
+    text: 'Returns',
+    href: '/returns',
+    children: [
+      { text: 'All returns', href: '/returns' },
+      { text: 'Dock receiving', href: '/returns/dock', route: 'POST /api/returns/{id}/receipts' },
+    ],
+  },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];
