@@ -99,6 +99,11 @@ describe('console: returns', () => {
     await finance.page.getByTestId('refund-issued').click();
     await eventually(async () => (await getReturn()).status).toBe('completed');
     await finance.page.getByTestId('return-timeline').getByText('completed', { exact: true }).waitFor();
+    // The refund shows on the order too, where customer service looks first.
+    await finance.page.goto(`/orders/${encodeURIComponent((await getReturn()).orderId)}`);
+    const onOrder = finance.page.getByTestId('order-returns');
+    await onOrder.getByText(RMA).waitFor();
+    await eventually(() => visibleText(onOrder)).toContain('Issued');
     expect(finance.errors).toEqual([]);
   });
 });
