@@ -224,6 +224,12 @@ describe('return requests', () => {
       status: 'rejected',
       decision: { outcome: 'rejected', reason: 'worn' },
     });
+    const rejectedAgain = await rt.api('POST', '/api/returns/RA3/reject', {
+      role: 'supervisor',
+      body: { reason: 'worn' },
+    });
+    expect(rejectedAgain.status).toBe(200);
+    expect(rejectedAgain.body.timeline).toEqual(rejected.body.timeline);
     // A rejected return holds no units: the CAP can be returned again, and a supervisor's request is approved at once.
     const bySupervisor = await request(
       { returnId: 'RA4', orderId: orders.A, lines: [{ sku: CAP, quantity: 1, reason: 'damaged' }] },
@@ -245,6 +251,12 @@ describe('return requests', () => {
       status: 'approved',
       decision: { outcome: 'approved', reason: 'policy' },
     });
+    const again = await rt.api('POST', '/api/returns/RA5/approve', {
+      role: 'customer-service',
+      body: { reason: 'policy' },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.timeline.filter((t: any) => t.what === 'approved')).toHaveLength(1);
     const late = await rt.api('POST', '/api/returns/RA5/reject', {
       role: 'supervisor',
       body: { reason: 'too late' },
