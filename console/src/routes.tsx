@@ -63,6 +63,10 @@ const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.t
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
 const Transfers = lazy(() => import('./screens/purchasing/transfers.tsx'));
+const dock = preloadable(() => import('./screens/returns/dock.tsx'));
+const Dock = dock.Component;
+const Returns = lazy(() => import('./screens/returns/returns.tsx'));
+const ReturnDetail = lazy(() => import('./screens/returns/return-detail.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -86,7 +90,9 @@ export function preloadFirstScreen(pathname: string): Promise<void> {
             ? [scannerFrame.preload, putaway.preload]
             : pathname.startsWith('/warehouse/count/') || pathname === '/warehouse/count'
               ? [scannerFrame.preload, count.preload]
-              : [shell.preload, gate.preload];
+              : pathname.startsWith('/returns/dock')
+                ? [scannerFrame.preload, dock.preload]
+                : [shell.preload, gate.preload];
   return Promise.all(loads.map((load) => load())).then(
     () => undefined,
     () => undefined,
@@ -219,6 +225,22 @@ function consoleRoutes(): RouteObject[] {
       ),
     },
     {
+      path: 'returns',
+      element: (
+        <Gate area="returns">
+          <Returns />
+        </Gate>
+      ),
+    },
+    {
+      path: 'returns/:returnId',
+      element: (
+        <Gate area="returns">
+          <ReturnDetail />
+        </Gate>
+      ),
+    },
+    {
       path: 'settings',
       element: (
         <Gate area="settings">
@@ -301,6 +323,15 @@ function consoleRoutes(): RouteObject[] {
         </Suspense>
       ),
       children: scannerScreens(<Count />),
+    },
+    {
+      path: '/returns/dock',
+      element: (
+        <Suspense fallback={null}>
+          <ScannerFrame />
+        </Suspense>
+      ),
+      children: scannerScreens(<Dock />),
     },
     {
       path: '/',

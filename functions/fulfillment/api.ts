@@ -2,6 +2,8 @@
  * Fulfillment's front door: the events and types other contexts, the deployer and the console
  * may use. Nothing else under `functions/fulfillment/` is imported from outside it.
  */
+import { dynamoFulfillmentStore } from './adapters/fulfillment-store.ts';
+
 export { CutoffAtRisk } from './events/cutoff-at-risk.ts';
 export { FulfillmentPacked } from './events/fulfillment-packed.ts';
 export { PickShorted } from './events/pick-shorted.ts';
@@ -17,3 +19,34 @@ export type {
   PickTask,
   Wave,
 } from './schemas/fulfillment.ts';
+
+let store: ReturnType<typeof dynamoFulfillmentStore> | undefined;
+
+/** What one shipped fulfillment of an order sent out, per physical SKU (kit lines as their components). */
+export interface ShippedParcel {
+  fulfillmentId: string;
+  locationId: string;
+  shippedAt: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+/**
+ * The shipped fulfillments of an order (returns check a request against them). Read from an
+ * index, so a shipment confirmed a moment ago may be missing for a moment.
+ */
+export async function shippedParcelsOf(orderId: string): Promise<ShippedParcel[]> {
+  store ??= dynamoFulfillmentStore();
+  const all = await store.ofOrder(orderId);
+  return all
+    .filter((f) => f.status === 'shipped' && f.shipment)
+    .map((f) => {
+      const bySku = new Map<string, number>();
+      for (const l of f.lines) bySku.set(l.sku, (bySku.get(l.sku) ?? 0) + l.packed);
+      return {
+        fulfillmentId: f.fulfillmentId,
+        locationId: f.locationId,
+        shippedAt: f.shipment?.shippedAt ?? f.updatedAt,
+        lines: [...bySku].filter(([, q]) => q > 0).map(([sku, quantity]) => ({ sku, quantity })),
+      };
+    });
+}

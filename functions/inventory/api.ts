@@ -11,7 +11,7 @@ import { availabilityByLocation } from './core/channel-availability.ts';
 import { closeReservation } from './core/close-reservation.ts';
 import type { CommandContext } from './core/reservation-records.ts';
 import { type ReservationTaskInput, runReservationTask } from './core/reservation-task.ts';
-import { adjustStock, receiveStock } from './core/stock-commands.ts';
+import { adjustStock, moveStock, receiveStock } from './core/stock-commands.ts';
 import { readSkuStock } from './core/stock-view.ts';
 import { RECEIVING_BIN } from './schemas/bins.ts';
 import type { Reservation } from './schemas/reservation.ts';
@@ -243,4 +243,63 @@ export async function allLocationIds(): Promise<string[]> {
     cursor = page.cursor;
   } while (cursor);
   return ids;
+}
+/**
+ * Returned units in at the dock: onHand and returnedPending grow together in the location's
+ * RECEIVING bin (available does not change until inspection decides). One ledger movement per key.
+ */
+export async function receiveReturned(
+  cmd: { sku: string; locationId: string; quantity: number; reason: string; idempotencyKey: string },
+  ctx: CommandContext,
+): Promise<{ applied: boolean }> {
+  const { applied } = await receiveStock(
+    ports(),
+    { ...cmd, bucket: 'returnedPending', binId: RECEIVING_BIN },
+    ctx,
+  );
+  return { applied };
+}
+
+/** What inspection decides for returned units. */
+export type ReturnDisposition = 'restock' | 'refurbish' | 'quarantine' | 'damaged' | 'write_off';
+
+/**
+ * Inspected returned units leave returnedPending, as one ledger movement per key: `restock` →
+ * available; `refurbish` and `quarantine` → quarantined; `damaged` → damaged; `write_off` → off
+ * onHand (and the RECEIVING bin) altogether. Refused 409 when returnedPending lacks the units.
+ */
+export async function dispositionReturned(
+  cmd: {
+    sku: string;
+    locationId: string;
+    quantity: number;
+    disposition: ReturnDisposition;
+    reason: string;
+    idempotencyKey: string;
+  },
+  ctx: CommandContext,
+): Promise<{ applied: boolean }> {
+  const base = {
+    sku: cmd.sku,
+    locationId: cmd.locationId,
+    reason: cmd.reason,
+    idempotencyKey: cmd.idempotencyKey,
+  };
+  if (cmd.disposition === 'write_off') {
+    const { applied } = await adjustStock(
+      ports(),
+      { ...base, delta: -cmd.quantity, bucket: 'returnedPending', binId: RECEIVING_BIN },
+      ctx,
+    );
+    return { applied };
+  }
+  const to = (
+    { restock: 'available', refurbish: 'quarantined', quarantine: 'quarantined', damaged: 'damaged' } as const
+  )[cmd.disposition];
+  const { applied } = await moveStock(
+    ports(),
+    { ...base, from: 'returnedPending', to, quantity: cmd.quantity },
+    ctx,
+  );
+  return { applied };
 }

@@ -4,6 +4,10 @@
  * (dependency-cruiser checks); other contexts never read or write orders' items.
  */
 
+import { dynamoOrderQueries } from './adapters/order-queries.ts';
+import { intakePorts } from './intake/adapters/wiring.ts';
+import { receiveDelivery } from './intake/core/receive-delivery.ts';
+
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
@@ -28,3 +32,95 @@ export type {
   StoredRuleSet,
 } from './release/schemas.ts';
 export type { StoredOrder } from './schemas/canonical-order.ts';
+
+/** What returns need of an order: its channel, currency, when it was placed, and each line's price. */
+export interface OrderForReturn {
+  orderId: string;
+  channelId: string;
+  externalId: string;
+  currency: string | null;
+  placedAt: string;
+  lines: { lineId: string; sku: string; quantity: number; unitPrice: number | null; discount: number }[];
+}
+
+let queries: ReturnType<typeof dynamoOrderQueries> | undefined;
+
+/** One order as returns price and check it, or undefined when there is none. */
+export async function orderForReturn(orderId: string): Promise<OrderForReturn | undefined> {
+  queries ??= dynamoOrderQueries();
+  const order = await queries.get(orderId);
+  if (!order) return undefined;
+  return {
+    orderId: order.orderId,
+    channelId: order.channelId,
+    externalId: order.externalId,
+    currency: order.currency,
+    placedAt: order.placedAt,
+    lines: order.lines.map((l) => ({
+      lineId: l.lineId,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      discount: l.discount,
+    })),
+  };
+}
+
+/** A replacement order for an exchange: the original order's customer, address and service, these lines at no charge. */
+export interface ReplacementRequest {
+  sourceOrderId: string;
+  /** Unique per exchange (the return id): the replacement's externalId and delivery id derive from it. */
+  exchangeId: string;
+  lines: { sku: string; quantity: number }[];
+}
+
+/**
+ * Places the replacement as a new order of the original's channel through intake, exactly like a
+ * storefront delivery (then release takes it like any order). Idempotent by `exchangeId`: a repeat
+ * answers the same order. `refused` names why intake did not take it (unknown SKU, no currency...).
+ */
+export async function placeReplacementOrder(
+  req: ReplacementRequest,
+  correlationId: string,
+): Promise<{ orderId: string; status: string } | { refused: string }> {
+  queries ??= dynamoOrderQueries();
+  const source = await queries.get(req.sourceOrderId);
+  if (!source) return { refused: `order ${req.sourceOrderId} was not found` };
+  if (!source.currency) return { refused: `order ${req.sourceOrderId} has no currency` };
+  const { intake, channels } = intakePorts();
+  const channel = await channels.get(source.channelId);
+  if (!channel) return { refused: `channel ${source.channelId} was not found` };
+  const externalId = `${source.externalId}-exchange-${req.exchangeId}`;
+  const body = {
+    externalId,
+    placedAt: new Date().toISOString(),
+    currency: source.currency,
+    lines: req.lines.map((l, i) => ({
+      lineId: `X${i + 1}`,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: '0',
+    })),
+    ...(source.shipTo ? { shipTo: source.shipTo } : {}),
+    serviceLevel: source.serviceLevel,
+    payment: { status: 'paid' },
+    ...(source.customerRef ? { customerRef: source.customerRef } : {}),
+  };
+  const result = await receiveDelivery(
+    intake,
+    {
+      source: 'generic',
+      channel,
+      channelKey: channel.channelId,
+      deliveryId: `exchange:${req.exchangeId}`,
+      rawBody: JSON.stringify(body),
+      receivedAt: new Date().toISOString(),
+    },
+    { correlationId },
+  );
+  const o = result.outcome;
+  if (o.kind === 'exception') return { refused: `${o.code}: ${o.message}` };
+  if (o.kind === 'ignored')
+    return o.orderId ? { orderId: o.orderId, status: 'ignored' } : { refused: o.reason };
+  return { orderId: o.orderId, status: o.status };
+}

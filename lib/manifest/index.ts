@@ -4,6 +4,7 @@ import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
 import { orders } from './orders.ts';
 import { platform } from './platform.ts';
+import { returns } from './returns.ts';
 import {
   type ContextManifest,
   type Role,
@@ -17,7 +18,15 @@ import {
 export * from './types.ts';
 
 /** Each bounded context declares its own part; adding a context means adding it here. */
-const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders, fulfillment, inbound];
+const CONTEXTS: readonly ContextManifest[] = [
+  platform,
+  catalog,
+  inventory,
+  orders,
+  fulfillment,
+  inbound,
+  returns,
+];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {
   const manifest: SystemManifest = {

@@ -28,6 +28,9 @@ const COUNT = 'Count';
 const APPROVALS = 'Count approvals';
 /** Every role reads purchase orders, suppliers and transfers. */
 const PURCHASING = ['Purchasing', 'Purchase orders', 'Suppliers', 'Transfers'];
+/** Every role reads returns; the dock (admin, supervisors, associates) also receives them. */
+const RETURNS = ['Returns', 'All returns'];
+const RETURNS_DOCK = [...RETURNS, 'Dock receiving'];
 const NAV_BY_ROLE: Record<Role, string[]> = {
   admin: [
     'Overview',
@@ -38,6 +41,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     COUNT,
     APPROVALS,
     ...PURCHASING,
+    ...RETURNS_DOCK,
     'Settings',
     'Audit trail',
   ],
@@ -50,6 +54,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     COUNT,
     APPROVALS,
     ...PURCHASING,
+    ...RETURNS_DOCK,
     'Settings',
     'Audit trail',
   ],
@@ -60,11 +65,20 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     COUNT,
     APPROVALS,
     ...PURCHASING,
+    ...RETURNS,
     'Settings',
   ],
-  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, COUNT, ...PURCHASING],
-  'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, ...PURCHASING],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, 'Audit trail'],
+  'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, COUNT, ...PURCHASING, ...RETURNS_DOCK],
+  'customer-service': [
+    'Overview',
+    'Inventory',
+    'Orders',
+    'Intake exceptions',
+    ...WAREHOUSE,
+    ...PURCHASING,
+    ...RETURNS,
+  ],
+  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Audit trail'],
 };
 
 let runtime: TestRuntime;

@@ -11,6 +11,7 @@ import type {
   CarrierBody,
   Channel,
   CheckReport,
+  Disposition,
   Fulfillment,
   FulfillmentSettings,
   FulfillmentStatus,
@@ -36,6 +37,8 @@ import type {
   PutLocationBody,
   Rejection,
   Reservation,
+  ReturnStatus,
+  ReturnView,
   RoutingRuleInput,
   RoutingRulesView,
   SimulationReport,
@@ -224,6 +227,32 @@ export const endpoints = {
   shipTransfer: (transferId: string) => api.post<TransferView>(apiPath`/api/transfers/${transferId}/ship`),
   receiveTransfer: (transferId: string, lines: { sku: string; quantity: number }[]) =>
     api.post<TransferView>(apiPath`/api/transfers/${transferId}/receive`, { lines }),
+
+  // Returns: RMAs, their decisions, the dock's receipt, inspection, refund outcome.
+  listReturns: (query: { status?: ReturnStatus; orderId?: string }, signal?: AbortSignal) =>
+    api.get<{ items: ReturnView[] }>('/api/returns', query, signal),
+  getReturn: (returnId: string, signal?: AbortSignal) =>
+    api.get<ReturnView>(apiPath`/api/returns/${returnId}`, undefined, signal),
+  decideReturn: (returnId: string, decision: 'approve' | 'reject', reason: string) =>
+    api.post<ReturnView>(
+      decision === 'approve'
+        ? apiPath`/api/returns/${returnId}/approve`
+        : apiPath`/api/returns/${returnId}/reject`,
+      { reason },
+    ),
+  receiveReturn: (
+    returnId: string,
+    body: { locationId: string; lines: { sku: string; quantity: number }[] },
+  ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/receipts`, body),
+  inspectReturn: (
+    returnId: string,
+    body: { inspectionId: string; lines: { sku: string; quantity: number; disposition: Disposition }[] },
+  ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/inspections`, body),
+  recordRefund: (
+    returnId: string,
+    body: { status: 'issued' | 'failed'; reference?: string; message?: string },
+  ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/refund`, body),
+  retryRefund: (returnId: string) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/refund/retry`),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

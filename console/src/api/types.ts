@@ -58,6 +58,7 @@ import type {
   StoredRuleSet,
 } from '../../../functions/orders/api.ts';
 import type { AuditEntry, JournalEntry } from '../../../functions/platform/api.ts';
+import type { Disposition, ReturnStatus, ReturnView } from '../../../functions/returns/api.ts';
 
 export type {
   AdjustBucket,
@@ -72,6 +73,7 @@ export type {
   CarrierBody,
   Channel,
   CheckReport,
+  Disposition,
   Fulfillment,
   FulfillmentLine,
   FulfillmentStatus,
@@ -96,6 +98,8 @@ export type {
   PutLocationBody,
   Rejection,
   Reservation,
+  ReturnStatus,
+  ReturnView,
   RoutingRuleInput,
   Shipment,
   SimulationMetrics,

@@ -13,6 +13,7 @@ const AREA_NAMES: Record<Area, string> = {
   intake: 'Intake exceptions',
   warehouse: 'Warehouse',
   purchasing: 'Purchasing',
+  returns: 'Returns',
   settings: 'Settings',
   audit: 'The audit trail',
 };

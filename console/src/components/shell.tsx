@@ -63,6 +63,15 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Transfers', href: '/purchasing/transfers', route: 'GET /api/transfers' },
     ],
   },
+  {
+    area: 'returns',
+    text: 'Returns',
+    href: '/returns',
+    children: [
+      { text: 'All returns', href: '/returns' },
+      { text: 'Dock receiving', href: '/returns/dock', route: 'POST /api/returns/{id}/receipts' },
+    ],
+  },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];

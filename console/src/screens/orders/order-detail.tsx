@@ -34,6 +34,7 @@ import { useCursorList, useResource } from '../../app/use-resource.ts';
 import { formatDateTime, formatMoney, JsonBlock } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState, UndeclaredNotice } from '../../components/states.tsx';
+import { OrderReturns } from '../returns/order-returns.tsx';
 import { OrderStatus } from './order-status.tsx';
 
 const PLACE_HOLD = 'POST /api/orders/{id}/holds';
@@ -801,6 +802,8 @@ export default function OrderDetail() {
         <OrderReservations order={o} refresh={refresh} />
 
         <StatusHistory order={o} />
+
+        {can(user.roles, 'GET /api/returns') && <OrderReturns orderId={o.orderId} />}
 
         {can(user.roles, 'GET /api/events') && <Timeline orderId={o.orderId} />}
       </SpaceBetween>

@@ -1,0 +1,18 @@
+import { httpHandler, ok, requirePrincipal } from '#shared/http';
+import { returnPorts } from '../adapters/wiring.ts';
+import { rejectReturn, returnView } from '../core/returns.ts';
+import { decisionBody, returnIdParam } from '../schemas/returns.ts';
+
+const ports = returnPorts();
+
+/** POST /api/returns/{id}/reject { reason } */
+export const handler = httpHandler(
+  { params: returnIdParam, body: decisionBody },
+  async ({ params, body, principal, correlationId }) => {
+    const { ret } = await rejectReturn(ports, params.id, body.reason, {
+      ...requirePrincipal(principal),
+      correlationId,
+    });
+    return ok(returnView(ret));
+  },
+);
