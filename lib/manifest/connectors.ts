@@ -1,4 +1,5 @@
 import { ChannelResyncRequested } from '../../functions/connectors/events/channel-sync.ts';
+import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
 import type { ContextManifest, Role } from './types.ts';
 
@@ -41,6 +42,14 @@ export const connectors: ContextManifest = {
       table: 'RW',
       publishes: true,
     },
+    confirmShipmentToChannel: {
+      entry: 'functions/connectors/handlers/on-shipment-confirmed.ts',
+      description:
+        'ShipmentConfirmed → the channel told once: Shopify fulfillment with tracking, WooCommerce completed',
+      table: 'RW',
+      readsSecrets: true,
+      timeoutSeconds: 60,
+    },
     getChannelSync: {
       entry: 'functions/connectors/handlers/get-sync-status.ts',
       description:
@@ -80,6 +89,12 @@ export const connectors: ContextManifest = {
         'detail-type': [ChannelResyncRequested.detailType],
       },
       target: { fn: 'resyncChannelStock' },
+    },
+    {
+      name: 'connectors-shipment-confirmed',
+      description: 'Each shipment from our warehouses is confirmed to the channel the order came from',
+      pattern: { source: [ShipmentConfirmed.source], 'detail-type': [ShipmentConfirmed.detailType] },
+      target: { fn: 'confirmShipmentToChannel' },
     },
   ],
   schedules: [

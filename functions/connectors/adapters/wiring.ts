@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { channelAvailability, channelSkus, routableStock } from '#inventory/api';
 import { channelOf, listingsOfSku } from '#orders/api';
 import { documentClient } from '#shared/clients';
@@ -6,10 +7,13 @@ import { eventBridgePublisher } from '#shared/events';
 import { secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
 import type { PushPorts, PushSettings } from '../core/ports.ts';
+import type { ShipPorts } from '../core/ship-to-channel.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './http-retry.ts';
+import { dynamoShipmentClaims } from './shipment-claims.ts';
 import { shopifyStockWriter } from './shopify.ts';
+import { shopifyShipmentWriter } from './shopify-fulfillment.ts';
 import { dynamoSyncStore } from './sync-store.ts';
-import { wooStockWriter } from './woocommerce.ts';
+import { wooShipmentWriter, wooStockWriter } from './woocommerce.ts';
 
 /** Tuning the deployer (or a test) may set; the defaults are production's. */
 const envMs = (name: string, fallback: number) => {
@@ -48,5 +52,20 @@ export function pushPorts(): PushPorts {
     events: eventBridgePublisher(),
     clock: () => new Date(),
     settings: pushSettings(),
+  };
+}
+
+/** Shipments to channels wired to orders' channels, the claims in the table and the channels' APIs. */
+export function shipPorts(): ShipPorts {
+  const policy = retryPolicy();
+  return {
+    channels: { get: channelOf },
+    secrets: secretStore(),
+    claims: dynamoShipmentClaims(documentClient(), tableName()),
+    writers: { shopify: shopifyShipmentWriter(policy), woocommerce: wooShipmentWriter(policy) },
+    clock: () => new Date(),
+    // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
+    leaseMs: 60_000,
+    newOwner: randomUUID,
   };
 }

@@ -1,5 +1,6 @@
 import type { Channel } from '#orders/api';
 import { ChannelCallFailed, type StockEntry, type StockWriter } from '../core/ports.ts';
+import type { ShipmentWriter } from '../core/ship-to-channel.ts';
 import { DEFAULT_RETRY, fetchWithRetry, type RetryPolicy } from './http-retry.ts';
 
 /** WooCommerce batch endpoints take at most 100 objects per request. */
@@ -83,6 +84,27 @@ export function wooStockWriter(policy: RetryPolicy = DEFAULT_RETRY): StockWriter
               `WooCommerce: ${failed.map((u) => `${u.id}: ${u.error?.message ?? u.error?.code}`).join('; ')}`,
             );
         }
+    },
+  };
+}
+
+/** WooCommerce: the order `completed`, and a customer note with the carrier and tracking. */
+export function wooShipmentWriter(policy: RetryPolicy = DEFAULT_RETRY): ShipmentWriter {
+  return {
+    async confirm(channel, token, shipment) {
+      const id = encodeURIComponent(shipment.externalId);
+      await wooRequest(channel, token, 'PUT', `/orders/${id}`, { status: 'completed' }, policy);
+      const tracking = shipment.trackingUrl ? ` (${shipment.trackingUrl})` : '';
+      const note = `Shipped with ${shipment.carrier} ${shipment.service}: tracking ${shipment.trackingNumber}${tracking}`;
+      const answer = await wooRequest<{ id: number }>(
+        channel,
+        token,
+        'POST',
+        `/orders/${id}/notes`,
+        { note, customer_note: true },
+        policy,
+      );
+      return `note:${answer.id}`;
     },
   };
 }

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShipmentConfirmed } from '../../functions/fulfillment/api.ts';
+import { createEvent } from '../../functions/shared/events.ts';
 import { type FakeShopify, startFakeShopify } from '../support/fakes/shopify.ts';
 import { type FakeWoo, startFakeWoo } from '../support/fakes/woocommerce.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
-/** Stock push to channels through the local runtime, against fake Shopify and WooCommerce servers. */
+/** Stock push and shipments to channels through the local runtime, against fake Shopify and WooCommerce servers. */
 let rt: TestRuntime;
 let shopify: FakeShopify;
 let woo: FakeWoo;
@@ -217,4 +219,86 @@ describe('stock push', () => {
     for (const [i, sku] of SKUS.entries()) expect(shopQuantity(i), sku).toBe(await ours('shop', sku));
     expect((await rt.api('GET', '/api/channels/nope/sync')).status).toBe(404);
   }, 60_000);
+});
+
+const shipment = (
+  channelId: string,
+  externalId: string,
+  shipmentId: string,
+  lines: { sku: string; quantity: number }[],
+) => {
+  const e = createEvent(
+    ShipmentConfirmed,
+    {
+      shipmentId,
+      fulfillmentId: `F-${shipmentId}`,
+      orderId: `ord-${shipmentId}`,
+      channelId,
+      externalId,
+      locationId: 'CW1',
+      reservationId: `R-${shipmentId}`,
+      lines: lines.map((l, i) => ({ lineId: `L${i}`, ...l })),
+      carrier: 'UPS',
+      service: 'Ground',
+      trackingNumber: `1Z${shipmentId}`,
+      trackingUrl: `https://www.ups.com/track?tracknum=1Z${shipmentId}`,
+      packages: 1,
+      shippedAt: new Date().toISOString(),
+    },
+    { correlationId: `c-${shipmentId}` },
+  );
+  return { Source: e.source, DetailType: e.detailType, Detail: JSON.stringify(e.detail) };
+};
+
+describe('shipments to channels', () => {
+  it('creates exactly one Shopify fulfillment with tracking when ShipmentConfirmed comes three times', async () => {
+    shopify.orders.set('gid://shopify/Order/4501', [
+      {
+        id: 'gid://shopify/FulfillmentOrder/1',
+        status: 'OPEN',
+        lineItems: [
+          { id: 'gid://shopify/FulfillmentOrderLineItem/11', sku: 'CS0', remainingQuantity: 2 },
+          { id: 'gid://shopify/FulfillmentOrderLineItem/12', sku: 'CS1', remainingQuantity: 1 },
+        ],
+      },
+    ]);
+    shopify.faults.delayMs = 50;
+    const first = shipment('shop', '4501', 'SH1', [{ sku: 'CS0', quantity: 2 }]);
+    // Two deliveries of the same event racing, and a later one with another event id.
+    const out = await Promise.all([rt.bus.putEvents([first]), rt.bus.putEvents([first])]);
+    for (const o of out) expect(o.FailedEntryCount).toBe(0);
+    await rt.settle();
+    await rt.bus.putEvents([shipment('shop', '4501', 'SH1', [{ sku: 'CS0', quantity: 2 }])]);
+    await rt.settle();
+    shopify.faults.delayMs = 0;
+    expect(shopify.fulfillments).toHaveLength(1);
+    expect(shopify.fulfillments[0]).toMatchObject({
+      orderId: 'gid://shopify/Order/4501',
+      notifyCustomer: true,
+      trackingInfo: { company: 'UPS', number: '1ZSH1', url: 'https://www.ups.com/track?tracknum=1ZSH1' },
+      lineItemsByFulfillmentOrder: [
+        {
+          fulfillmentOrderId: 'gid://shopify/FulfillmentOrder/1',
+          fulfillmentOrderLineItems: [{ id: 'gid://shopify/FulfillmentOrderLineItem/11', quantity: 2 }],
+        },
+      ],
+    });
+    expect(rt.bus.deadLetters.filter((d) => d.rule.startsWith('connectors-'))).toEqual([]);
+  }, 30_000);
+
+  it('completes a WooCommerce order with a tracking note, once', async () => {
+    woo.orders.set(8001, { status: 'processing', notes: [] });
+    const e = shipment('wc', '8001', 'SH2', [{ sku: 'CS0', quantity: 1 }]);
+    await rt.bus.putEvents([e]);
+    await rt.bus.putEvents([e]);
+    await rt.settle();
+    const order = woo.orders.get(8001);
+    expect(order?.status).toBe('completed');
+    expect(order?.notes).toEqual([
+      {
+        note: 'Shipped with UPS Ground: tracking 1ZSH2 (https://www.ups.com/track?tracknum=1ZSH2)',
+        customer_note: true,
+      },
+    ]);
+  }, 30_000);
 });
