@@ -119,20 +119,16 @@ export const listingExternalId = z
   .max(128)
   .regex(/^[^\s#]+$/, 'no spaces or "#"');
 
-export const putListingBody = z
-  .object({
-    sku: skuCode,
-    /** Shopify: the variant's `gid://shopify/InventoryItem/…`, needed to set its stock. */
-    inventoryItemId: z
-      .string()
-      .regex(/^gid:\/\/shopify\/InventoryItem\/\d+$/, 'gid://shopify/InventoryItem/<id>')
-      .optional(),
-    /** WooCommerce: the parent product id when `externalId` is a variation id. */
-    parentId: z
-      .string()
-      .regex(/^\d+$/, 'a product id')
-      .optional(),
-  });
+export const putListingBody = z.object({
+  sku: skuCode,
+  /** Shopify: the variant's `gid://shopify/InventoryItem/…`, needed to set its stock. */
+  inventoryItemId: z
+    .string()
+    .regex(/^gid:\/\/shopify\/InventoryItem\/\d+$/, 'gid://shopify/InventoryItem/<id>')
+    .optional(),
+  /** WooCommerce: the parent product id when `externalId` is a variation id. */
+  parentId: z.string().regex(/^\d+$/, 'a product id').optional(),
+});
 
 export interface Listing {
   channelId: string;
