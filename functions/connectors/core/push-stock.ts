@@ -162,9 +162,14 @@ async function recordFailure(ports: PushPorts, channelId: string, skus: string[]
   }
 }
 
+/** A healthy record's `lastPushAt` is rewritten at most this often (one write less per push). */
+const LAST_PUSH_RESOLUTION_MS = 1_000;
+
 async function recordSuccess(ports: PushPorts, channelId: string, at: string) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const read = await ports.sync.health(channelId);
+    const fresh = read.lastPushAt && Date.parse(at) - Date.parse(read.lastPushAt) < LAST_PUSH_RESOLUTION_MS;
+    if (read.state === 'healthy' && read.consecutiveFailures === 0 && fresh) return;
     const recovered = read.state === 'degraded';
     const { failingSince: _f, degradedAt: _d, ...rest } = read;
     const next: ChannelHealth = { ...rest, state: 'healthy', consecutiveFailures: 0, lastPushAt: at };

@@ -20,6 +20,8 @@ export interface FakeShopify extends FakeServer {
   sets: { key: string; quantity: number }[];
   orders: Map<string, FulfillmentOrder[]>;
   fulfillments: Fulfillment[];
+  /** Resolves when the shop has `quantity` for `key` (now or on a later set). */
+  waitFor(key: string, quantity: number): Promise<void>;
   /** The leaky bucket: Shopify's standard plan is 1000 points restoring 50 a second. */
   bucket: { maximum: number; restoreRate: number; available: number; at: number };
 }
@@ -31,6 +33,7 @@ export interface FakeShopify extends FakeServer {
  */
 export async function startFakeShopify(opts: { token: string; queryCost?: number }): Promise<FakeShopify> {
   const cost = opts.queryCost ?? 10;
+  const waiters: { key: string; quantity: number; resolve: () => void }[] = [];
   let fake: FakeShopify;
   const server = await startFake(async (req, raw) => {
     if (req.method !== 'POST' || !/^\/admin\/api\/\d{4}-\d{2}\/graphql\.json$/.test(req.url ?? ''))
@@ -91,6 +94,10 @@ export async function startFakeShopify(opts: { token: string; queryCost?: number
         const key = `${q.inventoryItemId}|${q.locationId}`;
         fake.available.set(key, q.quantity);
         fake.sets.push({ key, quantity: q.quantity });
+        for (const w of waiters.filter((w) => w.key === key && w.quantity === q.quantity)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
       }
       return {
         status: 200,
@@ -204,6 +211,10 @@ export async function startFakeShopify(opts: { token: string; queryCost?: number
     sets: [],
     orders: new Map(),
     fulfillments: [],
+    waitFor: (key, quantity) =>
+      fake.available.get(key) === quantity
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ key, quantity, resolve })),
     bucket: { maximum: 1000, restoreRate: 50, available: 1000, at: Date.now() },
   };
   // `faults` and `requests` are shared objects: the spread keeps them live.
