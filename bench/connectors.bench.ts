@@ -37,7 +37,7 @@ const bench: Bench = async ({ runtime, scale }) => {
     await runtime.settle();
     const onHand = skus.map(() => 0);
     const change = async (i: number) => {
-      const w = i % workers;
+      const w = (i % 1_000_000) % workers;
       onHand[w] = (onHand[w] ?? 0) + 1;
       const arrived = shopify.waitFor(
         `gid://shopify/InventoryItem/${w + 1}|gid://shopify/Location/1`,
@@ -57,10 +57,13 @@ const bench: Bench = async ({ runtime, scale }) => {
     };
     // Warm every function up once, so cold starts do not count.
     for (let i = 0; i < workers; i++) await change(i);
-    const pushes = await measure(total, workers, (i) => change(i + workers));
+    // One change at a time: the path's own latency, no queueing behind our own load.
+    const sequential = await measure(Math.max(20, Math.round(100 * scale)), 1, (i) => change(i + workers));
+    const concurrent = await measure(total, workers, (i) => change(i + workers + 1_000_000));
     await runtime.settle();
     return {
-      stockChangeToChannelCall: pushes,
+      stockChangeToChannelCall: sequential,
+      stockChangeToChannelCallConcurrent: { ...concurrent, concurrency: workers },
       channelCalls: shopify.requests.length,
       note: 'latency = adjustment over HTTP → stream recompute → ChannelAvailabilityChanged → pusher (lease, reads) → inventorySetQuantities applied at the fake shop',
     };
