@@ -51,7 +51,10 @@ export function ChannelSync() {
     setError(null);
     try {
       const out = await endpoints.resyncChannel(id);
-      notify({ type: 'success', header: `Resync of ${out.channelId} started: ${out.skus} SKUs to push` });
+      notify({
+        type: 'success',
+        header: `Resync of ${out.channelId} started: ${out.skus} SKU${out.skus === 1 ? '' : 's'} to push`,
+      });
       await load();
     } catch (err) {
       setError(err as ApiError);
