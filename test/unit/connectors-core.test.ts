@@ -155,6 +155,18 @@ describe('stock push coalescing', () => {
     expect(await markAndPush(p, 'shop', ['A'])).toMatchObject({ skipped: 'no-connection' });
     expect(calls).toEqual([]);
   });
+
+  it('keeps no sync items for a channel type it does not write', async () => {
+    const { p, calls } = ports();
+    const get = p.channels.get;
+    p.channels.get = async (id) => {
+      const c = await get(id);
+      return c && { ...c, type: 'generic' };
+    };
+    expect(await markAndPush(p, 'shop', ['A'])).toMatchObject({ skipped: 'unsupported' });
+    expect(await p.sync.pending('shop')).toEqual([]);
+    expect(calls).toEqual([]);
+  });
 });
 
 describe('channel health', () => {

@@ -38,6 +38,10 @@ export async function markAndPush(
   channelId: string,
   skus: readonly string[],
 ): Promise<DrainOutcome> {
+  // A channel we do not write (not connected, a type without a writer) keeps no sync items:
+  // connecting it later is followed by a resync (docs/connectors.md).
+  const skipped = writable(ports, await ports.channels.get(channelId));
+  if (skipped) return { pushed: 0, failed: 0, skipped };
   for (const sku of skus) await ports.sync.mark(channelId, sku);
   return drain(ports, channelId, skus);
 }
