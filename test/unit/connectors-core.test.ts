@@ -265,6 +265,20 @@ describe('locations and retries', () => {
   });
 });
 
+describe('slow replies', () => {
+  it('gives up on a reply slower than the try limit, tries again, and fails the call when none comes', async () => {
+    const policy = { attempts: 2, backoffMs: 1, maxRetryAfterMs: 1000, timeoutMs: 30, deadlineMs: 5000 };
+    let sent = 0;
+    const never = (signal: AbortSignal) =>
+      new Promise<Response>((_, reject) => {
+        sent++;
+        signal.addEventListener('abort', () => reject(signal.reason));
+      });
+    await expect(fetchWithRetry(never, policy)).rejects.toThrow('timed out');
+    expect(sent).toBe(2);
+  });
+});
+
 describe('Shopify fulfillment lines', () => {
   const fos = [
     {
