@@ -303,3 +303,14 @@ export async function dispositionReturned(
   );
   return { applied };
 }
+/**
+ * The number inventory last announced for the channel and SKU (ChannelAvailabilityChanged),
+ * read consistently: what a connector sets the channel to. 0 when none was announced.
+ */
+export async function channelAvailability(channelId: string, sku: string): Promise<number> {
+  return (await ports().channels.published.get(sku, channelId)) ?? 0;
+}
+
+/** The SKUs inventory has announced a number for on the channel (a full resync pushes them all). */
+export const channelSkus = (channelId: string): Promise<string[]> =>
+  ports().channels.published.skusOf(channelId);

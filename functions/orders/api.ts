@@ -3,6 +3,8 @@
  * console may use. Nothing else under `functions/orders/` is imported from outside it
  * (dependency-cruiser checks); other contexts never read or write orders' items.
  */
+import { dynamoChannelStore } from './intake/adapters/channel-store.ts';
+import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/channel.ts';
 
 import { dynamoOrderQueries } from './adapters/order-queries.ts';
 import { intakePorts } from './intake/adapters/wiring.ts';
@@ -124,3 +126,25 @@ export async function placeReplacementOrder(
     return o.orderId ? { orderId: o.orderId, status: 'ignored' } : { refused: o.reason };
   return { orderId: o.orderId, status: o.status };
 }
+let store: ReturnType<typeof dynamoChannelStore> | undefined;
+/** Wired on first use, so importing this module for its types or events costs nothing. */
+const channelStore = () => {
+  store ??= dynamoChannelStore();
+  return store;
+};
+
+/**
+ * A channel's configuration as connectors need it (type, locations, shop domain, connection with
+ * the SecretStore name of its token, never the token); cached for a few seconds.
+ */
+export const channelOf = (channelId: string): Promise<Channel | undefined> =>
+  channelStore().getCached(channelId);
+
+/** Every channel's configuration (connectors' sweep over channels with pushes pending). */
+export async function allChannels(): Promise<Channel[]> {
+  return (await Promise.all(CHANNEL_TYPES.map((t) => channelStore().listOfType(t)))).flat();
+}
+
+/** The channel's listings of one SKU: the ids connectors write its stock to. */
+export const listingsOfSku = (channelId: string, sku: string): Promise<Listing[]> =>
+  channelStore().listingsOfSku(channelId, sku);

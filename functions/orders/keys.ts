@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
  * - channel:    pk CHANNEL#<channelId>   sk CHANNEL            gsi1: CHANNELS / <type>#<channelId>
  *               (never holds the secret)
  * - listing:    pk CHANNEL#<channelId>   sk LISTING#<externalId>   (channel's external id → SKU)
+ *               gsi1: LISTINGSKU#<channelId>#<sku> / <externalId>   (a SKU's listings, for the stock push)
  * - order:      pk ORDER#<orderId>       sk ORDER              gsi1: ORDERS#<channelId> / EXT#<externalId>
  *               orderId is derived from (channelId, externalId), so the order item itself is
  *               the order-identity guard: `attribute_not_exists(pk)` admits one order per
@@ -27,6 +28,11 @@ export const ordersKeys = {
     pk: `CHANNEL#${channelId}`,
     sk: `LISTING#${externalId}`,
   }),
+  listingIndex: (channelId: string, sku: string, externalId: string) => ({
+    gsi1pk: `LISTINGSKU#${channelId}#${sku}`,
+    gsi1sk: externalId,
+  }),
+  listingsOfSku: (channelId: string, sku: string) => `LISTINGSKU#${channelId}#${sku}`,
   order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
   /** Whether a stream record's keys are an order item's. */
   isOrder: (keys: { pk?: string; sk?: string }) =>

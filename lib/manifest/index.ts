@@ -1,4 +1,5 @@
 import { catalog } from './catalog.ts';
+import { connectors } from './connectors.ts';
 import { fulfillment } from './fulfillment.ts';
 import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
@@ -26,6 +27,7 @@ const CONTEXTS: readonly ContextManifest[] = [
   fulfillment,
   inbound,
   returns,
+  connectors,
 ];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {

@@ -46,6 +46,7 @@ import type {
   StockView,
   StoredRuleSet,
   Supplier,
+  SyncStatus,
   Wave,
   WaveView,
 } from './types.ts';
@@ -127,6 +128,10 @@ export const endpoints = {
     api.get<Channel & { hasSecret: boolean }>(apiPath`/api/channels/${id}`, undefined, signal),
   putChannel: (id: string, body: PutChannelBody) =>
     api.put<Channel & { hasSecret: boolean }>(apiPath`/api/channels/${id}`, body),
+  getChannelSync: (id: string, signal?: AbortSignal) =>
+    api.get<SyncStatus>(apiPath`/api/channels/${id}/sync`, undefined, signal),
+  resyncChannel: (id: string) =>
+    api.post<{ channelId: string; skus: number }>(apiPath`/api/channels/${id}/resync`),
   putListing: (channelId: string, externalId: string, sku: string) =>
     api.put<Listing & { skuKnown: boolean }>(apiPath`/api/channels/${channelId}/listings/${externalId}`, {
       sku,

@@ -6,6 +6,7 @@
  */
 
 import type { Sku } from '../../../functions/catalog/api.ts';
+import type { SyncStatus } from '../../../functions/connectors/api.ts';
 import type {
   BinType,
   Carrier,
@@ -107,6 +108,7 @@ export type {
   StoredOrder,
   StoredRuleSet,
   Supplier,
+  SyncStatus,
   Wave,
 };
 

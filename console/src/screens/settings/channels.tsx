@@ -18,6 +18,7 @@ import { useNotifications } from '../../app/notifications.tsx';
 import { useUser } from '../../app/session.tsx';
 import { formatDateTime } from '../../components/format.tsx';
 import { ApiErrorAlert, UndeclaredNotice } from '../../components/states.tsx';
+import { ChannelSync } from './channel-sync.tsx';
 
 const CHANNEL_TYPES = [
   { value: 'shopify', label: 'Shopify' },
@@ -363,6 +364,7 @@ function ListingForm() {
 
 const PUT_CHANNEL = 'PUT /api/channels/{channelId}';
 const PUT_LISTING = 'PUT /api/channels/{channelId}/listings/{externalId}';
+const GET_SYNC = 'GET /api/channels/{channelId}/sync';
 
 export function ChannelsTab() {
   const user = useUser();
@@ -371,6 +373,7 @@ export function ChannelsTab() {
       <UndeclaredNotice routes={[PUT_CHANNEL, PUT_LISTING, 'GET /api/channels/{channelId}']} />
       {can(user.roles, PUT_CHANNEL) && <ChannelForm />}
       {can(user.roles, PUT_LISTING) && <ListingForm />}
+      {can(user.roles, GET_SYNC) && <ChannelSync />}
     </SpaceBetween>
   );
 }

@@ -101,7 +101,11 @@ const TABS: readonly { id: string; label: string; routes: readonly RouteKey[] }[
   {
     id: 'channels',
     label: 'Channels',
-    routes: ['PUT /api/channels/{channelId}', 'PUT /api/channels/{channelId}/listings/{externalId}'],
+    routes: [
+      'PUT /api/channels/{channelId}',
+      'PUT /api/channels/{channelId}/listings/{externalId}',
+      'GET /api/channels/{channelId}/sync',
+    ],
   },
   { id: 'routing', label: 'Routing rules', routes: ['PUT /api/routing-rules'] },
   { id: 'carriers', label: 'Carriers and cutoffs', routes: ['PUT /api/carriers/{carrierId}'] },

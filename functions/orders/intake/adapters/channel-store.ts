@@ -119,6 +119,26 @@ export function dynamoChannelStore(
       return out.Item ? (withoutKeys(out.Item) as unknown as Listing) : undefined;
     },
 
+    /** The listings that sell `sku` on the channel (index read: a listing put a moment ago may be missing). */
+    async listingsOfSku(channelId: string, sku: string): Promise<Listing[]> {
+      const items: Listing[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': ordersKeys.listingsOfSku(channelId, sku) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) items.push(withoutKeys(item) as unknown as Listing);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+
     async putListing(listing: Listing): Promise<void> {
       await writeAudited(
         db,
@@ -127,6 +147,7 @@ export function dynamoChannelStore(
             TableName: table,
             Item: {
               ...ordersKeys.listing(listing.channelId, listing.externalId),
+              ...ordersKeys.listingIndex(listing.channelId, listing.sku, listing.externalId),
               entity: 'ChannelListing',
               ...listing,
             },

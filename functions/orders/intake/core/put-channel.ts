@@ -2,7 +2,7 @@ import { createEvent, type EventPublisher } from '#shared/events';
 import type { SecretStore } from '#shared/secrets';
 import { SecretRequired } from '../../errors.ts';
 import { ChannelUpserted } from '../../events/channel-upserted.ts';
-import type { Channel, PutChannelBody } from '../schemas/channel.ts';
+import type { Channel, PutChannelBody, StoredConnection } from '../schemas/channel.ts';
 
 export interface ChannelRepository {
   get(channelId: string): Promise<Channel | undefined>;
@@ -18,11 +18,39 @@ export interface PutChannelPorts {
 
 /** The SecretStore name of a channel's webhook secret; the channel item stores only this. */
 export const webhookSecretName = (channelId: string) => `channels/${channelId}/webhook`;
+/** The SecretStore name of a channel's API access token (connectors read it by this name). */
+export const accessTokenName = (channelId: string) => `channels/${channelId}/api-token`;
 
 /** What clients see of a channel: never the secret, not even where it is kept. */
 export function channelView(channel: Channel) {
-  const { secretRef, ...rest } = channel;
-  return { ...rest, hasSecret: Boolean(secretRef) };
+  const { secretRef, connection, ...rest } = channel;
+  const view = { ...rest, hasSecret: Boolean(secretRef) };
+  if (!connection) return view;
+  const { tokenRef, tokenUpdatedAt: _t, ...visible } = connection;
+  return { ...view, connection: { ...visible, hasAccessToken: Boolean(tokenRef) } };
+}
+
+/**
+ * The stored connection: the token (when given) goes to the SecretStore, an omitted token keeps
+ * the one stored, and an omitted connection keeps the previous one whole (like the secret).
+ */
+async function storedConnection(
+  ports: PutChannelPorts,
+  channelId: string,
+  body: PutChannelBody['connection'],
+  previous: Channel['connection'],
+  now: string,
+): Promise<StoredConnection | undefined> {
+  if (!body) return previous;
+  const { accessToken, ...config } = body;
+  let tokenRef = previous?.tokenRef;
+  let tokenUpdatedAt = previous?.tokenUpdatedAt;
+  if (accessToken !== undefined) {
+    tokenRef = accessTokenName(channelId);
+    await ports.secrets.put(tokenRef, accessToken);
+    tokenUpdatedAt = now;
+  }
+  return { ...config, ...(tokenRef ? { tokenRef } : {}), ...(tokenUpdatedAt ? { tokenUpdatedAt } : {}) };
 }
 
 /**
@@ -48,13 +76,15 @@ export async function putChannel(
   } else if (body.type !== 'amazon' && !secretRef) {
     throw new SecretRequired(body.type);
   }
-  const { secret: _secret, ...config } = body;
+  const { secret: _secret, connection: _connection, ...config } = body;
+  const connection = await storedConnection(ports, channelId, body.connection, previous?.connection, now);
   const channel: Channel = {
     channelId,
     ...config,
     locationIds: [...config.locationIds],
     ...(secretRef ? { secretRef } : {}),
     ...(secretUpdatedAt ? { secretUpdatedAt } : {}),
+    ...(connection ? { connection } : {}),
     createdAt: previous?.createdAt ?? now,
     updatedAt: now,
   };

@@ -26,6 +26,8 @@ export const handler = httpHandler(
       channelId: params.channelId,
       externalId: params.externalId,
       sku: body.sku,
+      ...(body.inventoryItemId ? { inventoryItemId: body.inventoryItemId } : {}),
+      ...(body.parentId ? { parentId: body.parentId } : {}),
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
     };

@@ -31,6 +31,30 @@ export const exposureRule = z
   })
   .strict();
 
+/**
+ * How connectors reach the channel's own API (stock push, shipments). `accessToken` goes to the
+ * SecretStore like the webhook secret and is never returned; omitted on update it is kept.
+ */
+export const channelConnection = z
+  .object({
+    /** Origin of the channel's API; Shopify defaults to `https://{shopDomain}` (a proxy or test server overrides it). */
+    apiBaseUrl: z
+      .string()
+      .url()
+      .max(500)
+      .regex(/^https?:\/\//, 'an http(s) URL')
+      .optional(),
+    accessToken: z.string().min(1).max(4096).optional(),
+    /** Shopify: `YYYY-MM`; WooCommerce: the REST namespace version (`v3`). */
+    apiVersion: z
+      .string()
+      .regex(/^(\d{4}-\d{2}|v\d+)$/, 'YYYY-MM or vN')
+      .optional(),
+    /** Our location id → the channel's location id (Shopify `gid://shopify/Location/…`). */
+    locationMap: z.record(locationId, z.string().min(1).max(255)).optional(),
+  })
+  .strict();
+
 export const putChannelBody = z
   .object({
     type: z.enum(CHANNEL_TYPES),
@@ -51,6 +75,7 @@ export const putChannelBody = z
     sellerId: z.string().min(1).max(64).optional(),
     /** Amazon: restrict to these marketplaces (one channel per marketplace is common). */
     marketplaceIds: z.array(z.string().min(1).max(32)).max(50).optional(),
+    connection: channelConnection.optional(),
   })
   .superRefine((body, ctx) => {
     if (new Set(body.locationIds).size !== body.locationIds.length) {
@@ -74,8 +99,18 @@ export interface Channel {
   /** Name of the webhook secret in the SecretStore; absent for Amazon channels. */
   secretRef?: string;
   secretUpdatedAt?: string;
+  /** The connection without its token, which lives in the SecretStore under `tokenRef`. */
+  connection?: StoredConnection;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface StoredConnection {
+  apiBaseUrl?: string;
+  apiVersion?: string;
+  locationMap?: Record<string, string>;
+  tokenRef?: string;
+  tokenUpdatedAt?: string;
 }
 
 export const listingExternalId = z
@@ -84,12 +119,23 @@ export const listingExternalId = z
   .max(128)
   .regex(/^[^\s#]+$/, 'no spaces or "#"');
 
-export const putListingBody = z.object({ sku: skuCode });
+export const putListingBody = z.object({
+  sku: skuCode,
+  /** Shopify: the variant's `gid://shopify/InventoryItem/…`, needed to set its stock. */
+  inventoryItemId: z
+    .string()
+    .regex(/^gid:\/\/shopify\/InventoryItem\/\d+$/, 'gid://shopify/InventoryItem/<id>')
+    .optional(),
+  /** WooCommerce: the parent product id when `externalId` is a variation id. */
+  parentId: z.string().regex(/^\d+$/, 'a product id').optional(),
+});
 
 export interface Listing {
   channelId: string;
   externalId: string;
   sku: string;
+  inventoryItemId?: string;
+  parentId?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { channelAvailability, channelSkus, routableStock } from '#inventory/api';
+import { channelOf, listingsOfSku } from '#orders/api';
+import { documentClient } from '#shared/clients';
+import { getOptionalEnv } from '#shared/env';
+import { eventBridgePublisher } from '#shared/events';
+import { secretStore } from '#shared/secrets';
+import { tableName } from '#shared/table';
+import type { PushPorts, PushSettings } from '../core/ports.ts';
+import type { ShipPorts } from '../core/ship-to-channel.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './http-retry.ts';
+import { dynamoShipmentClaims } from './shipment-claims.ts';
+import { shopifyStockWriter } from './shopify.ts';
+import { shopifyShipmentWriter } from './shopify-fulfillment.ts';
+import { dynamoSyncStore } from './sync-store.ts';
+import { wooShipmentWriter, wooStockWriter } from './woocommerce.ts';
+
+/** Tuning the deployer (or a test) may set; the defaults are production's. */
+const envMs = (name: string, fallback: number) => {
+  const raw = getOptionalEnv(name);
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+};
+
+export const retryPolicy = (): RetryPolicy => ({
+  ...DEFAULT_RETRY,
+  backoffMs: envMs('QM_CONNECTOR_BACKOFF_MS', DEFAULT_RETRY.backoffMs),
+});
+
+export const pushSettings = (): PushSettings => ({
+  // Longer than the retry deadline (25 s) and the function's timeout, so pushes never overlap.
+  leaseMs: 60_000,
+  degradeAfterMs: envMs('QM_CONNECTOR_DEGRADE_AFTER_MS', 60_000),
+  batchSize: 50,
+});
+
+/** The stock push wired to the table, orders' channels, inventory's numbers, the channels' APIs and the bus. */
+export function pushPorts(): PushPorts {
+  const policy = retryPolicy();
+  return {
+    sync: dynamoSyncStore(documentClient(), tableName()),
+    channels: { get: channelOf },
+    listings: listingsOfSku,
+    availability: channelAvailability,
+    async availabilityByLocation(sku) {
+      const stock = (await routableStock([sku])).get(sku) ?? new Map();
+      return new Map([...stock].map(([loc, s]) => [loc, s.available]));
+    },
+    channelSkus,
+    secrets: secretStore(),
+    writers: { shopify: shopifyStockWriter(policy), woocommerce: wooStockWriter(policy) },
+    events: eventBridgePublisher(),
+    clock: () => new Date(),
+    settings: pushSettings(),
+  };
+}
+
+/** Shipments to channels wired to orders' channels, the claims in the table and the channels' APIs. */
+export function shipPorts(): ShipPorts {
+  const policy = retryPolicy();
+  return {
+    channels: { get: channelOf },
+    secrets: secretStore(),
+    claims: dynamoShipmentClaims(documentClient(), tableName()),
+    writers: { shopify: shopifyShipmentWriter(policy), woocommerce: wooShipmentWriter(policy) },
+    clock: () => new Date(),
+    // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
+    leaseMs: 60_000,
+    newOwner: randomUUID,
+  };
+}

@@ -1,0 +1,108 @@
+import { ChannelResyncRequested } from '../../functions/connectors/events/channel-sync.ts';
+import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
+import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
+import type { ContextManifest, Role } from './types.ts';
+
+/** Channel connections are admin business (as the channel itself); a resync is too. */
+const SYNC_ADMINS: readonly Role[] = ['admin'];
+/** Whoever watches stock reads whether the channels have it. */
+const SYNC_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller'];
+
+/** Connectors: our numbers and shipments out to the channels' own APIs. */
+export const connectors: ContextManifest = {
+  functions: {
+    pushChannelStock: {
+      entry: 'functions/connectors/handlers/on-channel-availability-changed.ts',
+      description: 'ChannelAvailabilityChanged → the channel set to our latest number (Shopify, WooCommerce)',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 30,
+    },
+    resyncChannelStock: {
+      entry: 'functions/connectors/handlers/on-resync-requested.ts',
+      description: 'ChannelResyncRequested → every pending SKU of the channel pushed, in batches',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 300,
+    },
+    sweepPendingStock: {
+      entry: 'functions/connectors/handlers/sweep-pending-stock.ts',
+      description: 'Schedule: pushes left pending (a failing channel, a push that died) are tried again',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 300,
+    },
+    requestChannelResync: {
+      entry: 'functions/connectors/handlers/resync-channel.ts',
+      description:
+        'POST /api/channels/{channelId}/resync: every SKU pushed again (202), ChannelResyncRequested',
+      table: 'RW',
+      publishes: true,
+    },
+    confirmShipmentToChannel: {
+      entry: 'functions/connectors/handlers/on-shipment-confirmed.ts',
+      description:
+        'ShipmentConfirmed → the channel told once: Shopify fulfillment with tracking, WooCommerce completed',
+      table: 'RW',
+      readsSecrets: true,
+      timeoutSeconds: 60,
+    },
+    getChannelSync: {
+      entry: 'functions/connectors/handlers/get-sync-status.ts',
+      description:
+        'GET /api/channels/{channelId}/sync: healthy/degraded, last push, pending, recent failures',
+      table: 'R',
+    },
+  },
+  routes: [
+    {
+      method: 'POST',
+      path: '/api/channels/{channelId}/resync',
+      fn: 'requestChannelResync',
+      auth: { roles: SYNC_ADMINS },
+    },
+    {
+      method: 'GET',
+      path: '/api/channels/{channelId}/sync',
+      fn: 'getChannelSync',
+      auth: { roles: SYNC_READERS },
+    },
+  ],
+  rules: [
+    {
+      name: 'connectors-channel-availability',
+      description: 'Each change of a channel’s number for a SKU is pushed to the channel',
+      pattern: {
+        source: [ChannelAvailabilityChanged.source],
+        'detail-type': [ChannelAvailabilityChanged.detailType],
+      },
+      target: { fn: 'pushChannelStock' },
+    },
+    {
+      name: 'connectors-channel-resync',
+      description: 'A resync (asked for, or after a recovery) pushes every pending SKU of the channel',
+      pattern: {
+        source: [ChannelResyncRequested.source],
+        'detail-type': [ChannelResyncRequested.detailType],
+      },
+      target: { fn: 'resyncChannelStock' },
+    },
+    {
+      name: 'connectors-shipment-confirmed',
+      description: 'Each shipment from our warehouses is confirmed to the channel the order came from',
+      pattern: { source: [ShipmentConfirmed.source], 'detail-type': [ShipmentConfirmed.detailType] },
+      target: { fn: 'confirmShipmentToChannel' },
+    },
+  ],
+  schedules: [
+    {
+      name: 'connectors-stock-sweep',
+      description: 'Retries stock pushes left pending; finds a degraded channel recovered',
+      expression: 'rate(1 minute)',
+      fn: 'sweepPendingStock',
+    },
+  ],
+};
