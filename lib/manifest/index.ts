@@ -1,4 +1,5 @@
 import { catalog } from './catalog.ts';
+import { finance } from './finance.ts';
 import { fulfillment } from './fulfillment.ts';
 import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
@@ -17,7 +18,15 @@ import {
 export * from './types.ts';
 
 /** Each bounded context declares its own part; adding a context means adding it here. */
-const CONTEXTS: readonly ContextManifest[] = [platform, catalog, inventory, orders, fulfillment, inbound];
+const CONTEXTS: readonly ContextManifest[] = [
+  platform,
+  catalog,
+  inventory,
+  orders,
+  fulfillment,
+  inbound,
+  finance,
+];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {
   const manifest: SystemManifest = {
