@@ -4,6 +4,7 @@ import { GoodsReceived } from '../../functions/inbound/events/goods-received.ts'
 import { StockAdjusted } from '../../functions/inventory/events/stock-adjusted.ts';
 import { OrderReceived } from '../../functions/orders/events/order-received.ts';
 import { OrderUpdated } from '../../functions/orders/events/order-updated.ts';
+import { FinanceExportRequested } from '../../functions/finance/events/export-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Finance keeps the books; admins set them up. */
@@ -53,6 +54,38 @@ export const finance: ContextManifest = {
       description: 'GET /api/finance/costs/{sku}: moving-average cost per location',
       table: 'R',
     },
+    requestExport: {
+      entry: 'functions/finance/handlers/request-export.ts',
+      description: 'POST /api/finance/exports: 202 { runId }, FinanceExportRequested',
+      table: 'RW',
+      publishes: true,
+    },
+    getExport: {
+      entry: 'functions/finance/handlers/get-export.ts',
+      description: 'GET /api/finance/exports/{runId}: status, rows and files per dataset',
+      table: 'R',
+    },
+    listExports: {
+      entry: 'functions/finance/handlers/list-exports.ts',
+      description: 'GET /api/finance/exports: the most recent runs',
+      table: 'R',
+    },
+    runExport: {
+      entry: 'functions/finance/handlers/run-export.ts',
+      description: 'FinanceExportRequested → Parquet, CSV and manifest per dataset in the exports bucket',
+      table: 'RW',
+      exportsBucket: 'RW',
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+    },
+    scheduledExport: {
+      entry: 'functions/finance/handlers/scheduled-export.ts',
+      description: "Daily: yesterday's finance datasets to the exports bucket",
+      table: 'RW',
+      exportsBucket: 'RW',
+      timeoutSeconds: 900,
+      memoryMb: 1024,
+    },
     onFinancialEvent: {
       entry: 'functions/finance/handlers/on-financial-event.ts',
       description: 'Receipts, shipments, short picks, adjustments → balanced journal entries at moving-average cost',
@@ -72,6 +105,9 @@ export const finance: ContextManifest = {
     },
     { method: 'GET', path: '/api/finance/trial-balance', fn: 'getTrialBalance', auth: { roles: READERS } },
     { method: 'GET', path: '/api/finance/costs/{sku}', fn: 'getCosts', auth: { roles: READERS } },
+    { method: 'POST', path: '/api/finance/exports', fn: 'requestExport', auth: { roles: FINANCE } },
+    { method: 'GET', path: '/api/finance/exports', fn: 'listExports', auth: { roles: FINANCE } },
+    { method: 'GET', path: '/api/finance/exports/{runId}', fn: 'getExport', auth: { roles: FINANCE } },
   ],
   rules: [
     {
@@ -83,6 +119,20 @@ export const finance: ContextManifest = {
         'detail-type': FINANCIAL_EVENTS.map((e) => e.detailType),
       },
       target: { fn: 'onFinancialEvent' },
+    },
+    {
+      name: 'finance-exports',
+      description: 'A requested export run writes its datasets',
+      pattern: { source: [FinanceExportRequested.source], 'detail-type': [FinanceExportRequested.detailType] },
+      target: { fn: 'runExport' },
+    },
+  ],
+  schedules: [
+    {
+      name: 'finance-daily-export',
+      description: "Yesterday's journal lines and inventory valuation to S3 for Athena (01:30 UTC)",
+      expression: 'cron(30 1 * * ? *)',
+      fn: 'scheduledExport',
     },
   ],
 };
