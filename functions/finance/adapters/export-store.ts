@@ -31,6 +31,7 @@ export function s3ExportTarget(bucket = getEnv(ENV.exportsBucket)): ExportTarget
         },
         async close() {
           closeSync(fd);
+          const digest = hash.digest();
           try {
             await s3Client().send(
               new PutObjectCommand({
@@ -38,13 +39,16 @@ export function s3ExportTarget(bucket = getEnv(ENV.exportsBucket)): ExportTarget
                 Key: key,
                 Body: createReadStream(file),
                 ContentLength: bytes,
+                // A checksum given up front goes as a header: S3 verifies the object against it, and
+                // the SDK sends the stream as it is instead of chunk-encoding it with a trailer.
+                ChecksumSHA256: digest.toString('base64'),
                 ContentType: key.endsWith('.csv') ? 'text/csv' : 'application/vnd.apache.parquet',
               }),
             );
           } finally {
             rmSync(file, { force: true });
           }
-          return { sha256: hash.digest('hex'), bytes };
+          return { sha256: digest.toString('hex'), bytes };
         },
       };
     },
