@@ -3,5 +3,32 @@
  * else under `functions/finance/` is imported from outside it. Finance reads other contexts only
  * through their events; the business reads finance through its API and S3 exports.
  */
+import { exportPorts } from './adapters/wiring.ts';
+import { type DatasetName, type ExportRun, runExport } from './core/exports.ts';
+
 export type { Account, AccountRole } from './core/accounts.ts';
+export type { DatasetName, ExportRun } from './core/exports.ts';
 export type { ClosedPeriod } from './core/ports.ts';
+
+/**
+ * Runs one export now, outside the bus (the `npm run export` script, the bench): the same
+ * files as a requested or scheduled run, recorded as a run with id `manual-<date>`.
+ */
+export async function exportNow(
+  date: string,
+  datasets: readonly DatasetName[],
+  progress?: (message: string) => void,
+): Promise<ExportRun> {
+  return runExport(
+    exportPorts(),
+    {
+      runId: `manual-${date}`,
+      date,
+      datasets: [...datasets],
+      status: 'requested',
+      requestedAt: new Date().toISOString(),
+      requestedBy: 'system:npm-run-export',
+    },
+    progress,
+  );
+}

@@ -26,7 +26,15 @@ beforeAll(async () => {
   await rt.api('PUT', '/api/locations/WH1', { body: { name: 'WH1', type: 'warehouse' } });
   for (const sku of ['XA', 'XB']) await rt.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
   await rt.api('PUT', '/api/skus/XKIT', {
-    body: { name: 'Kit', kit: { components: [{ sku: 'XA', quantity: 1 }, { sku: 'XB', quantity: 2 }] } },
+    body: {
+      name: 'Kit',
+      kit: {
+        components: [
+          { sku: 'XA', quantity: 1 },
+          { sku: 'XB', quantity: 2 },
+        ],
+      },
+    },
   });
   await rt.api('PUT', '/api/suppliers/ACME', { body: { name: 'Acme', leadTimeDays: 7, currency: 'USD' } });
 
@@ -85,7 +93,9 @@ afterAll(async () => {
 
 const object = async (key: string): Promise<Buffer> => {
   const out = await s3.send(new GetObjectCommand({ Bucket: rt.config.exportsBucket, Key: key }));
-  return Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  return Buffer.from(
+    await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+  );
 };
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -118,7 +128,9 @@ function asCsvCells(row: Record<string, unknown>, csvRow: Record<string, string>
 
 describe('a simulated day', () => {
   it('balances: debits equal credits in the trial balance', async () => {
-    const tb = await rt.api('GET', `/api/finance/trial-balance?period=${today.slice(0, 7)}`, { role: 'finance' });
+    const tb = await rt.api('GET', `/api/finance/trial-balance?period=${today.slice(0, 7)}`, {
+      role: 'finance',
+    });
     expect(tb.body.balanced).toBe(true);
     expect(tb.body.entries).toBeGreaterThanOrEqual(7);
     // Inventory on hand = receipts + landed cost − shipped − written off + found: never negative here.
@@ -129,17 +141,29 @@ describe('a simulated day', () => {
   it('exports journal lines and the valuation to S3: Parquet = CSV rows, manifest sums and digests match, re-runs identical', async () => {
     const run = await exportDay();
     expect(run.status).toBe('succeeded');
-    expect(run.datasets.map((d: { name: string }) => d.name)).toEqual(['journal_lines', 'inventory_valuation']);
+    expect(run.datasets.map((d: { name: string }) => d.name)).toEqual([
+      'journal_lines',
+      'inventory_valuation',
+    ]);
     const firstRun = new Map<string, string>();
     for (const d of run.datasets) {
       const prefix = `exports/${d.name}/dt=${today}/`;
-      expect(d.files).toEqual([`${prefix}part-00000.parquet`, `${prefix}part-00000.csv`, `${prefix}_manifest.json`]);
+      expect(d.files).toEqual([
+        `${prefix}part-00000.parquet`,
+        `${prefix}part-00000.csv`,
+        `${prefix}_manifest.json`,
+      ]);
       const [parquet, csv, manifestBytes] = await Promise.all(d.files.map(object));
-      d.files.forEach((key: string, i: number) => firstRun.set(key, sha256([parquet, csv, manifestBytes][i] as Buffer)));
+      for (const [i, key] of (d.files as string[]).entries()) {
+        firstRun.set(key, sha256([parquet, csv, manifestBytes][i] as Buffer));
+      }
       const manifest = JSON.parse(manifestBytes.toString('utf8'));
       const csvRows: Record<string, string>[] = parse(csv, { columns: true });
       const buffer = parquet.buffer.slice(parquet.byteOffset, parquet.byteOffset + parquet.byteLength);
-      const parquetRows = (await parquetReadObjects({ file: buffer as ArrayBuffer })) as Record<string, unknown>[];
+      const parquetRows = (await parquetReadObjects({ file: buffer as ArrayBuffer })) as Record<
+        string,
+        unknown
+      >[];
       expect(d.rows).toBeGreaterThan(0);
       expect(manifest).toMatchObject({ dataset: d.name, date: today, schemaVersion: 1, rows: d.rows });
       expect(csvRows).toHaveLength(d.rows);
@@ -158,14 +182,38 @@ describe('a simulated day', () => {
       const element = (name: string) => schema.find((s) => s.name === name);
       if (d.name === 'journal_lines') {
         expect(Object.keys(csvRows[0] ?? {})).toEqual([
-          'entry_id', 'line_no', 'posted_at', 'period', 'account', 'debit', 'credit', 'currency',
-          'source_event_id', 'source_type', 'reference', 'sku', 'location_id', 'channel_id',
+          'entry_id',
+          'line_no',
+          'posted_at',
+          'period',
+          'account',
+          'debit',
+          'credit',
+          'currency',
+          'source_event_id',
+          'source_type',
+          'reference',
+          'sku',
+          'location_id',
+          'channel_id',
         ]);
-        expect(element('debit')).toMatchObject({ type: 'INT64', converted_type: 'DECIMAL', scale: 4, precision: 18 });
-        expect(element('posted_at')?.logical_type).toMatchObject({ type: 'TIMESTAMP', isAdjustedToUTC: true });
+        expect(element('debit')).toMatchObject({
+          type: 'INT64',
+          converted_type: 'DECIMAL',
+          scale: 4,
+          precision: 18,
+        });
+        expect(element('posted_at')?.logical_type).toMatchObject({
+          type: 'TIMESTAMP',
+          isAdjustedToUTC: true,
+        });
         expect(manifest.sums.debit).toBe(manifest.sums.credit);
         // The kit shipped as its components: two XB per kit.
-        expect(csvRows.filter((r) => r.source_type === 'ShipmentConfirmed' && r.sku === 'XB' && r.account === '5000')).toHaveLength(2);
+        expect(
+          csvRows.filter(
+            (r) => r.source_type === 'ShipmentConfirmed' && r.sku === 'XB' && r.account === '5000',
+          ),
+        ).toHaveLength(2);
       } else {
         expect(element('quantity')).toMatchObject({ type: 'INT64' });
         const xb = csvRows.find((r) => r.sku === 'XB');
@@ -186,19 +234,28 @@ describe('a simulated day', () => {
     expect(one.datasets).toEqual([
       { name: 'inventory_valuation', rows: expect.any(Number), files: expect.any(Array) },
     ]);
-    const bad = await rt.api('POST', '/api/finance/exports', { role: 'finance', body: { date: '2026-02-30' } });
+    const bad = await rt.api('POST', '/api/finance/exports', {
+      role: 'finance',
+      body: { date: '2026-02-30' },
+    });
     expect(bad.status).toBe(400);
     const unknownDataset = await rt.api('POST', '/api/finance/exports', {
       role: 'finance',
       body: { date: today, datasets: ['payroll'] },
     });
     expect(unknownDataset.status).toBe(400);
-    const cs = await rt.api('POST', '/api/finance/exports', { role: 'customer-service', body: { date: today } });
+    const cs = await rt.api('POST', '/api/finance/exports', {
+      role: 'customer-service',
+      body: { date: today },
+    });
     expect(cs.status).toBe(403);
     const missing = await rt.api('GET', '/api/finance/exports/nope', { role: 'finance' });
     expect(missing.status).toBe(404);
     const listed = await s3.send(
-      new ListObjectsV2Command({ Bucket: rt.config.exportsBucket, Prefix: `exports/journal_lines/dt=${today}/` }),
+      new ListObjectsV2Command({
+        Bucket: rt.config.exportsBucket,
+        Prefix: `exports/journal_lines/dt=${today}/`,
+      }),
     );
     expect(listed.KeyCount).toBe(3);
   });

@@ -110,16 +110,16 @@ export function dynamoExportStore(opts: { db?: DynamoDBDocumentClient; table?: s
           const p = withoutKeys(item) as unknown as CostPosition;
           const history = await db.send(
             new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
-            ExpressionAttributeValues: {
-              ':p': k.position(p.sku, p.locationId).pk,
-              ':a': 'AT#',
-              ':b': `AT#${at}#\uffff`,
-            },
-            ScanIndexForward: false,
-            Limit: 1,
-          }),
+              TableName: table,
+              KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+              ExpressionAttributeValues: {
+                ':p': k.position(p.sku, p.locationId).pk,
+                ':a': 'AT#',
+                ':b': `AT#${at}#\uffff`,
+              },
+              ScanIndexForward: false,
+              Limit: 1,
+            }),
           );
           const last = history.Items?.[0];
           if (last) yield withoutKeys(last) as unknown as CostPosition;

@@ -17,9 +17,7 @@ const isConditionFailure = (error: unknown) =>
   (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** Finance's items in the single table (layout in keys.ts). */
-export function dynamoFinanceStore(
-  opts: { db?: DynamoDBDocumentClient; table?: string } = {},
-): FinanceStore {
+export function dynamoFinanceStore(opts: { db?: DynamoDBDocumentClient; table?: string } = {}): FinanceStore {
   const db = opts.db ?? documentClient();
   const table = opts.table ?? tableName();
 
@@ -51,7 +49,9 @@ export function dynamoFinanceStore(
       };
     },
     async putChart(chart) {
-      await writeAudited(db, { Put: { TableName: table, Item: { ...k.chart(), entity: 'Chart', ...chart } } });
+      await writeAudited(db, {
+        Put: { TableName: table, Item: { ...k.chart(), entity: 'Chart', ...chart } },
+      });
     },
     entry: (entryId) => getItem(db, table, k.entry(entryId)),
     async positions(keys) {
@@ -177,7 +177,9 @@ export function dynamoFinanceStore(
       }
     },
     async closedPeriod(period) {
-      const out = await db.send(new GetCommand({ TableName: table, Key: k.period(period), ConsistentRead: true }));
+      const out = await db.send(
+        new GetCommand({ TableName: table, Key: k.period(period), ConsistentRead: true }),
+      );
       return out.Item ? (withoutKeys(out.Item) as unknown as ClosedPeriod) : undefined;
     },
     closedPeriods: () =>

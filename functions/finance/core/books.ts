@@ -46,7 +46,10 @@ export async function putChart(ports: FinancePorts, input: ChartInput) {
 export async function closePeriod(ports: FinancePorts, period: string, actor: string) {
   const now = ports.clock().toISOString();
   if (now < periodEnd(period)) {
-    throw new Conflict('PERIOD_NOT_ENDED', `Period ${period} has not ended; it can be closed from ${periodEnd(period)}`);
+    throw new Conflict(
+      'PERIOD_NOT_ENDED',
+      `Period ${period} has not ended; it can be closed from ${periodEnd(period)}`,
+    );
   }
   const closed: ClosedPeriod = { period, status: 'closed', closedAt: now, closedBy: actor };
   if (await ports.store.closePeriod(closed)) return { period: closed, created: true };
@@ -73,7 +76,13 @@ export async function trialBalance(ports: FinancePorts, period: string) {
   let entries = 0;
   for await (const e of ports.store.entriesOfPeriod(period)) {
     entries++;
-    if (e.lateFor) late.push({ entryId: e.entryId, sourceEventId: e.sourceEventId, sourceType: e.sourceType, lateFor: e.lateFor });
+    if (e.lateFor)
+      late.push({
+        entryId: e.entryId,
+        sourceEventId: e.sourceEventId,
+        sourceType: e.sourceType,
+        lateFor: e.lateFor,
+      });
     for (const l of e.lines) {
       const key = `${l.account}\u0000${l.currency}`;
       const s = sums.get(key) ?? { account: l.account, currency: l.currency, debit: 0, credit: 0 };

@@ -39,7 +39,13 @@ function schemaElement(c: Column): SchemaElement {
   const repetition_type = c.nullable ? 'OPTIONAL' : 'REQUIRED';
   switch (c.kind) {
     case 'string':
-      return { name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type };
+      return {
+        name: c.name,
+        type: 'BYTE_ARRAY',
+        converted_type: 'UTF8',
+        logical_type: { type: 'STRING' },
+        repetition_type,
+      };
     case 'int32':
       return { name: c.name, type: 'INT32', repetition_type };
     case 'int64':
@@ -129,10 +135,15 @@ export async function writeDataset(
   const flush = async () => {
     if (!group.length) return;
     await parquet.write({
-      columnData: columns.map((c) => ({ name: c.name, data: group.map((r) => parquetValue(c, r[c.name] ?? null)) })),
+      columnData: columns.map((c) => ({
+        name: c.name,
+        data: group.map((r) => parquetValue(c, r[c.name] ?? null)),
+      })),
       rowGroupSize: group.length,
     });
-    sinks.csv.write(Buffer.from(stringify(group.map((r) => columns.map((c) => csvValue(c, r[c.name] ?? null))))));
+    sinks.csv.write(
+      Buffer.from(stringify(group.map((r) => columns.map((c) => csvValue(c, r[c.name] ?? null))))),
+    );
     count += group.length;
     group = [];
     onGroup?.(count);

@@ -1,6 +1,6 @@
+import type { CostPosition } from './costing.ts';
 import { unitCost } from './costing.ts';
 import { type Column, type FileSink, type Row, writeDataset } from './export-files.ts';
-import type { CostPosition } from './costing.ts';
 import type { FinanceStore } from './ports.ts';
 
 /**

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Conflict, DomainError, NotFound, ValidationFailed } from '#shared/errors';
 import { applyLandedCost } from './costing.ts';
 import { allocate, formatMoney, parseAmount } from './money.ts';
-import { postEntry } from './posting-service.ts';
 import type { FinancePorts, ReceiptLine } from './ports.ts';
+import { postEntry } from './posting-service.ts';
 import { type LineDraft, pair } from './postings.ts';
 
 export interface LandedCostInput {
@@ -34,9 +34,7 @@ interface Allocation {
 
 const fingerprint = (input: LandedCostInput) =>
   createHash('sha256')
-    .update(
-      JSON.stringify([input.receiptRef, input.method, input.amounts, input.weights ?? null]),
-    )
+    .update(JSON.stringify([input.receiptRef, input.method, input.amounts, input.weights ?? null]))
     .digest('hex');
 
 function view(input: LandedCostInput, currency: string, allocations: Allocation[]): LandedCostView {
@@ -111,7 +109,9 @@ export async function postLandedCost(
   });
   const weights = basis(lines, input);
   const perLine = lines.map(() => 0);
-  for (const a of amounts) allocate(a.minor, weights).forEach((part, i) => (perLine[i] = (perLine[i] ?? 0) + part));
+  for (const a of amounts) {
+    for (const [i, part] of allocate(a.minor, weights).entries()) perLine[i] = (perLine[i] ?? 0) + part;
+  }
 
   let allocations: Allocation[] = [];
   const { entry, created } = await postEntry(
@@ -131,7 +131,12 @@ export async function postLandedCost(
         const applied = applyLandedCost(book.get(line.sku, line.locationId), amount, line.quantity);
         if (amount !== 0) book.set(applied.position);
         allocations.push({ sku: line.sku, locationId: line.locationId, amount, ...applied });
-        const where = { reference: input.receiptRef, sku: line.sku, locationId: line.locationId, channelId: null };
+        const where = {
+          reference: input.receiptRef,
+          sku: line.sku,
+          locationId: line.locationId,
+          channelId: null,
+        };
         drafts.push(
           ...pair('inventory', 'landed_cost_clearing', applied.toInventory, currency, where),
           ...pair('cogs', 'landed_cost_clearing', applied.toCogs, currency, where),
@@ -149,7 +154,9 @@ function answerRepeat(
   input: LandedCostInput,
   print: string,
 ): { view: LandedCostView; created: boolean } {
-  const kept = entry.landedCostDoc as { fingerprint: string; currency: string; allocations: Allocation[] } | undefined;
+  const kept = entry.landedCostDoc as
+    | { fingerprint: string; currency: string; allocations: Allocation[] }
+    | undefined;
   if (!kept || kept.fingerprint !== print) {
     throw new Conflict(
       'LANDED_COST_CONFLICT',

@@ -85,7 +85,8 @@ export async function postEntry(
       ...(built.receiptLines ? { receiptLines: built.receiptLines } : {}),
       ...(built.extra ? { extra: built.extra } : {}),
     };
-    if (await ports.store.commit(commit)) return { entry: { ...entry, ...(built.extra ?? {}) }, created: true };
+    if (await ports.store.commit(commit))
+      return { entry: { ...entry, ...(built.extra ?? {}) }, created: true };
   }
   throw new PostingContention(source.entryId);
 }
@@ -173,7 +174,8 @@ export async function postEvent(ports: FinancePorts, event: SourceEvent): Promis
         const lineIds = new Set(
           units.filter((u, j) => units.findIndex((v) => v.lineId === u.lineId) === j).map((u) => u.lineId),
         );
-        const firstChunk = (lineId: string) => parts.findIndex((c) => c.some((u) => u.lineId === lineId)) === i;
+        const firstChunk = (lineId: string) =>
+          parts.findIndex((c) => c.some((u) => u.lineId === lineId)) === i;
         const revenueOf = s.lines.filter((l) => lineIds.has(l.lineId) && firstChunk(l.lineId));
         await postEntry(
           ports,
@@ -181,7 +183,9 @@ export async function postEvent(ports: FinancePorts, event: SourceEvent): Promis
           units.map((u) => ({ sku: u.sku, locationId: s.locationId })),
           (book) => ({
             drafts: [
-              ...units.flatMap((u) => issueFrom(book, { ...u, locationId: s.locationId }, 'cogs', { ...where, sku: u.sku })),
+              ...units.flatMap((u) =>
+                issueFrom(book, { ...u, locationId: s.locationId }, 'cogs', { ...where, sku: u.sku }),
+              ),
               ...revenueLines(prices, revenueOf, where),
             ],
           }),

@@ -82,7 +82,13 @@ interface Where {
 }
 
 /** Dr `debit` / Cr `credit` for `amount` (a negative amount swaps the sides). */
-export function pair(debit: AccountRole, credit: AccountRole, amount: number, currency: string, where: Where) {
+export function pair(
+  debit: AccountRole,
+  credit: AccountRole,
+  amount: number,
+  currency: string,
+  where: Where,
+) {
   if (amount === 0) return [];
   const [dr, cr, a] = amount > 0 ? [debit, credit, amount] : [credit, debit, -amount];
   return [
@@ -105,12 +111,16 @@ export function receiveInto(
 ): LineDraft[] {
   let p = book.get(u.sku, u.locationId);
   if (p.currency !== u.currency) {
-    if (p.quantity !== 0 || p.value !== 0) throw new CurrencyMismatch(u.sku, u.locationId, p.currency, u.currency);
+    if (p.quantity !== 0 || p.value !== 0)
+      throw new CurrencyMismatch(u.sku, u.locationId, p.currency, u.currency);
     p = { ...p, currency: u.currency };
   }
   const { position, variance } = receiveUnits(p, u.quantity, u.value);
   book.set(position);
-  return [...pair('inventory', credit, u.value, u.currency, where), ...varianceLines(variance, u.currency, where)];
+  return [
+    ...pair('inventory', credit, u.value, u.currency, where),
+    ...varianceLines(variance, u.currency, where),
+  ];
 }
 
 /** Units out at the average: Dr `debit` (COGS, write-offs), Cr inventory. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { recordAuditFirst } from '#shared/audit';
-import { eventBridgePublisher, createEvent } from '#shared/events';
+import { createEvent, eventBridgePublisher } from '#shared/events';
 import { accepted, httpHandler, requirePrincipal } from '#shared/http';
 import { dynamoExportStore } from '../adapters/export-store.ts';
 import { FinanceExportRequested } from '../events/export-requested.ts';

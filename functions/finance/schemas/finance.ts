@@ -8,11 +8,18 @@ export const periodText = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month a
 export const dayText = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'a real day');
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'a real day',
+  );
 
 export const chartBody = z
   .object({
-    baseCurrency: z.string().regex(/^[A-Z]{3}$/).optional(),
+    baseCurrency: z
+      .string()
+      .regex(/^[A-Z]{3}$/)
+      .optional(),
     accounts: z
       .array(
         z.object({
@@ -50,7 +57,6 @@ export const landedCostBody = z.object({
 });
 
 export const DATASETS = ['journal_lines', 'inventory_valuation'] as const;
-export type Dataset = (typeof DATASETS)[number];
 
 export const exportBody = z.object({
   date: dayText,
