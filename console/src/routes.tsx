@@ -55,6 +55,7 @@ const Pack = pack.Component;
 const PurchaseOrders = lazy(() => import('./screens/purchasing/purchase-orders.tsx'));
 const PurchaseOrderDetail = lazy(() => import('./screens/purchasing/purchase-order-detail.tsx'));
 const Suppliers = lazy(() => import('./screens/purchasing/suppliers.tsx'));
+const Finance = lazy(() => import('./screens/finance/finance.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -169,6 +170,14 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="purchasing">
           <PurchaseOrders />
+        </Gate>
+      ),
+    },
+    {
+      path: 'finance',
+      element: (
+        <Gate area="finance">
+          <Finance />
         </Gate>
       ),
     },

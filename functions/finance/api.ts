@@ -8,6 +8,13 @@ import { type DatasetName, type ExportRun, runExport } from './core/exports.ts';
 
 export type { Account, AccountRole } from './core/accounts.ts';
 export type { DatasetName, ExportRun } from './core/exports.ts';
+
+/** GET /api/finance/trial-balance. */
+export type TrialBalance = Awaited<ReturnType<typeof import('./core/books.ts').trialBalance>>;
+/** GET /api/finance/periods (items). */
+export type PeriodView = Awaited<ReturnType<typeof import('./core/books.ts').listPeriods>>['items'][number];
+/** GET /api/finance/exports/{runId} and the items of GET /api/finance/exports. */
+export type ExportRunView = ReturnType<typeof import('./core/exports.ts').runView>;
 export type { ClosedPeriod } from './core/ports.ts';
 
 /**

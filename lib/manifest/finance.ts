@@ -1,10 +1,10 @@
+import { FinanceExportRequested } from '../../functions/finance/events/export-requested.ts';
 import { PickShorted } from '../../functions/fulfillment/events/pick-shorted.ts';
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { GoodsReceived } from '../../functions/inbound/events/goods-received.ts';
 import { StockAdjusted } from '../../functions/inventory/events/stock-adjusted.ts';
 import { OrderReceived } from '../../functions/orders/events/order-received.ts';
 import { OrderUpdated } from '../../functions/orders/events/order-updated.ts';
-import { FinanceExportRequested } from '../../functions/finance/events/export-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Finance keeps the books; admins set them up. */
@@ -13,7 +13,14 @@ const FINANCE: readonly Role[] = ['admin', 'finance'];
 const READERS: readonly Role[] = ['admin', 'finance', 'inventory-controller', 'supervisor'];
 
 /** The events that move money or stock value, one consumer for all (each entry is idempotent by event id). */
-const FINANCIAL_EVENTS = [GoodsReceived, ShipmentConfirmed, PickShorted, StockAdjusted, OrderReceived, OrderUpdated];
+const FINANCIAL_EVENTS = [
+  GoodsReceived,
+  ShipmentConfirmed,
+  PickShorted,
+  StockAdjusted,
+  OrderReceived,
+  OrderUpdated,
+];
 
 /** Finance: chart of accounts, moving-average cost, balanced postings, periods, exports. */
 export const finance: ContextManifest = {
@@ -88,7 +95,8 @@ export const finance: ContextManifest = {
     },
     onFinancialEvent: {
       entry: 'functions/finance/handlers/on-financial-event.ts',
-      description: 'Receipts, shipments, short picks, adjustments → balanced journal entries at moving-average cost',
+      description:
+        'Receipts, shipments, short picks, adjustments → balanced journal entries at moving-average cost',
       table: 'RW',
     },
   },
@@ -123,7 +131,10 @@ export const finance: ContextManifest = {
     {
       name: 'finance-exports',
       description: 'A requested export run writes its datasets',
-      pattern: { source: [FinanceExportRequested.source], 'detail-type': [FinanceExportRequested.detailType] },
+      pattern: {
+        source: [FinanceExportRequested.source],
+        'detail-type': [FinanceExportRequested.detailType],
+      },
       target: { fn: 'runExport' },
     },
   ],

@@ -33,6 +33,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Intake exceptions',
     ...FLOOR,
     ...PURCHASING,
+    'Finance',
     'Settings',
     'Audit trail',
   ],
@@ -43,13 +44,14 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     'Intake exceptions',
     ...FLOOR,
     ...PURCHASING,
+    'Finance',
     'Settings',
     'Audit trail',
   ],
-  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, ...PURCHASING, 'Settings'],
+  'inventory-controller': ['Overview', 'Inventory', ...WAREHOUSE, ...PURCHASING, 'Finance', 'Settings'],
   'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, ...PURCHASING],
   'customer-service': ['Overview', 'Inventory', 'Orders', 'Intake exceptions', ...WAREHOUSE, ...PURCHASING],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, 'Audit trail'],
+  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, 'Finance', 'Audit trail'],
 };
 
 let runtime: TestRuntime;

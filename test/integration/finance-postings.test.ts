@@ -154,7 +154,10 @@ describe('moving-average cost and landed costs', () => {
       weights: [{ sku: 'FA', grams: 100 }],
     });
     expect(weightless.status).toBe(400);
-    expect(weightless.body.error.details.issues[0]).toEqual({ field: 'weights', message: 'no weight for FB' });
+    expect(weightless.body.error.details.issues[0]).toEqual({
+      field: 'weights',
+      message: 'no weight for FB',
+    });
     const tooPrecise = await landedCost({
       landedCostId: 'LC-W',
       receiptRef: 'ASN-F1',
@@ -166,7 +169,13 @@ describe('moving-average cost and landed costs', () => {
 
   it('writes off adjusted units at the average', async () => {
     const adj = await rt.api('POST', '/api/inventory/adjustments', {
-      body: { sku: 'FA', locationId: 'WH1', delta: -2, reason: 'damaged in storage', idempotencyKey: 'fin-adj-1' },
+      body: {
+        sku: 'FA',
+        locationId: 'WH1',
+        delta: -2,
+        reason: 'damaged in storage',
+        idempotencyKey: 'fin-adj-1',
+      },
     });
     expect(adj.status, JSON.stringify(adj.body)).toBe(201);
     await rt.settle();
@@ -200,7 +209,10 @@ describe('periods', () => {
   it('posts a late event of a closed month to the next open one, naming the closed month', async () => {
     const lateAt = `${lastMonth}-28T12:00:00.000Z`;
     await putEvent(rt, orderReceived('O-LATE', [{ lineId: '1', sku: 'FB', quantity: 1, unitPrice: 900 }]));
-    const id = await putEvent(rt, shipmentConfirmed('O-LATE', 'WH1', [{ lineId: '1', sku: 'FB', quantity: 1 }], lateAt));
+    const id = await putEvent(
+      rt,
+      shipmentConfirmed('O-LATE', 'WH1', [{ lineId: '1', sku: 'FB', quantity: 1 }], lateAt),
+    );
     const closed = await balance(lastMonth);
     expect(closed).toMatchObject({ status: 'closed', entries: 0 });
     const open = await balance(month);

@@ -45,7 +45,10 @@ export async function putEvent(
 }
 
 /** A channel order with prices, as orders announces it. */
-export const orderReceived = (orderId: string, lines: { lineId: string; sku: string; quantity: number; unitPrice: number }[]) => ({
+export const orderReceived = (
+  orderId: string,
+  lines: { lineId: string; sku: string; quantity: number; unitPrice: number }[],
+) => ({
   source: 'qm.orders',
   detailType: 'OrderReceived',
   data: {
@@ -105,7 +108,11 @@ export async function receive(
   );
   expect(
     await rt.api('POST', '/api/asns', {
-      body: { asnId: `ASN-${id}`, poId: `PO-${id}`, lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) },
+      body: {
+        asnId: `ASN-${id}`,
+        poId: `PO-${id}`,
+        lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      },
     }),
     'ASN',
   );

@@ -10,6 +10,7 @@ import type {
   CarrierBody,
   Channel,
   CheckReport,
+  ExportRunView,
   Fulfillment,
   FulfillmentSettings,
   FulfillmentStatus,
@@ -26,6 +27,7 @@ import type {
   OrderSummary,
   OrderView,
   Page,
+  PeriodView,
   PlannedWave,
   PoStatus,
   PurchaseOrderSummary,
@@ -42,6 +44,7 @@ import type {
   StockView,
   StoredRuleSet,
   Supplier,
+  TrialBalance,
   Wave,
   WaveView,
 } from './types.ts';
@@ -199,6 +202,16 @@ export const endpoints = {
   ) => paged(api.get<RawPage<PurchaseOrderSummary>>('/api/purchase-orders', query, signal)),
   getPurchaseOrder: (poId: string, signal?: AbortSignal) =>
     api.get<PurchaseOrderView>(apiPath`/api/purchase-orders/${poId}`, undefined, signal),
+
+  // Finance: trial balance, periods, export runs.
+  trialBalance: (period: string, signal?: AbortSignal) =>
+    api.get<TrialBalance>('/api/finance/trial-balance', { period }, signal),
+  listPeriods: (signal?: AbortSignal) =>
+    api.get<{ items: PeriodView[] }>('/api/finance/periods', undefined, signal),
+  closePeriod: (period: string) => api.post<PeriodView>(apiPath`/api/finance/periods/${period}/close`),
+  listExports: (signal?: AbortSignal) =>
+    api.get<{ items: ExportRunView[] }>('/api/finance/exports', undefined, signal),
+  requestExport: (body: { date: string }) => api.post<{ runId: string }>('/api/finance/exports', body),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

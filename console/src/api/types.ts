@@ -6,6 +6,7 @@
  */
 
 import type { Sku } from '../../../functions/catalog/api.ts';
+import type { ExportRunView, PeriodView, TrialBalance } from '../../../functions/finance/api.ts';
 import type {
   BinType,
   Carrier,
@@ -72,6 +73,7 @@ export type {
   CarrierBody,
   Channel,
   CheckReport,
+  ExportRunView,
   Fulfillment,
   FulfillmentLine,
   FulfillmentStatus,
@@ -88,6 +90,7 @@ export type {
   Movement,
   OrderStatusName,
   OrderSummary,
+  PeriodView,
   PickTask,
   PoStatus,
   PurchaseOrderSummary,
@@ -103,6 +106,7 @@ export type {
   StoredOrder,
   StoredRuleSet,
   Supplier,
+  TrialBalance,
   Wave,
 };
 

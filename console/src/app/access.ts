@@ -56,6 +56,7 @@ export type Area =
   | 'intake'
   | 'warehouse'
   | 'purchasing'
+  | 'finance'
   | 'settings'
   | 'audit';
 
@@ -67,6 +68,7 @@ const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
   intake: ['GET /api/intake/exceptions'],
   warehouse: ['GET /api/waves'],
   purchasing: ['GET /api/purchase-orders'],
+  finance: ['GET /api/finance/trial-balance'],
   settings: SETTINGS_ROUTES,
   audit: ['GET /api/audit'],
 };

@@ -13,6 +13,7 @@ const AREA_NAMES: Record<Area, string> = {
   intake: 'Intake exceptions',
   warehouse: 'Warehouse',
   purchasing: 'Purchasing',
+  finance: 'Finance',
   settings: 'Settings',
   audit: 'The audit trail',
 };

@@ -58,6 +58,7 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Suppliers', href: '/purchasing/suppliers', route: 'GET /api/suppliers' },
     ],
   },
+  { area: 'finance', text: 'Finance', href: '/finance' },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];
