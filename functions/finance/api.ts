@@ -4,7 +4,14 @@
  * through their events; the business reads finance through its API and S3 exports.
  */
 import { exportPorts } from './adapters/wiring.ts';
-import { type DatasetName, type ExportRun, runExport } from './core/exports.ts';
+import { MONEY_SCALE as SCALE } from './core/export-files.ts';
+import {
+  type DatasetName,
+  type ExportRun,
+  JOURNAL_LINE_COLUMNS,
+  runExport,
+  VALUATION_COLUMNS,
+} from './core/exports.ts';
 
 export type { Account, AccountRole } from './core/accounts.ts';
 export type { DatasetName, ExportRun } from './core/exports.ts';
@@ -39,3 +46,21 @@ export async function exportNow(
     progress,
   );
 }
+
+export { SCHEMA_VERSION } from './core/exports.ts';
+
+/**
+ * Each exported dataset's columns as Athena sees them (Hive types), for the Glue tables the
+ * deployer declares: the same lists the export writes, so a table cannot drift from its files.
+ */
+export const EXPORT_TABLES: Readonly<Record<DatasetName, { name: string; type: string }[]>> = (() => {
+  const hive = {
+    string: 'string',
+    int32: 'int',
+    int64: 'bigint',
+    money: `decimal(18,${SCALE})`,
+    timestamp: 'timestamp',
+  };
+  const columns = (cs: typeof JOURNAL_LINE_COLUMNS) => cs.map((c) => ({ name: c.name, type: hive[c.kind] }));
+  return { journal_lines: columns(JOURNAL_LINE_COLUMNS), inventory_valuation: columns(VALUATION_COLUMNS) };
+})();

@@ -6,7 +6,7 @@
  * - cost position: FIN#COST#<sku>#<locationId> / POS; gsi1 FINCOSTS / <sku>#<locationId>
  *   and its history after each entry: FIN#COST#<sku>#<locationId> / AT#<recordedAt>#<entryId>
  * - receipt line (what a receipt brought in, for landed cost): FIN#RECEIPT#<receiptRef> / LINE#<sku>#<locationId>
- * - order prices: FIN#ORDER#<orderId> / PRICES
+ * - order prices: FIN#ORDER#<orderId> / PRICES; gsi1 FINORDERS#<placed day> / <placedAt>#<orderId>
  * - closed period: FIN#PERIOD#<YYYY-MM> / PERIOD; gsi1 FINPERIODS / <YYYY-MM>
  * - export run: FIN#EXPORT#<runId> / RUN; gsi1 FINEXPORTS / <requestedAt>#<runId>
  */
@@ -31,6 +31,7 @@ export const financeKeys = {
   }),
   receipt: (receiptRef: string) => `FIN#RECEIPT#${receiptRef}`,
   orderPrices: (orderId: string) => ({ pk: `FIN#ORDER#${orderId}`, sk: 'PRICES' }),
+  ordersOfDay: (day: string) => `FINORDERS#${day}`,
   period: (period: string) => ({ pk: `FIN#PERIOD#${period}`, sk: 'PERIOD' }),
   periods: 'FINPERIODS',
   exportRun: (runId: string) => ({ pk: `FIN#EXPORT#${runId}`, sk: 'RUN' }),

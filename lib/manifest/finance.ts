@@ -56,6 +56,12 @@ export const finance: ContextManifest = {
       table: 'R',
       timeoutSeconds: 30,
     },
+    getReconciliation: {
+      entry: 'functions/finance/handlers/get-reconciliation.ts',
+      description: 'GET /api/finance/reconciliation?date=: orders vs shipments vs postings vs refunds',
+      table: 'R',
+      timeoutSeconds: 30,
+    },
     getCosts: {
       entry: 'functions/finance/handlers/get-costs.ts',
       description: 'GET /api/finance/costs/{sku}: moving-average cost per location',
@@ -112,6 +118,12 @@ export const finance: ContextManifest = {
       auth: { roles: FINANCE },
     },
     { method: 'GET', path: '/api/finance/trial-balance', fn: 'getTrialBalance', auth: { roles: READERS } },
+    {
+      method: 'GET',
+      path: '/api/finance/reconciliation',
+      fn: 'getReconciliation',
+      auth: { roles: READERS },
+    },
     { method: 'GET', path: '/api/finance/costs/{sku}', fn: 'getCosts', auth: { roles: READERS } },
     { method: 'POST', path: '/api/finance/exports', fn: 'requestExport', auth: { roles: FINANCE } },
     { method: 'GET', path: '/api/finance/exports', fn: 'listExports', auth: { roles: FINANCE } },

@@ -75,6 +75,9 @@ beforeAll(async () => {
   );
   await putEvent(rt, orderReceived('XO-2', [{ lineId: '1', sku: 'XB', quantity: 5, unitPrice: 399 }]));
   await putEvent(rt, shipmentConfirmed('XO-2', 'WH1', [{ lineId: '1', sku: 'XB', quantity: 2 }]));
+  // An order not shipped yet, and a parcel for an order finance never heard of.
+  await putEvent(rt, orderReceived('XO-3', [{ lineId: '1', sku: 'XA', quantity: 2, unitPrice: 1999 }]));
+  await putEvent(rt, shipmentConfirmed('XO-9', 'WH1', [{ lineId: '1', sku: 'XA', quantity: 1 }]));
   for (const [key, delta] of [
     ['x-adj-minus', -1],
     ['x-adj-plus', 2],
@@ -136,6 +139,28 @@ describe('a simulated day', () => {
     // Inventory on hand = receipts + landed cost − shipped − written off + found: never negative here.
     const inventory = tb.body.accounts.find((a: { account: string }) => a.account === '1300');
     expect(Number(inventory.balance)).toBeGreaterThan(0);
+  });
+
+  it('reconciles orders, shipments and postings of the day, listing every difference', async () => {
+    const rec = await rt.api('GET', `/api/finance/reconciliation?date=${today}`, { role: 'finance' });
+    expect(rec.status, JSON.stringify(rec.body)).toBe(200);
+    expect(rec.body).toMatchObject({
+      date: today,
+      orders: { count: 3, value: [{ currency: 'USD', amount: '188.90' }] },
+      shipments: { count: 3 },
+      refunds: { count: 0 },
+    });
+    expect(rec.body.differences).toEqual([
+      {
+        type: 'shipment_without_revenue',
+        entryId: expect.any(String),
+        orderId: 'XO-9',
+        reason: 'order_unknown',
+      },
+      { type: 'ordered_not_shipped', orderId: 'XO-3', units: 2 },
+    ]);
+    const bad = await rt.api('GET', '/api/finance/reconciliation?date=yesterday', { role: 'finance' });
+    expect(bad.status).toBe(400);
   });
 
   it('exports journal lines and the valuation to S3: Parquet = CSV rows, manifest sums and digests match, re-runs identical', async () => {

@@ -166,7 +166,17 @@ export function dynamoFinanceStore(opts: { db?: DynamoDBDocumentClient; table?: 
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: { ...k.orderPrices(prices.orderId), entity: 'OrderPrices', ...prices },
+            Item: {
+              ...k.orderPrices(prices.orderId),
+              ...(prices.placedAt
+                ? {
+                    gsi1pk: k.ordersOfDay(prices.placedAt.slice(0, 10)),
+                    gsi1sk: `${prices.placedAt}#${prices.orderId}`,
+                  }
+                : {}),
+              entity: 'OrderPrices',
+              ...prices,
+            },
             // An older order event arriving late never replaces newer prices.
             ConditionExpression: 'attribute_not_exists(pk) OR asOf <= :a',
             ExpressionAttributeValues: { ':a': prices.asOf },
@@ -200,6 +210,13 @@ export function dynamoFinanceStore(opts: { db?: DynamoDBDocumentClient; table?: 
         },
       ]);
     },
+    ordersOfDay: (day) =>
+      queryAll<OrderPrices>(db, {
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': k.ordersOfDay(day) },
+      }),
     entriesOfPeriod: (period) => pages('gsi2', k.entriesOfPeriod(period)),
     entriesOfDay: (day) => pages('gsi1', k.entriesOfDay(day)),
   };

@@ -48,6 +48,8 @@ export interface FinanceStore {
   orderPrices(orderId: string): Promise<OrderPrices | undefined>;
   /** Keeps the prices unless newer ones are stored already. */
   putOrderPrices(prices: OrderPrices): Promise<void>;
+  /** Orders finance has prices for, placed on a day (UTC). */
+  ordersOfDay(day: string): Promise<OrderPrices[]>;
   closedPeriod(period: string): Promise<ClosedPeriod | undefined>;
   closedPeriods(): Promise<ClosedPeriod[]>;
   /** Closes it (audited); false when it was closed already. */

@@ -134,6 +134,7 @@ export async function postEvent(ports: FinancePorts, event: SourceEvent): Promis
           ...(l.discount ? { discount: l.discount } : {}),
         })),
         asOf: event.occurredAt,
+        placedAt: o.placedAt,
       });
       return;
     }

@@ -170,6 +170,8 @@ export interface OrderPrices {
   lines: { lineId: string; sku: string; quantity: number; unitPrice: number | null; discount?: number }[];
   /** The order event time the prices came from (a later one replaces them). */
   asOf: string;
+  /** When the customer placed it (the reconciliation's orders of a day). */
+  placedAt?: string;
 }
 
 /**
