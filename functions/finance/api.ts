@@ -18,6 +18,8 @@ export type { DatasetName, ExportRun } from './core/exports.ts';
 
 /** GET /api/finance/trial-balance. */
 export type TrialBalance = Awaited<ReturnType<typeof import('./core/books.ts').trialBalance>>;
+/** GET /api/finance/reconciliation. */
+export type Reconciliation = Awaited<ReturnType<typeof import('./core/reconciliation.ts').reconcile>>;
 /** GET /api/finance/periods (items). */
 export type PeriodView = Awaited<ReturnType<typeof import('./core/books.ts').listPeriods>>['items'][number];
 /** GET /api/finance/exports/{runId} and the items of GET /api/finance/exports. */

@@ -216,7 +216,8 @@ describe('Athena over the finance exports', () => {
       'projection.dt.format': 'yyyy-MM-dd',
     });
     expect(JSON.stringify(journal.Parameters['storage.location.template'])).toContain(
-      '/exports/journal_lines/dt=${dt}/',
+      // Athena's placeholder, literally (not a JS template).
+      `/exports/journal_lines/dt=${'$'}{dt}/`,
     );
     expect(journal.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual([
       'entry_id',

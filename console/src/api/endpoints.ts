@@ -35,6 +35,7 @@ import type {
   PutBinBody,
   PutChannelBody,
   PutLocationBody,
+  Reconciliation,
   Rejection,
   Reservation,
   RoutingRuleInput,
@@ -206,6 +207,8 @@ export const endpoints = {
   // Finance: trial balance, periods, export runs.
   trialBalance: (period: string, signal?: AbortSignal) =>
     api.get<TrialBalance>('/api/finance/trial-balance', { period }, signal),
+  reconciliation: (date: string, signal?: AbortSignal) =>
+    api.get<Reconciliation>('/api/finance/reconciliation', { date }, signal),
   listPeriods: (signal?: AbortSignal) =>
     api.get<{ items: PeriodView[] }>('/api/finance/periods', undefined, signal),
   closePeriod: (period: string) => api.post<PeriodView>(apiPath`/api/finance/periods/${period}/close`),

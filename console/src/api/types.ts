@@ -6,7 +6,12 @@
  */
 
 import type { Sku } from '../../../functions/catalog/api.ts';
-import type { ExportRunView, PeriodView, TrialBalance } from '../../../functions/finance/api.ts';
+import type {
+  ExportRunView,
+  PeriodView,
+  Reconciliation,
+  TrialBalance,
+} from '../../../functions/finance/api.ts';
 import type {
   BinType,
   Carrier,
@@ -97,6 +102,7 @@ export type {
   PurchaseOrderView,
   PutChannelBody,
   PutLocationBody,
+  Reconciliation,
   Rejection,
   Reservation,
   RoutingRuleInput,

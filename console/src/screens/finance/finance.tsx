@@ -10,7 +10,7 @@ import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
-import type { ExportRunView, PeriodView, TrialBalance } from '../../api/types.ts';
+import type { ExportRunView, PeriodView, Reconciliation, TrialBalance } from '../../api/types.ts';
 import { can } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
@@ -24,8 +24,19 @@ const EXPORT = 'POST /api/finance/exports';
 const RUNS = 'GET /api/finance/exports';
 
 type Account = TrialBalance['accounts'][number];
+type Difference = Reconciliation['differences'][number];
 
-/** The finance desk: a period's trial balance, the periods (closing ended ones), the export runs. */
+const describe = (d: Difference): string =>
+  d.type === 'ordered_not_shipped'
+    ? `Order ${d.orderId}: ${d.units} unit(s) ordered, nothing shipped`
+    : d.type === 'entry_unbalanced'
+      ? `Entry ${d.entryId} does not balance`
+      : `Shipment of ${d.orderId ?? 'an unknown order'} posted cost without revenue (${d.reason === 'order_unknown' ? 'order never reached finance' : 'no price'})`;
+
+/**
+ * The finance desk: a period's trial balance, the periods (closing ended ones), a day's
+ * reconciliation with its differences, and the export runs (exporting the same day).
+ */
 export default function Finance() {
   usePage('Finance');
   const user = useUser();
@@ -41,6 +52,9 @@ export default function Finance() {
     endpoints.listExports(signal),
   );
   const [day, setDay] = useState(() => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+  const rec = useResource(/^\d{4}-\d{2}-\d{2}$/.test(day) ? `rec:${day}:${generation}` : null, (signal) =>
+    endpoints.reconciliation(day, signal),
+  );
   const [actionError, setActionError] = useState<ApiError | null>(null);
 
   const act = async (what: () => Promise<string>) => {
@@ -156,6 +170,36 @@ export default function Finance() {
             },
           ]}
         />
+        <Table<Difference>
+          data-testid="reconciliation"
+          loading={rec.loading}
+          items={rec.data?.differences ?? []}
+          trackBy={(d) => JSON.stringify(d)}
+          header={
+            <Header
+              variant="h2"
+              description={
+                rec.data
+                  ? `${rec.data.orders.count} orders · ${rec.data.shipments.count} shipments · ${rec.data.postings.entries} entries · ${rec.data.refunds.count} refunds`
+                  : undefined
+              }
+              actions={<Input value={day} onChange={(e) => setDay(e.detail.value)} ariaLabel="Day" />}
+            >
+              Reconciliation
+            </Header>
+          }
+          empty={
+            rec.error ? (
+              <ApiErrorAlert error={rec.error} onRetry={rec.reload} what="reconcile the day" />
+            ) : (
+              <EmptyState
+                title="No differences"
+                subtitle="Orders, shipments and postings agree for this day."
+              />
+            )
+          }
+          columnDefinitions={[{ id: 'difference', header: 'Difference', isRowHeader: true, cell: describe }]}
+        />
         {can(user.roles, RUNS) && (
           <Table<ExportRunView>
             data-testid="export-runs"
@@ -165,14 +209,7 @@ export default function Finance() {
             header={
               <Header
                 variant="h2"
-                actions={
-                  can(user.roles, EXPORT) && (
-                    <SpaceBetween direction="horizontal" size="xs">
-                      <Input value={day} onChange={(e) => setDay(e.detail.value)} ariaLabel="Day to export" />
-                      <Button onClick={exportDay}>Export day</Button>
-                    </SpaceBetween>
-                  )
-                }
+                actions={can(user.roles, EXPORT) && <Button onClick={exportDay}>Export {day}</Button>}
               >
                 Export runs
               </Header>
