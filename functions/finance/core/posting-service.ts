@@ -170,14 +170,13 @@ export async function postEvent(ports: FinancePorts, event: SourceEvent): Promis
       ]);
       const where = { reference: s.orderId, locationId: s.locationId, channelId: s.channelId };
       const parts = chunks(expandKits(s.lines, kits));
+      // Revenue goes with the chunk that holds a line's first unit.
+      const revenueChunk = new Map<string, number>();
       for (const [i, units] of parts.entries()) {
-        // Revenue goes with the chunk that holds a line's first unit.
-        const lineIds = new Set(
-          units.filter((u, j) => units.findIndex((v) => v.lineId === u.lineId) === j).map((u) => u.lineId),
-        );
-        const firstChunk = (lineId: string) =>
-          parts.findIndex((c) => c.some((u) => u.lineId === lineId)) === i;
-        const revenueOf = s.lines.filter((l) => lineIds.has(l.lineId) && firstChunk(l.lineId));
+        for (const u of units) if (!revenueChunk.has(u.lineId)) revenueChunk.set(u.lineId, i);
+      }
+      for (const [i, units] of parts.entries()) {
+        const revenueOf = s.lines.filter((l) => revenueChunk.get(l.lineId) === i);
         await postEntry(
           ports,
           { ...base, entryId: entryIdOf(event.eventId, i, parts.length), postedAt: s.shippedAt },
