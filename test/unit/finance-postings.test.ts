@@ -17,7 +17,7 @@ function memoryPorts(closed: string[] = []) {
   const store: FinanceStore = {
     chart: async () => ({ chart: DEFAULT_CHART, baseCurrency: 'USD' }),
     putChart: unused,
-    entry: async (id) => entries.get(id),
+    entry: async (id) => entries.get(id) as (JournalEntry & Record<string, unknown>) | undefined,
     positions: async (keys) =>
       keys.flatMap((k) => positions.get(key(k.sku, k.locationId)) ?? []).map((p) => ({ ...p })),
     positionsOf: unused,
