@@ -222,7 +222,7 @@ export class QmStatefulStack extends Stack {
           },
         },
       });
-      table.addDependency(database);
+      table.node.addDependency(database);
     }
   }
 
