@@ -64,20 +64,30 @@ export function s3ExportTarget(bucket = getEnv(ENV.exportsBucket)): ExportTarget
 export function dynamoExportStore(opts: { db?: DynamoDBDocumentClient; table?: string } = {}) {
   const db = opts.db ?? documentClient();
   const table = opts.table ?? tableName();
+  const runItem = (run: ExportRun) => ({
+    ...k.exportRun(run.runId),
+    gsi1pk: k.exportRuns,
+    gsi1sk: `${run.requestedAt}#${run.runId}`,
+    entity: 'ExportRun',
+    ...run,
+  });
   return {
     async putRun(run: ExportRun) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...k.exportRun(run.runId),
-            gsi1pk: k.exportRuns,
-            gsi1sk: `${run.requestedAt}#${run.runId}`,
-            entity: 'ExportRun',
-            ...run,
-          },
-        }),
-      );
+      await db.send(new PutCommand({ TableName: table, Item: runItem(run) }));
+    },
+    /** Records a requested run unless the export has already written it (it may be running by now). */
+    async putRequestedRun(run: ExportRun) {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: runItem(run),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
     run: (runId: string) => getItem<ExportRun>(db, table, k.exportRun(runId)),
     recentRuns: async (limit: number) => {

@@ -14,18 +14,23 @@ export const handler = httpHandler({ body: exportBody }, async ({ body, principa
   const runId = randomUUID();
   const requestedBy = requirePrincipal(principal).username;
   const datasets = body.datasets ?? [...DATASETS];
+  const event = createEvent(
+    FinanceExportRequested,
+    { runId, date: body.date, datasets, requestedBy },
+    { correlationId },
+  );
   // The request is recorded before the run is announced: a run never starts unaudited.
   await recordAuditFirst();
-  await runs.putRun({
+  // Announced first, then listed: a failed publish leaves no run that will never start (the
+  // client retries), and the export writes its own run item whatever happens to this one.
+  await events.publish([event]);
+  await runs.putRequestedRun({
     runId,
     date: body.date,
     datasets,
     status: 'requested',
-    requestedAt: new Date().toISOString(),
+    requestedAt: event.detail.metadata.occurredAt,
     requestedBy,
   });
-  await events.publish([
-    createEvent(FinanceExportRequested, { runId, date: body.date, datasets, requestedBy }, { correlationId }),
-  ]);
   return accepted({ runId });
 });
