@@ -2,9 +2,11 @@ import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aw
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { EXPORT_TABLES } from '../functions/finance/api.ts';
 import { TABLE_DEFINITION } from './manifest/table.ts';
 import { ROLES } from './manifest/types.ts';
 import { acknowledgeWildcardResources } from './nag.ts';
@@ -131,6 +133,8 @@ export class QmStatefulStack extends Stack {
       ),
     };
 
+    this.exportTables(props.stage);
+
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: `quartermaster-${props.stage}`,
       // Staff accounts are created by an admin; nobody signs themselves up to an ERP.
@@ -175,6 +179,51 @@ export class QmStatefulStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+  }
+
+  /**
+   * Athena reads the finance exports through a Glue database with one table per dataset. Each
+   * table projects its `dt` partitions from the key layout (`exports/<dataset>/dt=YYYY-MM-DD/`),
+   * so a new day is queryable the moment its files land, without a crawler or MSCK REPAIR.
+   */
+  private exportTables(stage: string) {
+    const databaseName = `quartermaster_${stage.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+    const database = new glue.CfnDatabase(this, 'ExportsDatabase', {
+      catalogId: this.account,
+      databaseInput: { name: databaseName, description: 'Quartermaster finance exports (Parquet)' },
+    });
+    for (const [dataset, columns] of Object.entries(EXPORT_TABLES)) {
+      const location = `s3://${this.exportsBucket.bucketName}/exports/${dataset}/`;
+      const table = new glue.CfnTable(this, `ExportsTable${toPascal(dataset)}`, {
+        catalogId: this.account,
+        databaseName,
+        tableInput: {
+          name: dataset,
+          tableType: 'EXTERNAL_TABLE',
+          partitionKeys: [{ name: 'dt', type: 'string' }],
+          parameters: {
+            classification: 'parquet',
+            'projection.enabled': 'true',
+            'projection.dt.type': 'date',
+            'projection.dt.format': 'yyyy-MM-dd',
+            'projection.dt.range': '2024-01-01,NOW',
+            'projection.dt.interval': '1',
+            'projection.dt.interval.unit': 'DAYS',
+            'storage.location.template': `${location}dt=\${dt}/`,
+          },
+          storageDescriptor: {
+            columns,
+            location,
+            inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+            outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+            serdeInfo: {
+              serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+            },
+          },
+        },
+      });
+      table.node.addDependency(database);
+    }
   }
 
   private bucketAccessPolicy(id: string, bucket: s3.IBucket, objectActions: string[], description: string) {

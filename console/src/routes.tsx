@@ -67,6 +67,7 @@ const dock = preloadable(() => import('./screens/returns/dock.tsx'));
 const Dock = dock.Component;
 const Returns = lazy(() => import('./screens/returns/returns.tsx'));
 const ReturnDetail = lazy(() => import('./screens/returns/return-detail.tsx'));
+const Finance = lazy(() => import('./screens/finance/finance.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -197,6 +198,14 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="purchasing">
           <PurchaseOrders />
+        </Gate>
+      ),
+    },
+    {
+      path: 'finance',
+      element: (
+        <Gate area="finance">
+          <Finance />
         </Gate>
       ),
     },

@@ -17,6 +17,7 @@ export { OrderExceptionRaised } from './events/order-exception-raised.ts';
 export { OrderReceived } from './events/order-received.ts';
 export { OrderReleaseCancelled } from './events/order-release-cancelled.ts';
 export { OrderReleased } from './events/order-released.ts';
+export { OrderUpdated } from './events/order-updated.ts';
 export { ThreePLOrderRequested } from './events/three-pl-order-requested.ts';
 export type { Rejection } from './intake/adapters/rejection-store.ts';
 export type { IntakeExceptionView } from './intake/core/exception-view.ts';

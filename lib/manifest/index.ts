@@ -1,5 +1,6 @@
 import { catalog } from './catalog.ts';
 import { connectors } from './connectors.ts';
+import { finance } from './finance.ts';
 import { fulfillment } from './fulfillment.ts';
 import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
@@ -28,6 +29,7 @@ const CONTEXTS: readonly ContextManifest[] = [
   inbound,
   returns,
   connectors,
+  finance,
 ];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {

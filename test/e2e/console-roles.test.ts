@@ -42,6 +42,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     APPROVALS,
     ...PURCHASING,
     ...RETURNS_DOCK,
+    'Finance',
     'Settings',
     'Audit trail',
   ],
@@ -55,6 +56,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     APPROVALS,
     ...PURCHASING,
     ...RETURNS_DOCK,
+    'Finance',
     'Settings',
     'Audit trail',
   ],
@@ -66,6 +68,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     APPROVALS,
     ...PURCHASING,
     ...RETURNS,
+    'Finance',
     'Settings',
   ],
   'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, COUNT, ...PURCHASING, ...RETURNS_DOCK],
@@ -78,7 +81,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS,
   ],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Audit trail'],
+  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Finance', 'Audit trail'],
 };
 
 let runtime: TestRuntime;

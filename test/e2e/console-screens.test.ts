@@ -45,6 +45,7 @@ describe('console: main screens and budget', () => {
     ['intake-exceptions', '/intake', 'Intake exceptions'],
     ['warehouse-waves', '/warehouse', 'Waves'],
     ['warehouse-pack', '/warehouse/pack', 'Pack'],
+    ['finance', '/finance', 'Finance'],
     ['settings', '/settings', 'Settings'],
     ['audit', '/audit', 'Audit trail'],
   ])('renders the %s screen for an admin and saves a screenshot', async (name, route, heading) => {

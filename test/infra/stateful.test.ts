@@ -201,3 +201,41 @@ describe('the user pool', () => {
     expect(client.Properties.PreventUserExistenceErrors).toBe('ENABLED');
   });
 });
+
+describe('Athena over the finance exports', () => {
+  it('has a Glue table per dataset over its export prefix, with dt projected from the key layout', () => {
+    const tables = Object.values(resourcesOf(template, 'AWS::Glue::Table')).map(
+      (t) => t.Properties.TableInput as Record<string, any>,
+    );
+    expect(tables.map((t) => t.Name).sort()).toEqual(['inventory_valuation', 'journal_lines']);
+    const journal = tables.find((t) => t.Name === 'journal_lines') as Record<string, any>;
+    expect(journal.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string' }]);
+    expect(journal.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+    });
+    expect(JSON.stringify(journal.Parameters['storage.location.template'])).toContain(
+      // Athena's placeholder, literally (not a JS template).
+      `/exports/journal_lines/dt=${'$'}{dt}/`,
+    );
+    expect(journal.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).toEqual([
+      'entry_id',
+      'line_no',
+      'posted_at',
+      'period',
+      'account',
+      'debit',
+      'credit',
+      'currency',
+      'source_event_id',
+      'source_type',
+      'reference',
+      'sku',
+      'location_id',
+      'channel_id',
+    ]);
+    expect(journal.StorageDescriptor.Columns[5]).toEqual({ Name: 'debit', Type: 'decimal(18,4)' });
+    expect(journal.StorageDescriptor.SerdeInfo.SerializationLibrary).toContain('ParquetHiveSerDe');
+  });
+});

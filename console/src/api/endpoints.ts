@@ -12,6 +12,7 @@ import type {
   Channel,
   CheckReport,
   Disposition,
+  ExportRunView,
   Fulfillment,
   FulfillmentSettings,
   FulfillmentStatus,
@@ -28,6 +29,7 @@ import type {
   OrderSummary,
   OrderView,
   Page,
+  PeriodView,
   PlannedWave,
   PoStatus,
   PurchaseOrderSummary,
@@ -35,6 +37,7 @@ import type {
   PutBinBody,
   PutChannelBody,
   PutLocationBody,
+  Reconciliation,
   Rejection,
   Reservation,
   ReturnStatus,
@@ -47,6 +50,7 @@ import type {
   StoredRuleSet,
   Supplier,
   SyncStatus,
+  TrialBalance,
   Wave,
   WaveView,
 } from './types.ts';
@@ -258,6 +262,18 @@ export const endpoints = {
     body: { status: 'issued' | 'failed'; reference?: string; message?: string },
   ) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/refund`, body),
   retryRefund: (returnId: string) => api.post<ReturnView>(apiPath`/api/returns/${returnId}/refund/retry`),
+
+  // Finance: trial balance, periods, export runs.
+  trialBalance: (period: string, signal?: AbortSignal) =>
+    api.get<TrialBalance>('/api/finance/trial-balance', { period }, signal),
+  reconciliation: (date: string, signal?: AbortSignal) =>
+    api.get<Reconciliation>('/api/finance/reconciliation', { date }, signal),
+  listPeriods: (signal?: AbortSignal) =>
+    api.get<{ items: PeriodView[] }>('/api/finance/periods', undefined, signal),
+  closePeriod: (period: string) => api.post<PeriodView>(apiPath`/api/finance/periods/${period}/close`),
+  listExports: (signal?: AbortSignal) =>
+    api.get<{ items: ExportRunView[] }>('/api/finance/exports', undefined, signal),
+  requestExport: (body: { date: string }) => api.post<{ runId: string }>('/api/finance/exports', body),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

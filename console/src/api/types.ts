@@ -8,6 +8,12 @@
 import type { Sku } from '../../../functions/catalog/api.ts';
 import type { SyncStatus } from '../../../functions/connectors/api.ts';
 import type {
+  ExportRunView,
+  PeriodView,
+  Reconciliation,
+  TrialBalance,
+} from '../../../functions/finance/api.ts';
+import type {
   BinType,
   Carrier,
   CarrierBody,
@@ -75,6 +81,7 @@ export type {
   Channel,
   CheckReport,
   Disposition,
+  ExportRunView,
   Fulfillment,
   FulfillmentLine,
   FulfillmentStatus,
@@ -91,12 +98,14 @@ export type {
   Movement,
   OrderStatusName,
   OrderSummary,
+  PeriodView,
   PickTask,
   PoStatus,
   PurchaseOrderSummary,
   PurchaseOrderView,
   PutChannelBody,
   PutLocationBody,
+  Reconciliation,
   Rejection,
   Reservation,
   ReturnStatus,
@@ -109,6 +118,7 @@ export type {
   StoredRuleSet,
   Supplier,
   SyncStatus,
+  TrialBalance,
   Wave,
 };
 

@@ -57,6 +57,7 @@ export type Area =
   | 'warehouse'
   | 'purchasing'
   | 'returns'
+  | 'finance'
   | 'settings'
   | 'audit';
 
@@ -69,6 +70,7 @@ const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
   warehouse: ['GET /api/waves'],
   purchasing: ['GET /api/purchase-orders'],
   returns: ['GET /api/returns'],
+  finance: ['GET /api/finance/trial-balance'],
   settings: SETTINGS_ROUTES,
   audit: ['GET /api/audit'],
 };

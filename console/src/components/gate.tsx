@@ -14,6 +14,7 @@ const AREA_NAMES: Record<Area, string> = {
   warehouse: 'Warehouse',
   purchasing: 'Purchasing',
   returns: 'Returns',
+  finance: 'Finance',
   settings: 'Settings',
   audit: 'The audit trail',
 };

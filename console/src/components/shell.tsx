@@ -72,6 +72,7 @@ export const NAV: readonly NavEntry[] = [
       { text: 'Dock receiving', href: '/returns/dock', route: 'POST /api/returns/{id}/receipts' },
     ],
   },
+  { area: 'finance', text: 'Finance', href: '/finance' },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];
