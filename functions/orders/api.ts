@@ -3,12 +3,12 @@
  * console may use. Nothing else under `functions/orders/` is imported from outside it
  * (dependency-cruiser checks); other contexts never read or write orders' items.
  */
-import { dynamoChannelStore } from './intake/adapters/channel-store.ts';
-import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/channel.ts';
 
 import { dynamoOrderQueries } from './adapters/order-queries.ts';
+import { dynamoChannelStore } from './intake/adapters/channel-store.ts';
 import { intakePorts } from './intake/adapters/wiring.ts';
 import { receiveDelivery } from './intake/core/receive-delivery.ts';
+import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/channel.ts';
 
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
