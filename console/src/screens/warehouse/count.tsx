@@ -7,7 +7,6 @@ import { usePage } from '../../app/chrome.tsx';
 import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
 import {
-  Field,
   PageHeader,
   PlainApiError,
   PlainButton,
@@ -17,6 +16,7 @@ import {
   Spinner,
   Status,
 } from '../../components/plain.tsx';
+import { HandheldSiteSelect } from './handheld-site-select.tsx';
 import { ScanField, ScanMessage, ScanPanel, sameCode, useScanOutcome } from './scan-field.tsx';
 import { useLoaded } from './use-loaded.ts';
 
@@ -96,24 +96,7 @@ function TaskChooser(props: { onChoose: (taskId: string) => void }) {
         </Section>
       </ScanPanel>
       <Section title="Bins to count" description={site ? `At ${site}, in walk order` : undefined}>
-        <Field label="My site">
-          <select
-            value={site ?? ''}
-            onChange={(e) => setSite(e.target.value || undefined)}
-            data-testid="count-site"
-            className="qm-select qm-native-select"
-          >
-            <option value="">Choose…</option>
-            {site && !locations.data?.some((l) => l.locationId === site) && (
-              <option value={site}>{site}</option>
-            )}
-            {(locations.data ?? []).map((l) => (
-              <option key={l.locationId} value={l.locationId}>
-                {l.locationId} · {l.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <HandheldSiteSelect site={site} onChange={setSite} locations={locations.data} testId="count-site" />
         {!site ? (
           <p className="qm-muted">Choose your site to see the bins waiting for a count.</p>
         ) : tasks.error ? (

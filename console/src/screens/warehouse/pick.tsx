@@ -8,7 +8,6 @@ import { usePage } from '../../app/chrome.tsx';
 import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
 import {
-  Field,
   PageHeader,
   PlainApiError,
   PlainButton,
@@ -18,6 +17,7 @@ import {
   Spinner,
   Status,
 } from '../../components/plain.tsx';
+import { HandheldSiteSelect } from './handheld-site-select.tsx';
 import { ScanField, ScanMessage, ScanPanel, sameCode, useScanOutcome } from './scan-field.tsx';
 import { useLoaded } from './use-loaded.ts';
 import { withRetries } from './with-retries.ts';
@@ -83,24 +83,7 @@ function WaveChooser(props: { onChoose: (waveId: string) => void }) {
         />
       </Section>
       <Section title="Open waves" description={site ? `At ${site}, earliest cutoff first` : undefined}>
-        <Field label="My site">
-          <select
-            value={site ?? ''}
-            onChange={(e) => setSite(e.target.value || undefined)}
-            data-testid="pick-site"
-            className="qm-select qm-native-select"
-          >
-            <option value="">Choose…</option>
-            {site && !locations.data?.some((l) => l.locationId === site) && (
-              <option value={site}>{site}</option>
-            )}
-            {(locations.data ?? []).map((l) => (
-              <option key={l.locationId} value={l.locationId}>
-                {l.locationId} · {l.name}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <HandheldSiteSelect site={site} onChange={setSite} locations={locations.data} testId="pick-site" />
         {!site ? (
           <p className="qm-muted">Choose your site to see its open waves, or scan a wave id.</p>
         ) : waves.error ? (

@@ -6,7 +6,6 @@ import { usePage } from '../../app/chrome.tsx';
 import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
 import {
-  Field,
   PageHeader,
   PlainApiError,
   PlainButton,
@@ -16,6 +15,7 @@ import {
   Spinner,
   Status,
 } from '../../components/plain.tsx';
+import { HandheldSiteSelect } from './handheld-site-select.tsx';
 import { ScanField, ScanMessage, ScanPanel, useScanOutcome } from './scan-field.tsx';
 import { useLoaded } from './use-loaded.ts';
 import { withRetries } from './with-retries.ts';
@@ -44,24 +44,12 @@ export default function Putaway() {
         <PlainNoAccess roles={user.roles} what="Putaway" />
       ) : (
         <>
-          <Field label="My site">
-            <select
-              value={site ?? ''}
-              onChange={(e) => setSite(e.target.value || undefined)}
-              data-testid="putaway-site"
-              className="qm-select qm-native-select"
-            >
-              <option value="">Choose…</option>
-              {site && !locations.data?.some((l) => l.locationId === site) && (
-                <option value={site}>{site}</option>
-              )}
-              {(locations.data ?? []).map((l) => (
-                <option key={l.locationId} value={l.locationId}>
-                  {l.locationId} · {l.name}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <HandheldSiteSelect
+            site={site}
+            onChange={setSite}
+            locations={locations.data}
+            testId="putaway-site"
+          />
           {site ? (
             <Tasks key={site} site={site} />
           ) : (
