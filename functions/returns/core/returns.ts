@@ -206,21 +206,32 @@ export async function approveReturn(
         `Return ${returnId} is ${r.status}: nothing to approve`,
       );
     }
-    if (r.status === 'pending_approval' && !actor.roles.some((role) => SUPERVISORS.includes(role)))
-      throw new SupervisorRequired(returnId, supervisorReasons(r));
-    const at = ports.clock().toISOString();
-    const after = next(
-      r,
-      { status: 'approved', decision: { outcome: 'approved', by: actor.username, reason, at } },
-      at,
-      { at, what: 'approved', by: actor.username, note: reason },
-    );
+    const after = decided(ports, r, 'approved', reason, actor);
     if (await ports.store.update(r, after)) {
       await ports.workflows.start(returnId, actor.correlationId);
       return { changed: true, ret: after };
     }
   }
   busy('being approved');
+}
+
+/** The return as decided by `actor`; a return waiting for a supervisor takes only a supervisor's decision. */
+function decided(
+  ports: ReturnPorts,
+  r: ReturnRecord,
+  outcome: 'approved' | 'rejected',
+  reason: string,
+  actor: Actor,
+): ReturnRecord {
+  if (r.status === 'pending_approval' && !actor.roles.some((role) => SUPERVISORS.includes(role)))
+    throw new SupervisorRequired(r.returnId, supervisorReasons(r));
+  const at = ports.clock().toISOString();
+  return next(r, { status: outcome, decision: { outcome, by: actor.username, reason, at } }, at, {
+    at,
+    what: outcome,
+    by: actor.username,
+    note: reason,
+  });
 }
 
 /** `POST /api/returns/{id}/reject`: before approval only; the return's units no longer count against the order. */
@@ -240,15 +251,7 @@ export async function rejectReturn(
         r.status,
         `Return ${returnId} is ${r.status}: it can no longer be rejected`,
       );
-    if (r.status === 'pending_approval' && !actor.roles.some((role) => SUPERVISORS.includes(role)))
-      throw new SupervisorRequired(returnId, supervisorReasons(r));
-    const at = ports.clock().toISOString();
-    const after = next(
-      r,
-      { status: 'rejected', decision: { outcome: 'rejected', by: actor.username, reason, at } },
-      at,
-      { at, what: 'rejected', by: actor.username, note: reason },
-    );
+    const after = decided(ports, r, 'rejected', reason, actor);
     const tally = await ports.store.tally(r.orderId);
     const skus = { ...tally.skus };
     for (const [sku, n] of Object.entries(heldUnits(r))) skus[sku] = Math.max(0, (skus[sku] ?? 0) - n);
