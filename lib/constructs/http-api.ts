@@ -1,4 +1,4 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -102,17 +102,32 @@ export class QmHttpApi extends Construct {
       return integration;
     };
 
+    // A route, its integration and its invoke permission live in the stack of the function they
+    // call (a context's nested stack): three resources per route would otherwise put the root
+    // stack over CloudFormation's 500. The API, its stage and the authorizer stay here.
+    const routeScopes = new Map<Stack, Construct>();
+    const routeScopeFor = (fn: lambda.IFunction): Construct => {
+      const stack = Stack.of(fn);
+      let scope = routeScopes.get(stack);
+      if (!scope) {
+        scope = stack === Stack.of(this) ? this : new Construct(stack, 'HttpRoutes');
+        routeScopes.set(stack, scope);
+      }
+      return scope;
+    };
+
     const routes = new Map<string, apigw.HttpRoute>();
     for (const route of props.routes.filter(isDeployed)) {
       const key = routeKey(route);
       const isPublic = 'public' in route.auth;
-      const [deployed] = this.api.addRoutes({
-        path: route.path,
-        methods: [apigw.HttpMethod[route.method]],
+      const fn = props.functions.get(route.fn);
+      if (!fn) throw new Error(`Route ${key} refers to unknown function ${route.fn}`);
+      const deployed = new apigw.HttpRoute(routeScopeFor(fn), `Route ${key.replaceAll('/', '|')}`, {
+        httpApi: this.api,
+        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
         integration: integrationFor(route.fn),
         authorizer: isPublic ? new apigw.HttpNoneAuthorizer() : this.authorizer,
       });
-      if (!deployed) throw new Error(`Route ${key} was not created`);
       if ('public' in route.auth) {
         Validations.of(deployed).acknowledge({
           id: 'AwsSolutions-APIG4',

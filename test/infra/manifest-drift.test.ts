@@ -216,9 +216,11 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
   });
 
   describe('HTTP API', () => {
-    const routes = () => Object.values(resourcesOf(stateless, 'AWS::ApiGatewayV2::Route'));
-    const routeByKey = (key: string): CfnResource | undefined =>
-      routes().find((r) => r.Properties.RouteKey === key);
+    // A route lives with its function (in the context's nested stack): looked up across them all.
+    const located = () => resourcesIn('AWS::ApiGatewayV2::Route');
+    const routes = () => located().map((r) => r.resource);
+    const locatedByKey = (key: string) => located().find((r) => r.resource.Properties.RouteKey === key);
+    const routeByKey = (key: string): CfnResource | undefined => locatedByKey(key)?.resource;
 
     it('deploys every non-local route, and only those', () => {
       expect(
@@ -243,12 +245,13 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
       expect(jwt).toContain('UserPool');
       expect(jwt).toContain('ConsoleClient');
       for (const route of manifest.routes.filter(isDeployed)) {
-        const deployed = routeByKey(routeKey(route));
+        const found = locatedByKey(routeKey(route));
+        const deployed = found?.resource;
         if ('roles' in route.auth) {
-          expect(deployed?.Properties, routeKey(route)).toMatchObject({
-            AuthorizationType: 'JWT',
-            AuthorizerId: { Ref: authorizerId },
-          });
+          expect(deployed?.Properties.AuthorizationType, routeKey(route)).toBe('JWT');
+          expect(app.resolve(deployed?.Properties.AuthorizerId, found?.stack ?? root), routeKey(route)).toBe(
+            `${root}/${authorizerId}`,
+          );
         } else {
           expect(deployed?.Properties.AuthorizationType, routeKey(route)).toBe('NONE');
           expect(deployed?.Properties.AuthorizerId, routeKey(route)).toBeUndefined();
@@ -264,19 +267,22 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
     });
 
     it('integrates each route with its manifest function through payload format 2.0', () => {
-      const integrations = resourcesOf(stateless, 'AWS::ApiGatewayV2::Integration');
       for (const route of manifest.routes.filter(isDeployed)) {
-        const target = JSON.stringify(routeByKey(routeKey(route))?.Properties.Target);
-        const [integrationId, integration] =
-          Object.entries(integrations).find(([id]) => target.includes(`"${id}"`)) ?? [];
-        expect(integrationId, routeKey(route)).toBeDefined();
-        expect(integration?.Properties).toMatchObject({
+        const found = locatedByKey(routeKey(route));
+        const target = JSON.stringify(found?.resource.Properties.Target);
+        // The integration is in the route's stack, next to it.
+        const integration = resourcesIn('AWS::ApiGatewayV2::Integration').find(
+          (i) => i.stack === found?.stack && target.includes(`"${i.logicalId}"`),
+        );
+        expect(integration, routeKey(route)).toBeDefined();
+        expect(integration?.resource.Properties).toMatchObject({
           IntegrationType: 'AWS_PROXY',
           PayloadFormatVersion: '2.0',
         });
-        expect(app.resolve(integration?.Properties.IntegrationUri, root), routeKey(route)).toBe(
-          fnKeys.get(route.fn),
-        );
+        expect(
+          app.resolve(integration?.resource.Properties.IntegrationUri, integration?.stack ?? root),
+          routeKey(route),
+        ).toBe(fnKeys.get(route.fn));
       }
     });
 
