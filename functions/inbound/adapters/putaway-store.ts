@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { queryAll } from '#shared/queries';
@@ -95,6 +95,49 @@ export function dynamoPutawayStore(
       } catch (e) {
         if (conditionFailed(e)) return false;
         throw e;
+      }
+    },
+
+    // The lease is mechanics, not business state: plain writes, no audit entry.
+    async leaseBin(locationId, binId, owner, now, ms) {
+      const expiresAt = now.getTime() + ms;
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...putawayKeys.binLease(locationId, binId),
+              entity: 'PutawayBinLease',
+              owner,
+              expiresAt,
+              // The table's TTL removes a crashed holder's lease some time later; until then the
+              // condition below treats it as free once expiresAt has passed.
+              ttl: Math.ceil(expiresAt / 1000) + 60,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': now.getTime() },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (conditionFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    async releaseBin(locationId, binId, owner) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: putawayKeys.binLease(locationId, binId),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        );
+      } catch (e) {
+        if (!conditionFailed(e)) throw e; // ours expired and was taken over: leave the new holder's
       }
     },
   };

@@ -1,5 +1,5 @@
 import { catalogReader } from '#catalog/api';
-import { binsAt, locationOf, moveBetweenBins, receiveGoods } from '#inventory/api';
+import { binStockOf, binsAt, locationOf, moveBetweenBins, receiveGoods } from '#inventory/api';
 import { eventBridgePublisher } from '#shared/events';
 import type { InboundPorts, PutawayPorts, ReceivingPorts } from '../core/ports.ts';
 import { dynamoInboundStore } from './inbound-store.ts';
@@ -51,11 +51,18 @@ export function putawayPorts(): PutawayPorts {
     receipts: dynamoReceivingStore(),
     bins: {
       at: (locationId) => binsAt(locationId),
+      // binsAt reads a location index (eventually consistent on DynamoDB); each SKU's bins are
+      // one consistent Query, so the capacity check sees a move committed just before.
+      async held(locationId, binId, skus) {
+        const rows = await Promise.all(skus.map((sku) => binStockOf(sku, locationId)));
+        return rows.flat().reduce((n, r) => n + (r.binId === binId ? r.quantity : 0), 0);
+      },
       async move(cmd, who) {
         await moveBetweenBins(cmd, who);
       },
     },
     events: eventBridgePublisher(),
     clock: () => new Date(),
+    pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

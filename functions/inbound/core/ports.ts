@@ -140,6 +140,13 @@ export interface PutawayStore {
   claim(taskId: string, binId: string): Promise<boolean>;
   /** Marks the open task done; false when it was no longer open. */
   complete(task: PutawayTask): Promise<boolean>;
+  /**
+   * Takes the bin's putaway lease for `owner` until `now + ms`; false while another owner holds
+   * one that has not expired (an expired one, left by a crashed holder, is taken over).
+   */
+  leaseBin(locationId: string, binId: string, owner: string, now: Date, ms: number): Promise<boolean>;
+  /** Gives the bin's lease back if `owner` still holds it (a lease taken over is left alone). */
+  releaseBin(locationId: string, binId: string, owner: string): Promise<void>;
 }
 
 /** A bin as putaway sees it: inventory's bin with what is in it. */
@@ -159,6 +166,8 @@ export interface PutawayPorts {
   /** Inventory's bins of a location, and its bin move (idempotent by key; 409 BIN_SHORT). */
   bins: {
     at(locationId: string): Promise<PutawayBin[]>;
+    /** Units of these SKUs in the bin now, each read consistently (not from an index). */
+    held(locationId: string, binId: string, skus: readonly string[]): Promise<number>;
     move(
       cmd: {
         sku: string;
@@ -174,4 +183,6 @@ export interface PutawayPorts {
   };
   events: EventPublisher;
   clock: () => Date;
+  /** Waits between attempts at a busy bin's lease. */
+  pause: (ms: number) => Promise<void>;
 }
