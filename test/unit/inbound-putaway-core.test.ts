@@ -60,6 +60,7 @@ function rig() {
   /** Bin leases by binId, as the store keeps them: owner and expiry (ms). */
   const leases = new Map<string, { owner: string; expiresAt: number }>();
   const pauses: number[] = [];
+  const putInto = new Map<string, Set<string>>();
   let now = new Date('2026-12-05T10:30:00.000Z');
   const ports: PutawayPorts = {
     tasks: {
@@ -85,6 +86,10 @@ function rig() {
       },
       async releaseBin(_loc, binId, owner) {
         if (leases.get(binId)?.owner === owner) leases.delete(binId);
+      },
+      skusPutInto: async (_loc, binId) => [...(putInto.get(binId) ?? [])],
+      async notePutInto(_loc, binId, sku) {
+        putInto.set(binId, new Set([...(putInto.get(binId) ?? []), sku]));
       },
     },
     receipts: {

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { queryAll } from '#shared/queries';
@@ -139,6 +145,29 @@ export function dynamoPutawayStore(
       } catch (e) {
         if (!conditionFailed(e)) throw e; // ours expired and was taken over: leave the new holder's
       }
+    },
+
+    async skusPutInto(locationId, binId) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: putawayKeys.binSkus(locationId, binId),
+          ConsistentRead: true,
+        }),
+      );
+      const skus = out.Item?.skus as Set<string> | undefined;
+      return skus ? [...skus] : [];
+    },
+
+    async notePutInto(locationId, binId, sku) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: putawayKeys.binSkus(locationId, binId),
+          UpdateExpression: 'SET entity = :e ADD skus :sku',
+          ExpressionAttributeValues: { ':e': 'PutawayBinSkus', ':sku': new Set([sku]) },
+        }),
+      );
     },
   };
 }

@@ -147,6 +147,10 @@ export interface PutawayStore {
   leaseBin(locationId: string, binId: string, owner: string, now: Date, ms: number): Promise<boolean>;
   /** Gives the bin's lease back if `owner` still holds it (a lease taken over is left alone). */
   releaseBin(locationId: string, binId: string, owner: string): Promise<void>;
+  /** Every SKU putaway has moved (or is about to move) into the bin, read consistently. */
+  skusPutInto(locationId: string, binId: string): Promise<string[]>;
+  /** Records that `sku` is about to move into the bin (before the move, under the lease). */
+  notePutInto(locationId: string, binId: string, sku: string): Promise<void>;
 }
 
 /** A bin as putaway sees it: inventory's bin with what is in it. */

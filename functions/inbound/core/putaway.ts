@@ -120,8 +120,12 @@ export async function confirmPutaway(
     // counted in what the bin holds, so only the bin's own stock must fit.
     const retry = task.binId === bin.binId;
     if (bin.capacity !== undefined) {
-      // Read after the lease, consistently: the previous holder's move is in it.
-      const skus = [...new Set([...bin.contents.map((c) => c.sku), task.sku])];
+      // Read after the lease, consistently, so the previous holder's move is in it: the SKUs the
+      // bin held at the read above, plus every SKU putaway ever moved into it (that read comes
+      // from an index, which may not show a move committed a moment ago), each SKU's bin stock
+      // from its own consistent read.
+      const putInto = await ports.tasks.skusPutInto(task.locationId, bin.binId);
+      const skus = [...new Set([...bin.contents.map((c) => c.sku), ...putInto, task.sku])];
       const holds = await ports.bins.held(task.locationId, bin.binId, skus);
       if (bin.capacity - holds < (retry ? 0 : task.quantity)) {
         throw new BinFull({ taskId, binId: bin.binId, capacity: bin.capacity, holds, quantity: task.quantity });
@@ -129,6 +133,7 @@ export async function confirmPutaway(
     }
     claimedElsewhere = !retry && !(await ports.tasks.claim(taskId, bin.binId));
     if (!claimedElsewhere) {
+      if (owner) await ports.tasks.notePutInto(task.locationId, bin.binId, task.sku);
       await ports.bins.move(
         {
           sku: task.sku,
