@@ -8,7 +8,8 @@ beforeAll(async () => {
   rt = await startTestRuntime();
   for (const loc of ['PW1', 'PW2', 'PW3'])
     await rt.api('PUT', `/api/locations/${loc}`, { body: { name: loc, type: 'warehouse' } });
-  for (const sku of ['PA', 'PB', 'PC', 'PD', 'PE']) await rt.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
+  for (const sku of ['PA', 'PB', 'PC', 'PD', 'PE'])
+    await rt.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
   const supplier = await rt.api('PUT', '/api/suppliers/ACME', {
     body: { name: 'Acme', leadTimeDays: 7, currency: 'USD' },
   });

@@ -128,7 +128,13 @@ export async function confirmPutaway(
       const skus = [...new Set([...bin.contents.map((c) => c.sku), ...putInto, task.sku])];
       const holds = await ports.bins.held(task.locationId, bin.binId, skus);
       if (bin.capacity - holds < (retry ? 0 : task.quantity)) {
-        throw new BinFull({ taskId, binId: bin.binId, capacity: bin.capacity, holds, quantity: task.quantity });
+        throw new BinFull({
+          taskId,
+          binId: bin.binId,
+          capacity: bin.capacity,
+          holds,
+          quantity: task.quantity,
+        });
       }
     }
     claimedElsewhere = !retry && !(await ports.tasks.claim(taskId, bin.binId));
