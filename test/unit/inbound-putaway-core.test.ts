@@ -29,6 +29,13 @@ describe('suggestBin', () => {
     expect(suggestBin(bins, 'Y', 2)).toBe('B');
     expect(suggestBin(bins, 'X', 2)).toBe('B');
   });
+  it("prefers the zone of the SKU's class after consolidation, before walk order elsewhere", () => {
+    const zoned = bins.map((b) => (b.binId === 'D' ? { ...b, zone: 'FAST' } : b));
+    expect(suggestBin(zoned, 'Y', 2, new Map(), 'FAST')).toBe('D');
+    expect(suggestBin(zoned, 'S', 5, new Map(), 'FAST')).toBe('C');
+    // No bin of the zone has room: free capacity elsewhere, in walk order.
+    expect(suggestBin(zoned, 'Y', 2, new Map(), 'NONE')).toBe('B');
+  });
   it('counts what earlier suggestions claim, and never offers RECEIVING or STAGING', () => {
     expect(suggestBin(bins, 'Y', 8, new Map([['B', 3]]))).toBe('C');
     expect(suggestBin(bins.slice(0, 2), 'Y', 1)).toBeUndefined();
@@ -122,6 +129,7 @@ function rig() {
     events: { publish: async (events) => void published.push(...events) },
     clock: () => now,
     pause: async (ms) => void pauses.push(ms),
+    zones: async () => new Map(),
   };
   return {
     ports,

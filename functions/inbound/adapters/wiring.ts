@@ -2,6 +2,8 @@ import { catalogReader } from '#catalog/api';
 import { binStockOf, binsAt, locationOf, moveBetweenBins, receiveGoods } from '#inventory/api';
 import { eventBridgePublisher } from '#shared/events';
 import type { InboundPorts, PutawayPorts, ReceivingPorts } from '../core/ports.ts';
+import { countPorts } from '../counts/adapters/wiring.ts';
+import { putawayZonesFor } from '../counts/core/counts.ts';
 import { dynamoInboundStore } from './inbound-store.ts';
 import { dynamoPutawayStore } from './putaway-store.ts';
 import { dynamoReceivingStore } from './receiving-store.ts';
@@ -46,6 +48,7 @@ export function receivingPorts(): ReceivingPorts {
 
 /** Putaway's ports: its tasks, the receipts (dock-to-stock), inventory's bins and bin move, the bus. */
 export function putawayPorts(): PutawayPorts {
+  const counts = countPorts();
   return {
     tasks: dynamoPutawayStore(),
     receipts: dynamoReceivingStore(),
@@ -63,6 +66,8 @@ export function putawayPorts(): PutawayPorts {
     },
     events: eventBridgePublisher(),
     clock: () => new Date(),
+    // Counting owns the ABC classes and their settings: putaway asks it through a function.
+    zones: (skus) => putawayZonesFor(counts, skus),
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }

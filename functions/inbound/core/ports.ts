@@ -156,6 +156,7 @@ export interface PutawayStore {
 /** A bin as putaway sees it: inventory's bin with what is in it. */
 export interface PutawayBin {
   binId: string;
+  zone?: string;
   walkOrder: number;
   type: string;
   capacity?: number;
@@ -187,6 +188,8 @@ export interface PutawayPorts {
   };
   events: EventPublisher;
   clock: () => Date;
+  /** The zone to prefer per SKU, from its ABC class and the count settings' `putawayZones`. */
+  zones(skus: readonly string[]): Promise<Map<string, string>>;
   /** Waits between attempts at a busy bin's lease. */
   pause: (ms: number) => Promise<void>;
 }

@@ -28,21 +28,24 @@ const byWalk = (a: PutawayBin, b: PutawayBin) => a.walkOrder - b.walkOrder || a.
 
 /**
  * The bin to suggest for `quantity` units of `sku`: a storage bin already holding the SKU with
- * room for all of them first (consolidation), else any storage bin with room, each in walk order;
- * never RECEIVING or STAGING. `planned` is what earlier suggestions already claim per bin.
+ * room for all of them first (consolidation), then a bin with room in `zone` (the zone of the
+ * SKU's ABC class, when one is set), else any storage bin with room, each in walk order; never
+ * RECEIVING or STAGING. `planned` is what earlier suggestions already claim per bin.
  */
 export function suggestBin(
   bins: readonly PutawayBin[],
   sku: string,
   quantity: number,
   planned: ReadonlyMap<string, number> = new Map(),
+  zone?: string,
 ): string | undefined {
   const fits = bins
     .filter(isStorageBin)
     .filter((b) => free(b, planned.get(b.binId) ?? 0) >= quantity)
     .sort(byWalk);
   const holding = fits.find((b) => b.contents.some((c) => c.sku === sku && c.quantity > 0));
-  return (holding ?? fits[0])?.binId;
+  const inZone = zone === undefined ? undefined : fits.find((b) => b.zone === zone);
+  return (holding ?? inZone ?? fits[0])?.binId;
 }
 
 export interface PutawayTaskView {
@@ -54,17 +57,18 @@ export interface PutawayTaskView {
 }
 
 /**
- * Open tasks of a location, oldest first, each with a bin suggested from the current bin stock;
- * a bin suggested to an earlier task counts those units as already in it.
+ * Open tasks of a location, oldest first, each with a bin suggested from the current bin stock
+ * and the zone of the SKU's ABC class; a bin suggested to an earlier task counts those units as already in it.
  */
 export async function openPutawayTasks(
   ports: PutawayPorts,
   locationId: string,
 ): Promise<{ items: PutawayTaskView[] }> {
   const [tasks, bins] = await Promise.all([ports.tasks.openAt(locationId), ports.bins.at(locationId)]);
+  const zones = await ports.zones([...new Set(tasks.map((t) => t.sku))]);
   const planned = new Map<string, number>();
   const items = tasks.map((t) => {
-    const binId = suggestBin(bins, t.sku, t.quantity, planned);
+    const binId = suggestBin(bins, t.sku, t.quantity, planned, zones.get(t.sku));
     if (binId) planned.set(binId, (planned.get(binId) ?? 0) + t.quantity);
     return { taskId: t.taskId, sku: t.sku, quantity: t.quantity, suggestedBinId: binId ?? null };
   });
