@@ -6,7 +6,7 @@ let rt: TestRuntime;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  for (const loc of ['PW1', 'PW2', 'PW3'])
+  for (const loc of ['PW1', 'PW2', 'PW3', 'PW4'])
     await rt.api('PUT', `/api/locations/${loc}`, { body: { name: loc, type: 'warehouse' } });
   for (const sku of ['PA', 'PB', 'PC', 'PD', 'PE'])
     await rt.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
@@ -206,6 +206,30 @@ describe('directed putaway', () => {
     expect(units('RECEIVING')).toBe(6);
     const refused = open.filter((_, i) => answers[i]?.status === 409).map((t) => t.taskId);
     expect((await tasks('PW3')).map((t) => t.taskId).sort()).toEqual(refused.sort());
+  });
+
+  it("suggests the zone set for the SKU's ABC class after consolidation, before earlier bins", async () => {
+    const put = await rt.api('PUT', '/api/count-settings', {
+      role: 'supervisor',
+      body: { putawayZones: { A: 'FAST', C: 'SLOW' } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await rt.api('GET', '/api/count-settings')).body.putawayZones).toEqual({ A: 'FAST', C: 'SLOW' });
+    await bin('PW4', 'F-01', { zone: 'FAST', walkOrder: 10, type: 'pick', capacity: 100 });
+    await bin('PW4', 'S-01', { zone: 'SLOW', walkOrder: 50, type: 'bulk', capacity: 100 });
+    await stockInBin('PW4', 'PA', 'F-01', 1);
+    await poWithAsn('P4', 'PW4', [
+      { sku: 'PA', quantity: 2 },
+      { sku: 'PB', quantity: 2 },
+    ]);
+    await scan('ASN-P4', { code: 'PA', quantity: 2, scanId: 'p4-a' });
+    await scan('ASN-P4', { code: 'PB', quantity: 2, scanId: 'p4-b' });
+    // Nothing has shipped, so both SKUs are class C: PB goes to the SLOW zone past F-01, while
+    // PA joins its own units in F-01 (consolidation comes first).
+    expect((await tasks('PW4')).map(({ sku, suggestedBinId }) => ({ sku, suggestedBinId }))).toEqual([
+      { sku: 'PA', suggestedBinId: 'F-01' },
+      { sku: 'PB', suggestedBinId: 'S-01' },
+    ]);
   });
 
   it('lets the floor put away, not finance; an unknown task is 404', async () => {
