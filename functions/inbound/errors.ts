@@ -155,6 +155,17 @@ export class BinFull extends Conflict {
   }
 }
 
+/** Other confirms kept the bin's lease through every attempt: nothing moved, try again. */
+export class BinBusy extends Conflict {
+  constructor(details: { taskId: string; binId: string }) {
+    super(
+      'BIN_BUSY',
+      `Bin ${details.binId} is being filled by another putaway right now; nothing moved, confirm again in a moment`,
+      details,
+    );
+  }
+}
+
 export class TransferNotFound extends NotFound {
   constructor(id: string) {
     super('Transfer', id);

@@ -64,9 +64,15 @@ export const receivingKeys = {
  * - task: pk PUTAWAY#<taskId> sk TASK
  *   gsi1: PUTAWAYOPEN#<locationId> / <createdAt>#<taskId>  (open tasks of a location, oldest
  *         first; sparse: removed when the task is done)
+ * - bin lease: pk PUTAWAYBIN#<locationId>#<binId> sk LEASE  (one confirm at a time into a bin
+ *         with a capacity; `owner`, `expiresAt` in ms, `ttl` in s; deleted by its owner after the move)
+ * - bin SKUs:  pk PUTAWAYBIN#<locationId>#<binId> sk SKUS   (`skus`: a set of every SKU put away
+ *         into the bin, added under the lease before the move)
  */
 export const putawayKeys = {
   task: (taskId: string) => ({ pk: `PUTAWAY#${taskId}`, sk: 'TASK' }),
+  binLease: (locationId: string, binId: string) => ({ pk: `PUTAWAYBIN#${locationId}#${binId}`, sk: 'LEASE' }),
+  binSkus: (locationId: string, binId: string) => ({ pk: `PUTAWAYBIN#${locationId}#${binId}`, sk: 'SKUS' }),
   openAt: (t: { taskId: string; locationId: string; createdAt: string }) => ({
     gsi1pk: putawayKeys.openOf(t.locationId),
     gsi1sk: `${t.createdAt}#${t.taskId}`,

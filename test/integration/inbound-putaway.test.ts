@@ -6,9 +6,10 @@ let rt: TestRuntime;
 
 beforeAll(async () => {
   rt = await startTestRuntime();
-  for (const loc of ['PW1', 'PW2'])
+  for (const loc of ['PW1', 'PW2', 'PW3', 'PW4'])
     await rt.api('PUT', `/api/locations/${loc}`, { body: { name: loc, type: 'warehouse' } });
-  for (const sku of ['PA', 'PB', 'PC']) await rt.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
+  for (const sku of ['PA', 'PB', 'PC', 'PD', 'PE'])
+    await rt.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
   const supplier = await rt.api('PUT', '/api/suppliers/ACME', {
     body: { name: 'Acme', leadTimeDays: 7, currency: 'USD' },
   });
@@ -173,6 +174,62 @@ describe('directed putaway', () => {
     expect(after['D-01']).toEqual([{ sku: 'PC', quantity: 3 }]);
     expect(after.RECEIVING).toEqual([]);
     expect(await tasks('PW2')).toEqual([]);
+  });
+
+  it('never fills a bin beyond capacity when confirms for different tasks race into it', async () => {
+    // Room for 10 units; five tasks of 3 units (two SKUs) all aim at it at once: only three fit.
+    await bin('PW3', 'E-01', { zone: 'E', walkOrder: 10, type: 'pick', capacity: 10 });
+    await poWithAsn('P3', 'PW3', [
+      { sku: 'PD', quantity: 9 },
+      { sku: 'PE', quantity: 6 },
+    ]);
+    for (const [i, sku] of ['PD', 'PE', 'PD', 'PE', 'PD'].entries())
+      await scan('ASN-P3', { code: sku, quantity: 3, scanId: `p3-${i}` });
+    const open = await tasks('PW3');
+    expect(open).toHaveLength(5);
+
+    const first = await Promise.all(open.map((t) => confirm(t.taskId, 'E-01')));
+    const answers = [...first];
+    // A confirm kept waiting past its attempts is told BIN_BUSY with nothing moved: the associate
+    // confirms again, and then the bin's real state decides.
+    for (const [i, res] of first.entries()) {
+      expect([200, 409], JSON.stringify(res.body)).toContain(res.status);
+      if (res.body.error?.code === 'BIN_BUSY') answers[i] = await confirm(open[i]?.taskId as string, 'E-01');
+    }
+    const codes = answers.map((r) => (r.status === 200 ? 'done' : r.body.error.code)).sort();
+    expect(codes).toEqual(['BIN_FULL', 'BIN_FULL', 'done', 'done', 'done']);
+
+    const held = (await contents('PW3')) as Record<string, { sku: string; quantity: number }[]>;
+    const units = (b: string) => (held[b] ?? []).reduce((n, c) => n + c.quantity, 0);
+    expect(units('E-01')).toBe(9);
+    // The refused tasks' units are still on the dock, and their tasks still open.
+    expect(units('RECEIVING')).toBe(6);
+    const refused = open.filter((_, i) => answers[i]?.status === 409).map((t) => t.taskId);
+    expect((await tasks('PW3')).map((t) => t.taskId).sort()).toEqual(refused.sort());
+  });
+
+  it("suggests the zone set for the SKU's ABC class after consolidation, before earlier bins", async () => {
+    const put = await rt.api('PUT', '/api/count-settings', {
+      role: 'supervisor',
+      body: { putawayZones: { A: 'FAST', C: 'SLOW' } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await rt.api('GET', '/api/count-settings')).body.putawayZones).toEqual({ A: 'FAST', C: 'SLOW' });
+    await bin('PW4', 'F-01', { zone: 'FAST', walkOrder: 10, type: 'pick', capacity: 100 });
+    await bin('PW4', 'S-01', { zone: 'SLOW', walkOrder: 50, type: 'bulk', capacity: 100 });
+    await stockInBin('PW4', 'PA', 'F-01', 1);
+    await poWithAsn('P4', 'PW4', [
+      { sku: 'PA', quantity: 2 },
+      { sku: 'PB', quantity: 2 },
+    ]);
+    await scan('ASN-P4', { code: 'PA', quantity: 2, scanId: 'p4-a' });
+    await scan('ASN-P4', { code: 'PB', quantity: 2, scanId: 'p4-b' });
+    // Nothing has shipped, so both SKUs are class C: PB goes to the SLOW zone past F-01, while
+    // PA joins its own units in F-01 (consolidation comes first).
+    expect((await tasks('PW4')).map(({ sku, suggestedBinId }) => ({ sku, suggestedBinId }))).toEqual([
+      { sku: 'PA', suggestedBinId: 'F-01' },
+      { sku: 'PB', suggestedBinId: 'S-01' },
+    ]);
   });
 
   it('lets the floor put away, not finance; an unknown task is 404', async () => {

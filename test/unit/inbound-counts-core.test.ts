@@ -3,6 +3,7 @@ import { binClass, classify } from '../../functions/inbound/counts/core/abc.ts';
 import {
   approveVariance,
   blindView,
+  putawayZonesFor,
   raiseDueCounts,
   submitCount,
   velocityMonths,
@@ -338,5 +339,30 @@ describe('raiseDueCounts (the schedule)', () => {
     ];
     await raiseDueCounts(ports, ['WH1'], { actor: 'system', correlationId: 'c' });
     expect(created).toEqual([{ binId: 'A-FAST-OLD', class: 'A' }]);
+  });
+});
+
+describe('putawayZonesFor', () => {
+  it("names the zone of each SKU's class, none when the class has no zone or no zones are set", async () => {
+    const { ports } = rig();
+    ports.store.velocity = async () => [
+      { sku: 'FAST', shippedUnits: 100, unitCostMinor: 500 },
+      { sku: 'SLOW', shippedUnits: 1, unitCostMinor: 1 },
+    ];
+    expect(await putawayZonesFor(ports, ['FAST', 'NEW'])).toEqual(new Map());
+    ports.store.settings = async () => ({
+      ...DEFAULT_COUNT_SETTINGS,
+      putawayZones: { A: 'FRONT', C: 'BACK' },
+    });
+    // FAST is A; SLOW and a SKU never shipped are C.
+    expect(await putawayZonesFor(ports, ['FAST', 'SLOW', 'NEW'])).toEqual(
+      new Map([
+        ['FAST', 'FRONT'],
+        ['SLOW', 'BACK'],
+        ['NEW', 'BACK'],
+      ]),
+    );
+    ports.store.settings = async () => ({ ...DEFAULT_COUNT_SETTINGS, putawayZones: { B: 'MID' } });
+    expect(await putawayZonesFor(ports, ['FAST', 'SLOW'])).toEqual(new Map());
   });
 });

@@ -29,6 +29,13 @@ describe('suggestBin', () => {
     expect(suggestBin(bins, 'Y', 2)).toBe('B');
     expect(suggestBin(bins, 'X', 2)).toBe('B');
   });
+  it("prefers the zone of the SKU's class after consolidation, before walk order elsewhere", () => {
+    const zoned = bins.map((b) => (b.binId === 'D' ? { ...b, zone: 'FAST' } : b));
+    expect(suggestBin(zoned, 'Y', 2, new Map(), 'FAST')).toBe('D');
+    expect(suggestBin(zoned, 'S', 5, new Map(), 'FAST')).toBe('C');
+    // No bin of the zone has room: free capacity elsewhere, in walk order.
+    expect(suggestBin(zoned, 'Y', 2, new Map(), 'NONE')).toBe('B');
+  });
   it('counts what earlier suggestions claim, and never offers RECEIVING or STAGING', () => {
     expect(suggestBin(bins, 'Y', 8, new Map([['B', 3]]))).toBe('C');
     expect(suggestBin(bins.slice(0, 2), 'Y', 1)).toBeUndefined();
@@ -57,6 +64,11 @@ function rig() {
   const moves: { toBinId: string; idempotencyKey: string }[] = [];
   let crashAfterMove = false;
   const published: unknown[] = [];
+  /** Bin leases by binId, as the store keeps them: owner and expiry (ms). */
+  const leases = new Map<string, { owner: string; expiresAt: number }>();
+  const pauses: number[] = [];
+  const putInto = new Map<string, Set<string>>();
+  let now = new Date('2026-12-05T10:30:00.000Z');
   const ports: PutawayPorts = {
     tasks: {
       create: async () => {},
@@ -72,6 +84,19 @@ function rig() {
         if (tasks.get(done.taskId)?.status !== 'open') return false;
         tasks.set(done.taskId, done);
         return true;
+      },
+      async leaseBin(_loc, binId, owner, at, ms) {
+        const held = leases.get(binId);
+        if (held && held.expiresAt >= at.getTime()) return false;
+        leases.set(binId, { owner, expiresAt: at.getTime() + ms });
+        return true;
+      },
+      async releaseBin(_loc, binId, owner) {
+        if (leases.get(binId)?.owner === owner) leases.delete(binId);
+      },
+      skusPutInto: async (_loc, binId) => [...(putInto.get(binId) ?? [])],
+      async notePutInto(_loc, binId, sku) {
+        putInto.set(binId, new Set([...(putInto.get(binId) ?? []), sku]));
       },
     },
     receipts: {
@@ -89,6 +114,10 @@ function rig() {
     },
     bins: {
       at: async () => bins,
+      held: async (_loc, binId, skus) =>
+        (bins.find((b) => b.binId === binId)?.contents ?? [])
+          .filter((c) => skus.includes(c.sku))
+          .reduce((n, c) => n + c.quantity, 0),
       async move(cmd) {
         moves.push(cmd);
         if (crashAfterMove) {
@@ -98,13 +127,20 @@ function rig() {
       },
     },
     events: { publish: async (events) => void published.push(...events) },
-    clock: () => new Date('2026-12-05T10:30:00.000Z'),
+    clock: () => now,
+    pause: async (ms) => void pauses.push(ms),
+    zones: async () => new Map(),
   };
   return {
     ports,
     moves,
     published,
     bins,
+    leases,
+    pauses,
+    later: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
     crash: () => {
       crashAfterMove = true;
     },
@@ -143,5 +179,35 @@ describe('confirmPutaway', () => {
     bins[2] = { ...(bins[2] as PutawayBin), contents: [{ sku: 'S', quantity: 4 }] };
     expect(await confirmPutaway(ports, 'T1', 'B', who)).toMatchObject({ status: 'done', binId: 'B' });
     expect(moves.map((m) => m.idempotencyKey)).toEqual(['putaway:T1', 'putaway:T1']);
+  });
+
+  it('waits for a bin another confirm holds, then answers 409 BIN_BUSY with nothing moved', async () => {
+    const { ports, moves, leases, pauses } = rig();
+    leases.set('B', { owner: 'other', expiresAt: Date.parse('2026-12-05T10:30:05.000Z') });
+    await expect(confirmPutaway(ports, 'T1', 'B', who)).rejects.toMatchObject({
+      status: 409,
+      code: 'BIN_BUSY',
+      details: { taskId: 'T1', binId: 'B' },
+    });
+    // A few short waits between attempts, then the refusal; the other holder's lease is untouched.
+    expect(pauses).toHaveLength(5);
+    expect(pauses.every((ms) => ms > 0 && ms < 1_000)).toBe(true);
+    expect(moves).toEqual([]);
+    expect(leases.get('B')?.owner).toBe('other');
+  });
+
+  it("takes over a crashed holder's expired lease and gives its own back after the move", async () => {
+    const { ports, moves, leases, later } = rig();
+    leases.set('B', { owner: 'crashed', expiresAt: Date.parse('2026-12-05T10:30:05.000Z') });
+    later(6_000);
+    expect(await confirmPutaway(ports, 'T1', 'B', who)).toMatchObject({ status: 'done', binId: 'B' });
+    expect(moves).toHaveLength(1);
+    expect(leases.has('B')).toBe(false);
+  });
+
+  it('gives the lease back when the bin is full, so the next confirm is not kept waiting', async () => {
+    const { ports, leases } = rig();
+    await expect(confirmPutaway(ports, 'T1', 'A', who)).rejects.toMatchObject({ code: 'BIN_FULL' });
+    expect(leases.size).toBe(0);
   });
 });

@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
 import { queryAll } from '#shared/queries';
@@ -96,6 +102,72 @@ export function dynamoPutawayStore(
         if (conditionFailed(e)) return false;
         throw e;
       }
+    },
+
+    // The lease is mechanics, not business state: plain writes, no audit entry.
+    async leaseBin(locationId, binId, owner, now, ms) {
+      const expiresAt = now.getTime() + ms;
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...putawayKeys.binLease(locationId, binId),
+              entity: 'PutawayBinLease',
+              owner,
+              expiresAt,
+              // The table's TTL removes a crashed holder's lease some time later; until then the
+              // condition below treats it as free once expiresAt has passed.
+              ttl: Math.ceil(expiresAt / 1000) + 60,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+            ExpressionAttributeValues: { ':now': now.getTime() },
+          }),
+        );
+        return true;
+      } catch (e) {
+        if (conditionFailed(e)) return false;
+        throw e;
+      }
+    },
+
+    async releaseBin(locationId, binId, owner) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: table,
+            Key: putawayKeys.binLease(locationId, binId),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        );
+      } catch (e) {
+        if (!conditionFailed(e)) throw e; // ours expired and was taken over: leave the new holder's
+      }
+    },
+
+    async skusPutInto(locationId, binId) {
+      const out = await db.send(
+        new GetCommand({
+          TableName: table,
+          Key: putawayKeys.binSkus(locationId, binId),
+          ConsistentRead: true,
+        }),
+      );
+      const skus = out.Item?.skus as Set<string> | undefined;
+      return skus ? [...skus] : [];
+    },
+
+    async notePutInto(locationId, binId, sku) {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: putawayKeys.binSkus(locationId, binId),
+          UpdateExpression: 'SET entity = :e ADD skus :sku',
+          ExpressionAttributeValues: { ':e': 'PutawayBinSkus', ':sku': new Set([sku]) },
+        }),
+      );
     },
   };
 }

@@ -140,11 +140,23 @@ export interface PutawayStore {
   claim(taskId: string, binId: string): Promise<boolean>;
   /** Marks the open task done; false when it was no longer open. */
   complete(task: PutawayTask): Promise<boolean>;
+  /**
+   * Takes the bin's putaway lease for `owner` until `now + ms`; false while another owner holds
+   * one that has not expired (an expired one, left by a crashed holder, is taken over).
+   */
+  leaseBin(locationId: string, binId: string, owner: string, now: Date, ms: number): Promise<boolean>;
+  /** Gives the bin's lease back if `owner` still holds it (a lease taken over is left alone). */
+  releaseBin(locationId: string, binId: string, owner: string): Promise<void>;
+  /** Every SKU putaway has moved (or is about to move) into the bin, read consistently. */
+  skusPutInto(locationId: string, binId: string): Promise<string[]>;
+  /** Records that `sku` is about to move into the bin (before the move, under the lease). */
+  notePutInto(locationId: string, binId: string, sku: string): Promise<void>;
 }
 
 /** A bin as putaway sees it: inventory's bin with what is in it. */
 export interface PutawayBin {
   binId: string;
+  zone?: string;
   walkOrder: number;
   type: string;
   capacity?: number;
@@ -159,6 +171,8 @@ export interface PutawayPorts {
   /** Inventory's bins of a location, and its bin move (idempotent by key; 409 BIN_SHORT). */
   bins: {
     at(locationId: string): Promise<PutawayBin[]>;
+    /** Units of these SKUs in the bin now, each read consistently (not from an index). */
+    held(locationId: string, binId: string, skus: readonly string[]): Promise<number>;
     move(
       cmd: {
         sku: string;
@@ -174,4 +188,8 @@ export interface PutawayPorts {
   };
   events: EventPublisher;
   clock: () => Date;
+  /** The zone to prefer per SKU, from its ABC class and the count settings' `putawayZones`. */
+  zones(skus: readonly string[]): Promise<Map<string, string>>;
+  /** Waits between attempts at a busy bin's lease. */
+  pause: (ms: number) => Promise<void>;
 }

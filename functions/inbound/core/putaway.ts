@@ -1,4 +1,4 @@
-import { BinFull, NotAStorageBin, PutawayTaskNotFound } from '../errors.ts';
+import { BinBusy, BinFull, NotAStorageBin, PutawayTaskNotFound } from '../errors.ts';
 import { PutawayCompleted } from '../events/putaway-completed.ts';
 import type { PutawayTask } from '../schemas/putaway.ts';
 import { fingerprintOf, inboundEvent } from './fingerprint.ts';
@@ -28,21 +28,24 @@ const byWalk = (a: PutawayBin, b: PutawayBin) => a.walkOrder - b.walkOrder || a.
 
 /**
  * The bin to suggest for `quantity` units of `sku`: a storage bin already holding the SKU with
- * room for all of them first (consolidation), else any storage bin with room, each in walk order;
- * never RECEIVING or STAGING. `planned` is what earlier suggestions already claim per bin.
+ * room for all of them first (consolidation), then a bin with room in `zone` (the zone of the
+ * SKU's ABC class, when one is set), else any storage bin with room, each in walk order; never
+ * RECEIVING or STAGING. `planned` is what earlier suggestions already claim per bin.
  */
 export function suggestBin(
   bins: readonly PutawayBin[],
   sku: string,
   quantity: number,
   planned: ReadonlyMap<string, number> = new Map(),
+  zone?: string,
 ): string | undefined {
   const fits = bins
     .filter(isStorageBin)
     .filter((b) => free(b, planned.get(b.binId) ?? 0) >= quantity)
     .sort(byWalk);
   const holding = fits.find((b) => b.contents.some((c) => c.sku === sku && c.quantity > 0));
-  return (holding ?? fits[0])?.binId;
+  const inZone = zone === undefined ? undefined : fits.find((b) => b.zone === zone);
+  return (holding ?? inZone ?? fits[0])?.binId;
 }
 
 export interface PutawayTaskView {
@@ -54,17 +57,18 @@ export interface PutawayTaskView {
 }
 
 /**
- * Open tasks of a location, oldest first, each with a bin suggested from the current bin stock;
- * a bin suggested to an earlier task counts those units as already in it.
+ * Open tasks of a location, oldest first, each with a bin suggested from the current bin stock
+ * and the zone of the SKU's ABC class; a bin suggested to an earlier task counts those units as already in it.
  */
 export async function openPutawayTasks(
   ports: PutawayPorts,
   locationId: string,
 ): Promise<{ items: PutawayTaskView[] }> {
   const [tasks, bins] = await Promise.all([ports.tasks.openAt(locationId), ports.bins.at(locationId)]);
+  const zones = await ports.zones([...new Set(tasks.map((t) => t.sku))]);
   const planned = new Map<string, number>();
   const items = tasks.map((t) => {
-    const binId = suggestBin(bins, t.sku, t.quantity, planned);
+    const binId = suggestBin(bins, t.sku, t.quantity, planned, zones.get(t.sku));
     if (binId) planned.set(binId, (planned.get(binId) ?? 0) + t.quantity);
     return { taskId: t.taskId, sku: t.sku, quantity: t.quantity, suggestedBinId: binId ?? null };
   });
@@ -84,7 +88,9 @@ const seconds = (from: string, to: string) =>
  * (idempotent by a key from the taskId), the task is done with putAwayAt and dock-to-stock, and
  * PutawayCompleted is published (its id derived from the task). Refused with nothing moved: an
  * unknown bin (409 UNKNOWN_BIN), RECEIVING or STAGING (409 NOT_A_STORAGE_BIN), units beyond the
- * bin's capacity (409 BIN_FULL). A task already done answers as it is.
+ * bin's capacity (409 BIN_FULL), the bin kept busy by other confirms (409 BIN_BUSY). A bin with a
+ * capacity is checked and filled under its lease, one confirm at a time. A task already done
+ * answers as it is.
  */
 export async function confirmPutaway(
   ports: PutawayPorts,
@@ -108,32 +114,54 @@ export async function confirmPutaway(
       ...(bin ? { binId: bin.binId } : {}),
     });
   }
-  // A task already claimed for this bin may have moved its units before a crash: they would be
-  // counted in what the bin holds, so only the bin's own stock must fit.
-  const retry = task.binId === bin.binId;
-  if (free(bin, 0) < (retry ? 0 : task.quantity)) {
-    throw new BinFull({
-      taskId,
-      binId: bin.binId,
-      capacity: bin.capacity ?? 0,
-      holds: held(bin),
-      quantity: task.quantity,
-    });
+  // Capacity is checked and used under the bin's lease: two confirms into one nearly full bin
+  // would otherwise both read room for their units and both move. A bin without capacity takes
+  // any number of units, so it needs no lease.
+  const owner = bin.capacity === undefined ? undefined : await leaseBin(ports, task, bin.binId);
+  let claimedElsewhere = false;
+  try {
+    // A task already claimed for this bin may have moved its units before a crash: they would be
+    // counted in what the bin holds, so only the bin's own stock must fit.
+    const retry = task.binId === bin.binId;
+    if (bin.capacity !== undefined) {
+      // Read after the lease, consistently, so the previous holder's move is in it: the SKUs the
+      // bin held at the read above, plus every SKU putaway ever moved into it (that read comes
+      // from an index, which may not show a move committed a moment ago), each SKU's bin stock
+      // from its own consistent read.
+      const putInto = await ports.tasks.skusPutInto(task.locationId, bin.binId);
+      const skus = [...new Set([...bin.contents.map((c) => c.sku), ...putInto, task.sku])];
+      const holds = await ports.bins.held(task.locationId, bin.binId, skus);
+      if (bin.capacity - holds < (retry ? 0 : task.quantity)) {
+        throw new BinFull({
+          taskId,
+          binId: bin.binId,
+          capacity: bin.capacity,
+          holds,
+          quantity: task.quantity,
+        });
+      }
+    }
+    claimedElsewhere = !retry && !(await ports.tasks.claim(taskId, bin.binId));
+    if (!claimedElsewhere) {
+      if (owner) await ports.tasks.notePutInto(task.locationId, bin.binId, task.sku);
+      await ports.bins.move(
+        {
+          sku: task.sku,
+          locationId: task.locationId,
+          fromBinId: RECEIVING,
+          toBinId: bin.binId,
+          quantity: task.quantity,
+          idempotencyKey: moveKey(taskId),
+          reason: `putaway of ASN ${task.asnId} (PO ${task.poId})`,
+        },
+        who,
+      );
+    }
+  } finally {
+    if (owner) await ports.tasks.releaseBin(task.locationId, bin.binId, owner);
   }
-  if (!retry && !(await ports.tasks.claim(taskId, bin.binId)))
-    return confirmPutaway(ports, taskId, binCode, who);
-  await ports.bins.move(
-    {
-      sku: task.sku,
-      locationId: task.locationId,
-      fromBinId: RECEIVING,
-      toBinId: bin.binId,
-      quantity: task.quantity,
-      idempotencyKey: moveKey(taskId),
-      reason: `putaway of ASN ${task.asnId} (PO ${task.poId})`,
-    },
-    who,
-  );
+  // Another confirm of this task got there first: answer from what it did (lease given back).
+  if (claimedElsewhere) return confirmPutaway(ports, taskId, binCode, who);
   const putAwayAt = ports.clock().toISOString();
   const firstScanAt = (await ports.receipts.receipt(task.asnId)).receipt?.firstScanAt;
   const done: PutawayTask = {
@@ -151,6 +179,25 @@ export async function confirmPutaway(
   }
   await publishCompleted(ports, done, who);
   return done;
+}
+
+/** How long a confirm may hold a bin: far beyond a move's time, short enough after a crash. */
+const LEASE_MS = 10_000;
+/** Attempts at a busy bin's lease before 409 BIN_BUSY, with a jittered wait between them. */
+const LEASE_ATTEMPTS = 6;
+
+/**
+ * Takes the bin's putaway lease for this confirm (a fresh owner id, so a retry of the same task
+ * never mistakes an older attempt's lease for its own); 409 BIN_BUSY when it stays taken.
+ */
+async function leaseBin(ports: PutawayPorts, task: PutawayTask, binId: string): Promise<string> {
+  const owner = `${task.taskId}#${crypto.randomUUID()}`;
+  for (let attempt = 1; ; attempt++) {
+    if (await ports.tasks.leaseBin(task.locationId, binId, owner, ports.clock(), LEASE_MS)) return owner;
+    if (attempt === LEASE_ATTEMPTS) throw new BinBusy({ taskId: task.taskId, binId });
+    // Jitter spreads the waiters so they do not all come back at the same instant.
+    await ports.pause(50 * attempt + Math.floor(Math.random() * 100));
+  }
 }
 
 async function publishCompleted(ports: PutawayPorts, task: PutawayTask, who: Actor) {

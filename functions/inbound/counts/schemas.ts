@@ -23,6 +23,8 @@ export interface CountSettings {
   tolerance: { units: number; percent: number };
   /** Days between counts of a bin holding a SKU of the class (the schedule raises due tasks). */
   intervalDays: Record<AbcClass, number>;
+  /** The zone putaway prefers for a SKU of the class (after a bin already holding the SKU). */
+  putawayZones?: Partial<Record<AbcClass, string>>;
 }
 
 export const DEFAULT_COUNT_SETTINGS: CountSettings = {
@@ -32,6 +34,7 @@ export const DEFAULT_COUNT_SETTINGS: CountSettings = {
 };
 
 const percent = z.number().min(0).max(100);
+const zoneName = z.string().trim().min(1).max(100);
 export const countSettingsBody = z
   .object({
     abcCutoffs: z.object({ a: percent, b: percent, c: percent }).optional(),
@@ -44,6 +47,10 @@ export const countSettingsBody = z
         B: z.number().int().min(1).max(3660),
         C: z.number().int().min(1).max(3660),
       })
+      .optional(),
+    putawayZones: z
+      .object({ A: zoneName.optional(), B: zoneName.optional(), C: zoneName.optional() })
+      .strict()
       .optional(),
   })
   .superRefine((s, ctx) => {

@@ -9,7 +9,8 @@ const ports = putawayPorts();
 
 /**
  * POST /api/putaway-tasks/{taskId}/confirm `{ binCode }` → the done task (`binId`, `putAwayAt`,
- * `dockToStockSeconds`), the same on a repeat; 409 BIN_FULL, UNKNOWN_BIN, NOT_A_STORAGE_BIN.
+ * `dockToStockSeconds`), the same on a repeat; 409 BIN_FULL, BIN_BUSY, UNKNOWN_BIN,
+ * NOT_A_STORAGE_BIN.
  */
 export const handler = httpHandler(
   { params: z.object({ taskId: entityId }), body: confirmPutawayBody },

@@ -66,6 +66,8 @@ function refusal(e: ApiError, code: string, task: PutawayTaskItem): string {
   switch (e.code) {
     case 'BIN_FULL':
       return `Bin ${code} is full: ${task.quantity} × ${task.sku} do not fit. Scan another bin.`;
+    case 'BIN_BUSY':
+      return `Bin ${code} is being filled by someone else right now. Scan it again in a moment.`;
     case 'UNKNOWN_BIN':
       return `No bin here has the code ${code}`;
     case 'NOT_A_STORAGE_BIN':

@@ -47,6 +47,7 @@ export async function putCountSettings(ports: CountPorts, body: CountSettingsBod
     abcCutoffs: body.abcCutoffs ?? DEFAULT_COUNT_SETTINGS.abcCutoffs,
     tolerance: body.tolerance ?? DEFAULT_COUNT_SETTINGS.tolerance,
     intervalDays: body.intervalDays ?? DEFAULT_COUNT_SETTINGS.intervalDays,
+    ...(body.putawayZones ? { putawayZones: body.putawayZones } : {}),
   };
   await ports.store.putSettings(next);
   return next;
@@ -75,6 +76,25 @@ export async function abcClasses(ports: CountPorts): Promise<AbcAnswer> {
 
 const classMap = async (ports: CountPorts) =>
   new Map((await abcClasses(ports)).items.map((r) => [r.sku, r.class] as const));
+
+/**
+ * The zone putaway should prefer for each SKU: the `putawayZones` entry of its ABC class (a SKU
+ * without a class is C); a SKU whose class has no zone is left out.
+ */
+export async function putawayZonesFor(
+  ports: CountPorts,
+  skus: readonly string[],
+): Promise<Map<string, string>> {
+  const zones = (await countSettings(ports)).putawayZones;
+  if (!zones || skus.length === 0) return new Map();
+  const classes = await classMap(ports);
+  const out = new Map<string, string>();
+  for (const sku of skus) {
+    const zone = zones[classes.get(sku) ?? 'C'];
+    if (zone) out.set(sku, zone);
+  }
+  return out;
+}
 
 /** The counter's view of a task: never the expected units, nor what the system holds in the bin. */
 export interface CountTaskView {
