@@ -101,6 +101,8 @@ export interface StreamPollerOptions {
   retry?: StreamRetryPolicy;
   /** Called for every record a consumer gave up on. */
   onFailure?: (failure: StreamFailure) => void;
+  /** How long a stop waits for deliveries in flight. @default STOP_GRACE_MS */
+  stopGraceMs?: number;
 }
 
 type Invoke = (fn: string, event: unknown) => Promise<unknown>;
@@ -191,7 +193,7 @@ export class StreamPoller {
   async stop(): Promise<void> {
     this.stopping.abort();
     const loopsEnded = Promise.all(this.running);
-    const grace = pause(STOP_GRACE_MS, this.abandoning.signal);
+    const grace = pause(this.options.stopGraceMs ?? STOP_GRACE_MS, this.abandoning.signal);
     await Promise.race([loopsEnded, grace]);
     this.abandoning.abort();
     await loopsEnded;

@@ -304,7 +304,8 @@ describe('local stream poller', () => {
         received.push(...idsOf([event]));
         await new Promise(() => undefined);
       },
-      { stateDir: dir },
+      // The grace itself is not under test here: a short one keeps the test quick.
+      { stateDir: dir, stopGraceMs: 20 },
     );
     await first.start();
     stream.write('r1');
