@@ -6,11 +6,17 @@ import {
   reservationOf,
   shortPickReservation,
 } from '#inventory/api';
+import { positiveCache } from '#shared/positive-cache';
 import type { InventoryPort } from '../core/ports.ts';
 
 /** How long a release waits for its reservation record: 40 × 250 ms. */
 const RESERVATION_LOOKS = 40;
 const RESERVATION_PAUSE_MS = 250;
+/**
+ * A node's time zone is read for every release (its carrier cutoff): kept a minute, so a burst
+ * of releases costs one read per node; a changed zone is seen within the minute.
+ */
+const timeZones = positiveCache<string>(60_000, 1_000);
 
 /** Inventory's published functions behind fulfillment's port (bins, moves, reservations, short picks). */
 export function inventoryPort(): InventoryPort {
@@ -29,7 +35,12 @@ export function inventoryPort(): InventoryPort {
       return (await reservationOf(reservationId))?.status;
     },
     async timeZoneOf(locationId) {
-      return (await locationOf(locationId))?.timezone ?? 'UTC';
+      const cached = timeZones.get(locationId);
+      if (cached) return cached;
+      const location = await locationOf(locationId);
+      const zone = location?.timezone ?? 'UTC';
+      if (location) timeZones.set(locationId, zone);
+      return zone;
     },
     binStockOf,
     async binCodesAt(locationId) {

@@ -104,7 +104,10 @@ export async function createFromRelease(
 ): Promise<Fulfillment | undefined> {
   if (released.nodeType === '3pl') return undefined;
   const fulfillmentId = released.reservationId;
-  let fulfillment = await ports.store.get(fulfillmentId);
+  // A release that carries what it holds is written first (the conditional put is the
+  // duplicate check): a first delivery, the common case, then costs no read. Older events
+  // (and 3PL hand-backs) read first, since they must also look up the reservation.
+  let fulfillment = released.held ? undefined : await ports.store.get(fulfillmentId);
   if (!fulfillment) {
     // The release carries what its reservation holds; older events (and 3PL hand-backs) do not,
     // so only those read the reservation (whose record may trail the event by a moment).

@@ -1,12 +1,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { writeAudited } from '#shared/audit';
 import { documentClient } from '#shared/clients';
+import { positiveCache } from '#shared/positive-cache';
 import { tableName, withoutKeys } from '#shared/table';
 import { type BatchReader, batchReader } from '../../adapters/batch-reader.ts';
 import { ordersKeys } from '../../keys.ts';
 import type { ListingLookup } from '../core/resolve-lines.ts';
 import type { Channel, Listing } from '../schemas/channel.ts';
-import { positiveCache } from './ttl-cache.ts';
 
 /** Channel config is read on every webhook; a few seconds of staleness is harmless there. */
 const CHANNEL_CACHE_MS = 10_000;

@@ -1,6 +1,6 @@
 import { type CatalogReader, catalogReader } from '#catalog/api';
+import { positiveCache } from '#shared/positive-cache';
 import type { SkuCatalog } from '../core/resolve-lines.ts';
-import { positiveCache } from './ttl-cache.ts';
 
 /** A SKU becoming a kit (or not) reaches intake within this long. */
 const SKU_CACHE_MS = 15_000;

@@ -1,6 +1,6 @@
 /**
  * A small in-memory cache of *positive* lookups (what exists), for configuration read on every
- * webhook: catalog SKUs and channel listings. Misses are never cached, so a SKU or listing
+ * webhook or release: catalog SKUs, channel listings, node time zones. Misses are never cached, so a SKU or listing
  * added to fix an intake exception is seen by the very next delivery or replay; a change to
  * an existing entry is seen within `ttlMs` (and at once in the process that made it).
  */
