@@ -163,7 +163,8 @@ export const finance: ContextManifest = {
   schedules: [
     {
       name: 'finance-daily-export',
-      description: "Yesterday's journal lines and inventory valuation to S3 for Athena (01:30 UTC)",
+      description:
+        "Yesterday's finance datasets (journal lines, valuation, orders, shipments, returns, channel margin) to S3 for Athena (01:30 UTC)",
       expression: 'cron(30 1 * * ? *)',
       fn: 'scheduledExport',
     },
