@@ -11,13 +11,8 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const DATASETS = ['journal_lines', 'inventory_valuation'] as const;
 const date = option('--date');
 const dataset = option('--dataset');
-if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || (dataset && !DATASETS.includes(dataset as never))) {
-  console.error(`usage: npm run export -- --date YYYY-MM-DD [--dataset ${DATASETS.join('|')}]`);
-  process.exit(2);
-}
 const config = localConfig();
 Object.assign(process.env, {
   [ENV.tableName]: config.tableName,
@@ -29,7 +24,11 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
 });
 // Loaded after the environment is set: the clients read it when first made.
-const { exportNow } = await import('#finance/api');
+const { exportNow, DATASET_NAMES: DATASETS } = await import('#finance/api');
+if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || (dataset && !DATASETS.includes(dataset as never))) {
+  console.error(`usage: npm run export -- --date YYYY-MM-DD [--dataset ${DATASETS.join('|')}]`);
+  process.exit(2);
+}
 try {
   const run = await exportNow(date, dataset ? [dataset as (typeof DATASETS)[number]] : [...DATASETS], (m) =>
     console.log(m),

@@ -4,14 +4,9 @@
  * through their events; the business reads finance through its API and S3 exports.
  */
 import { exportPorts } from './adapters/wiring.ts';
+import { DATASET_NAMES, DATASETS, type DatasetName } from './core/datasets.ts';
 import { MONEY_SCALE as SCALE } from './core/export-files.ts';
-import {
-  type DatasetName,
-  type ExportRun,
-  JOURNAL_LINE_COLUMNS,
-  runExport,
-  VALUATION_COLUMNS,
-} from './core/exports.ts';
+import { type ExportRun, runExport } from './core/exports.ts';
 
 export type { Account, AccountRole } from './core/accounts.ts';
 export type { DatasetName, ExportRun } from './core/exports.ts';
@@ -50,6 +45,8 @@ export async function exportNow(
 }
 
 export { SCHEMA_VERSION } from './core/exports.ts';
+/** Every exported dataset, in the order a full run writes them (`npm run export`, the bench). */
+export { DATASET_NAMES };
 
 /**
  * Each exported dataset's columns as Athena sees them (Hive types), for the Glue tables the
@@ -63,6 +60,10 @@ export const EXPORT_TABLES: Readonly<Record<DatasetName, { name: string; type: s
     money: `decimal(18,${SCALE})`,
     timestamp: 'timestamp',
   };
-  const columns = (cs: typeof JOURNAL_LINE_COLUMNS) => cs.map((c) => ({ name: c.name, type: hive[c.kind] }));
-  return { journal_lines: columns(JOURNAL_LINE_COLUMNS), inventory_valuation: columns(VALUATION_COLUMNS) };
+  return Object.fromEntries(
+    DATASET_NAMES.map((name) => [
+      name,
+      DATASETS[name].columns.map((c) => ({ name: c.name, type: hive[c.kind] })),
+    ]),
+  ) as Record<DatasetName, { name: string; type: string }[]>;
 })();

@@ -9,6 +9,8 @@
  * - order prices: FIN#ORDER#<orderId> / PRICES; gsi1 FINORDERS#<placed day> / <placedAt>#<orderId>
  * - closed period: FIN#PERIOD#<YYYY-MM> / PERIOD; gsi1 FINPERIODS / <YYYY-MM>
  * - export run: FIN#EXPORT#<runId> / RUN; gsi1 FINEXPORTS / <requestedAt>#<runId>
+ * - a return as finance heard of it (ReturnReceived): FIN#RETURN#<returnId> / RETURN
+ *   and each refund asked for it (RefundRequested): FIN#RETURN#<returnId> / REFUND#<attempt>
  */
 const sep = (...parts: string[]) => parts.join('#');
 
@@ -36,4 +38,10 @@ export const financeKeys = {
   periods: 'FINPERIODS',
   exportRun: (runId: string) => ({ pk: `FIN#EXPORT#${runId}`, sk: 'RUN' }),
   exportRuns: 'FINEXPORTS',
+  returned: (returnId: string) => ({ pk: `FIN#RETURN#${returnId}`, sk: 'RETURN' }),
+  refundRequest: (returnId: string, attempt: number) => ({
+    pk: `FIN#RETURN#${returnId}`,
+    // Zero-padded so attempts sort in order.
+    sk: `REFUND#${String(attempt).padStart(6, '0')}`,
+  }),
 };

@@ -5,6 +5,10 @@ import { GoodsReceived } from '../../functions/inbound/events/goods-received.ts'
 import { StockAdjusted } from '../../functions/inventory/events/stock-adjusted.ts';
 import { OrderReceived } from '../../functions/orders/events/order-received.ts';
 import { OrderUpdated } from '../../functions/orders/events/order-updated.ts';
+import { RefundIssued } from '../../functions/returns/events/refund-issued.ts';
+import { RefundRequested } from '../../functions/returns/events/refund-requested.ts';
+import { ReturnDispositioned } from '../../functions/returns/events/return-dispositioned.ts';
+import { ReturnReceived } from '../../functions/returns/events/return-received.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Finance keeps the books; admins set them up. */
@@ -20,6 +24,11 @@ const FINANCIAL_EVENTS = [
   StockAdjusted,
   OrderReceived,
   OrderUpdated,
+  ReturnReceived,
+  ReturnDispositioned,
+  // Kept for its lines (the issued refund is split by SKU as requested); a failed refund moves no money.
+  RefundRequested,
+  RefundIssued,
 ];
 
 /** Finance: chart of accounts, moving-average cost, balanced postings, periods, exports. */
@@ -102,7 +111,7 @@ export const finance: ContextManifest = {
     onFinancialEvent: {
       entry: 'functions/finance/handlers/on-financial-event.ts',
       description:
-        'Receipts, shipments, short picks, adjustments → balanced journal entries at moving-average cost',
+        'Receipts, shipments, short picks, adjustments, returns, refunds → balanced journal entries at moving-average cost',
       table: 'RW',
     },
   },
@@ -132,7 +141,8 @@ export const finance: ContextManifest = {
   rules: [
     {
       name: 'finance-postings',
-      description: 'Financially relevant events become balanced journal entries (order events keep prices)',
+      description:
+        'Financially relevant events become balanced journal entries (order events keep prices, refund requests their lines)',
       // Detail types are unique across sources, so the cross product matches exactly these events.
       pattern: {
         source: [...new Set(FINANCIAL_EVENTS.map((e) => e.source))],
@@ -153,7 +163,8 @@ export const finance: ContextManifest = {
   schedules: [
     {
       name: 'finance-daily-export',
-      description: "Yesterday's journal lines and inventory valuation to S3 for Athena (01:30 UTC)",
+      description:
+        "Yesterday's finance datasets (journal lines, valuation, orders, shipments, returns, channel margin) to S3 for Athena (01:30 UTC)",
       expression: 'cron(30 1 * * ? *)',
       fn: 'scheduledExport',
     },

@@ -207,7 +207,29 @@ describe('Athena over the finance exports', () => {
     const tables = Object.values(resourcesOf(template, 'AWS::Glue::Table')).map(
       (t) => t.Properties.TableInput as Record<string, any>,
     );
-    expect(tables.map((t) => t.Name).sort()).toEqual(['inventory_valuation', 'journal_lines']);
+    expect(tables.map((t) => t.Name).sort()).toEqual([
+      'channel_margin',
+      'inventory_valuation',
+      'journal_lines',
+      'orders',
+      'returns',
+      'shipments',
+    ]);
+    for (const t of tables) {
+      expect(t.PartitionKeys, t.Name).toEqual([{ Name: 'dt', Type: 'string' }]);
+      expect(t.Parameters, t.Name).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.dt.type': 'date',
+      });
+      expect(JSON.stringify(t.Parameters['storage.location.template']), t.Name).toContain(
+        `/exports/${t.Name}/dt=${'$'}{dt}/`,
+      );
+    }
+    const margin = tables.find((t) => t.Name === 'channel_margin') as Record<string, any>;
+    expect(margin.StorageDescriptor.Columns).toContainEqual({ Name: 'margin', Type: 'decimal(18,4)' });
+    const orders = tables.find((t) => t.Name === 'orders') as Record<string, any>;
+    expect(orders.StorageDescriptor.Columns).toContainEqual({ Name: 'placed_at', Type: 'timestamp' });
+    expect(orders.StorageDescriptor.Columns).toContainEqual({ Name: 'quantity', Type: 'int' });
     const journal = tables.find((t) => t.Name === 'journal_lines') as Record<string, any>;
     expect(journal.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string' }]);
     expect(journal.Parameters).toMatchObject({

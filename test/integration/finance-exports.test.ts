@@ -7,9 +7,10 @@ import { financeOnlyRules, orderReceived, putEvent, receive, shipmentConfirmed }
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
- * A simulated day (a receipt with landed cost, orders and shipments, a kit, adjustments) → a
- * balanced trial balance and the day's export in local S3: Parquet reads back to exactly the CSV
- * rows, the manifest's counts, sums and digests match the files, and a second run is identical.
+ * A simulated day (a receipt with landed cost, orders and shipments, a kit, adjustments, a return
+ * with a restock, a write-off and its refund) → a balanced trial balance and the day's six
+ * datasets in local S3: Parquet reads back to exactly the CSV rows, the manifest's counts, sums
+ * and digests match the files, and a second run is identical.
  */
 let rt: TestRuntime;
 let s3: S3Client;
@@ -87,6 +88,48 @@ beforeAll(async () => {
     });
     expect(adj.status, JSON.stringify(adj.body)).toBe(201);
   }
+  // A return of two XA from XO-1: one back on the shelf, one written off, the refund as requested.
+  const rma = { returnId: 'XRMA-1', orderId: 'XO-1', channelId: 'web' };
+  const now = new Date().toISOString();
+  await putEvent(rt, {
+    source: 'qm.returns',
+    detailType: 'ReturnReceived',
+    data: { ...rma, locationId: 'WH1', lines: [{ sku: 'XA', quantity: 2 }], unexpected: [], receivedAt: now },
+  });
+  await putEvent(rt, {
+    source: 'qm.returns',
+    detailType: 'ReturnDispositioned',
+    data: {
+      returnId: rma.returnId,
+      orderId: rma.orderId,
+      inspectionId: 'XI-1',
+      locationId: 'WH1',
+      lines: [
+        { sku: 'XA', quantity: 1, disposition: 'restock' },
+        { sku: 'XA', quantity: 1, disposition: 'write_off' },
+      ],
+      complete: true,
+      at: now,
+    },
+  });
+  await putEvent(rt, {
+    source: 'qm.returns',
+    detailType: 'RefundRequested',
+    data: {
+      ...rma,
+      externalId: 'XO-1',
+      attempt: 1,
+      amount: 3998,
+      currency: 'USD',
+      lines: [{ sku: 'XA', quantity: 2, amount: 3998 }],
+      requestedAt: now,
+    },
+  });
+  await putEvent(rt, {
+    source: 'qm.returns',
+    detailType: 'RefundIssued',
+    data: { ...rma, attempt: 1, amount: 3998, currency: 'USD', issuedAt: now },
+  });
   await rt.settle();
 }, 180_000);
 afterAll(async () => {
@@ -148,7 +191,7 @@ describe('a simulated day', () => {
       date: today,
       orders: { count: 3, value: [{ currency: 'USD', amount: '188.90' }] },
       shipments: { count: 3 },
-      refunds: { count: 0 },
+      refunds: { count: 1, value: [{ currency: 'USD', amount: '39.98' }] },
     });
     expect(rec.body.differences).toEqual([
       {
@@ -163,13 +206,18 @@ describe('a simulated day', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('exports journal lines and the valuation to S3: Parquet = CSV rows, manifest sums and digests match, re-runs identical', async () => {
+  it('exports all six datasets to S3: Parquet = CSV rows, manifest sums and digests match, re-runs identical', async () => {
     const run = await exportDay();
     expect(run.status).toBe('succeeded');
     expect(run.datasets.map((d: { name: string }) => d.name)).toEqual([
       'journal_lines',
       'inventory_valuation',
+      'orders',
+      'shipments',
+      'returns',
+      'channel_margin',
     ]);
+    const rowsOf = new Map<string, Record<string, string>[]>();
     const firstRun = new Map<string, string>();
     for (const d of run.datasets) {
       const prefix = `exports/${d.name}/dt=${today}/`;
@@ -193,6 +241,7 @@ describe('a simulated day', () => {
       expect(manifest).toMatchObject({ dataset: d.name, date: today, schemaVersion: 1, rows: d.rows });
       expect(csvRows).toHaveLength(d.rows);
       expect(parquetRows.map((r, i) => asCsvCells(r, csvRows[i] ?? {}))).toEqual(csvRows);
+      rowsOf.set(d.name, csvRows);
       expect(manifest.files).toEqual([
         { name: 'part-00000.parquet', sha256: sha256(parquet), bytes: parquet.length },
         { name: 'part-00000.csv', sha256: sha256(csv), bytes: csv.length },
@@ -239,18 +288,79 @@ describe('a simulated day', () => {
             (r) => r.source_type === 'ShipmentConfirmed' && r.sku === 'XB' && r.account === '5000',
           ),
         ).toHaveLength(2);
-      } else {
+        // The return: units back at cost against COGS, the write-off out of COGS, the refund.
+        const ret = csvRows.filter((r) => r.reference === 'XRMA-1');
+        expect(ret.map((r) => [r.source_type, r.account, r.channel_id, r.sku])).toEqual([
+          ['ReturnDispositioned', '1300', 'web', 'XA'],
+          ['ReturnDispositioned', '5000', 'web', 'XA'],
+          ['ReturnDispositioned', '5100', 'web', 'XA'],
+          ['ReturnDispositioned', '5000', 'web', 'XA'],
+          ['RefundIssued', '4200', 'web', 'XA'],
+          ['RefundIssued', '1200', 'web', 'XA'],
+        ]);
+        expect(ret.find((r) => r.account === '4200')?.debit).toBe('39.98');
+      } else if (d.name === 'inventory_valuation') {
         expect(element('quantity')).toMatchObject({ type: 'INT64' });
         const xb = csvRows.find((r) => r.sku === 'XB');
         // 30 received − 4 in kits − 2 shipped − 1 written off + 2 found.
         expect(xb?.quantity).toBe('25');
+        // 20 received − 3 shipped − 2 in kits − 1 to an unknown order + 1 returned to the shelf.
+        expect(csvRows.find((r) => r.sku === 'XA')?.quantity).toBe('15');
+      } else if (d.name === 'orders') {
+        expect(element('quantity')).toMatchObject({ type: 'INT32' });
+        expect(element('placed_at')?.logical_type).toMatchObject({
+          type: 'TIMESTAMP',
+          isAdjustedToUTC: true,
+        });
+        expect(csvRows.map((r) => r.order_id)).toEqual(['XO-1', 'XO-1', 'XO-2', 'XO-3']);
+        expect(csvRows[1]).toMatchObject({
+          line_id: '2',
+          sku: 'XKIT',
+          quantity: '2',
+          currency: 'USD',
+          unit_price: '34.50',
+          line_total: '69.00',
+        });
+      } else if (d.name === 'shipments') {
+        expect(csvRows.map((r) => [r.order_id, r.line_id, r.sku, r.quantity])).toEqual([
+          ['XO-1', '1', 'XA', '3'],
+          ['XO-1', '2', 'XKIT', '2'],
+          ['XO-2', '1', 'XB', '2'],
+          ['XO-9', '1', 'XA', '1'],
+        ]);
+        expect(csvRows[0]).toMatchObject({ channel_id: 'web', location_id: 'WH1', carrier: 'ups' });
+      } else if (d.name === 'returns') {
+        expect(element('cost_value')).toMatchObject({ converted_type: 'DECIMAL', scale: 4 });
+        expect(csvRows.map((r) => [r.event, r.sku, r.quantity, r.disposition, r.refund_amount])).toEqual([
+          ['received', 'XA', '2', '', ''],
+          ['dispositioned', 'XA', '1', 'restock', ''],
+          ['dispositioned', 'XA', '1', 'write_off', ''],
+          ['refunded', 'XA', '2', '', '39.98'],
+        ]);
+        expect(Number(csvRows[1]?.cost_value)).toBeGreaterThan(7.25);
+      } else {
+        // One channel, one currency: revenue of the priced shipments, refunds, margin adds up.
+        expect(csvRows).toHaveLength(1);
+        const [web] = csvRows as [Record<string, string>];
+        expect(web).toMatchObject({ date: today, channel_id: 'web', currency: 'USD' });
+        expect(web.revenue).toBe('136.95');
+        expect(web.returns).toBe('39.98');
+        expect(web.shipping).toBe('0.00');
+        const cents = (k: string) => Math.round(Number(web[k]) * 100);
+        expect(cents('margin')).toBe(cents('revenue') - cents('cogs') - cents('shipping') - cents('returns'));
       }
     }
+    // COGS in the margin is the shipments' COGS less the units put back on the shelf.
+    const journal = rowsOf.get('journal_lines') ?? [];
+    const cogs = journal
+      .filter((r) => r.account === '5000' && r.channel_id === 'web')
+      .reduce((s, r) => s + Math.round(Number(r.debit) * 100) - Math.round(Number(r.credit) * 100), 0);
+    expect(Math.round(Number(rowsOf.get('channel_margin')?.[0]?.cogs) * 100)).toBe(cogs);
 
     const again = await exportDay();
     expect(again.status).toBe('succeeded');
     expect(again.datasets).toEqual(run.datasets);
-    expect(firstRun.size).toBe(6);
+    expect(firstRun.size).toBe(18);
     for (const [key, digest] of firstRun) expect(sha256(await object(key)), key).toBe(digest);
   });
 

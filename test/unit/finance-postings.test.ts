@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CHART } from '../../functions/finance/core/accounts.ts';
 import type { CostPosition } from '../../functions/finance/core/costing.ts';
-import type { EntryCommit, FinancePorts, FinanceStore } from '../../functions/finance/core/ports.ts';
+import type {
+  EntryCommit,
+  FinancePorts,
+  FinanceStore,
+  RefundRequest,
+  ReturnFact,
+} from '../../functions/finance/core/ports.ts';
 import { POSITIONS_PER_ENTRY, postEvent } from '../../functions/finance/core/posting-service.ts';
 import type { JournalEntry, OrderPrices } from '../../functions/finance/core/postings.ts';
 
@@ -10,6 +16,8 @@ function memoryPorts(closed: string[] = []) {
   const entries = new Map<string, JournalEntry>();
   const positions = new Map<string, CostPosition>();
   const prices = new Map<string, OrderPrices>();
+  const facts = new Map<string, ReturnFact>();
+  const refunds = new Map<string, RefundRequest>();
   const key = (sku: string, loc: string) => `${sku}|${loc}`;
   const unused = () => {
     throw new Error('not used here');
@@ -35,6 +43,14 @@ function memoryPorts(closed: string[] = []) {
       prices.set(p.orderId, p);
     },
     ordersOfDay: unused,
+    putReturnFact: async (f) => {
+      facts.set(f.returnId, f);
+    },
+    returnFact: async (id) => facts.get(id),
+    putRefundRequest: async (r) => {
+      refunds.set(`${r.returnId}|${r.attempt}`, r);
+    },
+    refundRequest: async (id, attempt) => refunds.get(`${id}|${attempt}`),
     closedPeriod: async (p) =>
       closed.includes(p) ? { period: p, status: 'closed', closedAt: '', closedBy: '' } : undefined,
     closedPeriods: unused,
@@ -170,5 +186,105 @@ describe('postEvent', () => {
       ['5100', 100, 0],
       ['1300', 0, 100],
     ]);
+  });
+
+  it('posts a return: units back at the average (COGS reversed), a write-off, the refund split by SKU', async () => {
+    const { ports, entries, positions } = memoryPorts();
+    await postEvent(ports, received('A', 4, 250));
+    const ret = { returnId: 'RMA-1', orderId: 'O-1', channelId: 'web' };
+    await postEvent(ports, {
+      eventId: 'rr-1',
+      detailType: 'ReturnReceived',
+      occurredAt: at,
+      data: {
+        ...ret,
+        locationId: 'WH',
+        lines: [
+          { sku: 'A', quantity: 3 },
+          { sku: 'B', quantity: 1 },
+        ],
+        unexpected: [],
+        receivedAt: at,
+      },
+    });
+    // Nothing valued while the units wait for inspection; their returnedPending write-off is the return's.
+    expect(entries.get('rr-1')?.lines).toEqual([]);
+    await postEvent(ports, {
+      eventId: 'adj-returned',
+      detailType: 'StockAdjusted',
+      occurredAt: at,
+      data: {
+        movementId: 'm3',
+        sku: 'A',
+        locationId: 'WH',
+        bucket: 'returnedPending',
+        delta: -1,
+        reason: 'return RMA-1 inspected: write_off',
+        actor: 'a',
+        onHand: 6,
+        available: 4,
+      },
+    });
+    expect(entries.has('adj-returned')).toBe(false);
+    const dispositioned = {
+      eventId: 'rd-1',
+      detailType: 'ReturnDispositioned',
+      occurredAt: at,
+      data: {
+        returnId: 'RMA-1',
+        orderId: 'O-1',
+        inspectionId: 'I-1',
+        locationId: 'WH',
+        lines: [
+          { sku: 'A', quantity: 2, disposition: 'restock' },
+          { sku: 'A', quantity: 1, disposition: 'write_off' },
+        ],
+        complete: true,
+        at,
+      },
+    };
+    await postEvent(ports, dispositioned);
+    await postEvent(ports, dispositioned);
+    const lines = (id: string) =>
+      entries.get(id)?.lines.map((l) => [l.account, l.debit, l.credit, l.reference, l.sku, l.channelId]);
+    expect(lines('rd-1')).toEqual([
+      ['1300', 500, 0, 'RMA-1', 'A', 'web'],
+      ['5000', 0, 500, 'RMA-1', 'A', 'web'],
+      ['5100', 250, 0, 'RMA-1', 'A', 'web'],
+      ['5000', 0, 250, 'RMA-1', 'A', 'web'],
+    ]);
+    expect(positions.get('A|WH')).toMatchObject({ quantity: 6, value: 1500 });
+
+    await postEvent(ports, {
+      eventId: 'rq-1',
+      detailType: 'RefundRequested',
+      occurredAt: at,
+      data: {
+        ...ret,
+        externalId: 'O-1',
+        attempt: 1,
+        amount: 1000,
+        currency: 'USD',
+        lines: [
+          { sku: 'A', quantity: 3, amount: 700 },
+          { sku: 'B', quantity: 1, amount: 300 },
+        ],
+        requestedAt: at,
+      },
+    });
+    // The channel refunded less than asked: the parts still add up to what it paid out.
+    await postEvent(ports, {
+      eventId: 'ri-1',
+      detailType: 'RefundIssued',
+      occurredAt: at,
+      data: { ...ret, attempt: 1, amount: 999, currency: 'USD', issuedAt: at },
+    });
+    expect(lines('ri-1')).toEqual([
+      ['4200', 699, 0, 'RMA-1', 'A', 'web'],
+      ['1200', 0, 699, 'RMA-1', 'A', 'web'],
+      ['4200', 300, 0, 'RMA-1', 'B', 'web'],
+      ['1200', 0, 300, 'RMA-1', 'B', 'web'],
+    ]);
+    expect(entries.get('ri-1')?.lines.every((l) => l.locationId === 'WH')).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import type {
   CarrierBody,
   Channel,
   CheckReport,
+  DatasetName,
   Disposition,
   ExportRunView,
   Fulfillment,
@@ -273,7 +274,8 @@ export const endpoints = {
   closePeriod: (period: string) => api.post<PeriodView>(apiPath`/api/finance/periods/${period}/close`),
   listExports: (signal?: AbortSignal) =>
     api.get<{ items: ExportRunView[] }>('/api/finance/exports', undefined, signal),
-  requestExport: (body: { date: string }) => api.post<{ runId: string }>('/api/finance/exports', body),
+  requestExport: (body: { date: string; datasets?: DatasetName[] }) =>
+    api.post<{ runId: string }>('/api/finance/exports', body),
 
   rejections: (query: { limit?: number; cursor?: string }, signal?: AbortSignal) =>
     paged<Rejection, { counts: RejectionCount[] }>(

@@ -8,6 +8,7 @@
 import type { Sku } from '../../../functions/catalog/api.ts';
 import type { SyncStatus } from '../../../functions/connectors/api.ts';
 import type {
+  DatasetName,
   ExportRunView,
   PeriodView,
   Reconciliation,
@@ -80,6 +81,7 @@ export type {
   CarrierBody,
   Channel,
   CheckReport,
+  DatasetName,
   Disposition,
   ExportRunView,
   Fulfillment,

@@ -5,7 +5,15 @@ import { getItem, queryAll } from '#shared/queries';
 import { tableName, withoutKeys } from '#shared/table';
 import { DEFAULT_CHART } from '../core/accounts.ts';
 import type { CostPosition } from '../core/costing.ts';
-import type { ClosedPeriod, EntryCommit, FinanceStore, ReceiptLine, StoredChart } from '../core/ports.ts';
+import type {
+  ClosedPeriod,
+  EntryCommit,
+  FinanceStore,
+  ReceiptLine,
+  RefundRequest,
+  ReturnFact,
+  StoredChart,
+} from '../core/ports.ts';
 import type { JournalEntry, OrderPrices } from '../core/postings.ts';
 import { financeKeys as k } from '../keys.ts';
 
@@ -21,7 +29,7 @@ export function dynamoFinanceStore(opts: { db?: DynamoDBDocumentClient; table?: 
   const db = opts.db ?? documentClient();
   const table = opts.table ?? tableName();
 
-  async function* pages(index: 'gsi1' | 'gsi2', partition: string): AsyncIterable<JournalEntry> {
+  async function* pages<T = JournalEntry>(index: 'gsi1' | 'gsi2', partition: string): AsyncIterable<T> {
     let start: Record<string, unknown> | undefined;
     do {
       const out = await db.send(
@@ -35,7 +43,7 @@ export function dynamoFinanceStore(opts: { db?: DynamoDBDocumentClient; table?: 
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of out.Items ?? []) yield withoutKeys(item) as unknown as JournalEntry;
+      for (const item of out.Items ?? []) yield withoutKeys(item) as unknown as T;
       start = out.LastEvaluatedKey;
     } while (start);
   }
@@ -210,13 +218,30 @@ export function dynamoFinanceStore(opts: { db?: DynamoDBDocumentClient; table?: 
         },
       ]);
     },
-    ordersOfDay: (day) =>
-      queryAll<OrderPrices>(db, {
-        TableName: table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p',
-        ExpressionAttributeValues: { ':p': k.ordersOfDay(day) },
-      }),
+    ordersOfDay: (day) => pages<OrderPrices>('gsi1', k.ordersOfDay(day)),
+    async putReturnFact(fact: ReturnFact) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...k.returned(fact.returnId), entity: 'ReturnFact', ...fact },
+        }),
+      );
+    },
+    returnFact: (returnId) => getItem<ReturnFact>(db, table, k.returned(returnId)),
+    async putRefundRequest(request: RefundRequest) {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...k.refundRequest(request.returnId, request.attempt),
+            entity: 'RefundRequest',
+            ...request,
+          },
+        }),
+      );
+    },
+    refundRequest: (returnId, attempt) =>
+      getItem<RefundRequest>(db, table, k.refundRequest(returnId, attempt)),
     entriesOfPeriod: (period) => pages('gsi2', k.entriesOfPeriod(period)),
     entriesOfDay: (day) => pages('gsi1', k.entriesOfDay(day)),
   };

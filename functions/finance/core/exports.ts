@@ -1,43 +1,14 @@
-import type { CostPosition } from './costing.ts';
-import { unitCost } from './costing.ts';
-import { type Column, type FileSink, type Row, writeDataset } from './export-files.ts';
-import type { FinanceStore } from './ports.ts';
+import { DATASETS, type DatasetName, type DatasetSource } from './datasets.ts';
+import { type FileSink, writeDataset } from './export-files.ts';
+
+export type { DatasetName } from './datasets.ts';
 
 /**
- * The datasets finance exports for Athena: one folder per dataset and day,
- * `exports/<dataset>/dt=YYYY-MM-DD/` with `part-00000.parquet`, `part-00000.csv` and
+ * Export runs: each dataset of the registry (datasets.ts) written to one folder per dataset and
+ * day, `exports/<dataset>/dt=YYYY-MM-DD/` with `part-00000.parquet`, `part-00000.csv` and
  * `_manifest.json`. A schema change bumps SCHEMA_VERSION.
  */
 export const SCHEMA_VERSION = 1;
-
-export const JOURNAL_LINE_COLUMNS: readonly Column[] = [
-  { name: 'entry_id', kind: 'string' },
-  { name: 'line_no', kind: 'int32' },
-  { name: 'posted_at', kind: 'timestamp' },
-  { name: 'period', kind: 'string' },
-  { name: 'account', kind: 'string' },
-  { name: 'debit', kind: 'money' },
-  { name: 'credit', kind: 'money' },
-  { name: 'currency', kind: 'string' },
-  { name: 'source_event_id', kind: 'string' },
-  { name: 'source_type', kind: 'string' },
-  { name: 'reference', kind: 'string', nullable: true },
-  { name: 'sku', kind: 'string', nullable: true },
-  { name: 'location_id', kind: 'string', nullable: true },
-  { name: 'channel_id', kind: 'string', nullable: true },
-];
-
-export const VALUATION_COLUMNS: readonly Column[] = [
-  { name: 'as_of', kind: 'timestamp' },
-  { name: 'sku', kind: 'string' },
-  { name: 'location_id', kind: 'string' },
-  { name: 'currency', kind: 'string' },
-  { name: 'quantity', kind: 'int64' },
-  { name: 'unit_cost', kind: 'money' },
-  { name: 'value', kind: 'money' },
-];
-
-export type DatasetName = 'journal_lines' | 'inventory_valuation';
 
 export interface DatasetResult {
   name: DatasetName;
@@ -63,63 +34,15 @@ export interface ExportTarget {
   put(key: string, body: string): Promise<void>;
 }
 
-export interface ExportPorts {
-  store: FinanceStore;
-  /** The cost of every position as it stood at `at` (its last change at or before it), in SKU order. */
-  valuationAsOf(at: string): AsyncIterable<CostPosition>;
+export interface ExportPorts extends DatasetSource {
   target: ExportTarget;
   putRun(run: ExportRun): Promise<void>;
   clock: () => Date;
 }
 
-async function* journalRows(store: FinanceStore, date: string): AsyncIterable<Row> {
-  for await (const e of store.entriesOfDay(date)) {
-    for (const l of e.lines) {
-      yield {
-        entry_id: e.entryId,
-        line_no: l.lineNo,
-        posted_at: e.postedAt,
-        period: e.period,
-        account: l.account,
-        debit: { minor: l.debit, currency: l.currency },
-        credit: { minor: l.credit, currency: l.currency },
-        currency: l.currency,
-        source_event_id: e.sourceEventId,
-        source_type: e.sourceType,
-        reference: l.reference,
-        sku: l.sku,
-        location_id: l.locationId,
-        channel_id: l.channelId,
-      };
-    }
-  }
-}
-
-async function* valuationRows(ports: ExportPorts, asOf: string): AsyncIterable<Row> {
-  for await (const p of ports.valuationAsOf(asOf)) {
-    if (p.quantity === 0 && p.value === 0) continue;
-    yield {
-      as_of: asOf,
-      sku: p.sku,
-      location_id: p.locationId,
-      currency: p.currency,
-      quantity: p.quantity,
-      unit_cost: { minor: unitCost(p), currency: p.currency },
-      value: { minor: p.value, currency: p.currency },
-    };
-  }
-}
-
-/** The end of a UTC day, inclusive: what a day's snapshot is as of. */
-const endOfDay = (date: string) => `${date}T23:59:59.999Z`;
-
 export const datasetPrefix = (name: string, date: string) => `exports/${name}/dt=${date}/`;
 
-/**
- * Writes one dataset's files for a day. Journal lines are those booked that day (their
- * `recordedAt`), so a day once over always exports the same rows; the valuation is each
- * position as it stood at the end of the day.
- */
+/** Writes one dataset's files for a day (what a day means is the dataset's own; see datasets.ts). */
 export async function exportDataset(
   ports: ExportPorts,
   name: DatasetName,
@@ -127,10 +50,8 @@ export async function exportDataset(
   progress?: (message: string) => void,
 ): Promise<DatasetResult> {
   const prefix = datasetPrefix(name, date);
-  const [columns, rows] =
-    name === 'journal_lines'
-      ? [JOURNAL_LINE_COLUMNS, journalRows(ports.store, date)]
-      : [VALUATION_COLUMNS, valuationRows(ports, endOfDay(date))];
+  const { columns } = DATASETS[name];
+  const rows = DATASETS[name].rows(ports, date);
   const parquetKey = `${prefix}part-00000.parquet`;
   const csvKey = `${prefix}part-00000.csv`;
   const written = await writeDataset(

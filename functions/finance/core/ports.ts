@@ -36,6 +36,24 @@ export interface ClosedPeriod {
   closedBy: string;
 }
 
+/** A return as finance heard of it when its parcel came in (ReturnReceived). */
+export interface ReturnFact {
+  returnId: string;
+  orderId: string;
+  channelId: string;
+  locationId: string;
+  receivedAt: string;
+}
+
+/** A refund asked of the channel (RefundRequested), kept to split the issued amount by SKU. */
+export interface RefundRequest {
+  returnId: string;
+  attempt: number;
+  amount: number;
+  currency: string | null;
+  lines: { sku: string; quantity: number; amount: number }[];
+}
+
 export interface FinanceStore {
   chart(): Promise<StoredChart>;
   putChart(chart: StoredChart): Promise<void>;
@@ -48,8 +66,13 @@ export interface FinanceStore {
   orderPrices(orderId: string): Promise<OrderPrices | undefined>;
   /** Keeps the prices unless newer ones are stored already. */
   putOrderPrices(prices: OrderPrices): Promise<void>;
-  /** Orders finance has prices for, placed on a day (UTC). */
-  ordersOfDay(day: string): Promise<OrderPrices[]>;
+  /** Orders finance has prices for, placed on a day (UTC), in placing order, page by page. */
+  ordersOfDay(day: string): AsyncIterable<OrderPrices>;
+  /** Keeps what finance learnt of a return (the same fact again changes nothing). */
+  putReturnFact(fact: ReturnFact): Promise<void>;
+  returnFact(returnId: string): Promise<ReturnFact | undefined>;
+  putRefundRequest(request: RefundRequest): Promise<void>;
+  refundRequest(returnId: string, attempt: number): Promise<RefundRequest | undefined>;
   closedPeriod(period: string): Promise<ClosedPeriod | undefined>;
   closedPeriods(): Promise<ClosedPeriod[]>;
   /** Closes it (audited); false when it was closed already. */

@@ -1,6 +1,6 @@
 import { formatMoney } from './money.ts';
 import type { FinancePorts } from './ports.ts';
-import type { JournalEntry } from './postings.ts';
+import type { JournalEntry, OrderPrices } from './postings.ts';
 
 const nextDay = (day: string) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -13,12 +13,14 @@ type Difference =
       reason: 'order_unknown' | 'price_missing';
     }
   | { type: 'entry_unbalanced'; entryId: string }
-  | { type: 'ordered_not_shipped'; orderId: string; units: number };
+  | { type: 'ordered_not_shipped'; orderId: string; units: number }
+  | { type: 'refund_without_receipt'; entryId: string; returnId: string };
 
 /**
  * A day's orders, shipments, postings and refunds side by side, with every difference listed:
  * shipments that posted cost but no revenue (the order or its prices never reached finance),
- * entries that do not balance, and orders placed that day with no shipment posted yet. Entries are
+ * entries that do not balance, orders placed that day with no shipment posted yet, and refunds
+ * paid for returns whose parcel finance never saw come in. Entries are
  * those posted (business time) that day, read from the day they were booked and the next (events
  * arrive late by minutes, not days).
  */
@@ -28,8 +30,11 @@ export async function reconcile(ports: FinancePorts, day: string) {
     for await (const e of ports.store.entriesOfDay(booked))
       if (e.postedAt.slice(0, 10) === day) entries.push(e);
   }
-  const orders = await ports.store.ordersOfDay(day);
+  const orders: OrderPrices[] = [];
+  for await (const o of ports.store.ordersOfDay(day)) orders.push(o);
   const { chart } = await ports.store.chart();
+  const refunds = new Map<string, number>();
+  let refundCount = 0;
   const differences: Difference[] = [];
   const totals = new Map<string, { debit: number; credit: number }>();
   const shipped = new Set<string>();
@@ -45,6 +50,16 @@ export async function reconcile(ports: FinancePorts, day: string) {
     }
     if ([...sums.values()].some((v) => v !== 0))
       differences.push({ type: 'entry_unbalanced', entryId: e.entryId });
+    if (e.sourceType === 'RefundIssued') {
+      refundCount++;
+      for (const l of e.lines)
+        if (l.account === chart.returns_refunds.code)
+          refunds.set(l.currency, (refunds.get(l.currency) ?? 0) + l.debit - l.credit);
+      const returnId = e.lines[0]?.reference ?? null;
+      if (returnId && !(await ports.store.returnFact(returnId)))
+        differences.push({ type: 'refund_without_receipt', entryId: e.entryId, returnId });
+      continue;
+    }
     if (e.sourceType !== 'ShipmentConfirmed') continue;
     shipments++;
     const orderId = e.lines[0]?.reference ?? null;
@@ -86,8 +101,10 @@ export async function reconcile(ports: FinancePorts, day: string) {
         credit: formatMoney(t.credit, currency),
       })),
     },
-    // Refunds post with the returns context; until then there are none to reconcile.
-    refunds: { count: 0 },
+    refunds: {
+      count: refundCount,
+      value: [...refunds].map(([currency, v]) => ({ currency, amount: formatMoney(v, currency) })),
+    },
     differences,
   };
 }

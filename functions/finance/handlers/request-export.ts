@@ -3,8 +3,9 @@ import { recordAuditFirst } from '#shared/audit';
 import { createEvent, eventBridgePublisher } from '#shared/events';
 import { accepted, httpHandler, requirePrincipal } from '#shared/http';
 import { dynamoExportStore } from '../adapters/export-store.ts';
+import { DATASET_NAMES } from '../core/datasets.ts';
 import { FinanceExportRequested } from '../events/export-requested.ts';
-import { DATASETS, exportBody } from '../schemas/finance.ts';
+import { exportBody } from '../schemas/finance.ts';
 
 const runs = dynamoExportStore();
 const events = eventBridgePublisher();
@@ -13,7 +14,7 @@ const events = eventBridgePublisher();
 export const handler = httpHandler({ body: exportBody }, async ({ body, principal, correlationId }) => {
   const runId = randomUUID();
   const requestedBy = requirePrincipal(principal).username;
-  const datasets = body.datasets ?? [...DATASETS];
+  const datasets = body.datasets ?? [...DATASET_NAMES];
   const event = createEvent(
     FinanceExportRequested,
     { runId, date: body.date, datasets, requestedBy },

@@ -1,6 +1,6 @@
 import { exportPorts } from '../adapters/wiring.ts';
+import { DATASET_NAMES } from '../core/datasets.ts';
 import { runExport } from '../core/exports.ts';
-import { DATASETS } from '../schemas/finance.ts';
 
 const ports = exportPorts();
 
@@ -11,7 +11,7 @@ export const handler = async (event: { scheduledAt?: string } = {}) => {
   const run = await runExport(ports, {
     runId: `daily-${date}`,
     date,
-    datasets: [...DATASETS],
+    datasets: [...DATASET_NAMES],
     status: 'requested',
     requestedAt: at.toISOString(),
     requestedBy: 'system:finance-export-schedule',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_ROLES } from '../core/accounts.ts';
+import { DATASET_NAMES } from '../core/datasets.ts';
 
 const id = z.string().min(1).max(128);
 /** `YYYY-MM`, a real month. */
@@ -56,9 +57,7 @@ export const landedCostBody = z.object({
     .optional(),
 });
 
-export const DATASETS = ['journal_lines', 'inventory_valuation'] as const;
-
 export const exportBody = z.object({
   date: dayText,
-  datasets: z.array(z.enum(DATASETS)).min(1).max(DATASETS.length).optional(),
+  datasets: z.array(z.enum(DATASET_NAMES)).min(1).max(DATASET_NAMES.length).optional(),
 });

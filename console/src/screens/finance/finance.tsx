@@ -3,6 +3,7 @@ import Button from '@cloudscape-design/components/button';
 import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
+import Multiselect from '@cloudscape-design/components/multiselect';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
@@ -10,7 +11,13 @@ import Table from '@cloudscape-design/components/table';
 import { useState } from 'react';
 import type { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
-import type { ExportRunView, PeriodView, Reconciliation, TrialBalance } from '../../api/types.ts';
+import type {
+  DatasetName,
+  ExportRunView,
+  PeriodView,
+  Reconciliation,
+  TrialBalance,
+} from '../../api/types.ts';
 import { can } from '../../app/access.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useNotifications } from '../../app/notifications.tsx';
@@ -26,12 +33,32 @@ const RUNS = 'GET /api/finance/exports';
 type Account = TrialBalance['accounts'][number];
 type Difference = Reconciliation['differences'][number];
 
-const describe = (d: Difference): string =>
-  d.type === 'ordered_not_shipped'
-    ? `Order ${d.orderId}: ${d.units} unit(s) ordered, nothing shipped`
-    : d.type === 'entry_unbalanced'
-      ? `Entry ${d.entryId} does not balance`
-      : `Shipment of ${d.orderId ?? 'an unknown order'} posted cost without revenue (${d.reason === 'order_unknown' ? 'order never reached finance' : 'no price'})`;
+/** Every exported dataset and its label (a Record, so a new dataset cannot be left off the screen). */
+const DATASET_LABELS: Record<DatasetName, string> = {
+  journal_lines: 'Journal lines',
+  inventory_valuation: 'Inventory valuation',
+  orders: 'Orders',
+  shipments: 'Shipments',
+  returns: 'Returns',
+  channel_margin: 'Channel margin',
+};
+const DATASET_OPTIONS = (Object.entries(DATASET_LABELS) as [DatasetName, string][]).map(([value, label]) => ({
+  value,
+  label,
+}));
+
+const describe = (d: Difference): string => {
+  switch (d.type) {
+    case 'ordered_not_shipped':
+      return `Order ${d.orderId}: ${d.units} unit(s) ordered, nothing shipped`;
+    case 'entry_unbalanced':
+      return `Entry ${d.entryId} does not balance`;
+    case 'refund_without_receipt':
+      return `Return ${d.returnId} was refunded but its parcel never reached finance as received`;
+    default:
+      return `Shipment of ${d.orderId ?? 'an unknown order'} posted cost without revenue (${d.reason === 'order_unknown' ? 'order never reached finance' : 'no price'})`;
+  }
+};
 
 /**
  * The finance desk: a period's trial balance, the periods (closing ended ones), a day's
@@ -56,6 +83,8 @@ export default function Finance() {
     endpoints.reconciliation(day, signal),
   );
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  // Every dataset unless some are picked.
+  const [picked, setPicked] = useState<DatasetName[]>([]);
 
   const act = async (what: () => Promise<string>) => {
     setActionError(null);
@@ -73,7 +102,10 @@ export default function Finance() {
     });
   const exportDay = () =>
     act(async () => {
-      const { runId } = await endpoints.requestExport({ date: day });
+      const { runId } = await endpoints.requestExport({
+        date: day,
+        ...(picked.length ? { datasets: picked } : {}),
+      });
       return `Export of ${day} requested (run ${runId})`;
     });
 
@@ -180,7 +212,7 @@ export default function Finance() {
               variant="h2"
               description={
                 rec.data
-                  ? `${rec.data.orders.count} orders · ${rec.data.shipments.count} shipments · ${rec.data.postings.entries} entries · ${rec.data.refunds.count} refunds`
+                  ? `${rec.data.orders.count} orders · ${rec.data.shipments.count} shipments · ${rec.data.postings.entries} entries · ${rec.data.refunds.count} refunds${rec.data.refunds.value.map((v) => ` (${v.currency} ${v.amount})`).join('')}`
                   : undefined
               }
               actions={<Input value={day} onChange={(e) => setDay(e.detail.value)} ariaLabel="Day" />}
@@ -209,7 +241,22 @@ export default function Finance() {
             header={
               <Header
                 variant="h2"
-                actions={can(user.roles, EXPORT) && <Button onClick={exportDay}>Export {day}</Button>}
+                actions={
+                  can(user.roles, EXPORT) && (
+                    <SpaceBetween direction="horizontal" size="xs">
+                      <Multiselect
+                        selectedOptions={DATASET_OPTIONS.filter((o) => picked.includes(o.value))}
+                        onChange={({ detail }) =>
+                          setPicked(detail.selectedOptions.map((o) => o.value as DatasetName))
+                        }
+                        options={DATASET_OPTIONS}
+                        placeholder="All datasets"
+                        ariaLabel="Datasets"
+                      />
+                      <Button onClick={exportDay}>Export {day}</Button>
+                    </SpaceBetween>
+                  )
+                }
               >
                 Export runs
               </Header>
@@ -227,7 +274,15 @@ export default function Finance() {
               {
                 id: 'datasets',
                 header: 'Datasets',
-                cell: (r) => r.datasets.map((d) => `${d.name}: ${d.rows ?? '—'} rows`).join(' · '),
+                cell: (r) => (
+                  <SpaceBetween size="xxxs">
+                    {r.datasets.map((d) => (
+                      <Box key={d.name} data-testid={`run-dataset-${d.name}`}>
+                        {DATASET_LABELS[d.name] ?? d.name}: {d.rows ?? '—'} rows
+                      </Box>
+                    ))}
+                  </SpaceBetween>
+                ),
               },
               {
                 id: 'requested',
