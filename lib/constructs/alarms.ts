@@ -2,13 +2,13 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { toPascal } from '../naming.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.ts';
+import { lambdaMetric, type NamedFunction } from './lambda-metrics.ts';
 
 // Thresholds. Each alarm notifies once when it starts firing and once when it clears (OK).
 
@@ -59,11 +59,11 @@ export interface SystemAlarmsProps {
   readonly topic: sns.ITopic;
   readonly deadLetterQueues: readonly DeadLetterQueue[];
   /** Manifest name → function. */
-  readonly functions: ReadonlyMap<string, lambda.IFunction>;
+  readonly functions: ReadonlyMap<string, NamedFunction>;
   /** Manifest name → state machine. */
   readonly stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
   /** Stream consumer name → the function its event source mapping invokes. */
-  readonly streamConsumers: ReadonlyMap<string, lambda.IFunction>;
+  readonly streamConsumers: ReadonlyMap<string, NamedFunction>;
   /** Rule name → the queue in front of a batching target. */
   readonly batchQueues: ReadonlyMap<string, sqs.IQueue>;
   readonly httpStage: apigw.IHttpStage;
@@ -142,7 +142,7 @@ export class SystemAlarms extends Construct {
       this.add(`Stream${toPascal(name)}IteratorAge`, {
         name: `stream consumer ${name}: iterator age`,
         description: `Stream consumer ${name} is more than ${STREAM_ITERATOR_AGE_ABOVE.toSeconds()} s behind the table for ${STREAM_ITERATOR_AGE_MINUTES} minutes: it is failing (see its errors and DLQ) or too slow. Records older than 24 h are lost.`,
-        metric: fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+        metric: lambdaMetric(fn, 'IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: STREAM_ITERATOR_AGE_ABOVE.toMilliseconds(),
         evaluationPeriods: STREAM_ITERATOR_AGE_MINUTES,
       });
@@ -178,13 +178,13 @@ export class SystemAlarms extends Construct {
       this.add(`${id}Errors`, {
         name: `function ${name}: errors`,
         description: `${name} threw, crashed or timed out. Its log group and X-Ray traces have the error; event-driven invocations are retried, then dead-lettered.`,
-        metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        metric: lambdaMetric(fn, 'Errors', { period: PERIOD, statistic: 'Sum' }),
         threshold: LAMBDA_ERRORS_ABOVE,
       });
       this.add(`${id}Throttles`, {
         name: `function ${name}: throttles`,
         description: `Invocations of ${name} were throttled: the account's Lambda concurrency is exhausted. Requests got 429/503; events are retried.`,
-        metric: fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        metric: lambdaMetric(fn, 'Throttles', { period: PERIOD, statistic: 'Sum' }),
         threshold: LAMBDA_THROTTLES_ABOVE,
       });
     }

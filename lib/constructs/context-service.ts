@@ -78,7 +78,12 @@ export class ContextService extends Construct {
         throw new Error(`Function ${name} (${spec.entry}) does not belong to context ${props.context}`);
       }
       const home = workflowTasks.has(name) ? this : (functionStack ?? this);
-      const fn = new QmFunction(home, toPascal(name), { name, spec, rootDir: props.rootDir });
+      const fn = new QmFunction(home, toPascal(name), {
+        name,
+        stage: props.stage,
+        spec,
+        rootDir: props.rootDir,
+      });
       if (spec.table) fn.bindTable(props.table, spec.table);
       if (spec.publishes) fn.bindBus(props.bus);
       if (spec.exportsBucket) fn.bindBucket(props.exportsBucket, spec.exportsBucket);

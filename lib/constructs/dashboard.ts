@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -13,6 +12,7 @@ import {
   STREAM_ITERATOR_AGE_ABOVE,
 } from './alarms.ts';
 import type { DeadLetterQueue } from './dead-letter-queue.ts';
+import { lambdaMetric, type NamedFunction } from './lambda-metrics.ts';
 
 export interface SystemDashboardProps {
   readonly stage: string;
@@ -20,10 +20,10 @@ export interface SystemDashboardProps {
   /** The 5xx rate exactly as the API alarm computes it. */
   readonly api5xxRate: cloudwatch.IMetric;
   /** Bounded context → (manifest name → function). */
-  readonly functionsByContext: ReadonlyMap<string, ReadonlyMap<string, lambda.IFunction>>;
+  readonly functionsByContext: ReadonlyMap<string, ReadonlyMap<string, NamedFunction>>;
   readonly deadLetterQueues: readonly DeadLetterQueue[];
   readonly stateMachines: ReadonlyMap<string, sfn.IStateMachine>;
-  readonly streamConsumers: ReadonlyMap<string, lambda.IFunction>;
+  readonly streamConsumers: ReadonlyMap<string, NamedFunction>;
   readonly batchQueues: ReadonlyMap<string, sqs.IQueue>;
   /** Rules whose matches are worth seeing over time (the inventory mismatch notice). */
   readonly noticeRules: readonly {
@@ -80,23 +80,25 @@ export class SystemDashboard extends Construct {
     );
 
     for (const [context, functions] of props.functionsByContext) {
-      const each = (metric: (name: string, fn: lambda.IFunction) => cloudwatch.IMetric) =>
+      const each = (metric: (name: string, fn: NamedFunction) => cloudwatch.IMetric) =>
         [...functions].map(([name, fn]) => metric(name, fn));
       this.dashboard.addWidgets(
         graph(
           `${context}: Lambda errors`,
           THIRD,
-          each((name, fn) => fn.metricErrors({ period: PERIOD, statistic: 'Sum', label: name })),
+          each((name, fn) => lambdaMetric(fn, 'Errors', { period: PERIOD, statistic: 'Sum', label: name })),
         ),
         graph(
           `${context}: Lambda throttles`,
           THIRD,
-          each((name, fn) => fn.metricThrottles({ period: PERIOD, statistic: 'Sum', label: name })),
+          each((name, fn) =>
+            lambdaMetric(fn, 'Throttles', { period: PERIOD, statistic: 'Sum', label: name }),
+          ),
         ),
         graph(
           `${context}: Lambda duration p99 (ms)`,
           THIRD,
-          each((name, fn) => fn.metricDuration({ period: PERIOD, statistic: 'p99', label: name })),
+          each((name, fn) => lambdaMetric(fn, 'Duration', { period: PERIOD, statistic: 'p99', label: name })),
         ),
       );
     }
@@ -128,7 +130,7 @@ export class SystemDashboard extends Construct {
         'Stream consumers: iterator age (ms)',
         THIRD,
         [...props.streamConsumers].map(([name, fn]) =>
-          fn.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum', label: name }),
+          lambdaMetric(fn, 'IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum', label: name }),
         ),
         line('alarm', STREAM_ITERATOR_AGE_ABOVE.toMilliseconds()),
       ),

@@ -13,6 +13,7 @@ import { ENV } from '../../functions/shared/env.ts';
 import { TABLE_DEFINITION } from '../manifest/table.ts';
 import { type FunctionSpec, stateMachineArnEnv, type TableAccess } from '../manifest/types.ts';
 import { acknowledgeGrantWildcards, acknowledgeWildcardResources } from '../nag.ts';
+import { deployedFunctionName } from '../naming.ts';
 import { LOCK_FILE, REPO_ROOT } from '../paths.ts';
 
 /** Tag carrying the manifest name of a function; tests and operators map resources back with it. */
@@ -53,6 +54,8 @@ export interface BucketWithAccessPolicies {
 export interface QmFunctionProps {
   /** Manifest name, e.g. `putSku`. */
   readonly name: string;
+  /** The deployment stage; the function is named `qm-<stage>-<name>` (see `deployedFunctionName`). */
+  readonly stage: string;
   readonly spec: FunctionSpec;
   /**
    * Directory `spec.entry` is relative to.
@@ -77,6 +80,8 @@ export function contextOf(entry: string): string {
  */
 export class QmFunction extends NodejsFunction {
   readonly manifestName: string;
+  /** The literal deployed name, for metrics built in other stacks (no cross-stack reference). */
+  readonly deployedName: string;
   readonly context: string;
   /** The function's own role (never shared), where its grants and their acknowledgements live. */
   readonly executionRole: iam.Role;
@@ -94,7 +99,9 @@ export class QmFunction extends NodejsFunction {
       // Stateless stack: logs expire after a month anyway; a retained, unnamed group would only leak.
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const deployedName = deployedFunctionName(props.stage, props.name);
     super(scope, id, {
+      functionName: deployedName,
       entry: path.resolve(props.rootDir ?? REPO_ROOT, spec.entry),
       handler: 'handler',
       description: spec.description,
@@ -124,6 +131,7 @@ export class QmFunction extends NodejsFunction {
       },
     });
     this.manifestName = props.name;
+    this.deployedName = deployedName;
     this.context = context;
     this.executionRole = role;
     logGroup.grantWrite(role);

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { StreamConsumerSpec } from '../manifest/types.ts';
 import { toPascal } from '../naming.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import type { NamedFunction } from './lambda-metrics.ts';
 
 /** A poisoned record is retried this many times (with bisection) before going to the DLQ. */
 export const STREAM_RETRY_ATTEMPTS = 8;
@@ -13,7 +14,7 @@ export interface StreamConsumersProps {
   readonly streams: readonly StreamConsumerSpec[];
   readonly table: dynamodb.ITable;
   /** Manifest name → function. */
-  readonly functions: ReadonlyMap<string, lambda.IFunction>;
+  readonly functions: ReadonlyMap<string, lambda.IFunction & NamedFunction>;
 }
 
 /**
@@ -25,12 +26,12 @@ export class StreamConsumers extends Construct {
   /** Consumer name → its on-failure queue. */
   readonly deadLetterQueues: ReadonlyMap<string, DeadLetterQueue>;
   /** Consumer name → the function its event source mapping invokes (for iterator-age alarms). */
-  readonly functions: ReadonlyMap<string, lambda.IFunction>;
+  readonly functions: ReadonlyMap<string, NamedFunction>;
 
   constructor(scope: Construct, id: string, props: StreamConsumersProps) {
     super(scope, id);
     const dlqs = new Map<string, DeadLetterQueue>();
-    const functions = new Map<string, lambda.IFunction>();
+    const functions = new Map<string, NamedFunction>();
     for (const spec of props.streams) {
       const fn = props.functions.get(spec.fn);
       if (!fn) throw new Error(`Stream consumer ${spec.name} refers to unknown function ${spec.fn}`);

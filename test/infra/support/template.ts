@@ -149,6 +149,8 @@ export class AppTemplates {
 
   /** The resource a value in the stack at `at` points at, followed across stacks; else undefined. */
   resolve(value: unknown, at: string): ResourceKey | undefined {
+    // Functions are deployed under fixed names, so other stacks name them as plain strings.
+    if (typeof value === 'string') return this.functionNamed(value);
     if (typeof value !== 'object' || value === null) return undefined;
     const v = value as {
       Ref?: unknown;
@@ -179,6 +181,14 @@ export class AppTemplates {
       return this.resolve(this.json(output.StackName).Outputs?.[output.OutputName]?.Value, output.StackName);
     }
     return undefined;
+  }
+
+  /** The function deployed under the literal name `name`, in any stack. */
+  private functionNamed(name: string): ResourceKey | undefined {
+    const found = this.resources('AWS::Lambda::Function').filter(
+      (r) => r.resource.Properties.FunctionName === name,
+    );
+    return found.length === 1 ? found[0]?.key : undefined;
   }
 
   /** Every Lambda function in the stack at `root` and its nested stacks, with its manifest name. */
