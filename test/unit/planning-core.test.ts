@@ -106,3 +106,164 @@ describe('forecast on synthetic history with known structure (seed 19)', () => {
     expect(methods.filter((m) => m === 'holt-winters').length).toBeGreaterThanOrEqual(regular.length * 0.8);
   });
 });
+
+describe('classification (Syntetos-Boylan)', () => {
+  it('calls a series with ADI ≥ 1.32 intermittent or lumpy, else smooth or erratic', () => {
+    expect(classifyDemand([5, 6, 5, 4, 5, 6, 5]).pattern).toBe('smooth');
+    expect(classifyDemand([1, 20, 1, 30, 2, 25, 1]).pattern).toBe('erratic');
+    const sparse = classifyDemand([0, 3, 0, 0, 3, 0, 4, 0]);
+    expect(sparse.adi).toBeCloseTo(8 / 3, 6);
+    expect(sparse.pattern).toBe('intermittent');
+    expect(classifyDemand([0, 1, 0, 0, 40, 0, 0, 2]).pattern).toBe('lumpy');
+  });
+});
+
+describe('safety stock, reorder point and order quantity (hand-computed)', () => {
+  it('z from the service level', () => {
+    expect(zScore(0.95)).toBeCloseTo(1.644854, 5);
+    expect(zScore(0.98)).toBeCloseTo(2.053749, 5);
+    expect(zScore(0.5)).toBeCloseTo(0, 9);
+    expect(() => zScore(1)).toThrow();
+  });
+
+  it('SS = z·√(L·σd² + d̄²·σL²) and ROP = d̄·L + SS', () => {
+    // z 1.644854, L 9, σd 4, d̄ 20, σL 2: √(9·16 + 400·4) = √1744 = 41.761226 → SS 68.691.
+    const ss = safetyStock({ z: zScore(0.95), leadTimeDays: 9, sigmaDemand: 4, dailyDemand: 20, leadTimeSd: 2 });
+    expect(ss).toBeCloseTo(68.6912, 3);
+    expect(reorderPoint(20, 9, ss)).toBeCloseTo(248.6912, 3);
+    // No lead-time variability: SS = z·σd·√L = 1.644854 · 4 · 3 = 19.738.
+    expect(safetyStock({ z: zScore(0.95), leadTimeDays: 9, sigmaDemand: 4, dailyDemand: 20, leadTimeSd: 0 })).toBeCloseTo(
+      19.7382,
+      3,
+    );
+  });
+
+  it('orders up to the level only at or below the ROP, at least the MOQ, in whole cases', () => {
+    const base = { reorderPoint: 248.69, orderUpTo: 388.69 };
+    expect(orderQuantity({ ...base, position: 249 })).toBe(0);
+    expect(orderQuantity({ ...base, position: 100 })).toBe(289);
+    expect(orderQuantity({ ...base, position: 100, moq: 300 })).toBe(300);
+    expect(orderQuantity({ ...base, position: 100, casePack: 12 })).toBe(300); // 289 → 25 cases
+    expect(orderQuantity({ ...base, position: 100, moq: 300, casePack: 24 })).toBe(312); // 300 → 13 cases
+    expect(orderQuantity({ ...base, position: 240, moq: 10, casePack: 6 })).toBe(150); // 149 → 25 cases
+  });
+
+  it('puts the stock-out on the first day free stock plus arrivals falls below the forecast', () => {
+    const daily = [3, 3, 3, 3, 3, 3];
+    const asOf = '2026-03-01';
+    // 10 − 2 backordered = 8 → 5, 2, (+5) 4, 1, −2 on day 4.
+    expect(stockoutDate({ asOf, daily, onHand: 10, backordered: 2, arrivals: [{ date: '2026-03-03', quantity: 5 }] })).toBe(
+      '2026-03-05',
+    );
+    expect(stockoutDate({ asOf, daily, onHand: 100, backordered: 0, arrivals: [] })).toBeNull();
+    expect(stockoutDate({ asOf, daily, onHand: 1, backordered: 5, arrivals: [] })).toBe(asOf);
+  });
+
+  it('plans a position from the forecast: d̄, SS, ROP, at risk when the stock-out comes within the lead time', () => {
+    const p = planPosition({
+      sku: 'A',
+      locationId: 'WH1',
+      asOf: '2026-03-01',
+      daily: new Float64Array(56).fill(10),
+      sigmaDemand: 3,
+      leadTimeDays: 4,
+      leadTimeSd: 1,
+      serviceLevel: 0.95,
+      reviewDays: 7,
+      onHand: 25,
+      arrivals: [{ date: '2026-03-10', quantity: 40 }],
+      backordered: 5,
+    });
+    // SS = 1.644854·√(4·9 + 100·1) = 1.644854·√136 = 19.1822; ROP = 40 + 19.18.
+    expect(p.inputs).toEqual({
+      dailyDemand: 10,
+      leadTimeDays: 4,
+      safetyStock: 19.18,
+      reorderPoint: 59.18,
+      onHand: 25,
+      incoming: 40,
+      backordered: 5,
+    });
+    expect(p.position).toBe(60);
+    expect(p.orderUpTo).toBeCloseTo(129.18, 2);
+    expect(p.stockoutDate).toBe('2026-03-03'); // 20 free: 10, 0, −10 on day 2
+    expect(p.atRisk).toBe(true);
+  });
+});
+
+describe('suggestions', () => {
+  const inputs = (onHand: number, reorderPoint: number) => ({
+    dailyDemand: 10,
+    leadTimeDays: 5,
+    safetyStock: 10,
+    reorderPoint,
+    onHand,
+    incoming: 0,
+    backordered: 0,
+  });
+  const at = (locationId: string, onHand: number, reorderPoint: number, orderUpTo: number) => ({
+    sku: 'S1',
+    locationId,
+    inputs: inputs(onHand, reorderPoint),
+    leadTimeSd: 0,
+    orderUpTo,
+    position: onHand,
+    stockoutDate: null,
+    atRisk: false,
+    supplierId: 'ACME',
+    moq: 50,
+    casePack: 12,
+  });
+
+  it('moves excess to a shortage before buying, and buys only what is still short (MOQ, case pack)', () => {
+    const out = suggestFor([at('A', 10, 50, 80), at('B', 200, 60, 100)]);
+    expect(out).toEqual([
+      expect.objectContaining({ type: 'transfer', sku: 'S1', locationId: 'A', fromLocationId: 'B', quantity: 70 }),
+    ]);
+    const short = suggestFor([at('A', 0, 150, 400), at('B', 130, 60, 100)]);
+    expect(short.map((s) => [s.type, s.locationId, s.quantity, s.fromLocationId ?? s.supplierId])).toEqual([
+      ['transfer', 'A', 30, 'B'],
+      ['po', 'A', 372, 'ACME'], // 400 − 30 = 370 → 31 cases of 12
+    ]);
+    for (const s of short.filter((x) => x.type === 'po')) {
+      expect(s.quantity % 12).toBe(0);
+      expect(s.quantity).toBeGreaterThanOrEqual(50);
+    }
+    // A small need still buys the MOQ, rounded up to whole cases.
+    const small = suggestFor([at('A', 75, 80, 85)]);
+    expect(small).toEqual([expect.objectContaining({ type: 'po', quantity: 60 })]);
+  });
+});
+
+describe('planRun', () => {
+  it('forecasts every series, reports the backtest beside the baseline, and suggests from stock', () => {
+    const { regular, intermittent } = synthetic(7);
+    const series = [...regular.slice(0, 5), ...intermittent.slice(0, 3)].map((s) => ({
+      sku: s.id,
+      locationId: 'WH1',
+      values: s.values,
+    }));
+    const out = planRun({
+      asOf: '2026-06-01',
+      horizonDays: 56,
+      series,
+      stock: () => ({ onHand: 0, backordered: 0, arrivals: [] }),
+      supplierOf: () => ({ supplierId: 'ACME', leadTimeDays: 7, leadTimeSd: 1, moq: 10, casePack: 5 }),
+      abcOf: () => 'A',
+      settings: { serviceLevels: { A: 0.98, B: 0.95, C: 0.9 }, reviewDays: 7, defaultLeadTimeDays: 14 },
+    });
+    expect(out.forecasts).toHaveLength(8);
+    expect(out.forecasts[0]?.daily).toHaveLength(56);
+    expect(out.forecasts[0]?.daily[0]?.date).toBe('2026-06-01');
+    expect(out.backtest.wape).not.toBeNull();
+    expect(out.backtest.wape as number).toBeLessThan(out.backtest.baseline.wape as number);
+    expect(out.methods.sba).toBe(3);
+    // Nothing on hand anywhere: every series needs a PO, in whole cases of 5.
+    const pos = out.suggestions.filter((s) => s.type === 'po');
+    expect(pos).toHaveLength(8);
+    for (const s of pos) {
+      expect(s.quantity % 5).toBe(0);
+      expect(s.stockoutDate).toBe('2026-06-01');
+    }
+  });
+});
