@@ -128,14 +128,19 @@ describe('safety stock, reorder point and order quantity (hand-computed)', () =>
 
   it('SS = z·√(L·σd² + d̄²·σL²) and ROP = d̄·L + SS', () => {
     // z 1.644854, L 9, σd 4, d̄ 20, σL 2: √(9·16 + 400·4) = √1744 = 41.761226 → SS 68.691.
-    const ss = safetyStock({ z: zScore(0.95), leadTimeDays: 9, sigmaDemand: 4, dailyDemand: 20, leadTimeSd: 2 });
+    const ss = safetyStock({
+      z: zScore(0.95),
+      leadTimeDays: 9,
+      sigmaDemand: 4,
+      dailyDemand: 20,
+      leadTimeSd: 2,
+    });
     expect(ss).toBeCloseTo(68.6912, 3);
     expect(reorderPoint(20, 9, ss)).toBeCloseTo(248.6912, 3);
     // No lead-time variability: SS = z·σd·√L = 1.644854 · 4 · 3 = 19.738.
-    expect(safetyStock({ z: zScore(0.95), leadTimeDays: 9, sigmaDemand: 4, dailyDemand: 20, leadTimeSd: 0 })).toBeCloseTo(
-      19.7382,
-      3,
-    );
+    expect(
+      safetyStock({ z: zScore(0.95), leadTimeDays: 9, sigmaDemand: 4, dailyDemand: 20, leadTimeSd: 0 }),
+    ).toBeCloseTo(19.7382, 3);
   });
 
   it('orders up to the level only at or below the ROP, at least the MOQ, in whole cases', () => {
@@ -152,9 +157,15 @@ describe('safety stock, reorder point and order quantity (hand-computed)', () =>
     const daily = [3, 3, 3, 3, 3, 3];
     const asOf = '2026-03-01';
     // 10 − 2 backordered = 8 → 5, 2, (+5) 4, 1, −2 on day 4.
-    expect(stockoutDate({ asOf, daily, onHand: 10, backordered: 2, arrivals: [{ date: '2026-03-03', quantity: 5 }] })).toBe(
-      '2026-03-05',
-    );
+    expect(
+      stockoutDate({
+        asOf,
+        daily,
+        onHand: 10,
+        backordered: 2,
+        arrivals: [{ date: '2026-03-03', quantity: 5 }],
+      }),
+    ).toBe('2026-03-05');
     expect(stockoutDate({ asOf, daily, onHand: 100, backordered: 0, arrivals: [] })).toBeNull();
     expect(stockoutDate({ asOf, daily, onHand: 1, backordered: 5, arrivals: [] })).toBe(asOf);
   });
@@ -218,7 +229,13 @@ describe('suggestions', () => {
   it('moves excess to a shortage before buying, and buys only what is still short (MOQ, case pack)', () => {
     const out = suggestFor([at('A', 10, 50, 80), at('B', 200, 60, 100)]);
     expect(out).toEqual([
-      expect.objectContaining({ type: 'transfer', sku: 'S1', locationId: 'A', fromLocationId: 'B', quantity: 70 }),
+      expect.objectContaining({
+        type: 'transfer',
+        sku: 'S1',
+        locationId: 'A',
+        fromLocationId: 'B',
+        quantity: 70,
+      }),
     ]);
     const short = suggestFor([at('A', 0, 150, 400), at('B', 130, 60, 100)]);
     expect(short.map((s) => [s.type, s.locationId, s.quantity, s.fromLocationId ?? s.supplierId])).toEqual([

@@ -349,11 +349,7 @@ export interface SeriesForecast {
  * the first origin, run through every origin, and scored beside seasonal naive on the same
  * weeks; it is used only when its squared error is lower, else seasonal naive is.
  */
-export function forecastSeries(
-  y: Float64Array,
-  horizon: number,
-  excluded?: Uint8Array,
-): SeriesForecast {
+export function forecastSeries(y: Float64Array, horizon: number, excluded?: Uint8Array): SeriesForecast {
   const n = y.length;
   const clean = cleanSeries(y, excluded);
   const classification = classifyDemand(clean);
@@ -361,7 +357,13 @@ export function forecastSeries(
   const sparse = classification.adi >= ADI_CUTOFF;
   const weeks = Math.min(BACKTEST_WEEKS, Math.floor((n - MIN_TRAINING) / SEASON));
   const canHw = n >= 2 * SEASON;
-  const candidate: ForecastMethod = sparse ? 'sba' : canHw ? 'holt-winters' : n >= SEASON ? 'seasonal-naive' : 'mean';
+  const candidate: ForecastMethod = sparse
+    ? 'sba'
+    : canHw
+      ? 'holt-winters'
+      : n >= SEASON
+        ? 'seasonal-naive'
+        : 'mean';
 
   if (weeks < 1 || candidate === 'seasonal-naive' || candidate === 'mean') {
     const method: ForecastMethod = n >= SEASON ? 'seasonal-naive' : 'mean';

@@ -6,7 +6,14 @@ import {
   type Metrics,
   metricsOf,
 } from './forecast.ts';
-import { type Arrival, addDays, type PositionPlan, planPosition, type Suggestion, suggestFor } from './replenishment.ts';
+import {
+  type Arrival,
+  addDays,
+  type PositionPlan,
+  planPosition,
+  type Suggestion,
+  suggestFor,
+} from './replenishment.ts';
 
 /**
  * A planning run over every series, pure: history in, forecasts, backtest figures, positions
@@ -78,7 +85,11 @@ export interface PlanOutput {
 }
 
 const round3 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
-const roundMetrics = (m: Metrics): Metrics => ({ wape: round3(m.wape), bias: round3(m.bias), mase: round3(m.mase) });
+const roundMetrics = (m: Metrics): Metrics => ({
+  wape: round3(m.wape),
+  bias: round3(m.bias),
+  mase: round3(m.mase),
+});
 
 export function planRun(input: PlanInput): PlanOutput {
   const forecasts: ForecastRecord[] = [];
@@ -131,7 +142,9 @@ export function planRun(input: PlanInput): PlanOutput {
     const list = bySku.get(s.sku) ?? [];
     list.push({
       ...position,
-      ...(supplier ? { supplierId: supplier.supplierId, moq: supplier.moq, casePack: supplier.casePack } : {}),
+      ...(supplier
+        ? { supplierId: supplier.supplierId, moq: supplier.moq, casePack: supplier.casePack }
+        : {}),
     });
     bySku.set(s.sku, list);
   }

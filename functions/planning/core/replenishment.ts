@@ -6,9 +6,17 @@
 /** Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
 export function zScore(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError('service level must be strictly between 0 and 1');
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const [a0, a1, a2, a3, a4, a5] = a as [number, number, number, number, number, number];
   const [b0, b1, b2, b3, b4] = b as [number, number, number, number, number];
@@ -17,11 +25,17 @@ export function zScore(p: number): number {
   const low = 0.02425;
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+    return (
+      (((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
+    );
   }
   if (p > 1 - low) {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) / ((((d0 * q + d1) * q + d2) * q + d3) * q + 1);
+    return (
+      -(((((c0 * q + c1) * q + c2) * q + c3) * q + c4) * q + c5) /
+      ((((d0 * q + d1) * q + d2) * q + d3) * q + 1)
+    );
   }
   const q = p - 0.5;
   const r = q * q;
@@ -177,7 +191,8 @@ export function planPosition(p: PositionInput): PositionPlan {
     backordered: p.backordered,
     arrivals: p.arrivals,
   });
-  const daysToOut = out === null ? Number.POSITIVE_INFINITY : (Date.parse(out) - Date.parse(p.asOf)) / 86_400_000;
+  const daysToOut =
+    out === null ? Number.POSITIVE_INFINITY : (Date.parse(out) - Date.parse(p.asOf)) / 86_400_000;
   return {
     sku: p.sku,
     locationId: p.locationId,
@@ -214,7 +229,9 @@ export interface Suggestion {
  * source keeps its own order-up-to level, only free units move, largest excess to largest need);
  * whatever need remains becomes a PO line with its supplier, at least the MOQ, in whole cases.
  */
-export function suggestFor(positions: readonly (PositionPlan & Pick<PositionInput, 'supplierId' | 'moq' | 'casePack'>)[]): Suggestion[] {
+export function suggestFor(
+  positions: readonly (PositionPlan & Pick<PositionInput, 'supplierId' | 'moq' | 'casePack'>)[],
+): Suggestion[] {
   const out: Suggestion[] = [];
   const need = new Map<string, number>();
   const excess = new Map<string, number>();
@@ -231,7 +248,9 @@ export function suggestFor(positions: readonly (PositionPlan & Pick<PositionInpu
   const received = new Map<string, number>();
   for (const [to, wanted] of shortages) {
     let left = Math.ceil(wanted - 1e-9);
-    const sources = [...excess].filter(([, q]) => q > 0).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const sources = [...excess]
+      .filter(([, q]) => q > 0)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     for (const [from, spare] of sources) {
       if (left <= 0) break;
       const q = Math.min(spare, left);
