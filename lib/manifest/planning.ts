@@ -80,6 +80,7 @@ export const planning: ContextManifest = {
     { method: 'GET', path: '/api/planning/suppliers', fn: 'planningReads', auth: { roles: READERS } },
     { method: 'GET', path: '/api/planning/settings', fn: 'planningReads', auth: { roles: READERS } },
     { method: 'GET', path: '/api/planning/events', fn: 'planningReads', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/demand-history', fn: 'planningReads', auth: { roles: READERS } },
     { method: 'PUT', path: '/api/planning/settings', fn: 'putPlanningSettings', auth: { roles: PLANNERS } },
     { method: 'PUT', path: '/api/planning/events', fn: 'putPlanningSettings', auth: { roles: PLANNERS } },
   ],

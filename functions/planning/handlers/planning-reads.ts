@@ -3,12 +3,15 @@ import { NotFound, ValidationFailed } from '#shared/errors';
 import { httpHandler, ok } from '#shared/http';
 import { dynamoPlanningStore } from '../adapters/planning-store.ts';
 import { byRoute } from '../adapters/routes.ts';
+import { addDays } from '../core/replenishment.ts';
 import { runView } from '../core/run.ts';
 import { supplierPerformance } from '../core/suppliers.ts';
 import {
   DEFAULT_SETTINGS,
   forecastParams,
   forecastQuery,
+  HISTORY_DAYS,
+  historyQuery,
   runParams,
   suggestionsQuery,
 } from '../schemas/planning.ts';
@@ -107,6 +110,32 @@ const listSupplierPerformance = httpHandler({}, async () => {
   });
 });
 
+/**
+ * GET /api/planning/demand-history?sku=&locationId=&from=&to= → `{ days: [{ date, quantity,
+ * excluded }] }`: the recorded days (shipped, or imported) and which a marked event excludes.
+ */
+const getDemandHistory = httpHandler({ query: historyQuery }, async ({ query }) => {
+  const to = query.to ?? new Date().toISOString().slice(0, 10);
+  const from = query.from ?? addDays(to, -HISTORY_DAYS);
+  const [days, marked] = await Promise.all([
+    store.demand(query.sku, query.locationId, from, to),
+    store.markedEvents(),
+  ]);
+  const covers = (date: string) =>
+    marked.some(
+      (e) =>
+        e.from <= date &&
+        date <= e.to &&
+        (!e.skus?.length || e.skus.includes(query.sku)) &&
+        (!e.locationIds?.length || e.locationIds.includes(query.locationId)),
+    );
+  return ok({
+    sku: query.sku,
+    locationId: query.locationId,
+    days: days.map((d) => ({ ...d, excluded: covers(d.date) })),
+  });
+});
+
 const getSettings = httpHandler({}, async () => ok((await store.settings()) ?? DEFAULT_SETTINGS));
 const getEvents = httpHandler({}, async () => ok({ events: await store.markedEvents() }));
 
@@ -119,4 +148,5 @@ export const handler = byRoute({
   'GET /api/planning/suppliers': listSupplierPerformance,
   'GET /api/planning/settings': getSettings,
   'GET /api/planning/events': getEvents,
+  'GET /api/planning/demand-history': getDemandHistory,
 });

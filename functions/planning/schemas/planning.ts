@@ -69,3 +69,6 @@ export const suggestionsQuery = z.object({ type: z.enum(['po', 'transfer']).opti
 export const forecastParams = z.object({ sku: skuCode });
 export const forecastQuery = z.object({ locationId: locationId.optional() });
 export const runParams = z.object({ runId: z.string().min(1).max(64) });
+export const historyQuery = z
+  .object({ sku: skuCode, locationId, from: z.iso.date().optional(), to: z.iso.date().optional() })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'must not be before from' });
