@@ -4,7 +4,12 @@
  * contexts through their APIs and events; the business reads planning through its routes.
  */
 export type { ForecastMethod } from './core/forecast.ts';
-export type { ForecastRecord } from './core/plan.ts';
+export type { ForecastRecord, PlanInput, PlanOutput, SeriesInput } from './core/plan.ts';
+/**
+ * A planning run over series held in memory, outside the table (the bench): the same forecasts,
+ * backtest and suggestions as a requested run.
+ */
+export { planRun } from './core/plan.ts';
 export type { Suggestion, SuggestionInputs } from './core/replenishment.ts';
 export type { SupplierPerformance } from './core/suppliers.ts';
 export { PlanningRunRequested } from './events/planning-run-requested.ts';

@@ -351,5 +351,3 @@ export function dynamoPlanningStore(table = tableName(), db: DynamoDBDocumentCli
   } satisfies PlanningStore & Record<string, unknown>;
   return store;
 }
-
-export type DynamoPlanningStore = ReturnType<typeof dynamoPlanningStore>;
