@@ -14,7 +14,7 @@ const PLANNERS: readonly Role[] = ['admin', 'inventory-controller'];
 /** Forecasts, suggestions and supplier figures are read by those who plan, run the floor, or value stock. */
 const READERS: readonly Role[] = ['admin', 'inventory-controller', 'supervisor', 'finance'];
 
-/** The events planning learns demand and supplier behaviour from (on-planning-event.ts handles these). */
+/** The events planning learns demand and supplier behaviour from (adapters/inputs.ts handles these). */
 const INPUTS = [
   ShipmentConfirmed,
   OrderBackordered,
@@ -28,61 +28,45 @@ const INPUTS = [
 
 /** Planning: demand history, forecasts and their backtest, reorder points, PO and transfer suggestions. */
 export const planning: ContextManifest = {
+  // Two functions, not one per route: the stateless root stack is near its output limit
+  // (one output per function; docs/decisions.md, 2026-12-05).
   functions: {
-    uploadDemandHistory: {
-      entry: 'functions/planning/handlers/upload-demand-history.ts',
-      description: 'POST /api/planning/demand-history (text/csv): past daily demand, set per day',
-      table: 'RW',
-      timeoutSeconds: 60,
-    },
-    requestPlanningRun: {
-      entry: 'functions/planning/handlers/request-run.ts',
-      description: 'POST /api/planning/runs: 202 { runId }, PlanningRunRequested',
+    planningApi: {
+      entry: 'functions/planning/handlers/planning-api.ts',
+      description:
+        'Planning routes: demand-history upload and read, runs, forecasts, suggestions, supplier performance, settings, events',
       table: 'RW',
       publishes: true,
+      timeoutSeconds: 60,
     },
-    planningReads: {
-      entry: 'functions/planning/handlers/planning-reads.ts',
-      description: 'GET planning runs, forecasts, suggestions, supplier performance, settings and events',
-      table: 'R',
-    },
-    putPlanningSettings: {
-      entry: 'functions/planning/handlers/put-planning-settings.ts',
-      description: 'PUT /api/planning/settings and /api/planning/events (promotions excluded from history)',
-      table: 'RW',
-    },
-    runPlanning: {
-      entry: 'functions/planning/handlers/run-planning.ts',
-      description: 'PlanningRunRequested → forecasts, backtest, suggestions, StockoutRiskChanged',
+    planningWorker: {
+      entry: 'functions/planning/handlers/planning-worker.ts',
+      description:
+        'PlanningRunRequested → forecasts, backtest, suggestions, StockoutRiskChanged; shipments, backorders, PO events → history and supplier figures',
       table: 'RW',
       publishes: true,
       timeoutSeconds: 900,
       memoryMb: 1024,
-    },
-    onPlanningEvent: {
-      entry: 'functions/planning/handlers/on-planning-event.ts',
-      description: 'Shipments, backorders and PO events → demand history and supplier performance',
-      table: 'RW',
     },
   },
   routes: [
     {
       method: 'POST',
       path: '/api/planning/demand-history',
-      fn: 'uploadDemandHistory',
+      fn: 'planningApi',
       auth: { roles: PLANNERS },
     },
-    { method: 'POST', path: '/api/planning/runs', fn: 'requestPlanningRun', auth: { roles: PLANNERS } },
-    { method: 'GET', path: '/api/planning/runs', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/runs/{runId}', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/forecasts/{sku}', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/suggestions', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/suppliers', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/settings', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/events', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'GET', path: '/api/planning/demand-history', fn: 'planningReads', auth: { roles: READERS } },
-    { method: 'PUT', path: '/api/planning/settings', fn: 'putPlanningSettings', auth: { roles: PLANNERS } },
-    { method: 'PUT', path: '/api/planning/events', fn: 'putPlanningSettings', auth: { roles: PLANNERS } },
+    { method: 'POST', path: '/api/planning/runs', fn: 'planningApi', auth: { roles: PLANNERS } },
+    { method: 'GET', path: '/api/planning/runs', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/runs/{runId}', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/forecasts/{sku}', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/suggestions', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/suppliers', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/settings', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/events', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'GET', path: '/api/planning/demand-history', fn: 'planningApi', auth: { roles: READERS } },
+    { method: 'PUT', path: '/api/planning/settings', fn: 'planningApi', auth: { roles: PLANNERS } },
+    { method: 'PUT', path: '/api/planning/events', fn: 'planningApi', auth: { roles: PLANNERS } },
   ],
   rules: [
     {
@@ -93,13 +77,13 @@ export const planning: ContextManifest = {
         source: [...new Set(INPUTS.map((e) => e.source))],
         'detail-type': INPUTS.map((e) => e.detailType),
       },
-      target: { fn: 'onPlanningEvent' },
+      target: { fn: 'planningWorker' },
     },
     {
       name: 'planning-runs',
       description: 'A requested planning run forecasts and suggests',
       pattern: { source: [PlanningRunRequested.source], 'detail-type': [PlanningRunRequested.detailType] },
-      target: { fn: 'runPlanning' },
+      target: { fn: 'planningWorker' },
     },
   ],
 };

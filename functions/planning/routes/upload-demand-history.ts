@@ -16,7 +16,7 @@ const catalog = catalogReader();
  * any bad row refuses the file (400 CSV_REJECTED naming each). A day is set, never added, so a
  * re-upload of the same days replaces them.
  */
-export const handler = httpHandler({}, async ({ event }) => {
+export const uploadDemandHistory = httpHandler({}, async ({ event }) => {
   const type = event.headers?.['content-type'] ?? '';
   if (!/^text\/csv\b/i.test(type)) {
     throw new DomainError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the demand history as text/csv', {

@@ -1,6 +1,5 @@
 import { httpHandler, ok } from '#shared/http';
 import { dynamoPlanningStore } from '../adapters/planning-store.ts';
-import { byRoute } from '../adapters/routes.ts';
 import { eventsBody, settingsBody } from '../schemas/planning.ts';
 
 const store = dynamoPlanningStore();
@@ -21,7 +20,7 @@ const putEvents = httpHandler({ body: eventsBody }, async ({ body }) => {
  * of forecasting and scoring). One function: both are small whole-document writes, audited
  * with their change.
  */
-export const handler = byRoute({
+export const settingsWrites = {
   'PUT /api/planning/settings': putSettings,
   'PUT /api/planning/events': putEvents,
-});
+};

@@ -6,8 +6,8 @@ import {
   ReceivingExceptionRaised,
 } from '#inbound/api';
 import { OrderBackordered, OrderCancelled, OrderReleased } from '#orders/api';
-import { eventHandler } from '#shared/event-handler';
-import { dynamoPlanningStore } from '../adapters/planning-store.ts';
+import type { BusEvent } from '#shared/events';
+import { dynamoPlanningStore } from './planning-store.ts';
 
 const store = dynamoPlanningStore();
 
@@ -16,7 +16,7 @@ const store = dynamoPlanningStore();
  * received, excepted and cancelled → supplier performance and each SKU's supplier. Once per
  * event (the wrapper's idempotency record), since shipments and receipts add up.
  */
-export const handler = eventHandler('planning-inputs', async (event) => {
+export async function learnFrom(event: BusEvent): Promise<void> {
   const data = event.detail.data;
   switch (event['detail-type']) {
     case ShipmentConfirmed.detailType: {
@@ -74,4 +74,4 @@ export const handler = eventHandler('planning-inputs', async (event) => {
       return;
     }
   }
-});
+}

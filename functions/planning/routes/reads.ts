@@ -2,7 +2,6 @@ import { allSuppliers } from '#inbound/api';
 import { NotFound, ValidationFailed } from '#shared/errors';
 import { httpHandler, ok } from '#shared/http';
 import { dynamoPlanningStore } from '../adapters/planning-store.ts';
-import { byRoute } from '../adapters/routes.ts';
 import { addDays } from '../core/replenishment.ts';
 import { runView } from '../core/run.ts';
 import { supplierPerformance } from '../core/suppliers.ts';
@@ -139,8 +138,8 @@ const getDemandHistory = httpHandler({ query: historyQuery }, async ({ query }) 
 const getSettings = httpHandler({}, async () => ok((await store.settings()) ?? DEFAULT_SETTINGS));
 const getEvents = httpHandler({}, async () => ok({ events: await store.markedEvents() }));
 
-/** Planning's reads, one function (see adapters/routes.ts). */
-export const handler = byRoute({
+/** Planning's reads by route key. */
+export const reads = {
   'GET /api/planning/runs': listRuns,
   'GET /api/planning/runs/{runId}': getRun,
   'GET /api/planning/forecasts/{sku}': getForecast,
@@ -149,4 +148,4 @@ export const handler = byRoute({
   'GET /api/planning/settings': getSettings,
   'GET /api/planning/events': getEvents,
   'GET /api/planning/demand-history': getDemandHistory,
-});
+};
