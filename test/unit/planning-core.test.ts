@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseDemandCsv, unknownIssues } from '../../functions/planning/core/demand-csv.ts';
 import {
   classifyDemand,
   forecastSeries,
@@ -14,6 +15,7 @@ import {
   suggestFor,
   zScore,
 } from '../../functions/planning/core/replenishment.ts';
+import { supplierPerformance } from '../../functions/planning/core/suppliers.ts';
 
 /** mulberry32: a small seeded generator, so the synthetic history is the same on every run. */
 function rng(seed: number) {
@@ -282,5 +284,123 @@ describe('planRun', () => {
       expect(s.quantity % 5).toBe(0);
       expect(s.stockoutDate).toBe('2026-06-01');
     }
+  });
+});
+
+describe('supplier performance', () => {
+  it('OTIF, fill rate and lead time from the POs followed, cancelled-unreceived ones left out', () => {
+    const perf = supplierPerformance(
+      [
+        // On time, in full: 5 days.
+        {
+          poId: 'P1',
+          supplierId: 'ACME',
+          placedAt: '2026-03-01T10:00:00Z',
+          expectedAt: '2026-03-08',
+          ordered: { A: 10, B: 5 },
+          received: { A: 10, B: 5 },
+          firstReceivedAt: '2026-03-06T10:00:00Z',
+          lastReceivedAt: '2026-03-07T10:00:00Z',
+          exceptions: 0,
+        },
+        // Late and short: 9 days, 8 of 10.
+        {
+          poId: 'P2',
+          supplierId: 'ACME',
+          placedAt: '2026-03-01T10:00:00Z',
+          expectedAt: '2026-03-05',
+          ordered: { A: 10 },
+          received: { A: 8 },
+          firstReceivedAt: '2026-03-10T10:00:00Z',
+          lastReceivedAt: '2026-03-10T10:00:00Z',
+          exceptions: 2,
+        },
+        // Not due yet, nothing received: not judged.
+        {
+          poId: 'P3',
+          supplierId: 'ACME',
+          placedAt: '2026-03-20T00:00:00Z',
+          expectedAt: '2026-04-30',
+          ordered: { A: 4 },
+          received: {},
+          exceptions: 0,
+        },
+        // Cancelled before anything came: not judged.
+        {
+          poId: 'P4',
+          supplierId: 'ACME',
+          expectedAt: '2026-03-02',
+          ordered: { A: 4 },
+          received: {},
+          exceptions: 0,
+          cancelled: true,
+        },
+      ],
+      '2026-03-25',
+    );
+    expect(perf).toEqual([
+      {
+        supplierId: 'ACME',
+        purchaseOrders: 4,
+        judged: 2,
+        otif: 0.5,
+        leadTimeMeanDays: 7,
+        leadTimeSdDays: 2.828, // √((2² + 2²)/1)
+        fillRate: 0.92, // (15 + 8) / 25
+        receivingExceptions: 2,
+      },
+    ]);
+  });
+});
+
+describe('demand CSV', () => {
+  it('names each bad row: date, negative or fractional quantity, repeated day, unknown SKU or location', () => {
+    const text = [
+      'date,sku,locationId,quantity',
+      '2026-03-01,A,WH1,4',
+      '2026-13-01,A,WH1,4',
+      '2026-03-02,A,WH1,-1',
+      '2026-03-02,A,WH1,1.5',
+      '2026-03-01,A,WH1,7',
+      '2099-01-01,A,WH1,1',
+    ].join('\n');
+    expect(parseDemandCsv(text, '2026-06-01').issues.map((i) => [i.row, i.field])).toEqual([
+      [3, 'date'],
+      [4, 'quantity'],
+      [5, 'quantity'],
+      [6, 'date'],
+      [7, 'date'],
+    ]);
+    const ok = parseDemandCsv(
+      'date,sku,locationId,quantity\n2026-03-01,A,WH1,4\n2026-03-01,Z,WH9,0\n',
+      '2026-06-01',
+    );
+    expect(ok.issues).toEqual([]);
+    expect(ok.rows).toHaveLength(2);
+    expect(unknownIssues(ok.rows, new Set(['A']), new Set(['WH1']))).toEqual([
+      { row: 3, field: 'sku', message: 'unknown SKU Z' },
+      { row: 3, field: 'locationId', message: 'unknown location WH9' },
+    ]);
+    expect(
+      parseDemandCsv('sku,date,locationId,quantity\nA,2026-03-01,WH1,1', '2026-06-01').issues[0]?.field,
+    ).toBe('(header)');
+  });
+});
+
+describe('promotions', () => {
+  it('leaves marked days out of the model: a spike on excluded days does not lift the forecast', () => {
+    const base = Float64Array.from({ length: 84 }, (_, t) => 10 + (t % 7 === 0 ? 4 : 0));
+    const spiked = Float64Array.from(base);
+    const excluded = new Uint8Array(84);
+    for (let t = 70; t < 77; t++) {
+      spiked[t] = 60;
+      excluded[t] = 1;
+    }
+    const plain = forecastSeries(base, 7);
+    const marked = forecastSeries(spiked, 7, excluded);
+    const unmarked = forecastSeries(spiked, 7);
+    const sum = (a: Float64Array) => a.reduce((s, x) => s + x, 0);
+    expect(Math.abs(sum(marked.daily) - sum(plain.daily))).toBeLessThan(3);
+    expect(sum(unmarked.daily)).toBeGreaterThan(sum(plain.daily) + 10);
   });
 });
