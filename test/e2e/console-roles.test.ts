@@ -84,7 +84,16 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS,
   ],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Finance', 'Planning', 'Audit trail'],
+  finance: [
+    'Overview',
+    'Inventory',
+    'Orders',
+    ...PURCHASING,
+    ...RETURNS,
+    'Finance',
+    'Planning',
+    'Audit trail',
+  ],
 };
 
 let runtime: TestRuntime;
