@@ -211,6 +211,14 @@ describe('a planning run', () => {
     // Each series uses a method only where it beat the baseline, so the run cannot do worse.
     expect(backtest.wape).toBeLessThanOrEqual(backtest.baseline.wape);
     expect((await rt.api('GET', '/api/planning/runs/nope')).status).toBe(404);
+    // A retried request with the same Idempotency-Key answers the same run.
+    const headers = { 'idempotency-key': 'plan-retry-1' };
+    const first = await rt.api('POST', '/api/planning/runs', { body: { asOf: today }, headers });
+    const again = await rt.api('POST', '/api/planning/runs', { body: { asOf: today }, headers });
+    expect(first.status).toBe(202);
+    expect(again.body.runId).toBe(first.body.runId);
+    await rt.settle();
+    expect((await rt.api('GET', `/api/planning/runs/${first.body.runId}`)).body.status).toBe('succeeded');
   });
 
   it('forecasts each SKU × location daily with the method its demand pattern asks for', async () => {
