@@ -68,6 +68,7 @@ const Dock = dock.Component;
 const Returns = lazy(() => import('./screens/returns/returns.tsx'));
 const ReturnDetail = lazy(() => import('./screens/returns/return-detail.tsx'));
 const Finance = lazy(() => import('./screens/finance/finance.tsx'));
+const Planning = lazy(() => import('./screens/planning/planning.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -206,6 +207,14 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="finance">
           <Finance />
+        </Gate>
+      ),
+    },
+    {
+      path: 'planning',
+      element: (
+        <Gate area="planning">
+          <Planning />
         </Gate>
       ),
     },

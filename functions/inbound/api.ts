@@ -6,6 +6,10 @@ import { dynamoInboundStore } from './adapters/inbound-store.ts';
 import { dynamoTransferStore } from './adapters/transfer-store.ts';
 import { arrivalsOf, type SkuArrivals } from './core/arrivals.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
+import { countPorts } from './counts/adapters/wiring.ts';
+import { abcClasses } from './counts/core/counts.ts';
+import type { AbcClass } from './counts/schemas.ts';
+import type { Supplier } from './schemas/inbound.ts';
 
 export type { SkuArrivals } from './core/arrivals.ts';
 export type { IncomingStock } from './core/incoming.ts';
@@ -65,6 +69,18 @@ export async function arrivalsFor(skus: readonly string[]): Promise<Map<string, 
     }),
   );
   return out;
+}
+
+/** Every supplier with its lead time, MOQ and case pack (planning's suggested POs). */
+export async function allSuppliers(): Promise<Supplier[]> {
+  store ??= dynamoInboundStore();
+  return store.listSuppliers();
+}
+
+/** Each SKU's ABC class by value velocity, as cycle counts compute it; a SKU not listed is C. */
+export async function abcClassMap(): Promise<Map<string, AbcClass>> {
+  const answer = await abcClasses(countPorts());
+  return new Map(answer.items.map((r) => [r.sku, r.class] as const));
 }
 
 // Cycle counts: the event finance posts, and the shapes the console shows.

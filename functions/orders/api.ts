@@ -12,6 +12,7 @@ import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/chan
 
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
+export { OrderBackordered } from './events/order-backordered.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
 export { OrderExceptionRaised } from './events/order-exception-raised.ts';
 export { OrderReceived } from './events/order-received.ts';

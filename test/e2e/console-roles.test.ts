@@ -43,6 +43,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS_DOCK,
     'Finance',
+    'Planning',
     'Settings',
     'Audit trail',
   ],
@@ -57,6 +58,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS_DOCK,
     'Finance',
+    'Planning',
     'Settings',
     'Audit trail',
   ],
@@ -69,6 +71,7 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS,
     'Finance',
+    'Planning',
     'Settings',
   ],
   'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, COUNT, ...PURCHASING, ...RETURNS_DOCK],
@@ -81,7 +84,16 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS,
   ],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Finance', 'Audit trail'],
+  finance: [
+    'Overview',
+    'Inventory',
+    'Orders',
+    ...PURCHASING,
+    ...RETURNS,
+    'Finance',
+    'Planning',
+    'Audit trail',
+  ],
 };
 
 let runtime: TestRuntime;

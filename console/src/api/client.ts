@@ -98,6 +98,8 @@ function newCorrelationId(): string {
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A body sent as it is (a CSV upload), with its content type. */
+  text?: { contentType: string; body: string };
   signal?: AbortSignal;
 }
 
@@ -108,6 +110,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const token = await settings.token();
   if (token) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.text) headers['content-type'] = opts.text.contentType;
 
   let res: Response;
   try {
@@ -115,6 +118,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
       method,
       headers,
       ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      ...(opts.text ? { body: opts.text.body } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch (error) {
@@ -166,5 +170,7 @@ export const api = {
     request<T>('GET', path, { ...(query ? { query } : {}), ...(signal ? { signal } : {}) }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
   put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
+  postCsv: <T>(path: string, csv: string) =>
+    request<T>('POST', path, { text: { contentType: 'text/csv', body: csv } }),
   delete: <T>(path: string, body?: unknown) => request<T>('DELETE', path, body === undefined ? {} : { body }),
 };

@@ -58,6 +58,7 @@ export type Area =
   | 'purchasing'
   | 'returns'
   | 'finance'
+  | 'planning'
   | 'settings'
   | 'audit';
 
@@ -71,6 +72,7 @@ const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
   purchasing: ['GET /api/purchase-orders'],
   returns: ['GET /api/returns'],
   finance: ['GET /api/finance/trial-balance'],
+  planning: ['GET /api/planning/suggestions'],
   settings: SETTINGS_ROUTES,
   audit: ['GET /api/audit'],
 };

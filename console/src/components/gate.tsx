@@ -15,6 +15,7 @@ const AREA_NAMES: Record<Area, string> = {
   purchasing: 'Purchasing',
   returns: 'Returns',
   finance: 'Finance',
+  planning: 'Planning',
   settings: 'Settings',
   audit: 'The audit trail',
 };

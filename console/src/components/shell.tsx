@@ -73,6 +73,7 @@ export const NAV: readonly NavEntry[] = [
     ],
   },
   { area: 'finance', text: 'Finance', href: '/finance' },
+  { area: 'planning', text: 'Planning', href: '/planning' },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];
