@@ -443,6 +443,17 @@ async function finishInspection(
       },
       ctx,
     );
+  // Restocked units are available but still in RECEIVING: a putaway task takes them to a bin.
+  for (const [n, l] of i.lines.entries())
+    if (l.disposition === 'restock')
+      await ports.stock.putaway({
+        returnId: r.returnId,
+        key: `${i.inspectionId}#${n}`,
+        locationId: i.locationId,
+        sku: l.sku,
+        quantity: l.quantity,
+        at: i.at,
+      });
   await ports.events.publish([
     derivedEvent(
       ReturnDispositioned,
