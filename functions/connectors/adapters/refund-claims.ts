@@ -61,12 +61,13 @@ export function dynamoRefundClaims(db: DynamoDBDocumentClient, table: string): R
           new UpdateCommand({
             TableName: table,
             Key: connectorKeys.refund(channelId, refundKey),
-            UpdateExpression:
-              outcome.status === 'issued'
-                ? 'SET #st = :st, reference = :v, settledAt = :at REMOVE leaseOwner, leaseUntil'
-                : 'SET #st = :st, message = :v, settledAt = :at REMOVE leaseOwner, leaseUntil',
+            // `reference` is a DynamoDB reserved word: both outcome fields go by name placeholders.
+            UpdateExpression: 'SET #st = :st, #field = :v, settledAt = :at REMOVE leaseOwner, leaseUntil',
             ConditionExpression: 'leaseOwner = :me',
-            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeNames: {
+              '#st': 'status',
+              '#field': outcome.status === 'issued' ? 'reference' : 'message',
+            },
             ExpressionAttributeValues: {
               ':st': outcome.status,
               ':v': outcome.status === 'issued' ? outcome.reference : outcome.message,

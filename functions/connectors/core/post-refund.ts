@@ -57,15 +57,15 @@ export interface RefundPorts {
   newOwner: () => string;
 }
 
-export type RefundPostOutcome = 'issued' | 'failed' | 'already' | 'busy' | 'not-connected';
+export type RefundPostOutcome = 'issued' | 'failed' | 'already' | 'not-connected';
 
 /** The attempt's key on the claim: a retry after a failure is a new attempt, so a new refund. */
 export const refundKeyOf = (n: Pick<RefundNotice, 'returnId' | 'attempt'>) => `${n.returnId}#${n.attempt}`;
 
 /**
  * Posts one refund attempt to the channel once. The claim is taken before the call, so
- * deliveries of the same attempt racing each other call at most once; one that finds the attempt
- * settled announces its outcome again (same event id: returns records it once). A refusal by the
+ * deliveries of the same attempt racing each other call at most once (one that finds the attempt
+ * held is thrown back to the bus to try later); one that finds the attempt settled announces its outcome again (same event id: returns records it once). A refusal by the
  * channel (4xx, a validation error) settles the attempt as failed with the channel's message; an
  * outage releases the claim and is thrown, so the bus retries. A crash after the call but before
  * `settle` leaves an expired claim: the writers look for the attempt's marker on the channel's
@@ -93,7 +93,9 @@ export async function postRefund(
     ports.leaseMs,
   );
   if (!claim.held) {
-    if (!claim.outcome) return 'busy';
+    // Another delivery holds the attempt: the bus retries this one, which then finds the outcome
+    // (or, should the holder have died, the expired claim).
+    if (!claim.outcome) throw new ChannelCallFailed(`Refund ${key} is being posted by another delivery`);
     await ports.announce(notice, claim.outcome, ports.clock().toISOString(), correlationId);
     return 'already';
   }
