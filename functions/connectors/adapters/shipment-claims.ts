@@ -51,8 +51,7 @@ export function dynamoShipmentClaims(db: DynamoDBDocumentClient, table: string):
             TableName: table,
             Key: connectorKeys.shipment(channelId, shipmentId),
             // `reference` is a DynamoDB reserved word: it goes by a name placeholder.
-            UpdateExpression:
-              'SET #st = :done, #ref = :ref, confirmedAt = :at REMOVE leaseOwner, leaseUntil',
+            UpdateExpression: 'SET #st = :done, #ref = :ref, confirmedAt = :at REMOVE leaseOwner, leaseUntil',
             ConditionExpression: 'leaseOwner = :me',
             ExpressionAttributeNames: { '#st': 'status', '#ref': 'reference' },
             ExpressionAttributeValues: { ':done': 'done', ':ref': reference, ':at': at, ':me': owner },
