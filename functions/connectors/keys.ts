@@ -7,6 +7,8 @@
  * - health:    pk CONNSYNC#<channelId>  sk HEALTH       state, failures, last push.
  * - shipment:  pk CONNSHIP#<channelId>#<shipmentId>  sk SHIPMENT   the claim that makes one
  *              channel fulfillment per shipment.
+ * - refund:    pk CONNREFUND#<channelId>#<returnId>#<attempt>  sk REFUND   the claim that makes one
+ *              channel refund per attempt, and its outcome.
  */
 export const connectorKeys = {
   sync: (channelId: string, sku: string) => ({ pk: `CONNSYNC#${channelId}`, sk: `SKU#${sku}` }),
@@ -20,5 +22,9 @@ export const connectorKeys = {
   shipment: (channelId: string, shipmentId: string) => ({
     pk: `CONNSHIP#${channelId}#${shipmentId}`,
     sk: 'SHIPMENT',
+  }),
+  refund: (channelId: string, refundKey: string) => ({
+    pk: `CONNREFUND#${channelId}#${refundKey}`,
+    sk: 'REFUND',
   }),
 };

@@ -3,9 +3,11 @@
  * console may use. Nothing else under `functions/inbound/` is imported from outside it.
  */
 import { dynamoInboundStore } from './adapters/inbound-store.ts';
+import { dynamoPutawayStore } from './adapters/putaway-store.ts';
 import { dynamoTransferStore } from './adapters/transfer-store.ts';
 import { arrivalsOf, type SkuArrivals } from './core/arrivals.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
+import { returnPutawayTaskId } from './core/putaway.ts';
 import { countPorts } from './counts/adapters/wiring.ts';
 import { abcClasses } from './counts/core/counts.ts';
 import type { AbcClass } from './counts/schemas.ts';
@@ -27,6 +29,37 @@ export type { AsnView, PurchaseOrderSummary, PurchaseOrderView } from './views/i
 export type { TransferView } from './views/transfer-views.ts';
 
 let store: ReturnType<typeof dynamoInboundStore> | undefined;
+let putaway: ReturnType<typeof dynamoPutawayStore> | undefined;
+
+/**
+ * A putaway task for returned units inspection restocked (they wait in the location's RECEIVING
+ * bin, available): the handheld's putaway list shows it beside the dock's, with a bin suggested.
+ * Idempotent by `key` (the return's inspection line): a repeat creates nothing.
+ */
+export async function createReturnPutaway(cmd: {
+  returnId: string;
+  key: string;
+  locationId: string;
+  sku: string;
+  quantity: number;
+  at: string;
+}): Promise<string> {
+  putaway ??= dynamoPutawayStore();
+  const taskId = returnPutawayTaskId(cmd.returnId, cmd.key);
+  await putaway.create({
+    taskId,
+    asnId: `return:${cmd.returnId}`,
+    scanId: cmd.key,
+    poId: '',
+    returnId: cmd.returnId,
+    locationId: cmd.locationId,
+    sku: cmd.sku,
+    quantity: cmd.quantity,
+    status: 'open',
+    createdAt: cmd.at,
+  });
+  return taskId;
+}
 let transfers: ReturnType<typeof dynamoTransferStore> | undefined;
 
 /**

@@ -11,6 +11,7 @@ import { receiveDelivery } from './intake/core/receive-delivery.ts';
 import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/channel.ts';
 
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
+export { ChannelRefundCreated, ChannelReturnRequested } from './events/channel-returns.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
 export { OrderBackordered } from './events/order-backordered.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
@@ -126,6 +127,7 @@ export async function placeReplacementOrder(
   if (o.kind === 'exception') return { refused: `${o.code}: ${o.message}` };
   if (o.kind === 'ignored')
     return o.orderId ? { orderId: o.orderId, status: 'ignored' } : { refused: o.reason };
+  if (o.kind === 'forwarded') return { refused: 'not an order' };
   return { orderId: o.orderId, status: o.status };
 }
 let store: ReturnType<typeof dynamoChannelStore> | undefined;

@@ -19,6 +19,10 @@ export const INTAKE_FAILURE_CODES = [
   'MISSING_LINES',
   'UNKNOWN_CHANNEL',
   'RAW_BODY_UNAVAILABLE',
+  /** A channel return or refund of an order intake does not have. */
+  'UNKNOWN_ORDER',
+  /** A channel return or refund line that matches no line of its order. */
+  'UNMAPPED_RETURN_LINE',
 ] as const;
 export type IntakeFailureCode = (typeof INTAKE_FAILURE_CODES)[number];
 

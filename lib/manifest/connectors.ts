@@ -1,6 +1,7 @@
 import { ChannelResyncRequested } from '../../functions/connectors/events/channel-sync.ts';
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
+import { RefundRequested } from '../../functions/returns/events/refund-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Channel connections are admin business (as the channel itself); a resync is too. */
@@ -50,6 +51,15 @@ export const connectors: ContextManifest = {
       readsSecrets: true,
       timeoutSeconds: 60,
     },
+    postRefundToChannel: {
+      entry: 'functions/connectors/handlers/on-refund-requested.ts',
+      description:
+        'RefundRequested → the channel refunds once per attempt (Shopify refundCreate, WooCommerce refunds), ChannelRefundPosted',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 60,
+    },
     getChannelSync: {
       entry: 'functions/connectors/handlers/get-sync-status.ts',
       description:
@@ -95,6 +105,12 @@ export const connectors: ContextManifest = {
       description: 'Each shipment from our warehouses is confirmed to the channel the order came from',
       pattern: { source: [ShipmentConfirmed.source], 'detail-type': [ShipmentConfirmed.detailType] },
       target: { fn: 'confirmShipmentToChannel' },
+    },
+    {
+      name: 'connectors-refund-requested',
+      description: 'Each refund attempt of a return is posted to the channel the order came from',
+      pattern: { source: [RefundRequested.source], 'detail-type': [RefundRequested.detailType] },
+      target: { fn: 'postRefundToChannel' },
     },
   ],
   schedules: [

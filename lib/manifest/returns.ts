@@ -1,3 +1,8 @@
+import { ChannelRefundPosted } from '../../functions/connectors/events/refund-posted.ts';
+import {
+  ChannelRefundCreated,
+  ChannelReturnRequested,
+} from '../../functions/orders/events/channel-returns.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Customer service takes return requests; supervisors approve beyond policy (checked in the use case). */
@@ -6,7 +11,7 @@ const REQUESTERS: readonly Role[] = ['admin', 'supervisor', 'customer-service'];
 const DOCK: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate'];
 /** Inspection decides the units' fate: the floor and inventory control. */
 const INSPECTORS: readonly Role[] = ['admin', 'supervisor', 'warehouse-associate', 'inventory-controller'];
-/** The channel's refund outcome: finance (and the connectors, once they exist, through the bus). */
+/** The channel's refund outcome by hand: finance (the connectors answer through the bus, ChannelRefundPosted). */
 const REFUNDERS: readonly Role[] = ['admin', 'supervisor', 'finance'];
 /** A failed refund may be retried by those who answer the customer and those who keep the books. */
 const REFUND_RETRIERS: readonly Role[] = ['admin', 'supervisor', 'finance', 'customer-service'];
@@ -90,6 +95,15 @@ export const returns: ContextManifest = {
       description: 'GET /api/return-settings (defaults filled in)',
       table: 'R',
     },
+    onChannelReturnEvent: {
+      entry: 'functions/returns/handlers/on-channel-event.ts',
+      description:
+        'Channel returns and refunds (ChannelReturnRequested, ChannelRefundCreated) and refunds posted (ChannelRefundPosted) → RMAs, refund status',
+      table: 'RW',
+      publishes: true,
+      startsWorkflows: ['returns'],
+      completesTasks: true,
+    },
     returnsTask: {
       entry: 'functions/returns/handlers/returns-task.ts',
       description:
@@ -121,6 +135,23 @@ export const returns: ContextManifest = {
     },
     { method: 'PUT', path: '/api/return-settings', fn: 'putReturnSettings', auth: { roles: POLICY } },
     { method: 'GET', path: '/api/return-settings', fn: 'getReturnSettings', auth: { roles: READERS } },
+  ],
+  rules: [
+    {
+      name: 'returns-channel-events',
+      description:
+        'Returns asked for and refunds made at the channel, and the channel’s answer to a refund we posted',
+      // Detail types are unique across sources, so the cross product matches exactly these events.
+      pattern: {
+        source: [ChannelReturnRequested.source, ChannelRefundPosted.source],
+        'detail-type': [
+          ChannelReturnRequested.detailType,
+          ChannelRefundCreated.detailType,
+          ChannelRefundPosted.detailType,
+        ],
+      },
+      target: { fn: 'onChannelReturnEvent' },
+    },
   ],
   stateMachines: [
     {

@@ -56,7 +56,7 @@ export async function fetchWithRetry(
       } else if (res.status >= 500) {
         wait = policy.backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
       } else {
-        throw new ChannelCallFailed(last);
+        throw new ChannelCallFailed(last, true);
       }
     } catch (error) {
       if (error instanceof ChannelCallFailed) throw error;

@@ -50,10 +50,10 @@ export function dynamoShipmentClaims(db: DynamoDBDocumentClient, table: string):
           new UpdateCommand({
             TableName: table,
             Key: connectorKeys.shipment(channelId, shipmentId),
-            UpdateExpression:
-              'SET #st = :done, reference = :ref, confirmedAt = :at REMOVE leaseOwner, leaseUntil',
+            // `reference` is a DynamoDB reserved word: it goes by a name placeholder.
+            UpdateExpression: 'SET #st = :done, #ref = :ref, confirmedAt = :at REMOVE leaseOwner, leaseUntil',
             ConditionExpression: 'leaseOwner = :me',
-            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeNames: { '#st': 'status', '#ref': 'reference' },
             ExpressionAttributeValues: { ':done': 'done', ':ref': reference, ':at': at, ':me': owner },
           }),
         ),

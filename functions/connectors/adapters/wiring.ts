@@ -3,17 +3,22 @@ import { channelAvailability, channelSkus, routableStock } from '#inventory/api'
 import { channelOf, listingsOfSku } from '#orders/api';
 import { documentClient } from '#shared/clients';
 import { getOptionalEnv } from '#shared/env';
-import { eventBridgePublisher } from '#shared/events';
+import { derivedEvent, eventBridgePublisher } from '#shared/events';
 import { secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
 import type { PushPorts, PushSettings } from '../core/ports.ts';
+import type { RefundPorts } from '../core/post-refund.ts';
 import type { ShipPorts } from '../core/ship-to-channel.ts';
+import { ChannelRefundPosted } from '../events/refund-posted.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './http-retry.ts';
+import { dynamoRefundClaims } from './refund-claims.ts';
 import { dynamoShipmentClaims } from './shipment-claims.ts';
 import { shopifyStockWriter } from './shopify.ts';
 import { shopifyShipmentWriter } from './shopify-fulfillment.ts';
+import { shopifyRefundWriter } from './shopify-refund.ts';
 import { dynamoSyncStore } from './sync-store.ts';
 import { wooShipmentWriter, wooStockWriter } from './woocommerce.ts';
+import { wooRefundWriter } from './woocommerce-refund.ts';
 
 /** Tuning the deployer (or a test) may set; the defaults are production's. */
 const envMs = (name: string, fallback: number) => {
@@ -63,6 +68,39 @@ export function shipPorts(): ShipPorts {
     secrets: secretStore(),
     claims: dynamoShipmentClaims(documentClient(), tableName()),
     writers: { shopify: shopifyShipmentWriter(policy), woocommerce: wooShipmentWriter(policy) },
+    clock: () => new Date(),
+    // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
+    leaseMs: 60_000,
+    newOwner: randomUUID,
+  };
+}
+
+/** Refunds to channels wired to orders' channels, the claims in the table, the channels' APIs and the bus. */
+export function refundPorts(): RefundPorts {
+  const policy = retryPolicy();
+  const bus = eventBridgePublisher();
+  return {
+    channels: { get: channelOf },
+    secrets: secretStore(),
+    claims: dynamoRefundClaims(documentClient(), tableName()),
+    writers: { shopify: shopifyRefundWriter(policy), woocommerce: wooRefundWriter(policy) },
+    async announce(notice, outcome, at, correlationId) {
+      await bus.publish([
+        derivedEvent(
+          ChannelRefundPosted,
+          {
+            returnId: notice.returnId,
+            channelId: notice.channelId,
+            attempt: notice.attempt,
+            ...outcome,
+            at,
+          },
+          `${notice.channelId}\n${notice.returnId}\n${notice.attempt}`,
+          at,
+          correlationId,
+        ),
+      ]);
+    },
     clock: () => new Date(),
     // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
     leaseMs: 60_000,

@@ -69,6 +69,16 @@ export interface StockEntry {
 /** A channel API refused or failed after the client's retries. */
 export class ChannelCallFailed extends Error {
   override readonly name = 'ChannelCallFailed';
+  /**
+   * True when the channel refused the call itself (a 4xx other than 429, a validation error):
+   * sending it again will not help. False for outages (5xx, timeouts) that a later try may pass.
+   */
+  constructor(
+    message: string,
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
 }
 
 /** A channel's stock API (Shopify, WooCommerce): sets absolute quantities. */

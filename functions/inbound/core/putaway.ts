@@ -12,6 +12,10 @@ const RECEIVING = 'RECEIVING';
 export const putawayTaskId = (asnId: string, scanId: string) =>
   `pt-${fingerprintOf(`${asnId}\n${scanId}`).slice(0, 32)}`;
 
+/** A restocked return line's task id: derived from the return and its inspection line, so a repeat makes it once. */
+export const returnPutawayTaskId = (returnId: string, key: string) =>
+  `pt-${fingerprintOf(`return\n${returnId}\n${key}`).slice(0, 32)}`;
+
 /** The movement key of a task's bin move: one per task, so a repeated confirm moves once. */
 const moveKey = (taskId: string) => `putaway:${taskId}`;
 
@@ -152,7 +156,9 @@ export async function confirmPutaway(
           toBinId: bin.binId,
           quantity: task.quantity,
           idempotencyKey: moveKey(taskId),
-          reason: `putaway of ASN ${task.asnId} (PO ${task.poId})`,
+          reason: task.returnId
+            ? `putaway of return ${task.returnId}`
+            : `putaway of ASN ${task.asnId} (PO ${task.poId})`,
         },
         who,
       );

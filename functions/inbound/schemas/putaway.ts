@@ -13,6 +13,8 @@ export interface PutawayTask {
   locationId: string;
   sku: string;
   quantity: number;
+  /** Set for restocked units of a return (asnId is then `return:<returnId>`, poId empty). */
+  returnId?: string;
   status: 'open' | 'done';
   createdAt: string;
   /** The bin the units go to: claimed just before the move, kept when done. */

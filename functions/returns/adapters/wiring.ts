@@ -1,5 +1,6 @@
 import { catalogReader } from '#catalog/api';
 import { shippedParcelsOf } from '#fulfillment/api';
+import { createReturnPutaway } from '#inbound/api';
 import { dispositionReturned, locationOf, receiveReturned } from '#inventory/api';
 import { orderForReturn, placeReplacementOrder } from '#orders/api';
 import { eventBridgePublisher } from '#shared/events';
@@ -30,6 +31,9 @@ export function returnPorts(): ReturnPorts {
       },
       async disposition(cmd, ctx) {
         await dispositionReturned(cmd, ctx);
+      },
+      async putaway(cmd) {
+        await createReturnPutaway(cmd);
       },
     },
     events: eventBridgePublisher(),

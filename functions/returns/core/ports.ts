@@ -79,6 +79,15 @@ export interface ReturnStock {
     },
     ctx: { actor: string; correlationId: string },
   ): Promise<void>;
+  /** A putaway task (inbound's) for restocked units waiting in RECEIVING; idempotent by `key`. */
+  putaway(cmd: {
+    returnId: string;
+    key: string;
+    locationId: string;
+    sku: string;
+    quantity: number;
+    at: string;
+  }): Promise<void>;
 }
 
 export interface ReturnWorkflows {

@@ -443,6 +443,17 @@ async function finishInspection(
       },
       ctx,
     );
+  // Restocked units are available but still in RECEIVING: a putaway task takes them to a bin.
+  for (const [n, l] of i.lines.entries())
+    if (l.disposition === 'restock')
+      await ports.stock.putaway({
+        returnId: r.returnId,
+        key: `${i.inspectionId}#${n}`,
+        locationId: i.locationId,
+        sku: l.sku,
+        quantity: l.quantity,
+        at: i.at,
+      });
   await ports.events.publish([
     derivedEvent(
       ReturnDispositioned,
@@ -563,6 +574,11 @@ export async function recordRefund(
   returnId: string,
   body: RefundOutcomeBody,
   actor: Actor,
+  /**
+   * The channel's own record of a refund (a refund made in its admin, or its webhook for ours):
+   * issued from any open status, at the channel's amount.
+   */
+  channel?: { amount: number },
 ): Promise<{ changed: boolean; ret: ReturnRecord }> {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const r = await load(ports, returnId);
@@ -570,7 +586,8 @@ export async function recordRefund(
       await announceRefund(ports, r, actor.correlationId);
       return { changed: false, ret: r };
     }
-    if (r.refund.status !== 'requested')
+    const open = channel ? ['not_requested', 'requested', 'failed'] : ['requested'];
+    if (!open.includes(r.refund.status))
       throw new InvalidReturnState(
         'REFUND_NOT_REQUESTED',
         returnId,
@@ -584,6 +601,9 @@ export async function recordRefund(
         refund: {
           ...r.refund,
           status: body.status,
+          // A refund recorded before any was requested is the channel's attempt 1 (its events need one).
+          attempt: Math.max(1, r.refund.attempt),
+          ...(channel ? { amount: channel.amount } : {}),
           ...(body.reference ? { reference: body.reference } : {}),
           ...(body.message ? { message: body.message } : {}),
         },

@@ -13,6 +13,27 @@ interface Fulfillment {
   lineItemsByFulfillmentOrder: unknown[];
 }
 
+/** What the shop knows of an order for refunds: its line items and payment transactions. */
+interface RefundableOrder {
+  lineItems: { id: string; sku: string; quantity: number }[];
+  transactions: {
+    id: string;
+    kind: 'SALE' | 'CAPTURE' | 'AUTHORIZATION';
+    status: 'SUCCESS' | 'FAILURE';
+    gateway: string;
+  }[];
+  /** When set, refundCreate answers this userError (the shop refusing the refund). */
+  refuse?: string;
+}
+interface Refund {
+  id: string;
+  orderId: string;
+  note: string | null;
+  notify: boolean;
+  refundLineItems: { lineItemId: string; quantity: number; restockType?: string }[];
+  transactions: { orderId: string; parentId: string; gateway: string; kind: string; amount: string }[];
+}
+
 export interface FakeShopify extends FakeServer {
   /** `inventoryItemId|locationId` → available, as the shop has it. */
   available: Map<string, number>;
@@ -20,6 +41,10 @@ export interface FakeShopify extends FakeServer {
   sets: { key: string; quantity: number }[];
   orders: Map<string, FulfillmentOrder[]>;
   fulfillments: Fulfillment[];
+  /** Orders refunds may be made on, by order gid. */
+  refundable: Map<string, RefundableOrder>;
+  /** Every refund the shop created, in order. */
+  refunds: Refund[];
   /** Resolves when the shop has `quantity` for `key` (now or on a later set). */
   waitFor(key: string, quantity: number): Promise<void>;
   /** The leaky bucket: Shopify's standard plan is 1000 points restoring 50 a second. */
@@ -29,7 +54,8 @@ export interface FakeShopify extends FakeServer {
 /**
  * A Shopify Admin GraphQL API as the connector sees it: `X-Shopify-Access-Token` checked, the
  * cost extension on every answer, THROTTLED (HTTP 200 with an error) when the bucket is short,
- * `inventorySetQuantities`, an order's fulfillment orders and `fulfillmentCreate`.
+ * `inventorySetQuantities`, an order's fulfillment orders and `fulfillmentCreate`, an order's
+ * refunds, line items and transactions and `refundCreate`.
  */
 export async function startFakeShopify(opts: { token: string; queryCost?: number }): Promise<FakeShopify> {
   const cost = opts.queryCost ?? 10;
@@ -106,6 +132,55 @@ export async function startFakeShopify(opts: { token: string; queryCost?: number
             inventorySetQuantities: {
               inventoryAdjustmentGroup: { id: `gid://shopify/InventoryAdjustmentGroup/${fake.sets.length}` },
               userErrors: [],
+            },
+          },
+          extensions,
+        },
+      };
+    }
+    if (query.includes('refundCreate')) {
+      const input = variables.input;
+      const order = fake.refundable.get(input.orderId);
+      const userErrors = !order
+        ? [{ field: ['orderId'], message: 'Order does not exist' }]
+        : order.refuse
+          ? [{ field: ['transactions'], message: order.refuse }]
+          : (input.transactions ?? []).some(
+                (t: { parentId: string }) => !order.transactions.some((x) => x.id === t.parentId),
+              )
+            ? [{ field: ['transactions', 'parentId'], message: 'Parent transaction does not exist' }]
+            : [];
+      if (userErrors.length)
+        return { status: 200, body: { data: { refundCreate: { refund: null, userErrors } }, extensions } };
+      const r: Refund = {
+        id: `gid://shopify/Refund/${fake.refunds.length + 1}`,
+        orderId: input.orderId,
+        note: input.note ?? null,
+        notify: Boolean(input.notify),
+        refundLineItems: input.refundLineItems ?? [],
+        transactions: input.transactions ?? [],
+      };
+      fake.refunds.push(r);
+      return {
+        status: 200,
+        body: { data: { refundCreate: { refund: { id: r.id }, userErrors: [] } }, extensions },
+      };
+    }
+    if (query.includes('OrderForRefund')) {
+      const orderId = variables.id as string;
+      const order = fake.refundable.get(orderId);
+      if (!order) return { status: 200, body: { data: { order: null }, extensions } };
+      return {
+        status: 200,
+        body: {
+          data: {
+            order: {
+              id: orderId,
+              refunds: fake.refunds
+                .filter((r) => r.orderId === orderId)
+                .map((r) => ({ id: r.id, note: r.note })),
+              lineItems: { nodes: order.lineItems },
+              transactions: order.transactions,
             },
           },
           extensions,
@@ -211,6 +286,8 @@ export async function startFakeShopify(opts: { token: string; queryCost?: number
     sets: [],
     orders: new Map(),
     fulfillments: [],
+    refundable: new Map(),
+    refunds: [],
     waitFor: (key, quantity) =>
       fake.available.get(key) === quantity
         ? Promise.resolve()

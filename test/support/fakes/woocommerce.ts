@@ -3,12 +3,34 @@ import { type FakeServer, startFake } from './http-fake.ts';
 export interface FakeWoo extends FakeServer {
   /** Product or variation id → what the store has. */
   products: Map<number, { stock_quantity: number | null; manage_stock: boolean; parent_id: number }>;
-  orders: Map<number, { status: string; notes: { note: string; customer_note: boolean }[] }>;
+  orders: Map<
+    number,
+    {
+      status: string;
+      notes: { note: string; customer_note: boolean }[];
+      /** The order's lines (for refunds); none unless a test sets them. */
+      line_items?: { id: number; sku: string; quantity: number }[];
+      refunds?: WooRefund[];
+      /** When set, a refund is refused with this message (HTTP 400, as a gateway error is). */
+      refuse?: string;
+    }
+  >;
 }
+
+interface WooRefund {
+  id: number;
+  amount: string;
+  reason: string;
+  api_refund: boolean;
+  line_items: { id: number; quantity: number; refund_total: string }[];
+}
+
+let refundIds = 5000;
 
 /**
  * WooCommerce REST v3 as the connector sees it: HTTP Basic with the key pair, `products/batch`,
- * `products/{id}/variations/batch` (per-item errors for unknown ids), order update and notes.
+ * `products/{id}/variations/batch` (per-item errors for unknown ids), order read, update and
+ * notes, and an order's refunds (list, create).
  */
 export async function startFakeWoo(opts: { key: string; secret: string }): Promise<FakeWoo> {
   const expected = `Basic ${Buffer.from(`${opts.key}:${opts.secret}`).toString('base64')}`;
@@ -48,7 +70,43 @@ export async function startFakeWoo(opts: { key: string; secret: string }): Promi
       );
       return { status: 200, body: { update } };
     }
+    m = url.pathname.match(/^\/wp-json\/wc\/v3\/orders\/(\d+)\/refunds$/);
+    if (m) {
+      const o = fake.orders.get(Number(m[1]));
+      if (!o)
+        return {
+          status: 404,
+          body: { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.' },
+        };
+      o.refunds ??= [];
+      if (req.method === 'GET') return { status: 200, body: o.refunds };
+      if (req.method === 'POST') {
+        if (o.refuse)
+          return {
+            status: 400,
+            body: { code: 'woocommerce_rest_cannot_create_order_refund', message: o.refuse },
+          };
+        const r: WooRefund = {
+          id: ++refundIds,
+          amount: String(body.amount),
+          reason: String(body.reason ?? ''),
+          api_refund: body.api_refund !== false,
+          line_items: body.line_items ?? [],
+        };
+        o.refunds.push(r);
+        return { status: 201, body: r };
+      }
+    }
     m = url.pathname.match(/^\/wp-json\/wc\/v3\/orders\/(\d+)$/);
+    if (m && req.method === 'GET') {
+      const o = fake.orders.get(Number(m[1]));
+      if (!o)
+        return {
+          status: 404,
+          body: { code: 'woocommerce_rest_shop_order_invalid_id', message: 'Invalid ID.' },
+        };
+      return { status: 200, body: { id: Number(m[1]), status: o.status, line_items: o.line_items ?? [] } };
+    }
     if (m && req.method === 'PUT') {
       const o = fake.orders.get(Number(m[1]));
       if (!o)

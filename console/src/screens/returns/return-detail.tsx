@@ -327,6 +327,8 @@ export default function ReturnDetail() {
                   ]
                 : []),
               ...(r.refund.message ? [{ label: 'Refund message', value: r.refund.message }] : []),
+              // The channel's own id of the refund (Shopify, WooCommerce), to find it in their admin.
+              ...(r.refund.reference ? [{ label: 'Channel refund', value: r.refund.reference }] : []),
             ]}
           />
         </Container>

@@ -38,6 +38,7 @@ function build() {
     catalog: catalogSkus(),
     listings: channels.listings,
     clock,
+    returnEvents: eventBridgePublisher(),
     exceptions: store,
     async channelFor(exception: IntakeException) {
       if (exception.source === 'amazon') return (await amazonChannelFor(exception.rawBody)).channel;

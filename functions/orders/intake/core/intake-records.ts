@@ -31,7 +31,7 @@ export interface IntakeException {
   attempts: number;
   lastAttemptAt: string;
   resolvedAt?: string;
-  resolution?: { outcome: OrderOutcome | 'ignored'; orderId?: string; reason?: string };
+  resolution?: { outcome: OrderOutcome | 'ignored' | 'forwarded'; orderId?: string; reason?: string };
 }
 
 /** Where an exception's raw body is kept: on the item, gzipped on it, in S3, or cut (too large, no bucket). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FieldIssue } from '#shared/errors';
+import type { EventPublisher } from '#shared/events';
 import { toFieldIssues } from '#shared/validation';
 import type { OrderEventType } from '../../core/order-events.ts';
 import { IntakeFailure } from '../../errors.ts';
@@ -18,6 +19,8 @@ export interface IntakePorts {
   catalog: SkuCatalog;
   listings: ListingLookup;
   clock: () => Date;
+  /** Channel returns and refunds go to the returns context on the bus (receive-return.ts). */
+  returnEvents?: EventPublisher;
 }
 
 /** One verified message from a sender. */
@@ -36,6 +39,8 @@ export interface Delivery {
 export type IntakeOutcome =
   | { kind: OrderOutcome; orderId: string; status: string }
   | { kind: 'ignored'; reason: string; orderId?: string }
+  /** A channel return or refund, handed to the returns context (ChannelReturnRequested / ChannelRefundCreated). */
+  | { kind: 'forwarded'; orderId: string; to: 'returns' }
   | { kind: 'exception'; exceptionId: string; code: string; message: string; issues: FieldIssue[] };
 
 export interface IntakeResult {
@@ -184,8 +189,8 @@ export async function receiveDelivery(
   throw new Error(`Order ${orderId} kept changing under intake; giving up after ${MAX_ATTEMPTS} attempts`);
 }
 
-async function recordFailure(
-  ports: IntakePorts,
+export async function recordFailure(
+  ports: { store: Pick<IntakeStore, 'createException' | 'recordReplayFailure'> },
   delivery: Delivery,
   failure: IntakeFailure,
   ctx: { replay?: IntakeException },
@@ -228,7 +233,9 @@ async function recordFailure(
       outcome:
         r.outcome === 'ignored'
           ? { kind: 'ignored', reason: r.reason ?? 'ignored', ...(r.orderId ? { orderId: r.orderId } : {}) }
-          : { kind: r.outcome, orderId: r.orderId ?? '', status: 'received' },
+          : r.outcome === 'forwarded'
+            ? { kind: 'forwarded', orderId: r.orderId ?? '', to: 'returns' }
+            : { kind: r.outcome, orderId: r.orderId ?? '', status: 'received' },
       duplicate: true,
     };
   }

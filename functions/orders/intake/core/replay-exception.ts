@@ -1,7 +1,9 @@
 import { IntakeExceptionNotFound, ReplayStillFailing } from '../../errors.ts';
 import type { Channel } from '../schemas/channel.ts';
 import type { IntakeException } from './intake-records.ts';
+import { isReturnTopic } from './normalize/channel-returns.ts';
 import { type IntakePorts, type IntakeResult, receiveDelivery } from './receive-delivery.ts';
+import { receiveReturnDelivery } from './receive-return.ts';
 
 export interface ReplayPorts extends IntakePorts {
   exceptions: {
@@ -38,7 +40,9 @@ export async function replayException(
               reason: r.reason ?? 'already resolved',
               ...(r.orderId ? { orderId: r.orderId } : {}),
             }
-          : { kind: r.outcome, orderId: r.orderId ?? '', status: 'received' },
+          : r.outcome === 'forwarded'
+            ? { kind: 'forwarded', orderId: r.orderId ?? '', to: 'returns' }
+            : { kind: r.outcome, orderId: r.orderId ?? '', status: 'received' },
     };
   }
   if (exception.rawBodyTruncated) {
@@ -51,7 +55,9 @@ export async function replayException(
     throw new ReplayStillFailing(exceptionId, failure.code, failure.message, failure.issues);
   }
   const channel = await ports.channelFor(exception);
-  const result = await receiveDelivery(
+  // A channel return or refund replays into returns, like it first went.
+  const receive = isReturnTopic(exception.source, exception.topic) ? receiveReturnDelivery : receiveDelivery;
+  const result = await receive(
     ports,
     {
       source: exception.source,

@@ -3,7 +3,9 @@ import type { HttpResult } from '#shared/http';
 import { type WebhookRequest, webhookHandler } from '#shared/webhooks';
 import { intakePorts } from '../adapters/wiring.ts';
 import { authenticateWebhook, type WebhookSender } from '../core/authenticate-webhook.ts';
+import { isReturnTopic } from '../core/normalize/channel-returns.ts';
 import { receiveDelivery } from '../core/receive-delivery.ts';
+import { forwardWooRefunds, receiveReturnDelivery } from '../core/receive-return.ts';
 import { channelId } from '../schemas/channel.ts';
 import { bodyDeliveryId, intakeResponse, type ResponsePolicy } from './intake-responses.ts';
 
@@ -55,19 +57,23 @@ export function channelWebhookHandler(spec: ChannelWebhookSpec) {
     },
     async (req, channel) => {
       const topic = spec.topicHeader ? req.headers[spec.topicHeader] : undefined;
-      const result = await receiveDelivery(
-        intake,
-        {
-          source: spec.sender,
-          channel,
-          channelKey: channel.channelId,
-          deliveryId: req.headers[spec.deliveryIdHeader]?.trim() || bodyDeliveryId(req.rawBody),
-          ...(topic ? { topic } : {}),
-          rawBody: req.rawBody.toString('utf8'),
-          receivedAt: req.receivedAt.toISOString(),
-        },
-        { correlationId: req.correlationId },
-      );
+      const delivery = {
+        source: spec.sender,
+        channel,
+        channelKey: channel.channelId,
+        deliveryId: req.headers[spec.deliveryIdHeader]?.trim() || bodyDeliveryId(req.rawBody),
+        ...(topic ? { topic } : {}),
+        rawBody: req.rawBody.toString('utf8'),
+        receivedAt: req.receivedAt.toISOString(),
+      };
+      const ctx = { correlationId: req.correlationId };
+      // Returns and refunds are the returns context's: handed over on the bus, not taken as orders.
+      const result = isReturnTopic(spec.sender, topic)
+        ? await receiveReturnDelivery(intake, delivery, ctx)
+        : await receiveDelivery(intake, delivery, ctx);
+      // WooCommerce has no refund topic: a refund arrives as an order update listing it.
+      if (spec.sender === 'woocommerce' && result.outcome.kind !== 'exception')
+        await forwardWooRefunds(intake, delivery, req.correlationId);
       return intakeResponse(spec.policy, result);
     },
   );
