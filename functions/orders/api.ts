@@ -157,7 +157,9 @@ export async function takeAmazonOrderDetails(
   const { intake, channels } = intakePorts();
   const channel = await channels.get(req.channelId);
   const notification = JSON.parse(req.notification) as Record<string, unknown>;
-  const rawBody = req.details ? JSON.stringify({ ...notification, OrderDetails: req.details }) : req.notification;
+  const rawBody = req.details
+    ? JSON.stringify({ ...notification, OrderDetails: req.details })
+    : req.notification;
   const result = await receiveDelivery(
     intake,
     {

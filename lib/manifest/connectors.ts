@@ -1,6 +1,7 @@
 import { ChannelResyncRequested } from '../../functions/connectors/events/channel-sync.ts';
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
+import { AmazonOrderDetailsRequested } from '../../functions/orders/events/amazon-order-details-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Channel connections are admin business (as the channel itself); a resync is too. */
@@ -13,7 +14,8 @@ export const connectors: ContextManifest = {
   functions: {
     pushChannelStock: {
       entry: 'functions/connectors/handlers/on-channel-availability-changed.ts',
-      description: 'ChannelAvailabilityChanged → the channel set to our latest number (Shopify, WooCommerce)',
+      description:
+        'ChannelAvailabilityChanged → the channel set to our latest number (Shopify, WooCommerce, Amazon)',
       table: 'RW',
       publishes: true,
       readsSecrets: true,
@@ -45,10 +47,20 @@ export const connectors: ContextManifest = {
     confirmShipmentToChannel: {
       entry: 'functions/connectors/handlers/on-shipment-confirmed.ts',
       description:
-        'ShipmentConfirmed → the channel told once: Shopify fulfillment with tracking, WooCommerce completed',
+        'ShipmentConfirmed → the channel told once: Shopify fulfillment, WooCommerce completed, Amazon confirmation',
       table: 'RW',
       readsSecrets: true,
       timeoutSeconds: 60,
+    },
+    enrichAmazonOrder: {
+      entry: 'functions/connectors/handlers/on-amazon-order-details-requested.ts',
+      description:
+        'AmazonOrderDetailsRequested → the order, items and address from the SP-API Orders API, through intake whole',
+      table: 'RW',
+      readsSecrets: true,
+      timeoutSeconds: 60,
+      /** Intake keeps an exception's body over 256 KB in S3, as the ORDER_CHANGE consumer does. */
+      exportsBucket: 'RW',
     },
     getChannelSync: {
       entry: 'functions/connectors/handlers/get-sync-status.ts',
@@ -95,6 +107,15 @@ export const connectors: ContextManifest = {
       description: 'Each shipment from our warehouses is confirmed to the channel the order came from',
       pattern: { source: [ShipmentConfirmed.source], 'detail-type': [ShipmentConfirmed.detailType] },
       target: { fn: 'confirmShipmentToChannel' },
+    },
+    {
+      name: 'connectors-amazon-order-details',
+      description: 'An Amazon order known only from its notification is fetched from the Orders API',
+      pattern: {
+        source: [AmazonOrderDetailsRequested.source],
+        'detail-type': [AmazonOrderDetailsRequested.detailType],
+      },
+      target: { fn: 'enrichAmazonOrder' },
     },
   ],
   schedules: [

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { channelAvailability, channelSkus, routableStock } from '#inventory/api';
-import { channelOf, listingsOfSku } from '#orders/api';
+import { channelOf, listingsOfSku, takeAmazonOrderDetails } from '#orders/api';
 import { documentClient } from '#shared/clients';
 import { getOptionalEnv } from '#shared/env';
 import { eventBridgePublisher } from '#shared/events';
 import { secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
+import type { EnrichPorts } from '../core/enrich-amazon-order.ts';
 import type { PushPorts, PushSettings } from '../core/ports.ts';
 import type { ShipPorts } from '../core/ship-to-channel.ts';
+import { amazonShipmentWriter, amazonStockWriter } from './amazon.ts';
+import { fetchAmazonOrder } from './amazon-orders.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './http-retry.ts';
 import { dynamoShipmentClaims } from './shipment-claims.ts';
 import { shopifyStockWriter } from './shopify.ts';
@@ -48,7 +51,11 @@ export function pushPorts(): PushPorts {
     },
     channelSkus,
     secrets: secretStore(),
-    writers: { shopify: shopifyStockWriter(policy), woocommerce: wooStockWriter(policy) },
+    writers: {
+      shopify: shopifyStockWriter(policy),
+      woocommerce: wooStockWriter(policy),
+      amazon: amazonStockWriter(policy),
+    },
     events: eventBridgePublisher(),
     clock: () => new Date(),
     settings: pushSettings(),
@@ -62,10 +69,25 @@ export function shipPorts(): ShipPorts {
     channels: { get: channelOf },
     secrets: secretStore(),
     claims: dynamoShipmentClaims(documentClient(), tableName()),
-    writers: { shopify: shopifyShipmentWriter(policy), woocommerce: wooShipmentWriter(policy) },
+    writers: {
+      shopify: shopifyShipmentWriter(policy),
+      woocommerce: wooShipmentWriter(policy),
+      amazon: amazonShipmentWriter(policy),
+    },
     clock: () => new Date(),
     // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
     leaseMs: 60_000,
     newOwner: randomUUID,
+  };
+}
+
+/** Amazon order enrichment wired to orders' channels and intake, and the SP-API Orders API. */
+export function amazonOrderPorts(): EnrichPorts {
+  const policy = retryPolicy();
+  return {
+    channels: { get: channelOf },
+    secrets: secretStore(),
+    fetchOrder: (channel, secret, amazonOrderId) => fetchAmazonOrder(channel, secret, amazonOrderId, policy),
+    take: takeAmazonOrderDetails,
   };
 }

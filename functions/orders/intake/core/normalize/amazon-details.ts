@@ -47,7 +47,8 @@ export function normalizeAmazonDetails(
   orderItems.forEach((item, i) => {
     const at = `OrderDetails.orderItems.${i}`;
     shipping +=
-      amount(item.ShippingPrice, `${at}.ShippingPrice`) - amount(item.ShippingDiscount, `${at}.ShippingDiscount`);
+      amount(item.ShippingPrice, `${at}.ShippingPrice`) -
+      amount(item.ShippingDiscount, `${at}.ShippingDiscount`);
     tax += amount(item.ItemTax, `${at}.ItemTax`) + amount(item.ShippingTax, `${at}.ShippingTax`);
     if (item.QuantityOrdered === 0) return;
     const gross = item.ItemPrice ? amount(item.ItemPrice, `${at}.ItemPrice`) : undefined;
