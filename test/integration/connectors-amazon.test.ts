@@ -238,6 +238,13 @@ function orderChange(amazonOrderId: string, notificationId: string, status: stri
 }
 
 describe('Amazon orders enriched', () => {
+  beforeAll(async () => {
+    // Stock of its own, so the orders can be released whatever ran before.
+    for (const sku of ['AZ2', 'AZ3'])
+      expect((await adjust(sku, 10, `amz-orders-stock-${sku}`)).status).toBeLessThan(300);
+    await rt.settle();
+  });
+
   it('turns an ORDER_CHANGE for a new order into a full order (address, lines, prices), once', async () => {
     const id = '114-7777777-0000001';
     amazon.addOrder({
@@ -338,5 +345,42 @@ describe('Amazon orders enriched', () => {
     await rt.settle();
     expect(getOrders()).toBe(fetched);
     expect(rt.bus.deadLetters).toEqual([]);
+  }, 30_000);
+
+  it('takes a Pending order from its notification, then fills it in and lifts its address hold once paid', async () => {
+    const id = '114-7777777-0000002';
+    amazon.addOrder({
+      amazonOrderId: id,
+      marketplaceId: MARKETPLACE,
+      currency: 'USD',
+      purchaseDate: '2026-12-03T09:00:00Z',
+      items: [
+        { orderItemId: '61234567890101', sellerSku: sellerSku('AZ2'), quantity: 3, unitPrice: '12.50' },
+        { orderItemId: '61234567890102', sellerSku: sellerSku('AZ3'), quantity: 1, unitPrice: '7.25' },
+      ],
+      address: {
+        Name: 'Ann Lee',
+        AddressLine1: '1 Main St',
+        City: 'Austin',
+        StateOrRegion: 'TX',
+        PostalCode: '78701',
+        CountryCode: 'US',
+      },
+    });
+    // Before payment Amazon has no address to give: the summary is taken and held.
+    await rt.bus.putEvents([orderChange(id, 'notif-pending-1', 'Pending', '2026-12-03T09:01:00.000Z')]);
+    await rt.settle();
+    const [held] = (await rt.api('GET', `/api/orders?channelId=amz&externalId=${id}`)).body.items as any[];
+    expect(held).toMatchObject({ detailsPending: true, shipTo: null, status: 'on_hold' });
+    expect((await rt.api('GET', `/api/orders/${held.orderId}`)).body.holds.address.status).toBe('open');
+
+    await rt.bus.putEvents([orderChange(id, 'notif-pending-2', 'Unshipped', '2026-12-03T09:30:00.000Z')]);
+    await rt.settle();
+    const one = (await rt.api('GET', `/api/orders/${held.orderId}`)).body;
+    expect(one).toMatchObject({ paymentStatus: 'paid', shipTo: { name: 'Ann Lee', city: 'Austin' } });
+    expect(one.detailsPending).toBeUndefined();
+    expect(one.lines.map((l: any) => l.unitPrice)).toEqual([1250, 725]);
+    expect(one.holds.address).toMatchObject({ status: 'released', releasedBy: 'system:channel' });
+    expect(one.status).toBe('released');
   }, 30_000);
 });
