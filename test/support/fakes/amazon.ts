@@ -29,6 +29,8 @@ export interface FakeAmazon extends FakeServer {
   quantities: Map<string, number>;
   /** Every accepted quantity patch, in the order Amazon applied them. */
   patches: { sku: string; quantity: number }[];
+  /** Resolves when the seller SKU's quantity is set to `quantity` (bench). */
+  waitFor(sku: string, quantity: number): Promise<void>;
   orders: Map<string, FakeAmazonOrder>;
   /** Access tokens issued by the LWA endpoint; restricted data tokens issued. */
   issued: { lwa: number; rdt: number };
@@ -72,6 +74,7 @@ export async function startFakeAmazon(opts: {
   const rdts = new Map<string, string[]>();
   const bucket = { tokens: 0, at: 0 };
   const perPage = opts.itemsPerPage ?? 100;
+  const waiters: { sku: string; quantity: number; resolve: () => void }[] = [];
   let fake: FakeAmazon;
 
   const throttled = () => {
@@ -183,6 +186,10 @@ export async function startFakeAmazon(opts: {
         };
       fake.quantities.set(sku, value.quantity);
       fake.patches.push({ sku, quantity: value.quantity });
+      for (const w of waiters.filter((w) => w.sku === sku && w.quantity === value.quantity)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
       return {
         status: 200,
         body: { sku, status: 'ACCEPTED', submissionId: `sub-${fake.patches.length}`, issues: [] },
@@ -248,6 +255,10 @@ export async function startFakeAmazon(opts: {
     quantities: new Map(),
     patches: [],
     orders: new Map(),
+    waitFor: (sku, quantity) =>
+      fake.quantities.get(sku) === quantity
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ sku, quantity, resolve })),
     issued: { lwa: 0, rdt: 0 },
     listingsPlan: { rate: 5, burst: 5, retryAfter: '1' },
     addOrder(o) {
