@@ -22,7 +22,7 @@ export async function fetchAmazonOrder(
     policy,
   );
   if (!order?.payload) throw new ChannelCallFailed(`Amazon has no order ${amazonOrderId}`);
-  const orderItems = await amazonOrderItems<unknown[]>(channel, secret, amazonOrderId, policy);
+  const orderItems = await amazonOrderItems(channel, secret, amazonOrderId, policy);
   const rdt = await amazonRequest<{ restrictedDataToken?: string }>(
     channel,
     secret,

@@ -285,25 +285,24 @@ const CARRIER_CODES: Record<string, string> = {
 export const packageReferenceId = (shipmentId: string) =>
   String(Number.parseInt(createHash('sha256').update(shipmentId).digest('hex').slice(0, 12), 16) + 1);
 
-interface OrderItemsAnswer {
-  payload?: {
-    OrderItems?: { OrderItemId: string; QuantityOrdered: number; QuantityShipped?: number }[];
-    NextToken?: string;
-  };
-}
+/** An Orders API order item: the fields we read, and the rest as Amazon sent it. */
+type OrderItem = { OrderItemId: string; QuantityOrdered: number; QuantityShipped?: number } & Record<
+  string,
+  unknown
+>;
 
-/** Every item of an order, all pages. */
-export async function amazonOrderItems<T = NonNullable<OrderItemsAnswer['payload']>['OrderItems']>(
+/** Every item of an order, all pages (`NextToken`). */
+export async function amazonOrderItems(
   channel: Channel,
   secret: string,
   amazonOrderId: string,
   policy?: RetryPolicy,
-): Promise<NonNullable<T>> {
-  const items: unknown[] = [];
+): Promise<OrderItem[]> {
+  const items: OrderItem[] = [];
   let next: string | undefined;
   do {
     const query = next ? `?NextToken=${encodeURIComponent(next)}` : '';
-    const answer = await amazonRequest<OrderItemsAnswer>(
+    const answer = await amazonRequest<{ payload?: { OrderItems?: OrderItem[]; NextToken?: string } }>(
       channel,
       secret,
       {
@@ -316,7 +315,7 @@ export async function amazonOrderItems<T = NonNullable<OrderItemsAnswer['payload
     items.push(...(answer?.payload?.OrderItems ?? []));
     next = answer?.payload?.NextToken;
   } while (next);
-  return items as NonNullable<T>;
+  return items;
 }
 
 /**
