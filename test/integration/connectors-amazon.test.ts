@@ -384,4 +384,45 @@ describe('Amazon orders enriched', () => {
     expect(one.holds.address).toMatchObject({ status: 'released', releasedBy: 'system:channel' });
     expect(one.status).toBe('released');
   }, 30_000);
+
+  it('takes nothing while the Orders API fails; the dead-lettered request, replayed, brings the order whole', async () => {
+    const id = '114-7777777-0000003';
+    amazon.addOrder({
+      amazonOrderId: id,
+      marketplaceId: MARKETPLACE,
+      currency: 'USD',
+      purchaseDate: '2026-12-03T09:00:00Z',
+      items: [
+        { orderItemId: '61234567890101', sellerSku: sellerSku('AZ2'), quantity: 1, unitPrice: '12.50' },
+        { orderItemId: '61234567890102', sellerSku: sellerSku('AZ3'), quantity: 1, unitPrice: '7.25' },
+      ],
+      address: {
+        Name: 'Bo Chen',
+        AddressLine1: '9 Pine St',
+        City: 'Portland',
+        PostalCode: '97204',
+        CountryCode: 'US',
+      },
+    });
+    amazon.faults.failWith = 500;
+    await rt.bus.putEvents([orderChange(id, 'notif-fail-1', 'Unshipped', '2026-12-03T11:00:00.000Z')]);
+    await rt.settle();
+    amazon.faults.failWith = undefined;
+    const ordersOf = async () =>
+      (await rt.api('GET', `/api/orders?channelId=amz&externalId=${id}`)).body.items as any[];
+    expect(await ordersOf()).toEqual([]);
+    const dead = rt.bus.deadLetters.filter((d) => d.rule === 'connectors-amazon-order-details');
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.error).toContain('HTTP 500');
+
+    // An operator redrives the dead letter once Amazon answers again.
+    const e = dead[0]?.event as NonNullable<(typeof dead)[0]>['event'];
+    await rt.bus.putEvents([
+      { Source: e.source, DetailType: e['detail-type'], Detail: JSON.stringify(e.detail) },
+    ]);
+    await rt.settle();
+    const [order] = await ordersOf();
+    expect(order).toMatchObject({ shipTo: { name: 'Bo Chen', city: 'Portland' }, total: 1975 });
+    expect(order.lines.map((l: any) => l.unitPrice)).toEqual([1250, 725]);
+  }, 30_000);
 });
