@@ -1,3 +1,4 @@
+import { startFakeAmazon } from '../test/support/fakes/amazon.ts';
 import { startFakeShopify } from '../test/support/fakes/shopify.ts';
 import { type Bench, measure } from './context.ts';
 
@@ -61,14 +62,75 @@ const bench: Bench = async ({ runtime, scale }) => {
     const sequential = await measure(Math.max(20, Math.round(100 * scale)), 1, (i) => change(i + workers));
     const concurrent = await measure(total, workers, (i) => change(i + workers + 1_000_000));
     await runtime.settle();
+    const amazon = await amazonCase(runtime, scale);
     return {
       stockChangeToChannelCall: sequential,
       stockChangeToChannelCallConcurrent: { ...concurrent, concurrency: workers },
       channelCalls: shopify.requests.length,
+      amazonStockChangeToListingsPatch: amazon,
       note: 'latency = adjustment over HTTP → stream recompute → ChannelAvailabilityChanged → pusher (lease, reads) → inventorySetQuantities applied at the fake shop',
     };
   } finally {
     await shopify.close();
   }
 };
+
+/**
+ * The same path to Amazon: adjustment → … → Listings Items `PATCH` applied at the fake SP-API
+ * (LWA token cached after the warm-up, pacing at the real 5/s plan). One change at a time, on
+ * SKUs and a location of its own so the Shopify channel has nothing to push.
+ */
+async function amazonCase(runtime: Parameters<Bench>[0]['runtime'], scale: number) {
+  const creds = { clientId: 'bench-client', clientSecret: 'bench-secret', refreshToken: 'Atzr|bench' };
+  const amazon = await startFakeAmazon({ ...creds, sellerId: 'ABENCHSELLER' });
+  amazon.listingsPlan.rate = 1000;
+  amazon.listingsPlan.burst = 1000;
+  try {
+    await runtime.api('PUT', '/api/locations/BENCH-AZ', { body: { name: 'Bench AZ', type: 'warehouse' } });
+    const skus = ['BENCH-AZ-0', 'BENCH-AZ-1'];
+    for (const sku of skus) await runtime.api('PUT', `/api/skus/${sku}`, { body: { name: sku } });
+    await runtime.api('PUT', '/api/channels/bench-amz', {
+      body: {
+        type: 'amazon',
+        sellerId: 'ABENCHSELLER',
+        marketplaceIds: ['ATVPDKIKX0DER'],
+        locationIds: ['BENCH-AZ'],
+        connection: {
+          apiBaseUrl: amazon.url,
+          lwaUrl: amazon.url,
+          lwaClientId: creds.clientId,
+          lwaClientSecret: creds.clientSecret,
+          refreshToken: creds.refreshToken,
+        },
+      },
+    });
+    for (const sku of skus)
+      await runtime.api('PUT', `/api/channels/bench-amz/listings/S-${sku}`, { body: { sku } });
+    await runtime.settle();
+    const onHand = skus.map(() => 0);
+    const change = async (i: number) => {
+      const w = i % skus.length;
+      onHand[w] = (onHand[w] ?? 0) + 1;
+      const arrived = amazon.waitFor(`S-${skus[w]}`, onHand[w] ?? 0);
+      const res = await runtime.api('POST', '/api/inventory/adjustments', {
+        body: {
+          sku: skus[w],
+          locationId: 'BENCH-AZ',
+          delta: 1,
+          reason: 'bench',
+          idempotencyKey: `bench-az-${i}`,
+        },
+      });
+      if (res.status !== 201) throw new Error(`adjustment answered ${res.status}`);
+      await arrived;
+    };
+    for (let i = 0; i < skus.length; i++) await change(i);
+    const sequential = await measure(Math.max(20, Math.round(60 * scale)), 1, (i) => change(i + skus.length));
+    await runtime.settle();
+    return { ...sequential, listingsPatches: amazon.patches.length, lwaTokens: amazon.issued.lwa };
+  } finally {
+    await amazon.close();
+  }
+}
+
 export default bench;

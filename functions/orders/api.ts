@@ -7,10 +7,11 @@
 import { dynamoOrderQueries } from './adapters/order-queries.ts';
 import { dynamoChannelStore } from './intake/adapters/channel-store.ts';
 import { intakePorts } from './intake/adapters/wiring.ts';
-import { receiveDelivery } from './intake/core/receive-delivery.ts';
+import { type IntakeOutcome, receiveDelivery } from './intake/core/receive-delivery.ts';
 import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/channel.ts';
 
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
+export { AmazonOrderDetailsRequested } from './events/amazon-order-details-requested.ts';
 export { ChannelRefundCreated, ChannelReturnRequested } from './events/channel-returns.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
 export { OrderBackordered } from './events/order-backordered.ts';
@@ -130,6 +131,54 @@ export async function placeReplacementOrder(
   if (o.kind === 'forwarded') return { refused: 'not an order' };
   return { orderId: o.orderId, status: o.status };
 }
+/** What connectors fetched from the Orders API v0 for an ORDER_CHANGE (AmazonOrderDetailsRequested). */
+export interface AmazonOrderDetails {
+  /** `getOrder`'s payload. */
+  order: unknown;
+  /** Every page of `getOrderItems`' `OrderItems`. */
+  orderItems: unknown[];
+  /** `getOrderAddress`'s `ShippingAddress`, or null when Amazon gave none. */
+  shippingAddress: unknown;
+}
+
+/**
+ * Takes the ORDER_CHANGE of an AmazonOrderDetailsRequested through intake, with the order's
+ * details when connectors could fetch them (a full order: lines, prices, address) or as it is
+ * when the channel cannot be asked (then it waits on an address hold, as before connections).
+ * Idempotent by the notification's id, like the notification itself.
+ */
+export async function takeAmazonOrderDetails(
+  req: {
+    channelId: string;
+    deliveryId: string;
+    notification: string;
+    receivedAt: string;
+    details?: AmazonOrderDetails;
+  },
+  correlationId: string,
+): Promise<IntakeOutcome> {
+  const { intake, channels } = intakePorts();
+  const channel = await channels.get(req.channelId);
+  const notification = JSON.parse(req.notification) as Record<string, unknown>;
+  const rawBody = req.details
+    ? JSON.stringify({ ...notification, OrderDetails: req.details })
+    : req.notification;
+  const result = await receiveDelivery(
+    intake,
+    {
+      source: 'amazon',
+      channel,
+      channelKey: channel?.channelId ?? req.channelId,
+      deliveryId: req.deliveryId,
+      topic: 'ORDER_CHANGE',
+      rawBody,
+      receivedAt: req.receivedAt,
+    },
+    { correlationId },
+  );
+  return result.outcome;
+}
+
 let store: ReturnType<typeof dynamoChannelStore> | undefined;
 /** Wired on first use, so importing this module for its types or events costs nothing. */
 const channelStore = () => {

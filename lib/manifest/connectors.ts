@@ -1,6 +1,7 @@
 import { ChannelResyncRequested } from '../../functions/connectors/events/channel-sync.ts';
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
+import { AmazonOrderDetailsRequested } from '../../functions/orders/events/amazon-order-details-requested.ts';
 import { RefundRequested } from '../../functions/returns/events/refund-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
@@ -14,7 +15,8 @@ export const connectors: ContextManifest = {
   functions: {
     pushChannelStock: {
       entry: 'functions/connectors/handlers/on-channel-availability-changed.ts',
-      description: 'ChannelAvailabilityChanged → the channel set to our latest number (Shopify, WooCommerce)',
+      description:
+        'ChannelAvailabilityChanged → the channel set to our latest number (Shopify, WooCommerce, Amazon)',
       table: 'RW',
       publishes: true,
       readsSecrets: true,
@@ -46,7 +48,7 @@ export const connectors: ContextManifest = {
     confirmShipmentToChannel: {
       entry: 'functions/connectors/handlers/on-shipment-confirmed.ts',
       description:
-        'ShipmentConfirmed → the channel told once: Shopify fulfillment with tracking, WooCommerce completed',
+        'ShipmentConfirmed → the channel told once: Shopify fulfillment, WooCommerce completed, Amazon confirmation',
       table: 'RW',
       readsSecrets: true,
       timeoutSeconds: 60,
@@ -59,6 +61,16 @@ export const connectors: ContextManifest = {
       publishes: true,
       readsSecrets: true,
       timeoutSeconds: 60,
+    },
+    enrichAmazonOrder: {
+      entry: 'functions/connectors/handlers/on-amazon-order-details-requested.ts',
+      description:
+        'AmazonOrderDetailsRequested → the order, items and address from the SP-API Orders API, through intake whole',
+      table: 'RW',
+      readsSecrets: true,
+      timeoutSeconds: 60,
+      /** Intake keeps an exception's body over 256 KB in S3, as the ORDER_CHANGE consumer does. */
+      exportsBucket: 'RW',
     },
     getChannelSync: {
       entry: 'functions/connectors/handlers/get-sync-status.ts',
@@ -111,6 +123,15 @@ export const connectors: ContextManifest = {
       description: 'Each refund attempt of a return is posted to the channel the order came from',
       pattern: { source: [RefundRequested.source], 'detail-type': [RefundRequested.detailType] },
       target: { fn: 'postRefundToChannel' },
+    },
+    {
+      name: 'connectors-amazon-order-details',
+      description: 'An Amazon order known only from its notification is fetched from the Orders API',
+      pattern: {
+        source: [AmazonOrderDetailsRequested.source],
+        'detail-type': [AmazonOrderDetailsRequested.detailType],
+      },
+      target: { fn: 'enrichAmazonOrder' },
     },
   ],
   schedules: [

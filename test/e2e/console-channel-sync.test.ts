@@ -94,4 +94,33 @@ describe('channel stock sync in the console', () => {
       await context.close();
     }
   });
+
+  it('lets an administrator connect an Amazon channel: the LWA credentials are stored, never shown', async () => {
+    const { context, page, errors } = await openConsole(rig.browser, rig.runtime.url);
+    try {
+      await signInAs(page, 'admin');
+      await page.goto('/settings/channels');
+      const form = page.getByTestId('channel-form');
+      await form.getByLabel('Channel id').fill('sync-amz');
+      await form.getByRole('button', { name: /^Type/ }).click();
+      await page.getByRole('option', { name: /Amazon/ }).click();
+      await form.getByLabel('Serving locations').fill('SYNC-WH');
+      await form.getByLabel('Seller id').fill('A3CONSOLESELLER');
+      await form.getByLabel('LWA client id').fill('amzn1.application-oa2-client.console');
+      await form.getByLabel('LWA client secret').fill('lwa-secret-console');
+      await form.getByLabel('Refresh token').fill('Atzr|refresh-console');
+      await form.getByRole('button', { name: 'Save channel' }).click();
+      await page.getByText('Channel sync-amz saved').waitFor();
+      const res = await rig.runtime.api('GET', '/api/channels/sync-amz');
+      expect(res.body).toMatchObject({
+        type: 'amazon',
+        sellerId: 'A3CONSOLESELLER',
+        connection: { hasAccessToken: true },
+      });
+      expect(JSON.stringify(res.body)).not.toMatch(/lwa-secret-console|refresh-console/);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

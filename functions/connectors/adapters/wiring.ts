@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { channelAvailability, channelSkus, routableStock } from '#inventory/api';
-import { channelOf, listingsOfSku } from '#orders/api';
+import { channelOf, listingsOfSku, takeAmazonOrderDetails } from '#orders/api';
 import { documentClient } from '#shared/clients';
 import { getOptionalEnv } from '#shared/env';
 import { derivedEvent, eventBridgePublisher } from '#shared/events';
 import { secretStore } from '#shared/secrets';
 import { tableName } from '#shared/table';
+import type { EnrichPorts } from '../core/enrich-amazon-order.ts';
 import type { PushPorts, PushSettings } from '../core/ports.ts';
 import type { RefundPorts } from '../core/post-refund.ts';
 import type { ShipPorts } from '../core/ship-to-channel.ts';
 import { ChannelRefundPosted } from '../events/refund-posted.ts';
+import { amazonShipmentWriter, amazonStockWriter } from './amazon.ts';
+import { fetchAmazonOrder } from './amazon-orders.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './http-retry.ts';
 import { dynamoRefundClaims } from './refund-claims.ts';
 import { dynamoShipmentClaims } from './shipment-claims.ts';
@@ -53,7 +56,11 @@ export function pushPorts(): PushPorts {
     },
     channelSkus,
     secrets: secretStore(),
-    writers: { shopify: shopifyStockWriter(policy), woocommerce: wooStockWriter(policy) },
+    writers: {
+      shopify: shopifyStockWriter(policy),
+      woocommerce: wooStockWriter(policy),
+      amazon: amazonStockWriter(policy),
+    },
     events: eventBridgePublisher(),
     clock: () => new Date(),
     settings: pushSettings(),
@@ -67,7 +74,11 @@ export function shipPorts(): ShipPorts {
     channels: { get: channelOf },
     secrets: secretStore(),
     claims: dynamoShipmentClaims(documentClient(), tableName()),
-    writers: { shopify: shopifyShipmentWriter(policy), woocommerce: wooShipmentWriter(policy) },
+    writers: {
+      shopify: shopifyShipmentWriter(policy),
+      woocommerce: wooShipmentWriter(policy),
+      amazon: amazonShipmentWriter(policy),
+    },
     clock: () => new Date(),
     // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
     leaseMs: 60_000,
@@ -105,5 +116,16 @@ export function refundPorts(): RefundPorts {
     // Longer than a call's retry deadline: a claim is never taken over while its call may still land.
     leaseMs: 60_000,
     newOwner: randomUUID,
+  };
+}
+
+/** Amazon order enrichment wired to orders' channels and intake, and the SP-API Orders API. */
+export function amazonOrderPorts(): EnrichPorts {
+  const policy = retryPolicy();
+  return {
+    channels: { get: channelOf },
+    secrets: secretStore(),
+    fetchOrder: (channel, secret, amazonOrderId) => fetchAmazonOrder(channel, secret, amazonOrderId, policy),
+    take: takeAmazonOrderDetails,
   };
 }

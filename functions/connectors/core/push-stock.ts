@@ -22,6 +22,15 @@ function writable(ports: PushPorts, channel: Channel | undefined) {
   if (channel.type === 'shopify' && !channel.connection.apiBaseUrl && !channel.shopDomain)
     return 'no-connection' as const;
   if (channel.type === 'woocommerce' && !channel.connection.apiBaseUrl) return 'no-connection' as const;
+  // Amazon writes stock under a seller, in a marketplace (the API origin defaults by region).
+  if (
+    channel.type === 'amazon' &&
+    !(
+      (channel.connection.sellerId ?? channel.sellerId) &&
+      (channel.connection.marketplaceId ?? channel.marketplaceIds?.[0])
+    )
+  )
+    return 'no-connection' as const;
   // Shopify stock lives per location: with none of the channel's locations mapped there is nowhere to write.
   if (channel.type === 'shopify' && !channel.locationIds.some((l) => channel.connection?.locationMap?.[l]))
     return 'no-connection' as const;

@@ -48,6 +48,16 @@ function ChannelForm() {
   const [shopDomain, setShopDomain] = useState('');
   const [sellerId, setSellerId] = useState('');
   const [marketplaces, setMarketplaces] = useState('');
+  /** Amazon SP-API: the LWA credentials (write-only) and an endpoint override. */
+  const [lwa, setLwa] = useState({ lwaClientId: '', lwaClientSecret: '', refreshToken: '' });
+  const [spEndpoint, setSpEndpoint] = useState('');
+  const [storedConnection, setStoredConnection] = useState<{
+    apiBaseUrl?: string;
+    lwaUrl?: string;
+    sellerId?: string;
+    marketplaceId?: string;
+    hasAccessToken?: boolean;
+  } | null>(null);
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -74,6 +84,12 @@ function ChannelForm() {
       setShopDomain(c.shopDomain ?? '');
       setSellerId(c.sellerId ?? '');
       setMarketplaces((c.marketplaceIds ?? []).join(', '));
+      const connection = c.connection as
+        | { apiBaseUrl?: string; lwaUrl?: string; hasAccessToken?: boolean }
+        | undefined;
+      setSpEndpoint(connection?.apiBaseUrl ?? '');
+      setStoredConnection(connection ?? null);
+      setLwa({ lwaClientId: '', lwaClientSecret: '', refreshToken: '' });
       setSecret('');
       setLoaded({ hasSecret: c.hasSecret, updatedAt: c.updatedAt });
     } catch (err) {
@@ -96,8 +112,33 @@ function ChannelForm() {
       : 'Location ids, separated by commas',
     exposure: numbersValid ? undefined : 'Percent 0–100; buffer, cap and floor whole units',
     priority: priority === '' || /^\d+$/.test(priority) ? undefined : 'A whole number 0–1000',
+    lwa:
+      type !== 'amazon' ||
+      Object.values(lwa).every((v) => v === '') ||
+      Object.values(lwa).every((v) => v !== '')
+        ? undefined
+        : 'Client id, client secret and refresh token come together',
+    spEndpoint: spEndpoint === '' || /^https?:\/\/\S+$/.test(spEndpoint) ? undefined : 'An http(s) URL',
   };
   const show = (e: string | undefined) => (submitted ? e : undefined);
+
+  /**
+   * Amazon's connection, sent only when something in it was entered (a PUT without one keeps the
+   * stored one): credentials left empty keep the stored ones, the rest of it is restated.
+   */
+  const amazonConnection = (): Pick<PutChannelBody, 'connection'> => {
+    const credentials = Object.values(lwa).every((v) => v !== '');
+    if (!credentials && spEndpoint === (storedConnection?.apiBaseUrl ?? '')) return {};
+    // The rest of the stored connection (LWA origin, seller, marketplace) is restated as it was.
+    const { hasAccessToken: _h, apiBaseUrl: _a, ...kept } = storedConnection ?? {};
+    return {
+      connection: {
+        ...kept,
+        ...(spEndpoint ? { apiBaseUrl: spEndpoint } : {}),
+        ...(credentials ? lwa : {}),
+      },
+    };
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -118,6 +159,7 @@ function ChannelForm() {
       ...(type === 'shopify' && shopDomain ? { shopDomain } : {}),
       ...(type === 'amazon' && sellerId ? { sellerId } : {}),
       ...(type === 'amazon' && marketplaces ? { marketplaceIds: list(marketplaces) } : {}),
+      ...(type === 'amazon' ? amazonConnection() : {}),
     };
     setBusy(true);
     setError(null);
@@ -125,6 +167,7 @@ function ChannelForm() {
       await endpoints.putChannel(id, body);
       notify({ type: 'success', header: `Channel ${id} saved` });
       setSecret('');
+      setLwa({ lwaClientId: '', lwaClientSecret: '', refreshToken: '' });
       setSubmitted(false);
     } catch (err) {
       setError(err as ApiError);
@@ -275,6 +318,48 @@ function ChannelForm() {
                 </>
               )}
             </ColumnLayout>
+            {type === 'amazon' && (
+              <FormField
+                label="SP-API connection"
+                description="Login with Amazon credentials for stock, shipment confirmations and order details (stored encrypted, never shown again)."
+                constraintText={
+                  storedConnection?.hasAccessToken
+                    ? 'Credentials are stored: leave them empty to keep them'
+                    : 'Not connected: no credentials stored'
+                }
+                errorText={show(errors.lwa ?? errors.spEndpoint)}
+              >
+                <ColumnLayout columns={2}>
+                  {(
+                    [
+                      ['lwaClientId', 'LWA client id', 'text'],
+                      ['lwaClientSecret', 'LWA client secret', 'password'],
+                      ['refreshToken', 'Refresh token', 'password'],
+                    ] as const
+                  ).map(([k, label, kind]) => (
+                    <FormField key={k} label={label} stretch>
+                      <Input
+                        type={kind}
+                        value={lwa[k]}
+                        onChange={({ detail }) => setLwa((x) => ({ ...x, [k]: detail.value }))}
+                        autoComplete={false}
+                      />
+                    </FormField>
+                  ))}
+                  <FormField
+                    label="SP-API endpoint"
+                    constraintText="Optional: defaults by the marketplace's region"
+                    stretch
+                  >
+                    <Input
+                      value={spEndpoint}
+                      onChange={({ detail }) => setSpEndpoint(detail.value)}
+                      placeholder="https://sellingpartnerapi-na.amazon.com"
+                    />
+                  </FormField>
+                </ColumnLayout>
+              </FormField>
+            )}
             {error && <ApiErrorAlert error={error} what="save the channel" />}
           </SpaceBetween>
         </Container>

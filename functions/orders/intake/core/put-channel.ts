@@ -42,12 +42,18 @@ async function storedConnection(
   now: string,
 ): Promise<StoredConnection | undefined> {
   if (!body) return previous;
-  const { accessToken, ...config } = body;
+  const { accessToken, lwaClientId, lwaClientSecret, refreshToken, ...config } = body;
+  // Amazon's LWA credentials are one secret (a JSON document) under the same name as a token:
+  // connectors read `tokenRef` alike for every channel type.
+  const secret =
+    lwaClientId !== undefined && lwaClientSecret !== undefined && refreshToken !== undefined
+      ? JSON.stringify({ lwaClientId, lwaClientSecret, refreshToken })
+      : accessToken;
   let tokenRef = previous?.tokenRef;
   let tokenUpdatedAt = previous?.tokenUpdatedAt;
-  if (accessToken !== undefined) {
+  if (secret !== undefined) {
     tokenRef = accessTokenName(channelId);
-    await ports.secrets.put(tokenRef, accessToken);
+    await ports.secrets.put(tokenRef, secret);
     tokenUpdatedAt = now;
   }
   return { ...config, ...(tokenRef ? { tokenRef } : {}), ...(tokenUpdatedAt ? { tokenUpdatedAt } : {}) };

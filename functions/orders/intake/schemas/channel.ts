@@ -52,8 +52,41 @@ export const channelConnection = z
       .optional(),
     /** Our location id → the channel's location id (Shopify `gid://shopify/Location/…`). */
     locationMap: z.record(locationId, z.string().min(1).max(255)).optional(),
+    /**
+     * Amazon SP-API: the Login with Amazon app credentials and the seller's refresh token. The
+     * three come together and are kept in the SecretStore (as the access token is), never returned.
+     */
+    lwaClientId: z.string().min(1).max(512).optional(),
+    lwaClientSecret: z.string().min(1).max(4096).optional(),
+    refreshToken: z.string().min(1).max(4096).optional(),
+    /** Amazon: the LWA token service's origin (default `https://api.amazon.com`). */
+    lwaUrl: z
+      .string()
+      .url()
+      .max(500)
+      .regex(/^https?:\/\//, 'an http(s) URL')
+      .optional(),
+    /** Amazon: the selling partner id the Listings Items API writes under (default: the channel's `sellerId`). */
+    sellerId: z.string().min(1).max(64).optional(),
+    /** Amazon: the marketplace stock and shipments are written in (default: the channel's first `marketplaceIds`). */
+    marketplaceId: z.string().min(1).max(32).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const lwa = [c.lwaClientId, c.lwaClientSecret, c.refreshToken].filter((v) => v !== undefined).length;
+    if (lwa !== 0 && lwa !== 3)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['refreshToken'],
+        message: 'lwaClientId, lwaClientSecret and refreshToken come together',
+      });
+    if (lwa > 0 && c.accessToken !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['accessToken'],
+        message: 'an access token or LWA credentials, not both',
+      });
+  });
 
 export const putChannelBody = z
   .object({
@@ -109,6 +142,9 @@ export interface StoredConnection {
   apiBaseUrl?: string;
   apiVersion?: string;
   locationMap?: Record<string, string>;
+  lwaUrl?: string;
+  sellerId?: string;
+  marketplaceId?: string;
   tokenRef?: string;
   tokenUpdatedAt?: string;
 }

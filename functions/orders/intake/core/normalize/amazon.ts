@@ -1,5 +1,6 @@
 import type { PaymentStatus } from '../../../schemas/canonical-order.ts';
 import { amazonOrderChange } from '../../schemas/amazon-order-change.ts';
+import { normalizeAmazonDetails } from './amazon-details.ts';
 import {
   type DraftLine,
   type DraftOrder,
@@ -74,12 +75,25 @@ export function amazonChannelHint(rawBody: string): { sellerId?: string; marketp
  * are not ours to ship and are ignored.
  */
 export function normalizeAmazon(input: NormalizeInput): Normalized {
-  const n = parsePayload(amazonOrderChange, parseBody(input.rawBody), 'SP-API ORDER_CHANGE notification');
+  const body = parseBody(input.rawBody);
+  const n = parsePayload(amazonOrderChange, body, 'SP-API ORDER_CHANGE notification');
   const change = n.Payload.OrderChangeNotification;
   const summary = change.Summary;
   if (summary?.FulfillmentType === 'AFN') return { kind: 'ignore', reason: 'fulfilled by Amazon (AFN)' };
 
   const sourceUpdatedAt = utcInstant(n.EventTime, 'EventTime');
+  // Enriched by connectors (the order, its items and address from the Orders API): a full order.
+  const details = (body as { OrderDetails?: unknown }).OrderDetails;
+  if (details !== undefined)
+    return normalizeAmazonDetails(
+      {
+        channelId: input.channelId,
+        sourceUpdatedAt,
+        fallbackCurrency: MARKETPLACE_CURRENCY[summary?.MarketplaceId ?? ''] ?? null,
+      },
+      details,
+      PAYMENT,
+    );
   const items = summary?.OrderItems ?? [];
   const lines: DraftLine[] = items
     .filter((item) => item.Quantity > 0)
