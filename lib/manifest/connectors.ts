@@ -1,12 +1,17 @@
 import { ChannelResyncRequested } from '../../functions/connectors/events/channel-sync.ts';
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
+import { ThreePLOrderRequested } from '../../functions/orders/events/three-pl-order-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
 /** Channel connections are admin business (as the channel itself); a resync is too. */
 const SYNC_ADMINS: readonly Role[] = ['admin'];
 /** Whoever watches stock reads whether the channels have it. */
 const SYNC_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller'];
+/** Approving a 3PL reconciliation changes stock: the people who own stock numbers. */
+const RECONCILERS: readonly Role[] = ['admin', 'inventory-controller'];
+/** What a 3PL did with our orders: stock people and customer service. */
+const THREE_PL_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'customer-service'];
 
 /** Connectors: our numbers and shipments out to the channels' own APIs. */
 export const connectors: ContextManifest = {
@@ -56,8 +61,65 @@ export const connectors: ContextManifest = {
         'GET /api/channels/{channelId}/sync: healthy/degraded, last push, pending, recent failures',
       table: 'R',
     },
+    handOffToThreePL: {
+      entry: 'functions/connectors/handlers/on-three-pl-order-requested.ts',
+      description: 'ThreePLOrderRequested → the order created at the 3PL once (generic, ShipBob), by our reference',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 60,
+    },
+    threePLWebhook: {
+      entry: 'functions/connectors/handlers/threepl-webhook.ts',
+      description:
+        'POST /webhooks/3pl/{locationId}: Standard Webhooks; shipped → ShipmentConfirmed, problems, snapshots → reconciliation',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 30,
+    },
+    listReconciliations: {
+      entry: 'functions/connectors/handlers/list-reconciliations.ts',
+      description: 'GET /api/reconciliations?locationId=&status=: 3PL snapshot differences, newest first',
+      table: 'R',
+    },
+    approveReconciliation: {
+      entry: 'functions/connectors/handlers/approve-reconciliation.ts',
+      description: 'POST /api/reconciliations/{id}/approve: each difference posted as an adjustment at the node',
+      table: 'RW',
+      timeoutSeconds: 30,
+    },
+    listThreePLOrders: {
+      entry: 'functions/connectors/handlers/list-threepl-orders.ts',
+      description: 'GET /api/locations/{id}/3pl-orders: orders handed to a 3PL and what it reported',
+      table: 'R',
+    },
   },
   routes: [
+    {
+      method: 'POST',
+      path: '/webhooks/3pl/{locationId}',
+      fn: 'threePLWebhook',
+      auth: { public: 'webhook' },
+    },
+    {
+      method: 'GET',
+      path: '/api/reconciliations',
+      fn: 'listReconciliations',
+      auth: { roles: SYNC_READERS },
+    },
+    {
+      method: 'POST',
+      path: '/api/reconciliations/{id}/approve',
+      fn: 'approveReconciliation',
+      auth: { roles: RECONCILERS },
+    },
+    {
+      method: 'GET',
+      path: '/api/locations/{id}/3pl-orders',
+      fn: 'listThreePLOrders',
+      auth: { roles: THREE_PL_READERS },
+    },
     {
       method: 'POST',
       path: '/api/channels/{channelId}/resync',
@@ -95,6 +157,15 @@ export const connectors: ContextManifest = {
       description: 'Each shipment from our warehouses is confirmed to the channel the order came from',
       pattern: { source: [ShipmentConfirmed.source], 'detail-type': [ShipmentConfirmed.detailType] },
       target: { fn: 'confirmShipmentToChannel' },
+    },
+    {
+      name: 'connectors-three-pl-order-requested',
+      description: 'Each node part released to a 3PL is created as an order in the 3PL’s API',
+      pattern: {
+        source: [ThreePLOrderRequested.source],
+        'detail-type': [ThreePLOrderRequested.detailType],
+      },
+      target: { fn: 'handOffToThreePL' },
     },
   ],
   schedules: [
