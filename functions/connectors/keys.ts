@@ -26,7 +26,10 @@ export const connectorKeys = {
     pk: `CONNSHIP#${channelId}#${shipmentId}`,
     sk: 'SHIPMENT',
   }),
-  threePLOrder: (locationId: string, orderId: string) => ({ pk: `CONN3PL#${locationId}`, sk: `ORDER#${orderId}` }),
+  threePLOrder: (locationId: string, orderId: string) => ({
+    pk: `CONN3PL#${locationId}`,
+    sk: `ORDER#${orderId}`,
+  }),
   threePLOrdersOf: (locationId: string) => `CONN3PL#${locationId}`,
   threePLOrderPrefix: 'ORDER#',
   threePLWebhook: (locationId: string, webhookId: string) => ({
@@ -34,7 +37,12 @@ export const connectorKeys = {
     sk: 'HOOK',
   }),
   reconciliation: (id: string) => ({ pk: `CONNRECON#${id}`, sk: 'RECON' }),
-  reconciliationIndex: (r: { reconciliationId: string; locationId: string; status: string; createdAt: string }) => ({
+  reconciliationIndex: (r: {
+    reconciliationId: string;
+    locationId: string;
+    status: string;
+    createdAt: string;
+  }) => ({
     gsi1pk: `CONNRECON#${r.locationId}`,
     gsi1sk: `${r.status}#${r.createdAt}#${r.reconciliationId}`,
     gsi2pk: 'CONNRECONS',

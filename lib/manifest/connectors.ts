@@ -63,7 +63,8 @@ export const connectors: ContextManifest = {
     },
     handOffToThreePL: {
       entry: 'functions/connectors/handlers/on-three-pl-order-requested.ts',
-      description: 'ThreePLOrderRequested → the order created at the 3PL once (generic, ShipBob), by our reference',
+      description:
+        'ThreePLOrderRequested → the order created at the 3PL once (generic, ShipBob), by our reference',
       table: 'RW',
       publishes: true,
       readsSecrets: true,
@@ -85,7 +86,8 @@ export const connectors: ContextManifest = {
     },
     approveReconciliation: {
       entry: 'functions/connectors/handlers/approve-reconciliation.ts',
-      description: 'POST /api/reconciliations/{id}/approve: each difference posted as an adjustment at the node',
+      description:
+        'POST /api/reconciliations/{id}/approve: each difference posted as an adjustment at the node',
       table: 'RW',
       timeoutSeconds: 30,
     },

@@ -32,7 +32,8 @@ export const inventory: ContextManifest = {
   functions: {
     putLocation: {
       entry: 'functions/inventory/handlers/put-location.ts',
-      description: 'PUT /api/locations/{id}: create or replace a stocking location (a 3PL’s connection secrets → secret store)',
+      description:
+        'PUT /api/locations/{id}: create or replace a stocking location (a 3PL’s connection secrets → secret store)',
       table: 'RW',
       writesSecrets: true,
     },

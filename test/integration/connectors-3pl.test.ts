@@ -34,7 +34,12 @@ beforeAll(async () => {
   rt = await startTestRuntime();
   for (const sku of ['TEE', 'CAP', 'MUG']) await putSku(rt, sku);
   const put = await rt.api('PUT', '/api/locations/TPL', {
-    body: locationBody({ provider: 'generic', apiBaseUrl: tpl.url, accessToken: TOKEN, webhookSecret: SECRET }),
+    body: locationBody({
+      provider: 'generic',
+      apiBaseUrl: tpl.url,
+      accessToken: TOKEN,
+      webhookSecret: SECRET,
+    }),
   });
   expect(put.status, JSON.stringify(put.body)).toBe(201);
   await putChannel(rt, 'web3pl', { locationIds: ['TPL'] });
@@ -118,7 +123,13 @@ describe('3PL connection', () => {
       ['TPL2', locationBody({ provider: 'generic', apiBaseUrl: tpl.url, webhookSecret: 'not-a-whsec' })],
       ['TPL3', locationBody({ provider: 'generic', apiBaseUrl: tpl.url })],
       ['TPL4', locationBody({ provider: 'fedex', apiBaseUrl: tpl.url, webhookSecret: SECRET })],
-      ['WH9', { ...locationBody({ provider: 'generic', apiBaseUrl: tpl.url, webhookSecret: SECRET }), type: 'warehouse' }],
+      [
+        'WH9',
+        {
+          ...locationBody({ provider: 'generic', apiBaseUrl: tpl.url, webhookSecret: SECRET }),
+          type: 'warehouse',
+        },
+      ],
     ] as const;
     for (const [id, body] of bad) {
       const out = await rt.api('PUT', `/api/locations/${id}`, { body });
@@ -143,15 +154,23 @@ describe('3PL hand-off', () => {
     });
     expect(tpl.requests.filter((r) => r.path === '/orders').map((r) => r.status)).toEqual([429, 503, 201]);
     // The same request three more times, two of them racing.
-    const [requested] = releaseEvents(rt, 'ThreePLOrderRequested', orderId);
-    const entry = { Source: requested.source, DetailType: requested['detail-type'], Detail: JSON.stringify(requested.detail) };
+    const requested: any = releaseEvents(rt, 'ThreePLOrderRequested', orderId)[0];
+    const entry = {
+      Source: requested.source,
+      DetailType: requested['detail-type'],
+      Detail: JSON.stringify(requested.detail),
+    };
     await Promise.all([rt.bus.putEvents([entry]), rt.bus.putEvents([entry])]);
     await rt.bus.putEvents([entry]);
     await rt.settle();
     expect([...tpl.orders.keys()].filter((k) => k === orderId)).toHaveLength(1);
     expect(tpl.requests.filter((r) => r.path === '/orders' && r.status === 201)).toHaveLength(1);
     const part = (await threePLOrders()).find((o) => o.orderId === orderId);
-    expect(part).toMatchObject({ handoff: 'sent', status: 'requested', providerOrderId: String(tpl.orders.get(orderId)?.id) });
+    expect(part).toMatchObject({
+      handoff: 'sent',
+      status: 'requested',
+      providerOrderId: String(tpl.orders.get(orderId)?.id),
+    });
     expect(part).not.toHaveProperty('leaseOwner');
     expect(rt.bus.deadLetters.filter((d) => d.rule.startsWith('connectors-'))).toEqual([]);
   }, 60_000);
@@ -161,7 +180,10 @@ describe('3PL webhooks', () => {
   it('ships the order and consumes its stock exactly once under 5 concurrent redeliveries', async () => {
     const before = (await positions(rt, 'TEE')).TPL;
     const orderId = await handedOff([{ sku: 'TEE', quantity: 3 }]);
-    expect((await positions(rt, 'TEE')).TPL).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 3 });
+    expect((await positions(rt, 'TEE')).TPL).toMatchObject({
+      onHand: before.onHand,
+      reserved: before.reserved + 3,
+    });
     const body = shippedBody(orderId, [{ sku: 'TEE', quantity: 3 }]);
     const id = `msg_${randomUUID()}`;
     const answers = await Promise.all(Array.from({ length: 5 }, () => webhook(body, { id })));
@@ -170,8 +192,11 @@ describe('3PL webhooks', () => {
     expect((await webhook(body)).status).toBe(200);
     await waitForStatus(rt, orderId, 'shipped');
     await rt.settle();
-    expect((await positions(rt, 'TEE')).TPL).toMatchObject({ onHand: before.onHand - 3, reserved: before.reserved });
-    const confirmed = releaseEvents(rt, 'ShipmentConfirmed', orderId);
+    expect((await positions(rt, 'TEE')).TPL).toMatchObject({
+      onHand: before.onHand - 3,
+      reserved: before.reserved,
+    });
+    const confirmed: any[] = releaseEvents(rt, 'ShipmentConfirmed', orderId);
     expect(confirmed).toHaveLength(1);
     expect(confirmed[0].detail.data).toMatchObject({
       locationId: 'TPL',
@@ -197,7 +222,10 @@ describe('3PL webhooks', () => {
       expect(r.body.error.code).toBe('UNAUTHORIZED');
     }
     await rt.settle();
-    expect((await positions(rt, 'TEE')).TPL).toMatchObject({ onHand: before.onHand, reserved: before.reserved + 1 });
+    expect((await positions(rt, 'TEE')).TPL).toMatchObject({
+      onHand: before.onHand,
+      reserved: before.reserved + 1,
+    });
     expect(releaseEvents(rt, 'ShipmentConfirmed', orderId)).toHaveLength(0);
     expect((await threePLOrders()).find((o) => o.orderId === orderId)?.status).toBe('requested');
     // The id was not remembered: the genuine message with it is still taken.
@@ -207,7 +235,10 @@ describe('3PL webhooks', () => {
 
   it('shows a hold, an exception and a cancellation on the order part; a shipment stays shipped', async () => {
     const orderId = await handedOff([{ sku: 'CAP', quantity: 1 }]);
-    const hold = await webhook({ type: 'order.on_hold', data: { referenceId: orderId, reason: 'address check' } });
+    const hold = await webhook({
+      type: 'order.on_hold',
+      data: { referenceId: orderId, reason: 'address check' },
+    });
     expect(hold.body).toMatchObject({ result: 'noted', status: 'on_hold' });
     let part = (await threePLOrders()).find((o) => o.orderId === orderId);
     expect(part).toMatchObject({ status: 'on_hold', reason: 'address check' });
@@ -215,10 +246,16 @@ describe('3PL webhooks', () => {
     await webhook({ type: 'order.cancelled', data: { referenceId: orderId, reason: 'out of stock at 3PL' } });
     part = (await threePLOrders()).find((o) => o.orderId === orderId);
     expect(part.status).toBe('cancelled');
-    expect(part.history.map((h: any) => h.type)).toEqual(['order.on_hold', 'shipment.exception', 'order.cancelled']);
+    expect(part.history.map((h: any) => h.type)).toEqual([
+      'order.on_hold',
+      'shipment.exception',
+      'order.cancelled',
+    ]);
     await rt.settle();
     expect(
-      rt.bus.events({ detailType: 'ThreePLOrderStatusChanged' }).filter((e: any) => e.detail.data.orderId === orderId),
+      rt.bus
+        .events({ detailType: 'ThreePLOrderStatusChanged' })
+        .filter((e: any) => e.detail.data.orderId === orderId),
     ).toHaveLength(3);
     const unknown = await webhook({ type: 'order.on_hold', data: { referenceId: 'no-such-order' } });
     expect(unknown.status).toBe(409);
@@ -231,7 +268,10 @@ describe('3PL webhooks', () => {
 describe('3PL reconciliation', () => {
   it('turns snapshot differences into an open reconciliation; stock changes only when it is approved', async () => {
     await rt.settle();
-    const ours = { TEE: (await positions(rt, 'TEE')).TPL.onHand, CAP: (await positions(rt, 'CAP')).TPL.onHand };
+    const ours = {
+      TEE: (await positions(rt, 'TEE')).TPL.onHand,
+      CAP: (await positions(rt, 'CAP')).TPL.onHand,
+    };
     const snapshot = {
       type: 'inventory.snapshot',
       data: {
@@ -250,7 +290,9 @@ describe('3PL reconciliation', () => {
     const second = await webhook(snapshot);
     expect(second.body.reconciliationId).toBe(first.body.reconciliationId);
     await rt.settle();
-    const list = await rt.api('GET', '/api/reconciliations?locationId=TPL&status=open', { role: 'supervisor' });
+    const list = await rt.api('GET', '/api/reconciliations?locationId=TPL&status=open', {
+      role: 'supervisor',
+    });
     expect(list.status).toBe(200);
     expect(list.body.items).toHaveLength(1);
     const rec = list.body.items[0];
@@ -275,7 +317,10 @@ describe('3PL reconciliation', () => {
     const denied = await rt.api('POST', path, { role: 'warehouse-associate', body: { note: 'counted' } });
     expect(denied.status).toBe(403);
     expect((await rt.api('POST', path, { body: {} })).status).toBe(400);
-    const approved = await rt.api('POST', path, { role: 'inventory-controller', body: { note: '3PL count confirmed' } });
+    const approved = await rt.api('POST', path, {
+      role: 'inventory-controller',
+      body: { note: '3PL count confirmed' },
+    });
     expect(approved.status, JSON.stringify(approved.body)).toBe(201);
     expect(approved.body).toMatchObject({ status: 'approved', note: '3PL count confirmed' });
     const again = await rt.api('POST', path, { body: { note: 'twice' } });
@@ -288,6 +333,8 @@ describe('3PL reconciliation', () => {
     const open = await rt.api('GET', '/api/reconciliations?locationId=TPL&status=open');
     expect(open.body.items).toHaveLength(0);
     expect((await rt.api('GET', '/api/reconciliations?status=approved')).body.items).toHaveLength(1);
-    expect((await rt.api('POST', '/api/reconciliations/rec-nope/approve', { body: { note: 'x' } })).status).toBe(404);
+    expect(
+      (await rt.api('POST', '/api/reconciliations/rec-nope/approve', { body: { note: 'x' } })).status,
+    ).toBe(404);
   }, 60_000);
 });

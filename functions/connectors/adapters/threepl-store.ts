@@ -28,7 +28,11 @@ const WEBHOOK_TTL_SECONDS = 30 * 24 * 3600;
 export function dynamoThreePLOrders(db: DynamoDBDocumentClient, table: string): ThreePLOrderStore {
   const get = async (locationId: string, orderId: string) => {
     const out = await db.send(
-      new GetCommand({ TableName: table, Key: connectorKeys.threePLOrder(locationId, orderId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: table,
+        Key: connectorKeys.threePLOrder(locationId, orderId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? (withoutKeys(out.Item) as unknown as ThreePLOrder) : undefined;
   };
@@ -39,7 +43,11 @@ export function dynamoThreePLOrders(db: DynamoDBDocumentClient, table: string): 
   ): Promise<boolean> => {
     try {
       await db.send(
-        new UpdateCommand({ TableName: table, Key: connectorKeys.threePLOrder(locationId, orderId), ...expr }),
+        new UpdateCommand({
+          TableName: table,
+          Key: connectorKeys.threePLOrder(locationId, orderId),
+          ...expr,
+        }),
       );
       return true;
     } catch (error) {
@@ -54,7 +62,11 @@ export function dynamoThreePLOrders(db: DynamoDBDocumentClient, table: string): 
         await db.send(
           new PutCommand({
             TableName: table,
-            Item: { ...connectorKeys.threePLOrder(order.locationId, order.orderId), entity: 'ThreePLOrder', ...order },
+            Item: {
+              ...connectorKeys.threePLOrder(order.locationId, order.orderId),
+              entity: 'ThreePLOrder',
+              ...order,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -87,9 +99,13 @@ export function dynamoThreePLOrders(db: DynamoDBDocumentClient, table: string): 
     claimHandoff: (locationId, orderId, owner, nowMs, leaseMs) =>
       update(locationId, orderId, {
         UpdateExpression: 'SET leaseOwner = :me, leaseUntil = :until',
-        ConditionExpression:
-          'handoff = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: { ':me': owner, ':until': nowMs + leaseMs, ':now': nowMs, ':pending': 'pending' },
+        ConditionExpression: 'handoff = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeValues: {
+          ':me': owner,
+          ':until': nowMs + leaseMs,
+          ':now': nowMs,
+          ':pending': 'pending',
+        },
       }),
     async markSent(locationId, orderId, owner, providerOrderId, at) {
       await update(locationId, orderId, {
@@ -242,7 +258,7 @@ export function dynamoReconciliations(db: DynamoDBDocumentClient, table: string)
     },
     async markApproved(id, by, note, at) {
       const r = await get(id);
-      if (!r || r.status !== 'open') return false;
+      if (r?.status !== 'open') return false;
       const index = connectorKeys.reconciliationIndex({ ...r, status: 'approved' });
       try {
         await db.send(
@@ -271,18 +287,20 @@ export function dynamoReconciliations(db: DynamoDBDocumentClient, table: string)
       }
     },
     async recordError(id, error) {
-      await db.send(
-        new UpdateCommand({
-          TableName: table,
-          Key: connectorKeys.reconciliation(id),
-          UpdateExpression: 'SET lastError = :e',
-          ConditionExpression: '#st = :open',
-          ExpressionAttributeNames: { '#st': 'status' },
-          ExpressionAttributeValues: { ':e': error.slice(0, 500), ':open': 'open' },
-        }),
-      ).catch((e: unknown) => {
-        if (!conditionFailed(e)) throw e;
-      });
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: table,
+            Key: connectorKeys.reconciliation(id),
+            UpdateExpression: 'SET lastError = :e',
+            ConditionExpression: '#st = :open',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':e': error.slice(0, 500), ':open': 'open' },
+          }),
+        )
+        .catch((e: unknown) => {
+          if (!conditionFailed(e)) throw e;
+        });
     },
   };
 }

@@ -62,7 +62,15 @@ export async function handOff(
   if (stored.handoff === 'sent') return 'already-sent';
   const { connection, token } = await connectionOf(ports, req.locationId);
   const owner = ports.newOwner();
-  if (!(await ports.orders.claimHandoff(req.locationId, req.orderId, owner, ports.clock().getTime(), ports.leaseMs)))
+  if (
+    !(await ports.orders.claimHandoff(
+      req.locationId,
+      req.orderId,
+      owner,
+      ports.clock().getTime(),
+      ports.leaseMs,
+    ))
+  )
     return 'in-flight';
   let providerOrderId: string;
   try {

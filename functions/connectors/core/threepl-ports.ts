@@ -63,10 +63,26 @@ export interface ThreePLOrderStore {
   /** Creates the record unless one exists; answers the record as stored. */
   ensure(order: ThreePLOrder): Promise<ThreePLOrder>;
   get(locationId: string, orderId: string): Promise<ThreePLOrder | undefined>;
-  list(locationId: string, limit: number, cursor?: string): Promise<{ items: ThreePLOrder[]; cursor?: string }>;
+  list(
+    locationId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: ThreePLOrder[]; cursor?: string }>;
   /** Takes the hand-off lease while the hand-off is pending and no live lease is held. */
-  claimHandoff(locationId: string, orderId: string, owner: string, nowMs: number, leaseMs: number): Promise<boolean>;
-  markSent(locationId: string, orderId: string, owner: string, providerOrderId: string, at: string): Promise<void>;
+  claimHandoff(
+    locationId: string,
+    orderId: string,
+    owner: string,
+    nowMs: number,
+    leaseMs: number,
+  ): Promise<boolean>;
+  markSent(
+    locationId: string,
+    orderId: string,
+    owner: string,
+    providerOrderId: string,
+    at: string,
+  ): Promise<void>;
   /** Gives the lease back (a failed call) with the error, so the next delivery tries again. */
   releaseHandoff(locationId: string, orderId: string, owner: string, error: string): Promise<void>;
   /**
@@ -144,14 +160,20 @@ export interface ThreePLClient {
    * it answers a duplicate, which counts as created. Answers the 3PL's order id (or the
    * reference when a duplicate answer carries none). Throws ChannelCallFailed.
    */
-  createOrder(connection: StoredThreePLConnection, token: string | undefined, order: ThreePLOrder): Promise<string>;
+  createOrder(
+    connection: StoredThreePLConnection,
+    token: string | undefined,
+    order: ThreePLOrder,
+  ): Promise<string>;
 }
 
 export interface ThreePLPorts {
   orders: ThreePLOrderStore;
   webhooks: WebhookLog;
   reconciliations: ReconciliationStore;
-  locations: { get(locationId: string): Promise<{ type: string; connection?: StoredThreePLConnection } | undefined> };
+  locations: {
+    get(locationId: string): Promise<{ type: string; connection?: StoredThreePLConnection } | undefined>;
+  };
   secrets: { get(name: string, opts?: { maxAgeMs?: number }): Promise<string | undefined> };
   clients: Record<StoredThreePLConnection['provider'], ThreePLClient>;
   inventory: {

@@ -8,6 +8,11 @@ export function threePLOrderView(o: ThreePLOrder) {
     shipClaimUntil: _c,
     entity: _e,
     ...visible
-  } = o as ThreePLOrder & { leaseOwner?: string; leaseUntil?: number; shipClaimUntil?: number; entity?: string };
+  } = o as ThreePLOrder & {
+    leaseOwner?: string;
+    leaseUntil?: number;
+    shipClaimUntil?: number;
+    entity?: string;
+  };
   return visible;
 }

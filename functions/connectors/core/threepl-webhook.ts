@@ -51,7 +51,11 @@ async function handle(ports: ThreePLPorts, d: Delivery, body: ThreePLWebhookBody
       return shipped(ports, d, body.data);
     case 'inventory.snapshot': {
       const r = await reconcileSnapshot(ports, d, body.data);
-      return { result: 'reconciliation', reconciliationId: r?.reconciliationId ?? null, differences: r?.lines.length ?? 0 };
+      return {
+        result: 'reconciliation',
+        reconciliationId: r?.reconciliationId ?? null,
+        differences: r?.lines.length ?? 0,
+      };
     }
     default: {
       const order = await orderOf(ports, d.locationId, body.data.referenceId);

@@ -48,7 +48,8 @@ export const handler = webhookHandler(
       throw new ValidationFailed('The body is not JSON', [{ field: 'body', message: 'not JSON' }]);
     }
     const parsed = threePLWebhookBody.safeParse(json);
-    if (!parsed.success) throw new ValidationFailed('Invalid 3PL webhook', toFieldIssues(parsed.error, 'body'));
+    if (!parsed.success)
+      throw new ValidationFailed('Invalid 3PL webhook', toFieldIssues(parsed.error, 'body'));
     const outcome = await receiveThreePLWebhook(
       ports,
       {

@@ -14,7 +14,11 @@ export function locationView(location: Location) {
   const { tokenRef, webhookSecretRef, ...visible } = connection;
   return {
     ...rest,
-    connection: { ...visible, hasAccessToken: Boolean(tokenRef), hasWebhookSecret: Boolean(webhookSecretRef) },
+    connection: {
+      ...visible,
+      hasAccessToken: Boolean(tokenRef),
+      hasWebhookSecret: Boolean(webhookSecretRef),
+    },
   };
 }
 
@@ -61,7 +65,11 @@ async function storedConnection(
 
 /** Creates or replaces a location; a 3PL's connection secrets go to the SecretStore first. */
 export async function putLocation(
-  ports: { positions: Pick<PositionStore, 'getLocation' | 'putLocation'>; secrets: SecretStore; clock: () => Date },
+  ports: {
+    positions: Pick<PositionStore, 'getLocation' | 'putLocation'>;
+    secrets: SecretStore;
+    clock: () => Date;
+  },
   locationId: string,
   body: PutLocationBody,
 ): Promise<{ location: Location; created: boolean }> {
