@@ -5,4 +5,8 @@
  */
 export type { SyncFailure } from './core/ports.ts';
 export type { SyncStatus } from './core/sync-status.ts';
+export type {
+  Reconciliation as ThreePLReconciliation,
+  ThreePLOrder,
+} from './core/threepl-ports.ts';
 export { ChannelResyncRequested, ChannelSyncDegraded, ChannelSyncRecovered } from './events/channel-sync.ts';
