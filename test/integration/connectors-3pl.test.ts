@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderIdFor } from '../../functions/orders/keys.ts';
 import { type FakeThreePL, startFakeThreePL } from '../support/fakes/threepl.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
@@ -173,6 +174,49 @@ describe('3PL hand-off', () => {
     });
     expect(part).not.toHaveProperty('leaseOwner');
     expect(rt.bus.deadLetters.filter((d) => d.rule.startsWith('connectors-'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('3PL hand-off to ShipBob', () => {
+  it('sends ShipBob’s order shape, and takes its duplicate-reference refusal as created', async () => {
+    const put = await rt.api('PUT', '/api/locations/TPLB', {
+      body: locationBody({
+        provider: 'shipbob',
+        apiBaseUrl: tpl.url,
+        accessToken: TOKEN,
+        webhookSecret: SECRET,
+      }),
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(201);
+    await putChannel(rt, 'webship', { locationIds: ['TPLB'] });
+    await stock(rt, 'TEE', 'TPLB', 5);
+    const fresh = await sendOrder(rt, 'webship', { lines: [{ sku: 'TEE', quantity: 1 }] });
+    // The 3PL already has this one (as after a crash between its answer and our record).
+    const known = orderIdFor('webship', 'ext-shipbob-known');
+    tpl.orders.set(known, { id: 77, body: {} });
+    await sendOrder(rt, 'webship', { externalId: 'ext-shipbob-known', lines: [{ sku: 'TEE', quantity: 1 }] });
+    await waitForStatus(rt, fresh, 'released');
+    await waitForStatus(rt, known, 'released');
+    await rt.settle();
+    expect(tpl.orders.get(fresh)?.body).toMatchObject({
+      reference_id: fresh,
+      shipping_method: 'standard',
+      recipient: { name: 'Sam Doe', address: { address1: '1 Main St', zip_code: '97201', country: 'US' } },
+      products: [{ reference_id: 'TEE', quantity: 1 }],
+    });
+    expect(
+      tpl.requests
+        .filter((r) => r.path === '/order')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual([201, 422]);
+    const parts = await rt.api('GET', '/api/locations/TPLB/3pl-orders');
+    const byId = new Map(parts.body.items.map((o: any) => [o.orderId, o]));
+    expect(byId.get(known)).toMatchObject({ handoff: 'sent', providerOrderId: known });
+    expect(byId.get(fresh)).toMatchObject({
+      handoff: 'sent',
+      providerOrderId: String(tpl.orders.get(fresh)?.id),
+    });
   }, 60_000);
 });
 
