@@ -79,9 +79,10 @@ export const connectors: ContextManifest = {
       readsSecrets: true,
       timeoutSeconds: 30,
     },
-    listReconciliations: {
-      entry: 'functions/connectors/handlers/list-reconciliations.ts',
-      description: 'GET /api/reconciliations?locationId=&status=: 3PL snapshot differences, newest first',
+    threePLQueries: {
+      entry: 'functions/connectors/handlers/threepl-queries.ts',
+      description:
+        'GET /api/reconciliations?locationId=&status= and GET /api/locations/{id}/3pl-orders: 3PL reads',
       table: 'R',
     },
     approveReconciliation: {
@@ -90,11 +91,6 @@ export const connectors: ContextManifest = {
         'POST /api/reconciliations/{id}/approve: each difference posted as an adjustment at the node',
       table: 'RW',
       timeoutSeconds: 30,
-    },
-    listThreePLOrders: {
-      entry: 'functions/connectors/handlers/list-threepl-orders.ts',
-      description: 'GET /api/locations/{id}/3pl-orders: orders handed to a 3PL and what it reported',
-      table: 'R',
     },
   },
   routes: [
@@ -107,7 +103,7 @@ export const connectors: ContextManifest = {
     {
       method: 'GET',
       path: '/api/reconciliations',
-      fn: 'listReconciliations',
+      fn: 'threePLQueries',
       auth: { roles: SYNC_READERS },
     },
     {
@@ -119,7 +115,7 @@ export const connectors: ContextManifest = {
     {
       method: 'GET',
       path: '/api/locations/{id}/3pl-orders',
-      fn: 'listThreePLOrders',
+      fn: 'threePLQueries',
       auth: { roles: THREE_PL_READERS },
     },
     {
