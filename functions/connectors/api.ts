@@ -5,5 +5,9 @@
  */
 export type { SyncFailure } from './core/ports.ts';
 export type { SyncStatus } from './core/sync-status.ts';
+export type {
+  Reconciliation as ThreePLReconciliation,
+  ThreePLOrder,
+} from './core/threepl-ports.ts';
 export { ChannelResyncRequested, ChannelSyncDegraded, ChannelSyncRecovered } from './events/channel-sync.ts';
 export { ChannelRefundPosted } from './events/refund-posted.ts';

@@ -9,6 +9,11 @@
  *              channel fulfillment per shipment.
  * - refund:    pk CONNREFUND#<channelId>#<returnId>#<attempt>  sk REFUND   the claim that makes one
  *              channel refund per attempt, and its outcome.
+ * - 3PL order: pk CONN3PL#<locationId>  sk ORDER#<orderId>   one node part handed to a 3PL: the
+ *              hand-off (lease, sent), what the 3PL reported, the shipment's publish claim.
+ * - 3PL hook:  pk CONN3PLHOOK#<locationId>#<webhookId>  sk HOOK   a handled webhook id (TTL 30 days).
+ * - reconciliation: pk CONNRECON#<id>  sk RECON   gsi1 CONNRECON#<locationId> / <status>#<createdAt>#<id>,
+ *              gsi2 CONNRECONS / <status>#<createdAt>#<id>   (by location, or across locations).
  */
 export const connectorKeys = {
   sync: (channelId: string, sku: string) => ({ pk: `CONNSYNC#${channelId}`, sk: `SKU#${sku}` }),
@@ -27,4 +32,28 @@ export const connectorKeys = {
     pk: `CONNREFUND#${channelId}#${refundKey}`,
     sk: 'REFUND',
   }),
+  threePLOrder: (locationId: string, orderId: string) => ({
+    pk: `CONN3PL#${locationId}`,
+    sk: `ORDER#${orderId}`,
+  }),
+  threePLOrdersOf: (locationId: string) => `CONN3PL#${locationId}`,
+  threePLOrderPrefix: 'ORDER#',
+  threePLWebhook: (locationId: string, webhookId: string) => ({
+    pk: `CONN3PLHOOK#${locationId}#${webhookId}`,
+    sk: 'HOOK',
+  }),
+  reconciliation: (id: string) => ({ pk: `CONNRECON#${id}`, sk: 'RECON' }),
+  reconciliationIndex: (r: {
+    reconciliationId: string;
+    locationId: string;
+    status: string;
+    createdAt: string;
+  }) => ({
+    gsi1pk: `CONNRECON#${r.locationId}`,
+    gsi1sk: `${r.status}#${r.createdAt}#${r.reconciliationId}`,
+    gsi2pk: 'CONNRECONS',
+    gsi2sk: `${r.status}#${r.createdAt}#${r.reconciliationId}`,
+  }),
+  reconciliationsOf: (locationId: string) => `CONNRECON#${locationId}`,
+  reconciliationsPartition: 'CONNRECONS',
 };

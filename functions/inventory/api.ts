@@ -39,6 +39,7 @@ export type {
   MoveBucket,
   Movement,
   PutLocationBody,
+  StoredThreePLConnection,
 } from './schemas/stock.ts';
 
 let wired: ReturnType<typeof inventoryPorts> | undefined;
@@ -314,3 +315,34 @@ export async function channelAvailability(channelId: string, sku: string): Promi
 /** The SKUs inventory has announced a number for on the channel (a full resync pushes them all). */
 export const channelSkus = (channelId: string): Promise<string[]> =>
   ports().channels.published.skusOf(channelId);
+
+/** One position's numbers as a 3PL reconciliation compares them (shards summed). */
+export interface NodePosition {
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+/**
+ * Our positions at one location: every SKU stocked there, and `alsoSkus` (a 3PL's snapshot may
+ * name SKUs we never had there; they answer zeros). Consistent reads.
+ */
+export async function positionsAt(
+  locationId: string,
+  alsoSkus: readonly string[] = [],
+): Promise<Map<string, NodePosition>> {
+  const p = ports();
+  const skus = new Set([...(await p.positions.skusAt(locationId)), ...alsoSkus]);
+  const out = new Map<string, NodePosition>();
+  await Promise.all(
+    [...skus].map(async (sku) => {
+      const at = (await readSkuStock(p.positions, sku)).locations.find((l) => l.locationId === locationId);
+      out.set(sku, {
+        onHand: at?.buckets.onHand ?? 0,
+        reserved: at?.buckets.reserved ?? 0,
+        available: at?.buckets.available ?? 0,
+      });
+    }),
+  );
+  return out;
+}

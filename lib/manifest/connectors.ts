@@ -2,6 +2,7 @@ import { ChannelResyncRequested } from '../../functions/connectors/events/channe
 import { ShipmentConfirmed } from '../../functions/fulfillment/events/shipment-confirmed.ts';
 import { ChannelAvailabilityChanged } from '../../functions/inventory/events/channel-availability-changed.ts';
 import { AmazonOrderDetailsRequested } from '../../functions/orders/events/amazon-order-details-requested.ts';
+import { ThreePLOrderRequested } from '../../functions/orders/events/three-pl-order-requested.ts';
 import { RefundRequested } from '../../functions/returns/events/refund-requested.ts';
 import type { ContextManifest, Role } from './types.ts';
 
@@ -9,6 +10,10 @@ import type { ContextManifest, Role } from './types.ts';
 const SYNC_ADMINS: readonly Role[] = ['admin'];
 /** Whoever watches stock reads whether the channels have it. */
 const SYNC_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller'];
+/** Approving a 3PL reconciliation changes stock: the people who own stock numbers. */
+const RECONCILERS: readonly Role[] = ['admin', 'inventory-controller'];
+/** What a 3PL did with our orders: stock people and customer service. */
+const THREE_PL_READERS: readonly Role[] = ['admin', 'supervisor', 'inventory-controller', 'customer-service'];
 
 /** Connectors: our numbers and shipments out to the channels' own APIs. */
 export const connectors: ContextManifest = {
@@ -78,8 +83,63 @@ export const connectors: ContextManifest = {
         'GET /api/channels/{channelId}/sync: healthy/degraded, last push, pending, recent failures',
       table: 'R',
     },
+    handOffToThreePL: {
+      entry: 'functions/connectors/handlers/on-three-pl-order-requested.ts',
+      description:
+        'ThreePLOrderRequested → the order created at the 3PL once (generic, ShipBob), by our reference',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 60,
+    },
+    threePLWebhook: {
+      entry: 'functions/connectors/handlers/threepl-webhook.ts',
+      description:
+        'POST /webhooks/3pl/{locationId}: Standard Webhooks; shipped → ShipmentConfirmed, problems, snapshots → reconciliation',
+      table: 'RW',
+      publishes: true,
+      readsSecrets: true,
+      timeoutSeconds: 30,
+    },
+    threePLQueries: {
+      entry: 'functions/connectors/handlers/threepl-queries.ts',
+      description:
+        'GET /api/reconciliations?locationId=&status= and GET /api/locations/{id}/3pl-orders: 3PL reads',
+      table: 'R',
+    },
+    approveReconciliation: {
+      entry: 'functions/connectors/handlers/approve-reconciliation.ts',
+      description:
+        'POST /api/reconciliations/{id}/approve: each difference posted as an adjustment at the node',
+      table: 'RW',
+      timeoutSeconds: 30,
+    },
   },
   routes: [
+    {
+      method: 'POST',
+      path: '/webhooks/3pl/{locationId}',
+      fn: 'threePLWebhook',
+      auth: { public: 'webhook' },
+    },
+    {
+      method: 'GET',
+      path: '/api/reconciliations',
+      fn: 'threePLQueries',
+      auth: { roles: SYNC_READERS },
+    },
+    {
+      method: 'POST',
+      path: '/api/reconciliations/{id}/approve',
+      fn: 'approveReconciliation',
+      auth: { roles: RECONCILERS },
+    },
+    {
+      method: 'GET',
+      path: '/api/locations/{id}/3pl-orders',
+      fn: 'threePLQueries',
+      auth: { roles: THREE_PL_READERS },
+    },
     {
       method: 'POST',
       path: '/api/channels/{channelId}/resync',
@@ -132,6 +192,15 @@ export const connectors: ContextManifest = {
         'detail-type': [AmazonOrderDetailsRequested.detailType],
       },
       target: { fn: 'enrichAmazonOrder' },
+    },
+    {
+      name: 'connectors-three-pl-order-requested',
+      description: 'Each node part released to a 3PL is created as an order in the 3PL’s API',
+      pattern: {
+        source: [ThreePLOrderRequested.source],
+        'detail-type': [ThreePLOrderRequested.detailType],
+      },
+      target: { fn: 'handOffToThreePL' },
     },
   ],
   schedules: [

@@ -32,8 +32,10 @@ export const inventory: ContextManifest = {
   functions: {
     putLocation: {
       entry: 'functions/inventory/handlers/put-location.ts',
-      description: 'PUT /api/locations/{id}: create or replace a stocking location',
+      description:
+        'PUT /api/locations/{id}: create or replace a stocking location (a 3PL’s connection secrets → secret store)',
       table: 'RW',
+      writesSecrets: true,
     },
     adjustStock: {
       entry: 'functions/inventory/handlers/adjust-stock.ts',

@@ -23,6 +23,7 @@ import type {
   JournalEntry,
   Listing,
   Location,
+  LocationView,
   Movement,
   OrderBacklog,
   OrderCounts,
@@ -51,6 +52,8 @@ import type {
   StoredRuleSet,
   Supplier,
   SyncStatus,
+  ThreePLOrder,
+  ThreePLReconciliation,
   TrialBalance,
   Wave,
   WaveView,
@@ -116,7 +119,7 @@ export const endpoints = {
   listLocations: (signal?: AbortSignal) =>
     paged(api.get<RawPage<Location>>('/api/locations', { limit: 200 }, signal)),
   getLocation: (id: string, signal?: AbortSignal) =>
-    api.get<Location>(apiPath`/api/locations/${id}`, undefined, signal),
+    api.get<LocationView>(apiPath`/api/locations/${id}`, undefined, signal),
   /** Every SKU with its stock per location (kits: buildable), filtered, in SKU order, paged. */
   browseStock: (
     query: {
@@ -135,6 +138,19 @@ export const endpoints = {
     api.put<Channel & { hasSecret: boolean }>(apiPath`/api/channels/${id}`, body),
   getChannelSync: (id: string, signal?: AbortSignal) =>
     api.get<SyncStatus>(apiPath`/api/channels/${id}/sync`, undefined, signal),
+  /** 3PL reconciliations (snapshot differences) at one location, newest first. */
+  listReconciliations: (
+    query: { locationId?: string; status?: 'open' | 'approved'; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<ThreePLReconciliation>>('/api/reconciliations', query, signal)),
+  approveReconciliation: (id: string, note: string) =>
+    api.post<ThreePLReconciliation>(apiPath`/api/reconciliations/${id}/approve`, { note }),
+  /** Orders handed to a 3PL and what it reported about them. */
+  listThreePLOrders: (
+    locationId: string,
+    query: { status?: string; cursor?: string },
+    signal?: AbortSignal,
+  ) => paged(api.get<RawPage<ThreePLOrder>>(apiPath`/api/locations/${locationId}/3pl-orders`, query, signal)),
   resyncChannel: (id: string) =>
     api.post<{ channelId: string; skus: number }>(apiPath`/api/channels/${id}/resync`),
   putListing: (channelId: string, externalId: string, sku: string) =>

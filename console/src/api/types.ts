@@ -6,7 +6,7 @@
  */
 
 import type { Sku } from '../../../functions/catalog/api.ts';
-import type { SyncStatus } from '../../../functions/connectors/api.ts';
+import type { SyncStatus, ThreePLOrder, ThreePLReconciliation } from '../../../functions/connectors/api.ts';
 import type {
   DatasetName,
   ExportRunView,
@@ -120,6 +120,8 @@ export type {
   StoredRuleSet,
   Supplier,
   SyncStatus,
+  ThreePLOrder,
+  ThreePLReconciliation,
   TrialBalance,
   Wave,
 };
@@ -304,3 +306,15 @@ export interface ShipBody {
   trackingNumber: string;
   trackingUrl?: string;
 }
+
+/** A 3PL location's connection as the API shows it: the secrets only as flags. */
+export interface ThreePLConnectionView {
+  provider: 'generic' | 'shipbob';
+  apiBaseUrl: string;
+  hasAccessToken: boolean;
+  hasWebhookSecret: boolean;
+  updatedAt: string;
+}
+
+/** A location as `GET /api/locations/{id}` answers it: a 3PL's connection without its secrets. */
+export type LocationView = Omit<Location, 'connection'> & { connection?: ThreePLConnectionView };

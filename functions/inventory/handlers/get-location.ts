@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpHandler, ok } from '#shared/http';
 import { inventoryPorts } from '../adapters/wiring.ts';
+import { locationView } from '../core/locations.ts';
 import { UnknownLocation } from '../errors.ts';
 import { locationId } from '../schemas/stock.ts';
 
@@ -10,5 +11,5 @@ const { positions } = inventoryPorts();
 export const handler = httpHandler({ params: z.object({ id: locationId }) }, async ({ params }) => {
   const location = await positions.getLocation(params.id);
   if (!location) throw new UnknownLocation(params.id);
-  return ok(location);
+  return ok(locationView(location));
 });

@@ -8,6 +8,28 @@ export const locationId = z
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"');
 
+/**
+ * How connectors reach a 3PL's API and verify its webhooks. `accessToken` and `webhookSecret` go
+ * to the SecretStore (like a channel's token) and are never returned; omitted on update they are
+ * kept. The webhook secret is a Standard Webhooks key: `whsec_` and base64.
+ */
+export const threePLConnection = z
+  .object({
+    provider: z.enum(['generic', 'shipbob']),
+    apiBaseUrl: z
+      .string()
+      .url()
+      .max(500)
+      .regex(/^https?:\/\//, 'an http(s) URL'),
+    accessToken: z.string().min(1).max(4096).optional(),
+    webhookSecret: z
+      .string()
+      .max(512)
+      .regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, 'a Standard Webhooks secret: whsec_ and base64')
+      .optional(),
+  })
+  .strict();
+
 export const putLocationBody = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(['warehouse', 'store', '3pl']),
@@ -32,10 +54,21 @@ export const putLocationBody = z.object({
       country: z.string().length(2, 'ISO 3166-1 alpha-2 country code'),
     })
     .optional(),
+  /** Type `3pl` only: the 3PL's API and webhook secret (see threePLConnection). */
+  connection: threePLConnection.optional(),
 });
 export type PutLocationBody = z.infer<typeof putLocationBody>;
-export interface Location extends PutLocationBody {
+/** A 3PL connection as stored: the secrets' SecretStore names, never their values. */
+export interface StoredThreePLConnection {
+  provider: 'generic' | 'shipbob';
+  apiBaseUrl: string;
+  tokenRef?: string;
+  webhookSecretRef: string;
+  updatedAt: string;
+}
+export interface Location extends Omit<PutLocationBody, 'connection'> {
   locationId: string;
+  connection?: StoredThreePLConnection;
   createdAt: string;
   updatedAt: string;
 }

@@ -15,6 +15,7 @@ import { RouterLink } from '../../components/links.tsx';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 import { StockBrowse } from './browse.tsx';
 import { TYPE_LABELS } from './locations.tsx';
+import { ThreePLPanel } from './threepl-panel.tsx';
 
 /** One stocking location: its definition, the stock kept there, and "make it my site". */
 export default function LocationDetail() {
@@ -98,6 +99,9 @@ export default function LocationDetail() {
             ]}
           />
         </Container>
+        {l?.type === '3pl' && (
+          <ThreePLPanel locationId={locationId} {...(l.connection ? { connection: l.connection } : {})} />
+        )}
         <StockBrowse fixedLocation={locationId} />
       </SpaceBetween>
     </ContentLayout>

@@ -1,0 +1,19 @@
+import { ThreePLOrderRequested } from '#orders/api';
+import { eventHandler } from '#shared/event-handler';
+import { threePLPorts } from '../adapters/threepl-wiring.ts';
+import { handOff } from '../core/threepl-handoff.ts';
+
+const ports = threePLPorts();
+
+/**
+ * ThreePLOrderRequested → the order created at the node's 3PL, once. The part's record and the
+ * 3PL's dedupe by our reference, not the event id, make it once: the hand-off may be re-sent.
+ */
+export const handler = eventHandler(
+  'connectors-on-three-pl-order-requested',
+  async (event) => {
+    const data = ThreePLOrderRequested.data.parse(event.detail.data);
+    await handOff(ports, data, event.detail.metadata.correlationId);
+  },
+  { idempotent: false },
+);
