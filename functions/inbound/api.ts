@@ -3,6 +3,9 @@
  * console may use. Nothing else under `functions/inbound/` is imported from outside it.
  */
 import { dynamoInboundStore } from './adapters/inbound-store.ts';
+import { countPorts } from './counts/adapters/wiring.ts';
+import { listVariances } from './counts/core/counts.ts';
+import type { CountVariance } from './counts/schemas.ts';
 import { dynamoTransferStore } from './adapters/transfer-store.ts';
 import { arrivalsOf, type SkuArrivals } from './core/arrivals.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
@@ -77,4 +80,13 @@ export type {
   RaisedTask,
 } from './counts/core/counts.ts';
 export type { AbcClass, CountSettings, CountVariance, VarianceStatus } from './counts/schemas.ts';
+export { CountSubmitted } from './events/count-submitted.ts';
 export { CountVariancePosted } from './events/count-variance-posted.ts';
+
+let counts: ReturnType<typeof countPorts> | undefined;
+
+/** Count variances waiting for a supervisor (beyond tolerance, or refused by inventory). */
+export async function pendingCountVariances(): Promise<CountVariance[]> {
+  counts ??= countPorts();
+  return (await listVariances(counts, 'pending')).items;
+}

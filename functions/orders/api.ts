@@ -12,6 +12,7 @@ import { CHANNEL_TYPES, type Channel, type Listing } from './intake/schemas/chan
 
 export type { OrderStatusName, OrderSummary } from './core/order-view.ts';
 export { ChannelUpserted } from './events/channel-upserted.ts';
+export { OrderBackordered } from './events/order-backordered.ts';
 export { OrderCancelled } from './events/order-cancelled.ts';
 export { OrderExceptionRaised } from './events/order-exception-raised.ts';
 export { OrderReceived } from './events/order-received.ts';
@@ -149,3 +150,23 @@ export async function allChannels(): Promise<Channel[]> {
 /** The channel's listings of one SKU: the ids connectors write its stock to. */
 export const listingsOfSku = (channelId: string, sku: string): Promise<Listing[]> =>
   channelStore().listingsOfSku(channelId, sku);
+
+/**
+ * How many intake exceptions are open, counted up to `atMost` (enough to compare with a
+ * threshold without reading a backlog of thousands).
+ */
+export async function openIntakeExceptions(atMost: number): Promise<number> {
+  const { store: intakeStore } = intakePorts();
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await intakeStore.listExceptions({
+      status: 'open',
+      limit: Math.min(200, atMost - count),
+      ...(cursor ? { cursor } : {}),
+    });
+    count += page.items.length;
+    cursor = page.cursor;
+  } while (cursor && count < atMost);
+  return count;
+}

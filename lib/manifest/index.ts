@@ -5,6 +5,7 @@ import { fulfillment } from './fulfillment.ts';
 import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
 import { orders } from './orders.ts';
+import { oversight } from './oversight.ts';
 import { platform } from './platform.ts';
 import { returns } from './returns.ts';
 import {
@@ -30,6 +31,7 @@ const CONTEXTS: readonly ContextManifest[] = [
   returns,
   connectors,
   finance,
+  oversight,
 ];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {

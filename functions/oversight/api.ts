@@ -1,0 +1,21 @@
+/**
+ * The oversight context's front door: KPIs per day and location projected from the other
+ * contexts' events, and exception alerts (events, an inbox, thresholds as settings). Finance
+ * exports the KPIs with its datasets through `kpiExportRows`.
+ */
+import { kpiStore } from './adapters/wiring.ts';
+import { kpiRows } from './core/kpis.ts';
+
+export type { Alert, AlertSettings } from './core/alerts.ts';
+export type { KpiName, KpiReport } from './core/kpis.ts';
+export { AlertCleared, AlertRaised, type AlertType } from './events/alerts.ts';
+export { StockoutRiskChanged } from './events/stockout-risk-changed.ts';
+export { ThreePlInventoryMismatchDetected } from './events/threepl-mismatch-detected.ts';
+
+/** One row per location × KPI with a value on `date` (the `kpis_daily` export). */
+export async function kpiExportRows(
+  date: string,
+): Promise<{ date: string; locationId: string; kpi: string; value: number }[]> {
+  const rows = kpiRows(await kpiStore().daysAll(date, date));
+  return rows.sort((a, b) => a.locationId.localeCompare(b.locationId) || a.kpi.localeCompare(b.kpi));
+}
