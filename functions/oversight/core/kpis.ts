@@ -160,9 +160,13 @@ export async function kpiChange(ports: Pick<KpiPorts, 'orderFacts' | 'costOf'>, 
     }
     case 'released': {
       const facts = await ports.orderFacts(fact.orderId);
-      const add: Record<string, number> = { [C.unitsDemanded]: fact.units, [C.unitsFilled]: fact.units };
+      const add: Record<string, number> = {};
       const change: KpiChange = { counters: [{ locationId: fact.locationId, date: dayOf(fact.at), add }] };
-      if (facts?.backorderedAt) {
+      if (!facts?.backorderedAt) {
+        // Demand met at once. A backorder's demand was counted (unfilled) when it was backordered.
+        add[C.unitsDemanded] = fact.units;
+        add[C.unitsFilled] = fact.units;
+      } else {
         add[C.backordersReleased] = 1;
         add[C.backorderAgeSeconds] = seconds(facts.backorderedAt, fact.at);
         change.order = {
