@@ -11,7 +11,7 @@ const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const DATASETS = ['journal_lines', 'inventory_valuation'] as const;
+const DATASETS = ['journal_lines', 'inventory_valuation', 'kpis_daily'] as const;
 const date = option('--date');
 const dataset = option('--dataset');
 if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date) || (dataset && !DATASETS.includes(dataset as never))) {

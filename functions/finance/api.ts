@@ -5,6 +5,7 @@
  */
 import { exportPorts } from './adapters/wiring.ts';
 import { MONEY_SCALE as SCALE } from './core/export-files.ts';
+import { KPI_DAILY_COLUMNS } from './core/kpi-dataset.ts';
 import {
   type DatasetName,
   type ExportRun,
@@ -64,5 +65,9 @@ export const EXPORT_TABLES: Readonly<Record<DatasetName, { name: string; type: s
     timestamp: 'timestamp',
   };
   const columns = (cs: typeof JOURNAL_LINE_COLUMNS) => cs.map((c) => ({ name: c.name, type: hive[c.kind] }));
-  return { journal_lines: columns(JOURNAL_LINE_COLUMNS), inventory_valuation: columns(VALUATION_COLUMNS) };
+  return {
+    journal_lines: columns(JOURNAL_LINE_COLUMNS),
+    inventory_valuation: columns(VALUATION_COLUMNS),
+    kpis_daily: columns(KPI_DAILY_COLUMNS),
+  };
 })();

@@ -4,18 +4,22 @@
  * exports the KPIs with its datasets through `kpiExportRows`.
  */
 import { kpiStore } from './adapters/wiring.ts';
-import { kpiRows } from './core/kpis.ts';
+import { type KpiExportRow, kpiRows } from './core/kpis.ts';
 
 export type { Alert, AlertSettings } from './core/alerts.ts';
-export type { KpiName, KpiReport } from './core/kpis.ts';
+export type { KpiExportRow, KpiName, KpiReport } from './core/kpis.ts';
 export { AlertCleared, AlertRaised, type AlertType } from './events/alerts.ts';
 export { StockoutRiskChanged } from './events/stockout-risk-changed.ts';
 export { ThreePlInventoryMismatchDetected } from './events/threepl-mismatch-detected.ts';
 
-/** One row per location × KPI with a value on `date` (the `kpis_daily` export). */
-export async function kpiExportRows(
-  date: string,
-): Promise<{ date: string; locationId: string; kpi: string; value: number }[]> {
+/** One row per location × KPI measured on `date` (finance's `kpis_daily` export). */
+export async function kpiExportRows(date: string): Promise<KpiExportRow[]> {
   const rows = kpiRows(await kpiStore().daysAll(date, date));
-  return rows.sort((a, b) => a.locationId.localeCompare(b.locationId) || a.kpi.localeCompare(b.kpi));
+  // A stable order, so the same day exports the same bytes.
+  return rows.sort(
+    (a, b) =>
+      a.locationId.localeCompare(b.locationId) ||
+      a.kpi.localeCompare(b.kpi) ||
+      (a.channelId ?? '').localeCompare(b.channelId ?? ''),
+  );
 }

@@ -207,7 +207,7 @@ describe('Athena over the finance exports', () => {
     const tables = Object.values(resourcesOf(template, 'AWS::Glue::Table')).map(
       (t) => t.Properties.TableInput as Record<string, any>,
     );
-    expect(tables.map((t) => t.Name).sort()).toEqual(['inventory_valuation', 'journal_lines']);
+    expect(tables.map((t) => t.Name).sort()).toEqual(['inventory_valuation', 'journal_lines', 'kpis_daily']);
     const journal = tables.find((t) => t.Name === 'journal_lines') as Record<string, any>;
     expect(journal.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string' }]);
     expect(journal.Parameters).toMatchObject({

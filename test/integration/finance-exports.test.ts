@@ -169,6 +169,7 @@ describe('a simulated day', () => {
     expect(run.datasets.map((d: { name: string }) => d.name)).toEqual([
       'journal_lines',
       'inventory_valuation',
+      'kpis_daily',
     ]);
     const firstRun = new Map<string, string>();
     for (const d of run.datasets) {

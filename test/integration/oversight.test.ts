@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANIFEST, type SystemManifest } from '../../lib/manifest/index.ts';
 import { oversight } from '../../lib/manifest/oversight.ts';
@@ -14,7 +15,9 @@ const OVERSIGHT_FNS = new Set(Object.keys(oversight.functions));
 const manifest: SystemManifest = {
   ...MANIFEST,
   rules: MANIFEST.rules.filter(
-    (r) => 'fn' in r.target && (OVERSIGHT_FNS.has(r.target.fn) || r.target.fn === 'recordEvent'),
+    (r) =>
+      r.name === 'finance-exports' ||
+      ('fn' in r.target && (OVERSIGHT_FNS.has(r.target.fn) || r.target.fn === 'recordEvent')),
   ),
 };
 
@@ -127,7 +130,7 @@ function simulate() {
   const adjustments: { locationId: string; at: string; delta: number; available: number }[] = [];
   for (const [d, date] of WEEK.entries()) {
     const start = Date.parse(`${date}T08:00:00Z`);
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 5; i++) {
       const lines = Array.from({ length: int(1, 2) }, (_, l) => {
         const quantity = int(1, 3);
         return {
@@ -511,10 +514,56 @@ describe('KPIs for a simulated week', () => {
     // The simulation exercises every KPI (a value of each on some day).
     for (const kpi of KPIS) expect(expected.some((d) => d[kpi] !== null && d[kpi] !== 0), kpi).toBe(true);
 
-    // Every event again (the bus delivers at least once): the same figures.
-    for (const phase of phases) await send(phase.map((e) => ({ ...e })));
+    // Events again (the bus delivers at least once): the same figures. Every kind of event,
+    // a few of each, rather than the whole week twice.
+    const kinds = new Map<string, Sent[]>();
+    for (const e of phases.flat()) kinds.set(e.DetailType, [...(kinds.get(e.DetailType) ?? []), e]);
+    await send([...kinds.values()].flatMap((es) => es.slice(0, 4)));
     const again = await rt.api('GET', `/api/kpis?from=${WEEK[0]}&to=${WEEK[6]}`, { role: 'supervisor' });
     expect(again.body).toEqual(all.body);
+  });
+
+  it('are exported with the finance datasets: kpis_daily, numerator and denominator per day × location × KPI', async () => {
+    const date = WEEK[2] as string;
+    const req = await rt.api('POST', '/api/finance/exports', {
+      role: 'finance',
+      body: { date, datasets: ['kpis_daily'] },
+    });
+    expect(req.status).toBe(202);
+    await rt.settle();
+    const run = await rt.api('GET', `/api/finance/exports/${req.body.runId}`, { role: 'finance' });
+    expect(run.body).toMatchObject({ status: 'succeeded', datasets: [{ name: 'kpis_daily' }] });
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${rt.config.s3Port}`,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const out = await s3.send(
+      new GetObjectCommand({ Bucket: rt.config.exportsBucket, Key: `exports/kpis_daily/dt=${date}/part-00000.csv` }),
+    );
+    const [header, ...lines] = (await (out.Body as { transformToString(): Promise<string> }).transformToString())
+      .trim()
+      .split(/\r?\n/);
+    s3.destroy();
+    expect(header).toBe('date,location_id,kpi,channel_id,unit,numerator,denominator');
+    const rows = lines.map((l) => l.split(','));
+    expect(rows.every((r) => r[0] === date)).toBe(true);
+    const want = expectedKpis(sim, 'WH1')[2];
+    const row = (kpi: string) => rows.find((r) => r[1] === 'WH1' && r[2] === kpi) as string[];
+    const fill = row('fill_rate');
+    expect(Number(fill[5]) / Number(fill[6])).toBeCloseTo(want?.fillRate as number, 6);
+    const cycle = row('order_cycle_time');
+    expect(cycle[4]).toBe('seconds');
+    expect(Number(cycle[5]) / Number(cycle[6]) / 3600).toBeCloseTo(want?.orderCycleTimeHours as number, 6);
+    expect(Number(row('stock_outs')[5])).toBe(want?.stockOuts);
+    const margins = rows.filter((r) => r[1] === 'WH1' && r[2] === 'gross_margin');
+    for (const m of margins) {
+      const channel = m[3] as string;
+      expect(Number(m[6])).toBe(want?.revenue[channel]);
+      expect(Number(m[5])).toBe((want?.revenue[channel] ?? 0) - (want?.cogs[channel] ?? 0));
+    }
+    expect(margins.length).toBeGreaterThan(0);
   });
 
   it('refuses a bad range and callers without a KPI role', async () => {

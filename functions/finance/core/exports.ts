@@ -1,6 +1,7 @@
 import type { CostPosition } from './costing.ts';
 import { unitCost } from './costing.ts';
 import { type Column, type FileSink, type Row, writeDataset } from './export-files.ts';
+import { KPI_DAILY_COLUMNS, type KpiDailyRow, kpiDailyRows } from './kpi-dataset.ts';
 import type { FinanceStore } from './ports.ts';
 
 /**
@@ -37,7 +38,7 @@ export const VALUATION_COLUMNS: readonly Column[] = [
   { name: 'value', kind: 'money' },
 ];
 
-export type DatasetName = 'journal_lines' | 'inventory_valuation';
+export type DatasetName = 'journal_lines' | 'inventory_valuation' | 'kpis_daily';
 
 export interface DatasetResult {
   name: DatasetName;
@@ -68,6 +69,8 @@ export interface ExportPorts {
   /** The cost of every position as it stood at `at` (its last change at or before it), in SKU order. */
   valuationAsOf(at: string): AsyncIterable<CostPosition>;
   target: ExportTarget;
+  /** Oversight's KPI rows of a day (`kpis_daily`). */
+  kpisOfDay(date: string): Promise<readonly KpiDailyRow[]>;
   putRun(run: ExportRun): Promise<void>;
   clock: () => Date;
 }
@@ -130,7 +133,9 @@ export async function exportDataset(
   const [columns, rows] =
     name === 'journal_lines'
       ? [JOURNAL_LINE_COLUMNS, journalRows(ports.store, date)]
-      : [VALUATION_COLUMNS, valuationRows(ports, endOfDay(date))];
+      : name === 'kpis_daily'
+        ? [KPI_DAILY_COLUMNS, kpiDailyRows(ports.kpisOfDay(date))]
+        : [VALUATION_COLUMNS, valuationRows(ports, endOfDay(date))];
   const parquetKey = `${prefix}part-00000.parquet`;
   const csvKey = `${prefix}part-00000.csv`;
   const written = await writeDataset(

@@ -56,7 +56,7 @@ export const landedCostBody = z.object({
     .optional(),
 });
 
-export const DATASETS = ['journal_lines', 'inventory_valuation'] as const;
+export const DATASETS = ['journal_lines', 'inventory_valuation', 'kpis_daily'] as const;
 
 export const exportBody = z.object({
   date: dayText,

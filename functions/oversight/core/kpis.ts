@@ -342,24 +342,49 @@ export interface KpiReport {
   grossMarginByChannel: (ChannelMargin & { daily: { date: string; marginMinor: number; revenueMinor: number }[] })[];
 }
 
-const ratio = (num: number, den: number): number | null => (den > 0 ? round(num / den) : null);
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 
-/** The KPI values of summed counters over `days` days. */
+/**
+ * Each KPI as a fraction of summed counters (value = numerator ÷ denominator × scale), so days
+ * and locations add up correctly: a period's figure is the ratio of its sums, never a mean of
+ * daily ratios. A null denominator is a plain count.
+ */
+const KPI_FRACTIONS: Record<
+  KpiName,
+  { num: (c: DayCounters) => number; den: ((c: DayCounters) => number) | null; scale: number }
+> = {
+  inventoryAccuracy: { num: (c) => c[C.linesAccurate] ?? 0, den: (c) => c[C.linesCounted] ?? 0, scale: 1 },
+  orderCycleTimeHours: { num: (c) => c[C.cycleSeconds] ?? 0, den: (c) => c[C.cycleCount] ?? 0, scale: 1 / 3600 },
+  perfectOrderRate: { num: (c) => c[C.perfect] ?? 0, den: (c) => c[C.perfectEligible] ?? 0, scale: 1 },
+  fillRate: { num: (c) => c[C.unitsFilled] ?? 0, den: (c) => c[C.unitsDemanded] ?? 0, scale: 1 },
+  dockToStockHours: { num: (c) => c[C.dockToStockSeconds] ?? 0, den: (c) => c[C.putaways] ?? 0, scale: 1 / 3600 },
+  // Annualised, in units: units shipped per day × 365 over units on hand (the sweep's gauge).
+  inventoryTurns: { num: (c) => (c[C.unitsShipped] ?? 0) * 365, den: (c) => c[C.onHandUnits] ?? 0, scale: 1 },
+  backorderAgeHours: {
+    num: (c) => c[C.backorderAgeSeconds] ?? 0,
+    den: (c) => c[C.backordersReleased] ?? 0,
+    scale: 1 / 3600,
+  },
+  stockOuts: { num: (c) => c[C.stockOuts] ?? 0, den: null, scale: 1 },
+};
+
+/**
+ * The KPI values of summed counters over `days` days, `onHandDays` of which have an on-hand
+ * gauge (turns compare the daily mean of units shipped with the mean on hand).
+ */
 export function kpiValues(c: DayCounters, days: number, onHandDays: number): Record<KpiName, number | null> {
-  const v = (name: string) => c[name] ?? 0;
-  const avgOnHand = onHandDays > 0 ? v(C.onHandUnits) / onHandDays : 0;
-  return {
-    inventoryAccuracy: ratio(v(C.linesAccurate), v(C.linesCounted)),
-    orderCycleTimeHours: ratio(v(C.cycleSeconds) / 3600, v(C.cycleCount)),
-    perfectOrderRate: ratio(v(C.perfect), v(C.perfectEligible)),
-    fillRate: ratio(v(C.unitsFilled), v(C.unitsDemanded)),
-    dockToStockHours: ratio(v(C.dockToStockSeconds) / 3600, v(C.putaways)),
-    // Annualised: units shipped per year over the average units on hand (units, not value).
-    inventoryTurns: avgOnHand > 0 ? round((v(C.unitsShipped) * 365) / days / avgOnHand) : null,
-    backorderAgeHours: ratio(v(C.backorderAgeSeconds) / 3600, v(C.backordersReleased)),
-    stockOuts: v(C.stockOuts),
-  };
+  const out = {} as Record<KpiName, number | null>;
+  for (const k of KPI_NAMES) {
+    const f = KPI_FRACTIONS[k];
+    let num = f.num(c);
+    let den = f.den ? f.den(c) : null;
+    if (k === 'inventoryTurns' && den !== null) {
+      num = onHandDays > 0 ? num / days : 0;
+      den = onHandDays > 0 ? den / onHandDays : 0;
+    }
+    out[k] = den === null ? num : den > 0 ? round((num / den) * f.scale) : null;
+  }
+  return out;
 }
 
 /** Every day from `from` to `to`, inclusive (YYYY-MM-DD). */
@@ -407,7 +432,7 @@ export function kpiReport(
       revenueMinor,
       cogsMinor,
       marginMinor: revenueMinor - cogsMinor,
-      marginRate: ratio(revenueMinor - cogsMinor, revenueMinor),
+      marginRate: revenueMinor > 0 ? round((revenueMinor - cogsMinor) / revenueMinor) : null,
       daily: [...byDay].map(([date, c]) => ({
         date,
         revenueMinor: c[revenueOf(channelId)] ?? 0,
@@ -418,23 +443,66 @@ export function kpiReport(
   return { from, to, locationId, series, summary: kpiValues(total, days.length, onHandDays), grossMarginByChannel };
 }
 
-/** Rows of the `kpis_daily` export: one per day × location × KPI with a value. */
-export function kpiRows(
-  items: readonly { locationId: string; date: string; counters: DayCounters }[],
-): { date: string; locationId: string; kpi: string; value: number }[] {
-  const rows: { date: string; locationId: string; kpi: string; value: number }[] = [];
+/** The export's name and unit of each KPI (the unit of numerator ÷ denominator). */
+const EXPORTED: Record<KpiName, { kpi: string; unit: 'ratio' | 'seconds' | 'count' }> = {
+  inventoryAccuracy: { kpi: 'inventory_accuracy', unit: 'ratio' },
+  orderCycleTimeHours: { kpi: 'order_cycle_time', unit: 'seconds' },
+  perfectOrderRate: { kpi: 'perfect_order_rate', unit: 'ratio' },
+  fillRate: { kpi: 'fill_rate', unit: 'ratio' },
+  dockToStockHours: { kpi: 'dock_to_stock_time', unit: 'seconds' },
+  inventoryTurns: { kpi: 'inventory_turns', unit: 'ratio' },
+  backorderAgeHours: { kpi: 'backorder_age', unit: 'seconds' },
+  stockOuts: { kpi: 'stock_outs', unit: 'count' },
+};
+
+export interface KpiExportRow {
+  date: string;
+  locationId: string;
+  kpi: string;
+  /** Set on `gross_margin` rows only. */
+  channelId: string | null;
+  unit: 'ratio' | 'seconds' | 'count';
+  numerator: number;
+  /** Null for a count. */
+  denominator: number | null;
+}
+
+/**
+ * Rows of the `kpis_daily` export: one per day × location × KPI that had something to measure
+ * (and one `gross_margin` per channel: margin ÷ revenue, minor units). Numerator and denominator
+ * rather than the ratio, so a query over weeks or locations sums them and divides once.
+ */
+export function kpiRows(items: readonly { locationId: string; date: string; counters: DayCounters }[]): KpiExportRow[] {
+  const rows: KpiExportRow[] = [];
   for (const item of items) {
-    const values = kpiValues(item.counters, 1, item.counters[C.onHandUnits] !== undefined ? 1 : 0);
     for (const k of KPI_NAMES) {
-      const value = values[k];
-      if (value !== null) rows.push({ date: item.date, locationId: item.locationId, kpi: k, value });
+      const f = KPI_FRACTIONS[k];
+      const den = f.den ? f.den(item.counters) : null;
+      if (den === 0) continue;
+      rows.push({
+        date: item.date,
+        locationId: item.locationId,
+        kpi: EXPORTED[k].kpi,
+        channelId: null,
+        unit: EXPORTED[k].unit,
+        numerator: f.num(item.counters),
+        denominator: den,
+      });
     }
     for (const key of Object.keys(item.counters)) {
       if (!key.startsWith('rev#')) continue;
       const channelId = key.slice(4);
       const revenue = item.counters[key] ?? 0;
-      const margin = revenue - (item.counters[cogsOf(channelId)] ?? 0);
-      rows.push({ date: item.date, locationId: item.locationId, kpi: `grossMarginMinor:${channelId}`, value: margin });
+      if (revenue === 0) continue;
+      rows.push({
+        date: item.date,
+        locationId: item.locationId,
+        kpi: 'gross_margin',
+        channelId,
+        unit: 'ratio',
+        numerator: revenue - (item.counters[cogsOf(channelId)] ?? 0),
+        denominator: revenue,
+      });
     }
   }
   return rows;

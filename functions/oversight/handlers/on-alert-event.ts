@@ -119,7 +119,16 @@ function signalsOf(event: BusEvent): AlertSignal[] {
   return [];
 }
 
-/** Event-driven alerts: raised and cleared by the events that start and end their causes. */
-export const handler = eventHandler('oversight-alerts', async (event) => {
-  await applySignals(ports, signalsOf(event), event.detail.metadata.correlationId);
-});
+/**
+ * Event-driven alerts: raised and cleared by the events that start and end their causes. Each
+ * transition is conditional on the alert's state and its cause's time, so a redelivery changes
+ * nothing without a per-event record (most of these events — every shipment, every release —
+ * mean no transition at all, and would pay two writes each for it).
+ */
+export const handler = eventHandler(
+  'oversight-alerts',
+  async (event) => {
+    await applySignals(ports, signalsOf(event), event.detail.metadata.correlationId);
+  },
+  { idempotent: false },
+);
