@@ -68,6 +68,8 @@ const Dock = dock.Component;
 const Returns = lazy(() => import('./screens/returns/returns.tsx'));
 const ReturnDetail = lazy(() => import('./screens/returns/return-detail.tsx'));
 const Finance = lazy(() => import('./screens/finance/finance.tsx'));
+const Kpis = lazy(() => import('./screens/oversight/kpis.tsx'));
+const Alerts = lazy(() => import('./screens/oversight/alerts.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -206,6 +208,22 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="finance">
           <Finance />
+        </Gate>
+      ),
+    },
+    {
+      path: 'kpis',
+      element: (
+        <Gate area="kpis">
+          <Kpis />
+        </Gate>
+      ),
+    },
+    {
+      path: 'alerts',
+      element: (
+        <Gate area="alerts">
+          <Alerts />
         </Gate>
       ),
     },

@@ -43,6 +43,8 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS_DOCK,
     'Finance',
+    'KPIs',
+    'Alerts',
     'Settings',
     'Audit trail',
   ],
@@ -57,6 +59,8 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS_DOCK,
     'Finance',
+    'KPIs',
+    'Alerts',
     'Settings',
     'Audit trail',
   ],
@@ -69,6 +73,8 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...PURCHASING,
     ...RETURNS,
     'Finance',
+    'KPIs',
+    'Alerts',
     'Settings',
   ],
   'warehouse-associate': ['Overview', 'Inventory', 'Orders', ...FLOOR, COUNT, ...PURCHASING, ...RETURNS_DOCK],
@@ -80,8 +86,9 @@ const NAV_BY_ROLE: Record<Role, string[]> = {
     ...WAREHOUSE,
     ...PURCHASING,
     ...RETURNS,
+    'Alerts',
   ],
-  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Finance', 'Audit trail'],
+  finance: ['Overview', 'Inventory', 'Orders', ...PURCHASING, ...RETURNS, 'Finance', 'KPIs', 'Audit trail'],
 };
 
 let runtime: TestRuntime;

@@ -58,6 +58,8 @@ export type Area =
   | 'purchasing'
   | 'returns'
   | 'finance'
+  | 'kpis'
+  | 'alerts'
   | 'settings'
   | 'audit';
 
@@ -71,6 +73,8 @@ const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
   purchasing: ['GET /api/purchase-orders'],
   returns: ['GET /api/returns'],
   finance: ['GET /api/finance/trial-balance'],
+  kpis: ['GET /api/kpis'],
+  alerts: ['GET /api/alerts'],
   settings: SETTINGS_ROUTES,
   audit: ['GET /api/audit'],
 };

@@ -15,6 +15,8 @@ const AREA_NAMES: Record<Area, string> = {
   purchasing: 'Purchasing',
   returns: 'Returns',
   finance: 'Finance',
+  kpis: 'KPIs',
+  alerts: 'Alerts',
   settings: 'Settings',
   audit: 'The audit trail',
 };
