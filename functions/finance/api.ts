@@ -5,7 +5,6 @@
  */
 import { exportPorts } from './adapters/wiring.ts';
 import { MONEY_SCALE as SCALE } from './core/export-files.ts';
-import { KPI_DAILY_COLUMNS } from './core/kpi-dataset.ts';
 import {
   type DatasetName,
   type ExportRun,
@@ -13,6 +12,7 @@ import {
   runExport,
   VALUATION_COLUMNS,
 } from './core/exports.ts';
+import { KPI_DAILY_COLUMNS } from './core/kpi-dataset.ts';
 
 export type { Account, AccountRole } from './core/accounts.ts';
 export type { DatasetName, ExportRun } from './core/exports.ts';

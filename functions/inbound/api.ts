@@ -3,12 +3,12 @@
  * console may use. Nothing else under `functions/inbound/` is imported from outside it.
  */
 import { dynamoInboundStore } from './adapters/inbound-store.ts';
-import { countPorts } from './counts/adapters/wiring.ts';
-import { listVariances } from './counts/core/counts.ts';
-import type { CountVariance } from './counts/schemas.ts';
 import { dynamoTransferStore } from './adapters/transfer-store.ts';
 import { arrivalsOf, type SkuArrivals } from './core/arrivals.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
+import { countPorts } from './counts/adapters/wiring.ts';
+import { listVariances } from './counts/core/counts.ts';
+import type { CountVariance } from './counts/schemas.ts';
 
 export type { SkuArrivals } from './core/arrivals.ts';
 export type { IncomingStock } from './core/incoming.ts';

@@ -38,23 +38,27 @@ export const oversight: ContextManifest = {
     // close to CloudFormation's 200 (docs/decisions.md).
     oversightApi: {
       entry: 'functions/oversight/handlers/http.ts',
-      description: 'GET /api/kpis, GET /api/alerts, POST /api/alerts/{alertId}/acknowledge, GET/PUT /api/alerts/settings',
+      description:
+        'GET /api/kpis, GET /api/alerts, POST /api/alerts/{alertId}/acknowledge, GET/PUT /api/alerts/settings',
       table: 'RW',
     },
     projectKpis: {
       entry: 'functions/oversight/handlers/on-kpi-event.ts',
-      description: 'Orders, shipments, picks, receipts, counts, adjustments, returns → KPI counters per day and location',
+      description:
+        'Orders, shipments, picks, receipts, counts, adjustments, returns → KPI counters per day and location',
       table: 'RW',
     },
     watchAlerts: {
       entry: 'functions/oversight/handlers/on-alert-event.ts',
-      description: 'Channel sync, cutoff risk, count variances, stock-out risk, 3PL mismatches → AlertRaised / AlertCleared',
+      description:
+        'Channel sync, cutoff risk, count variances, stock-out risk, 3PL mismatches → AlertRaised / AlertCleared',
       table: 'RW',
       publishes: true,
     },
     sweepOversight: {
       entry: 'functions/oversight/handlers/sweep.ts',
-      description: 'Schedule: aging backorders, intake exceptions, waiting variances, passed cutoffs; on-hand units per location',
+      description:
+        'Schedule: aging backorders, intake exceptions, waiting variances, passed cutoffs; on-hand units per location',
       table: 'RW',
       publishes: true,
       timeoutSeconds: 120,
@@ -112,7 +116,8 @@ export const oversight: ContextManifest = {
   schedules: [
     {
       name: 'oversight-sweep',
-      description: 'Alerts whose cause is a state (aging backorders, piling exceptions); on-hand units for turns',
+      description:
+        'Alerts whose cause is a state (aging backorders, piling exceptions); on-hand units for turns',
       expression: 'rate(15 minutes)',
       fn: 'sweepOversight',
     },

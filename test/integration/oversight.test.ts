@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hmacSha256 } from '../../functions/shared/webhooks.ts';
 import { MANIFEST, type SystemManifest } from '../../lib/manifest/index.ts';
 import { oversight } from '../../lib/manifest/oversight.ts';
-import { hmacSha256 } from '../../functions/shared/webhooks.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 
 /**
@@ -92,7 +92,15 @@ function mulberry32(seed: number) {
   };
 }
 
-const WEEK = ['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07', '2026-11-08'];
+const WEEK = [
+  '2026-11-02',
+  '2026-11-03',
+  '2026-11-04',
+  '2026-11-05',
+  '2026-11-06',
+  '2026-11-07',
+  '2026-11-08',
+];
 const LOCS = ['WH1', 'WH2'];
 const CHANNELS = ['shop', 'web'];
 const SKUS = ['A', 'B', 'C'];
@@ -156,8 +164,17 @@ function simulate() {
     for (const loc of LOCS) {
       putaways.push({ locationId: loc, at: iso(start + 2 * HOUR), seconds: int(600, 7200) });
       putaways.push({ locationId: loc, at: iso(start + 5 * HOUR), seconds: int(600, 7200) });
-      counts.push({ locationId: loc, at: iso(start + 3 * HOUR), within: [rnd() < 0.8, rnd() < 0.8, rnd() < 0.8] });
-      adjustments.push({ locationId: loc, at: iso(start + 4 * HOUR), delta: -int(1, 3), available: pick([0, 5]) });
+      counts.push({
+        locationId: loc,
+        at: iso(start + 3 * HOUR),
+        within: [rnd() < 0.8, rnd() < 0.8, rnd() < 0.8],
+      });
+      adjustments.push({
+        locationId: loc,
+        at: iso(start + 4 * HOUR),
+        delta: -int(1, 3),
+        available: pick([0, 5]),
+      });
     }
   }
   return { orders, putaways, counts, adjustments, cost };
@@ -320,7 +337,12 @@ function eventsOf(sim: Sim) {
           locationId: c.locationId,
           binId: 'B-1',
           // Within tolerance or not is what inventory accuracy counts.
-          lines: c.within.map((w, i) => ({ sku: SKUS[i], expected: 10, counted: w ? 10 : 3, withinTolerance: w })),
+          lines: c.within.map((w, i) => ({
+            sku: SKUS[i],
+            expected: 10,
+            counted: w ? 10 : 3,
+            withinTolerance: w,
+          })),
           submittedAt: c.at,
         },
         c.at,
@@ -348,7 +370,11 @@ function eventsOf(sim: Sim) {
   return phases;
 }
 
-function shipment(o: SimOrder, lines: { lineId: string; sku: string; quantity: number }[], shippedAt: string) {
+function shipment(
+  o: SimOrder,
+  lines: { lineId: string; sku: string; quantity: number }[],
+  shippedAt: string,
+) {
   return envelope(
     'ShipmentConfirmed',
     {
@@ -430,7 +456,8 @@ function expectedKpis(sim: Sim, location: string | null) {
       const ordered = o.lines.find((x) => x.lineId === l.lineId) as Line;
       const net = Math.round((ordered.unitPrice * ordered.quantity - ordered.discount) / ordered.quantity);
       s.revenue[o.channelId] = (s.revenue[o.channelId] ?? 0) + net * l.quantity;
-      s.cogs[o.channelId] = (s.cogs[o.channelId] ?? 0) + (sim.cost[`${l.sku}@${o.locationId}`] ?? 0) * l.quantity;
+      s.cogs[o.channelId] =
+        (s.cogs[o.channelId] ?? 0) + (sim.cost[`${l.sku}@${o.locationId}`] ?? 0) * l.quantity;
     }
   }
   for (const p of sim.putaways) if (at(p.locationId)) bucket(day(p.at))?.dockHours.push(p.seconds / 3600);
@@ -494,7 +521,9 @@ describe('KPIs for a simulated week', () => {
     for (const phase of phases) await send(phase);
     expect(await deadLetters()).toEqual([]);
 
-    const wh1 = await rt.api('GET', `/api/kpis?from=${WEEK[0]}&to=${WEEK[6]}&locationId=WH1`, { role: 'finance' });
+    const wh1 = await rt.api('GET', `/api/kpis?from=${WEEK[0]}&to=${WEEK[6]}&locationId=WH1`, {
+      role: 'finance',
+    });
     expect(wh1.status).toBe(200);
     expectSeries(wh1.body, expectedKpis(sim, 'WH1'));
 
@@ -512,7 +541,11 @@ describe('KPIs for a simulated week', () => {
       expect(revenue).toBeGreaterThan(0);
     }
     // The simulation exercises every KPI (a value of each on some day).
-    for (const kpi of KPIS) expect(expected.some((d) => d[kpi] !== null && d[kpi] !== 0), kpi).toBe(true);
+    for (const kpi of KPIS)
+      expect(
+        expected.some((d) => d[kpi] !== null && d[kpi] !== 0),
+        kpi,
+      ).toBe(true);
 
     // Events again (the bus delivers at least once): the same figures. Every kind of event,
     // a few of each, rather than the whole week twice.
@@ -540,9 +573,14 @@ describe('KPIs for a simulated week', () => {
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
     const out = await s3.send(
-      new GetObjectCommand({ Bucket: rt.config.exportsBucket, Key: `exports/kpis_daily/dt=${date}/part-00000.csv` }),
+      new GetObjectCommand({
+        Bucket: rt.config.exportsBucket,
+        Key: `exports/kpis_daily/dt=${date}/part-00000.csv`,
+      }),
     );
-    const [header, ...lines] = (await (out.Body as { transformToString(): Promise<string> }).transformToString())
+    const [header, ...lines] = (
+      await (out.Body as { transformToString(): Promise<string> }).transformToString()
+    )
       .trim()
       .split(/\r?\n/);
     s3.destroy();
@@ -590,7 +628,11 @@ async function alerts(status: 'open' | 'cleared' = 'open') {
 const openKeys = async () => (await alerts('open')).map((a) => a.key);
 const sweep = () => rt.lambdas.invoke('sweepOversight', {});
 const published = async (detailType: 'AlertRaised' | 'AlertCleared', key: string) =>
-  ((await rt.api('GET', `/local/events?detailType=${detailType}`)).body.items as { detail: { data: { key: string } } }[])
+  (
+    (await rt.api('GET', `/local/events?detailType=${detailType}`)).body.items as {
+      detail: { data: { key: string } };
+    }[]
+  )
     .map((e) => e.detail.data)
     .filter((d) => d.key === key);
 
@@ -608,7 +650,9 @@ describe('exception alerts', () => {
     expect(open[0]).toMatchObject({ link: '/settings/channels', status: 'open' });
     expect(await published('AlertRaised', 'channel_sync:shop-1')).toHaveLength(1);
 
-    await send([envelope('ChannelSyncRecovered', { channelId: 'shop-1', degradedAt: now(), at: now() }, now())]);
+    await send([
+      envelope('ChannelSyncRecovered', { channelId: 'shop-1', degradedAt: now(), at: now() }, now()),
+    ]);
     expect(await openKeys()).not.toContain('channel_sync:shop-1');
     expect((await alerts('cleared')).map((a) => a.key)).toContain('channel_sync:shop-1');
     expect(await published('AlertCleared', 'channel_sync:shop-1')).toHaveLength(1);
@@ -623,7 +667,15 @@ describe('exception alerts', () => {
     await send([
       envelope(
         'CutoffAtRisk',
-        { fulfillmentId: 'f-risk', orderId: 'o-risk', locationId: 'WH9', cutoffAt, minutesLeft: 20, minutesNeeded: 45, at: now() },
+        {
+          fulfillmentId: 'f-risk',
+          orderId: 'o-risk',
+          locationId: 'WH9',
+          cutoffAt,
+          minutesLeft: 20,
+          minutesNeeded: 45,
+          at: now(),
+        },
         now(),
       ),
     ]);
@@ -700,18 +752,30 @@ describe('exception alerts', () => {
     const risk = (atRisk: boolean) =>
       envelope(
         'StockoutRiskChanged',
-        { sku: 'TEE', locationId: 'WH1', atRisk, stockoutDate: atRisk ? '2026-12-20' : null, leadTimeDays: 21 },
+        {
+          sku: 'TEE',
+          locationId: 'WH1',
+          atRisk,
+          stockoutDate: atRisk ? '2026-12-20' : null,
+          leadTimeDays: 21,
+        },
         now(),
       );
     await send([risk(true)]);
-    expect((await alerts()).find((a) => a.key === 'stockout_risk:WH1/TEE')).toMatchObject({ link: '/inventory/TEE' });
+    expect((await alerts()).find((a) => a.key === 'stockout_risk:WH1/TEE')).toMatchObject({
+      link: '/inventory/TEE',
+    });
     await send([risk(false)]);
     expect(await openKeys()).not.toContain('stockout_risk:WH1/TEE');
   });
 
   it('3PL inventory mismatch: raised while the 3PL disagrees, cleared when it agrees again', async () => {
     const mismatch = (theirs: number) =>
-      envelope('InventoryMismatchDetected', { reconciliationId: 'rec-1', locationId: '3PL-1', sku: 'TEE', ours: 40, theirs }, now());
+      envelope(
+        'InventoryMismatchDetected',
+        { reconciliationId: 'rec-1', locationId: '3PL-1', sku: 'TEE', ours: 40, theirs },
+        now(),
+      );
     await send([mismatch(37)]);
     expect(await openKeys()).toContain('inventory_mismatch:3PL-1/TEE');
     await send([mismatch(40)]);
@@ -776,16 +840,27 @@ describe('exception alerts', () => {
   it('intake exceptions piling up: raised at the threshold from settings, cleared once they are resolved', async () => {
     const defaults = await rt.api('GET', '/api/alerts/settings');
     expect(defaults.body).toEqual({ backorderAgeHours: 24, intakeExceptionsOpen: 10, muted: [] });
-    const bad = await rt.api('PUT', '/api/alerts/settings', { body: { backorderAgeHours: 0, intakeExceptionsOpen: 1 } });
+    const bad = await rt.api('PUT', '/api/alerts/settings', {
+      body: { backorderAgeHours: 0, intakeExceptionsOpen: 1 },
+    });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(
-      (await rt.api('PUT', '/api/alerts/settings', { role: 'customer-service', body: { backorderAgeHours: 24, intakeExceptionsOpen: 1 } })).status,
+      (
+        await rt.api('PUT', '/api/alerts/settings', {
+          role: 'customer-service',
+          body: { backorderAgeHours: 24, intakeExceptionsOpen: 1 },
+        })
+      ).status,
     ).toBe(403);
-    const put = await rt.api('PUT', '/api/alerts/settings', { body: { backorderAgeHours: 24, intakeExceptionsOpen: 1 } });
+    const put = await rt.api('PUT', '/api/alerts/settings', {
+      body: { backorderAgeHours: 24, intakeExceptionsOpen: 1 },
+    });
     expect(put).toMatchObject({ status: 200, body: { intakeExceptionsOpen: 1, muted: [] } });
 
     const SECRET = 'oversight-store-key';
-    await rt.api('PUT', '/api/channels/store-o', { body: { type: 'generic', secret: SECRET, locationIds: ['WH1'] } });
+    await rt.api('PUT', '/api/channels/store-o', {
+      body: { type: 'generic', secret: SECRET, locationIds: ['WH1'] },
+    });
     const body = JSON.stringify({
       externalId: 'x-1',
       placedAt: '2026-11-20T10:00:00Z',
@@ -823,7 +898,11 @@ describe('exception alerts', () => {
       body: { backorderAgeHours: 24, intakeExceptionsOpen: 10, muted: ['stockout_risk'] },
     });
     await send([
-      envelope('StockoutRiskChanged', { sku: 'MUTED', locationId: 'WH1', atRisk: true, stockoutDate: null, leadTimeDays: 7 }, now()),
+      envelope(
+        'StockoutRiskChanged',
+        { sku: 'MUTED', locationId: 'WH1', atRisk: true, stockoutDate: null, leadTimeDays: 7 },
+        now(),
+      ),
     ]);
     expect(await openKeys()).not.toContain('stockout_risk:WH1/MUTED');
     expect(await deadLetters()).toEqual([]);

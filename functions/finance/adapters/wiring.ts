@@ -1,5 +1,5 @@
-import { kpiExportRows } from '#oversight/api';
 import { catalogReader } from '#catalog/api';
+import { kpiExportRows } from '#oversight/api';
 import type { ExportPorts } from '../core/exports.ts';
 import type { FinancePorts } from '../core/ports.ts';
 import { dynamoExportStore, s3ExportTarget } from './export-store.ts';

@@ -7,7 +7,8 @@ import { type Alert, type AlertSettings, type AlertStore, DEFAULT_ALERT_SETTINGS
 import { oversightKeys as keys } from '../keys.ts';
 
 const conditionFailed = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException';
+  error instanceof ConditionalCheckFailedException ||
+  (error as Error).name === 'ConditionalCheckFailedException';
 
 const toAlert = (item: Record<string, unknown> | undefined): Alert | undefined =>
   item ? (withoutKeys(item) as unknown as Omit<Alert, 'entity'> & { entity?: string }) : undefined;

@@ -14,7 +14,9 @@ const COUNTER_PREFIX = 'k_';
 /** How long an event's marker is kept: longer than any redelivery (bus retries, archive replays of a month). */
 const SEEN_TTL_SECONDS = 35 * 86_400;
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
 
 export interface DayItem {
   locationId: string;
@@ -208,7 +210,11 @@ export function dynamoKpiStore(db: DynamoDBDocumentClient, table: string, clock 
               TableName: table,
               IndexName: 'gsi1',
               KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :a AND :b',
-              ExpressionAttributeValues: { ':pk': keys.kpiMonth(month), ':a': `${from}#`, ':b': `${to}#\uffff` },
+              ExpressionAttributeValues: {
+                ':pk': keys.kpiMonth(month),
+                ':a': `${from}#`,
+                ':b': `${to}#\uffff`,
+              },
               ...(start ? { ExclusiveStartKey: start } : {}),
             }),
           );

@@ -99,7 +99,9 @@ export async function raiseAlert(
     causeAt,
   });
   if (!opened) return false;
-  await ports.events.publish([derivedEvent(AlertRaised, published(opened), `${key}@${raisedAt}`, raisedAt, correlationId)]);
+  await ports.events.publish([
+    derivedEvent(AlertRaised, published(opened), `${key}@${raisedAt}`, raisedAt, correlationId),
+  ]);
   return true;
 }
 
@@ -171,13 +173,19 @@ export async function sweepAlerts(
     const subjects = new Set(wanted.map((c) => c.subject));
     for (const cause of wanted) if (await raiseAlert(ports, cause, nowIso, correlationId, settings)) raised++;
     for (const a of open) {
-      if (a.type === type && !subjects.has(a.subject) && (await clearAlert(ports, type, a.subject, nowIso, correlationId)))
+      if (
+        a.type === type &&
+        !subjects.has(a.subject) &&
+        (await clearAlert(ports, type, a.subject, nowIso, correlationId))
+      )
         cleared++;
     }
   };
 
   const ageMs = settings.backorderAgeHours * 3_600_000;
-  const aging = (await sources.openBackorders()).filter((b) => now.getTime() - Date.parse(b.backorderedAt) >= ageMs);
+  const aging = (await sources.openBackorders()).filter(
+    (b) => now.getTime() - Date.parse(b.backorderedAt) >= ageMs,
+  );
   await reconcile(
     'backorder_aging',
     aging.map((b) => ({
@@ -208,7 +216,10 @@ export async function sweepAlerts(
   await reconcile('count_variance', (await sources.pendingCountVariances()).map(countVarianceCause));
 
   for (const a of open) {
-    if (settings.muted.includes(a.type) && (await clearAlert(ports, a.type, a.subject, nowIso, correlationId)))
+    if (
+      settings.muted.includes(a.type) &&
+      (await clearAlert(ports, a.type, a.subject, nowIso, correlationId))
+    )
       cleared++;
   }
 

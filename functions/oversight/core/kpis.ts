@@ -130,10 +130,14 @@ export const C = {
 export const revenueOf = (channelId: string) => `rev#${channelId}`;
 export const cogsOf = (channelId: string) => `cogs#${channelId}`;
 
-const seconds = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+const seconds = (from: string, to: string) =>
+  Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
 /** Turns one event's fact into the change it makes. Pure but for the reads of order facts and costs. */
-export async function kpiChange(ports: Pick<KpiPorts, 'orderFacts' | 'costOf'>, fact: KpiFact): Promise<KpiChange> {
+export async function kpiChange(
+  ports: Pick<KpiPorts, 'orderFacts' | 'costOf'>,
+  fact: KpiFact,
+): Promise<KpiChange> {
   switch (fact.kind) {
     case 'received': {
       const priced = fact.lines.every((l) => l.unitPrice !== null);
@@ -191,7 +195,13 @@ export async function kpiChange(ports: Pick<KpiPorts, 'orderFacts' | 'costOf'>, 
         // A second backorder of the same order keeps the first one's age.
         ...(facts?.backorderedAt
           ? {}
-          : { order: { orderId: fact.orderId, set: { backorderedAt: fact.at }, backorderIndex: { at: fact.at } } }),
+          : {
+              order: {
+                orderId: fact.orderId,
+                set: { backorderedAt: fact.at },
+                backorderIndex: { at: fact.at },
+              },
+            }),
       };
     }
     case 'cancelled':
@@ -201,7 +211,9 @@ export async function kpiChange(ports: Pick<KpiPorts, 'orderFacts' | 'costOf'>, 
       };
     case 'short':
       return {
-        counters: [{ locationId: fact.locationId, date: dayOf(fact.at), add: { [C.unitsFilled]: -fact.units } }],
+        counters: [
+          { locationId: fact.locationId, date: dayOf(fact.at), add: { [C.unitsFilled]: -fact.units } },
+        ],
         order: { orderId: fact.orderId, set: { shortPicked: true } },
       };
     case 'shipped':
@@ -259,7 +271,9 @@ export async function kpiChange(ports: Pick<KpiPorts, 'orderFacts' | 'costOf'>, 
       if (!facts?.perfect || facts.returned) return { counters: [] };
       // A returned order was not perfect after all: taken back on the day it shipped.
       return {
-        counters: [{ locationId: facts.perfect.locationId, date: facts.perfect.date, add: { [C.perfect]: -1 } }],
+        counters: [
+          { locationId: facts.perfect.locationId, date: facts.perfect.date, add: { [C.perfect]: -1 } },
+        ],
         order: { orderId: fact.orderId, set: { returned: true } },
       };
     }
@@ -339,7 +353,9 @@ export interface KpiReport {
   series: Record<KpiName, { date: string; value: number | null }[]>;
   /** Each KPI over the whole range (ratios of the summed counters, not averages of days). */
   summary: Record<KpiName, number | null>;
-  grossMarginByChannel: (ChannelMargin & { daily: { date: string; marginMinor: number; revenueMinor: number }[] })[];
+  grossMarginByChannel: (ChannelMargin & {
+    daily: { date: string; marginMinor: number; revenueMinor: number }[];
+  })[];
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
@@ -354,10 +370,18 @@ const KPI_FRACTIONS: Record<
   { num: (c: DayCounters) => number; den: ((c: DayCounters) => number) | null; scale: number }
 > = {
   inventoryAccuracy: { num: (c) => c[C.linesAccurate] ?? 0, den: (c) => c[C.linesCounted] ?? 0, scale: 1 },
-  orderCycleTimeHours: { num: (c) => c[C.cycleSeconds] ?? 0, den: (c) => c[C.cycleCount] ?? 0, scale: 1 / 3600 },
+  orderCycleTimeHours: {
+    num: (c) => c[C.cycleSeconds] ?? 0,
+    den: (c) => c[C.cycleCount] ?? 0,
+    scale: 1 / 3600,
+  },
   perfectOrderRate: { num: (c) => c[C.perfect] ?? 0, den: (c) => c[C.perfectEligible] ?? 0, scale: 1 },
   fillRate: { num: (c) => c[C.unitsFilled] ?? 0, den: (c) => c[C.unitsDemanded] ?? 0, scale: 1 },
-  dockToStockHours: { num: (c) => c[C.dockToStockSeconds] ?? 0, den: (c) => c[C.putaways] ?? 0, scale: 1 / 3600 },
+  dockToStockHours: {
+    num: (c) => c[C.dockToStockSeconds] ?? 0,
+    den: (c) => c[C.putaways] ?? 0,
+    scale: 1 / 3600,
+  },
   // Annualised, in units: units shipped per day × 365 over units on hand (the sweep's gauge).
   inventoryTurns: { num: (c) => (c[C.unitsShipped] ?? 0) * 365, den: (c) => c[C.onHandUnits] ?? 0, scale: 1 },
   backorderAgeHours: {
@@ -413,7 +437,9 @@ export function kpiReport(
     const day = byDay.get(item.date);
     if (day) sum(day, item.counters);
   }
-  const series = Object.fromEntries(KPI_NAMES.map((k) => [k, [] as { date: string; value: number | null }[]])) as KpiReport['series'];
+  const series = Object.fromEntries(
+    KPI_NAMES.map((k) => [k, [] as { date: string; value: number | null }[]]),
+  ) as KpiReport['series'];
   const total: DayCounters = {};
   let onHandDays = 0;
   const channels = new Set<string>();
@@ -440,7 +466,14 @@ export function kpiReport(
       })),
     };
   });
-  return { from, to, locationId, series, summary: kpiValues(total, days.length, onHandDays), grossMarginByChannel };
+  return {
+    from,
+    to,
+    locationId,
+    series,
+    summary: kpiValues(total, days.length, onHandDays),
+    grossMarginByChannel,
+  };
 }
 
 /** The export's name and unit of each KPI (the unit of numerator ÷ denominator). */
@@ -472,7 +505,9 @@ export interface KpiExportRow {
  * (and one `gross_margin` per channel: margin ÷ revenue, minor units). Numerator and denominator
  * rather than the ratio, so a query over weeks or locations sums them and divides once.
  */
-export function kpiRows(items: readonly { locationId: string; date: string; counters: DayCounters }[]): KpiExportRow[] {
+export function kpiRows(
+  items: readonly { locationId: string; date: string; counters: DayCounters }[],
+): KpiExportRow[] {
   const rows: KpiExportRow[] = [];
   for (const item of items) {
     for (const k of KPI_NAMES) {

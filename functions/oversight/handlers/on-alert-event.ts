@@ -89,10 +89,14 @@ function signalsOf(event: BusEvent): AlertSignal[] {
       },
     ];
   }
-  if (type === ThreePlInventoryMismatchDetected.detailType && event.source === ThreePlInventoryMismatchDetected.source) {
+  if (
+    type === ThreePlInventoryMismatchDetected.detailType &&
+    event.source === ThreePlInventoryMismatchDetected.source
+  ) {
     const d = ThreePlInventoryMismatchDetected.data.parse(data);
     const subject = `${d.locationId}/${d.sku}`;
-    if (d.ours === d.theirs) return [{ action: 'clear', type: 'inventory_mismatch', subject, at: occurredAt }];
+    if (d.ours === d.theirs)
+      return [{ action: 'clear', type: 'inventory_mismatch', subject, at: occurredAt }];
     return [
       {
         action: 'raise',

@@ -23,11 +23,23 @@ function factOf(event: BusEvent): KpiFact | undefined {
     }
     case OrderReleased.detailType: {
       const d = OrderReleased.data.parse(data);
-      return { kind: 'released', orderId: d.orderId, locationId: d.locationId, at: d.releasedAt, units: sum(d.lines) };
+      return {
+        kind: 'released',
+        orderId: d.orderId,
+        locationId: d.locationId,
+        at: d.releasedAt,
+        units: sum(d.lines),
+      };
     }
     case OrderBackordered.detailType: {
       const d = OrderBackordered.data.parse(data);
-      return { kind: 'backordered', orderId: d.orderId, at: d.at, lines: d.lines.length, units: sum(d.lines) };
+      return {
+        kind: 'backordered',
+        orderId: d.orderId,
+        at: d.at,
+        lines: d.lines.length,
+        units: sum(d.lines),
+      };
     }
     case OrderCancelled.detailType:
       return { kind: 'cancelled', orderId: OrderCancelled.data.parse(data).orderId };

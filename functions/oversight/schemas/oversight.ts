@@ -8,10 +8,15 @@ export const MAX_KPI_DAYS = 366;
 const isoDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+  .refine(
+    (d) =>
+      !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    'not a calendar date',
+  );
 
 const today = () => new Date().toISOString().slice(0, 10);
-const daysBefore = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) - n * DAY_MS).toISOString().slice(0, 10);
+const daysBefore = (d: string, n: number) =>
+  new Date(Date.parse(`${d}T00:00:00Z`) - n * DAY_MS).toISOString().slice(0, 10);
 
 /** `from`/`to` default to the last 14 days; `to` ≥ `from`, at most a year apart. */
 export const kpiQuery = z
@@ -39,7 +44,11 @@ export const alertParams = z.object({ alertId: z.string().min(1).max(64) });
 
 export const alertSettingsBody = z
   .object({
-    backorderAgeHours: z.number().int().min(1).max(24 * 90),
+    backorderAgeHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
     intakeExceptionsOpen: z.number().int().min(1).max(100_000),
     muted: z.array(z.enum(ALERT_TYPES)).max(ALERT_TYPES.length).default([]),
   })

@@ -40,17 +40,21 @@ function Settings({ canEdit }: { canEdit: boolean }) {
   const { notify } = useNotifications();
   const [generation, setGeneration] = useState(0);
   const stored = useResource(`alert-settings:${generation}`, (signal) => oversightEndpoints.settings(signal));
-  const [draft, setDraft] = useState<{ backorderAgeHours: string; intakeExceptionsOpen: string; muted: AlertType[] } | null>(
-    null,
-  );
+  const [draft, setDraft] = useState<{
+    backorderAgeHours: string;
+    intakeExceptionsOpen: string;
+    muted: AlertType[];
+  } | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const current = draft ?? (stored.data
-    ? {
-        backorderAgeHours: String(stored.data.backorderAgeHours),
-        intakeExceptionsOpen: String(stored.data.intakeExceptionsOpen),
-        muted: stored.data.muted,
-      }
-    : null);
+  const current =
+    draft ??
+    (stored.data
+      ? {
+          backorderAgeHours: String(stored.data.backorderAgeHours),
+          intakeExceptionsOpen: String(stored.data.intakeExceptionsOpen),
+          muted: stored.data.muted,
+        }
+      : null);
   const save = async () => {
     if (!current) return;
     setError(null);
@@ -68,7 +72,10 @@ function Settings({ canEdit }: { canEdit: boolean }) {
       setError(e as ApiError);
     }
   };
-  const typeOptions = (Object.keys(TYPE_LABELS) as AlertType[]).map((t) => ({ value: t, label: TYPE_LABELS[t] }));
+  const typeOptions = (Object.keys(TYPE_LABELS) as AlertType[]).map((t) => ({
+    value: t,
+    label: TYPE_LABELS[t],
+  }));
   return (
     <Container
       data-testid="alert-settings"
@@ -88,7 +95,9 @@ function Settings({ canEdit }: { canEdit: boolean }) {
         </Header>
       }
     >
-      {stored.error && <ApiErrorAlert error={stored.error} onRetry={stored.reload} what="load the thresholds" />}
+      {stored.error && (
+        <ApiErrorAlert error={stored.error} onRetry={stored.reload} what="load the thresholds" />
+      )}
       {error && <ApiErrorAlert error={error} what="save the thresholds" />}
       {current && (
         <ColumnLayout columns={3}>
@@ -135,7 +144,9 @@ export default function Alerts() {
   const { notify } = useNotifications();
   const [status, setStatus] = useState<'open' | 'cleared'>('open');
   const [generation, setGeneration] = useState(0);
-  const list = useResource(`alerts:${status}:${generation}`, (signal) => oversightEndpoints.alerts(status, signal));
+  const list = useResource(`alerts:${status}:${generation}`, (signal) =>
+    oversightEndpoints.alerts(status, signal),
+  );
   const [error, setError] = useState<ApiError | null>(null);
   const canAck = can(user.roles, ACK);
   const acknowledge = async (a: Alert) => {
@@ -172,7 +183,11 @@ export default function Alerts() {
                       { id: 'cleared', text: 'Cleared' },
                     ]}
                   />
-                  <Button iconName="refresh" ariaLabel="Refresh" onClick={() => setGeneration((g) => g + 1)} />
+                  <Button
+                    iconName="refresh"
+                    ariaLabel="Refresh"
+                    onClick={() => setGeneration((g) => g + 1)}
+                  />
                 </SpaceBetween>
               }
             >

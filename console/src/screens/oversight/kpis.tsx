@@ -42,7 +42,9 @@ const shown = (k: KpiName, v: number | null): string =>
 
 /** A day's point, at UTC midnight; days with nothing to measure leave a gap rather than a zero. */
 const points = (series: { date: string; value: number | null }[], scale = 1) =>
-  series.flatMap((p) => (p.value === null ? [] : [{ x: new Date(`${p.date}T00:00:00Z`), y: p.value * scale }]));
+  series.flatMap((p) =>
+    p.value === null ? [] : [{ x: new Date(`${p.date}T00:00:00Z`), y: p.value * scale }],
+  );
 
 const dayLabel = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
@@ -56,7 +58,14 @@ function Trend(props: {
   testId: string;
 }) {
   return (
-    <Container data-testid={props.testId} header={<Header variant="h2" description={props.description}>{props.title}</Header>}>
+    <Container
+      data-testid={props.testId}
+      header={
+        <Header variant="h2" description={props.description}>
+          {props.title}
+        </Header>
+      }
+    >
       <LineChart
         series={props.series.map((s) => ({ ...s, type: 'line' as const, valueFormatter: props.yFormat }))}
         xScaleType="time"
@@ -100,7 +109,8 @@ export default function Kpis() {
     setFrom(isoDay(Date.parse(`${end}T00:00:00Z`) - (days - 1) * DAY_MS));
   };
   const presetValue = ['7', '14', '30', '90'].find(
-    (d) => to === isoDay(Date.now()) && from === isoDay(Date.parse(`${to}T00:00:00Z`) - (Number(d) - 1) * DAY_MS),
+    (d) =>
+      to === isoDay(Date.now()) && from === isoDay(Date.parse(`${to}T00:00:00Z`) - (Number(d) - 1) * DAY_MS),
   );
   const series = (names: KpiName[], scale = 1) =>
     data ? names.map((k) => ({ title: LABELS[k], data: points(data.series[k], scale) })) : [];
@@ -108,7 +118,10 @@ export default function Kpis() {
   return (
     <ContentLayout
       header={
-        <Header variant="h1" description="Per day and location, from the orders, shipments, receipts and counts as they happen.">
+        <Header
+          variant="h1"
+          description="Per day and location, from the orders, shipments, receipts and counts as they happen."
+        >
           KPIs
         </Header>
       }
@@ -125,10 +138,18 @@ export default function Kpis() {
               />
             </FormField>
             <FormField label="From" errorText={valid ? undefined : 'From must be a day on or before To'}>
-              <DatePicker value={from} onChange={({ detail }) => setFrom(detail.value)} placeholder="YYYY/MM/DD" />
+              <DatePicker
+                value={from}
+                onChange={({ detail }) => setFrom(detail.value)}
+                placeholder="YYYY/MM/DD"
+              />
             </FormField>
             <FormField label="To">
-              <DatePicker value={to} onChange={({ detail }) => setTo(detail.value)} placeholder="YYYY/MM/DD" />
+              <DatePicker
+                value={to}
+                onChange={({ detail }) => setTo(detail.value)}
+                placeholder="YYYY/MM/DD"
+              />
             </FormField>
             <FormField label="Last">
               <SegmentedControl
@@ -185,7 +206,10 @@ export default function Kpis() {
           description={
             data && data.grossMarginByChannel.length > 0
               ? data.grossMarginByChannel
-                  .map((c) => `${c.channelId}: ${percent(c.marginRate)} of ${formatNumber(c.revenueMinor / 100)}`)
+                  .map(
+                    (c) =>
+                      `${c.channelId}: ${percent(c.marginRate)} of ${formatNumber(c.revenueMinor / 100)}`,
+                  )
                   .join(' · ')
               : 'Revenue of the units shipped minus their average received cost, per channel (minor units ÷ 100).'
           }
