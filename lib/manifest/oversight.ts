@@ -42,23 +42,11 @@ export const oversight: ContextManifest = {
         'GET /api/kpis, GET /api/alerts, POST /api/alerts/{alertId}/acknowledge, GET/PUT /api/alerts/settings',
       table: 'RW',
     },
-    projectKpis: {
-      entry: 'functions/oversight/handlers/on-kpi-event.ts',
+    // Events (KPIs and alerts) and the sweep in one function, for the same reason.
+    oversightWorker: {
+      entry: 'functions/oversight/handlers/worker.ts',
       description:
-        'Orders, shipments, picks, receipts, counts, adjustments, returns → KPI counters per day and location',
-      table: 'RW',
-    },
-    watchAlerts: {
-      entry: 'functions/oversight/handlers/on-alert-event.ts',
-      description:
-        'Channel sync, cutoff risk, count variances, stock-out risk, 3PL mismatches → AlertRaised / AlertCleared',
-      table: 'RW',
-      publishes: true,
-    },
-    sweepOversight: {
-      entry: 'functions/oversight/handlers/sweep.ts',
-      description:
-        'Schedule: aging backorders, intake exceptions, waiting variances, passed cutoffs; on-hand units per location',
+        'Events → KPI counters per day and location, AlertRaised / AlertCleared; schedule: the alert sweep and on-hand units',
       table: 'RW',
       publishes: true,
       timeoutSeconds: 120,
@@ -78,8 +66,10 @@ export const oversight: ContextManifest = {
   ],
   rules: [
     {
-      name: 'oversight-kpis',
-      description: 'The events KPIs are projected from',
+      name: 'oversight-events',
+      // Sources × detail types: inventory's own InventoryMismatchDetected (the invariant checker)
+      // matches too; the worker ignores it (it acts on the 3PL one, source qm.connectors).
+      description: 'The events KPIs are projected from and those that start or end an alert’s cause',
       pattern: patternOf([
         OrderReceived,
         OrderReleased,
@@ -87,30 +77,19 @@ export const oversight: ContextManifest = {
         OrderCancelled,
         ShipmentConfirmed,
         PickShorted,
+        CutoffAtRisk,
         PutawayCompleted,
         GoodsReceived,
         CountSubmitted,
+        CountVariancePosted,
         StockAdjusted,
         ReturnReceived,
-      ]),
-      target: { fn: 'projectKpis' },
-    },
-    {
-      name: 'oversight-alerts',
-      description: 'The events that start or end an alert’s cause',
-      pattern: patternOf([
         ChannelSyncDegraded,
         ChannelSyncRecovered,
-        CutoffAtRisk,
-        ShipmentConfirmed,
-        CountSubmitted,
-        CountVariancePosted,
         StockoutRiskChanged,
         ThreePlInventoryMismatchDetected,
-        OrderReleased,
-        OrderCancelled,
       ]),
-      target: { fn: 'watchAlerts' },
+      target: { fn: 'oversightWorker' },
     },
   ],
   schedules: [
@@ -119,7 +98,7 @@ export const oversight: ContextManifest = {
       description:
         'Alerts whose cause is a state (aging backorders, piling exceptions); on-hand units for turns',
       expression: 'rate(15 minutes)',
-      fn: 'sweepOversight',
+      fn: 'oversightWorker',
     },
   ],
 };

@@ -626,7 +626,11 @@ async function alerts(status: 'open' | 'cleared' = 'open') {
   return res.body.items as { key: string; alertId: string; link: string; status: string; message: string }[];
 }
 const openKeys = async () => (await alerts('open')).map((a) => a.key);
-const sweep = () => rt.lambdas.invoke('sweepOversight', {});
+const sweep = () =>
+  rt.lambdas.invoke('oversightWorker', {
+    scheduleName: 'oversight-sweep',
+    scheduledAt: new Date().toISOString(),
+  });
 const published = async (detailType: 'AlertRaised' | 'AlertCleared', key: string) =>
   (
     (await rt.api('GET', `/local/events?detailType=${detailType}`)).body.items as {

@@ -10,7 +10,7 @@ const sources = sweepSources();
  * exceptions piling up, count variances waiting, cutoffs gone by), raised or cleared; and each
  * location's units on hand for today's inventory turns.
  */
-export async function handler(): Promise<{ raised: number; cleared: number; locations: number }> {
+export async function sweep(): Promise<{ raised: number; cleared: number; locations: number }> {
   const now = new Date();
   const onHand = await onHandByLocation();
   const today = now.toISOString().slice(0, 10);

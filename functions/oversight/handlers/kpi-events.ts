@@ -3,7 +3,6 @@ import { CountSubmitted, GoodsReceived, PutawayCompleted } from '#inbound/api';
 import { StockAdjusted } from '#inventory/api';
 import { OrderBackordered, OrderCancelled, OrderReceived, OrderReleased } from '#orders/api';
 import { ReturnReceived } from '#returns/api';
-import { eventHandler } from '#shared/event-handler';
 import type { BusEvent } from '#shared/events';
 import { kpiStore } from '../adapters/wiring.ts';
 import { type KpiFact, kpiChange } from '../core/kpis.ts';
@@ -98,12 +97,8 @@ function factOf(event: BusEvent): KpiFact | undefined {
  * marker is written in the same transaction as the counters, so a redelivery adds nothing and a
  * failure leaves nothing half-counted (hence no separate idempotency record).
  */
-export const handler = eventHandler(
-  'oversight-kpis',
-  async (event) => {
-    const fact = factOf(event);
-    if (!fact) return;
-    await store.apply(event.detail.metadata.eventId, await kpiChange(store, fact));
-  },
-  { idempotent: false },
-);
+export async function projectKpis(event: BusEvent): Promise<void> {
+  const fact = factOf(event);
+  if (!fact) return;
+  await store.apply(event.detail.metadata.eventId, await kpiChange(store, fact));
+}

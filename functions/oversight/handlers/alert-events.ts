@@ -2,7 +2,6 @@ import { ChannelSyncDegraded, ChannelSyncRecovered } from '#connectors/api';
 import { CutoffAtRisk, ShipmentConfirmed } from '#fulfillment/api';
 import { CountSubmitted, CountVariancePosted } from '#inbound/api';
 import { OrderCancelled, OrderReleased } from '#orders/api';
-import { eventHandler } from '#shared/event-handler';
 import type { BusEvent } from '#shared/events';
 import { alertPorts } from '../adapters/wiring.ts';
 import { type AlertSignal, applySignals, countVarianceCause } from '../core/alerts.ts';
@@ -129,10 +128,6 @@ function signalsOf(event: BusEvent): AlertSignal[] {
  * nothing without a per-event record (most of these events — every shipment, every release —
  * mean no transition at all, and would pay two writes each for it).
  */
-export const handler = eventHandler(
-  'oversight-alerts',
-  async (event) => {
-    await applySignals(ports, signalsOf(event), event.detail.metadata.correlationId);
-  },
-  { idempotent: false },
-);
+export async function watchAlerts(event: BusEvent): Promise<void> {
+  await applySignals(ports, signalsOf(event), event.detail.metadata.correlationId);
+}
