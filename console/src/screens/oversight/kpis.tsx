@@ -56,7 +56,11 @@ function Trend(props: {
   yFormat: (y: number) => string;
   loading: boolean;
   testId: string;
+  /** The days asked for, so every chart spans the same days whatever each has data on. */
+  days: [Date, Date] | undefined;
 }) {
+  // No points at all: the empty state, not an axis of nothing.
+  const series = props.series.some((s) => s.data.length > 0) ? props.series : [];
   return (
     <Container
       data-testid={props.testId}
@@ -67,8 +71,9 @@ function Trend(props: {
       }
     >
       <LineChart
-        series={props.series.map((s) => ({ ...s, type: 'line' as const, valueFormatter: props.yFormat }))}
+        series={series.map((s) => ({ ...s, type: 'line' as const, valueFormatter: props.yFormat }))}
         xScaleType="time"
+        {...(props.days ? { xDomain: props.days } : {})}
         height={220}
         xTitle="Day"
         yTitle={props.yTitle}
@@ -112,6 +117,9 @@ export default function Kpis() {
     (d) =>
       to === isoDay(Date.now()) && from === isoDay(Date.parse(`${to}T00:00:00Z`) - (Number(d) - 1) * DAY_MS),
   );
+  const days: [Date, Date] | undefined = data
+    ? [new Date(`${data.from}T00:00:00Z`), new Date(`${data.to}T00:00:00Z`)]
+    : undefined;
   const series = (names: KpiName[], scale = 1) =>
     data ? names.map((k) => ({ title: LABELS[k], data: points(data.series[k], scale) })) : [];
 
@@ -181,6 +189,7 @@ export default function Kpis() {
           yTitle="%"
           yFormat={(y) => `${y.toFixed(0)} %`}
           loading={loading}
+          days={days}
         />
         <Trend
           testId="kpi-times"
@@ -190,6 +199,7 @@ export default function Kpis() {
           yTitle="Hours"
           yFormat={(y) => `${y.toFixed(1)} h`}
           loading={loading}
+          days={days}
         />
         <Trend
           testId="kpi-stock"
@@ -199,6 +209,7 @@ export default function Kpis() {
           yTitle="Count / turns"
           yFormat={(y) => formatNumber(Math.round(y * 10) / 10)}
           loading={loading}
+          days={days}
         />
         <Trend
           testId="kpi-margin"
@@ -220,6 +231,7 @@ export default function Kpis() {
           yTitle="Margin"
           yFormat={(y) => formatNumber(Math.round(y))}
           loading={loading}
+          days={days}
         />
       </SpaceBetween>
     </ContentLayout>
