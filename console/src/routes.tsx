@@ -69,6 +69,8 @@ const Returns = lazy(() => import('./screens/returns/returns.tsx'));
 const ReturnDetail = lazy(() => import('./screens/returns/return-detail.tsx'));
 const Finance = lazy(() => import('./screens/finance/finance.tsx'));
 const Planning = lazy(() => import('./screens/planning/planning.tsx'));
+const Kpis = lazy(() => import('./screens/oversight/kpis.tsx'));
+const Alerts = lazy(() => import('./screens/oversight/alerts.tsx'));
 const Settings = lazy(() => import('./screens/settings/settings.tsx'));
 const Audit = lazy(() => import('./screens/audit/audit.tsx'));
 const NotFound = lazy(() => import('./screens/not-found.tsx'));
@@ -215,6 +217,22 @@ function consoleRoutes(): RouteObject[] {
       element: (
         <Gate area="planning">
           <Planning />
+        </Gate>
+      ),
+    },
+    {
+      path: 'kpis',
+      element: (
+        <Gate area="kpis">
+          <Kpis />
+        </Gate>
+      ),
+    },
+    {
+      path: 'alerts',
+      element: (
+        <Gate area="alerts">
+          <Alerts />
         </Gate>
       ),
     },

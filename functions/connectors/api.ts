@@ -11,3 +11,7 @@ export type {
 } from './core/threepl-ports.ts';
 export { ChannelResyncRequested, ChannelSyncDegraded, ChannelSyncRecovered } from './events/channel-sync.ts';
 export { ChannelRefundPosted } from './events/refund-posted.ts';
+export {
+  InventoryMismatchDetected as ThreePLInventoryMismatchDetected,
+  ThreePLReconciliationApproved,
+} from './events/threepl.ts';

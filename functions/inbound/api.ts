@@ -9,8 +9,8 @@ import { arrivalsOf, type SkuArrivals } from './core/arrivals.ts';
 import { type IncomingStock, incomingByLocation } from './core/incoming.ts';
 import { returnPutawayTaskId } from './core/putaway.ts';
 import { countPorts } from './counts/adapters/wiring.ts';
-import { abcClasses } from './counts/core/counts.ts';
-import type { AbcClass } from './counts/schemas.ts';
+import { abcClasses, listVariances } from './counts/core/counts.ts';
+import type { AbcClass, CountVariance } from './counts/schemas.ts';
 import type { Supplier } from './schemas/inbound.ts';
 
 export type { SkuArrivals } from './core/arrivals.ts';
@@ -126,4 +126,13 @@ export type {
   RaisedTask,
 } from './counts/core/counts.ts';
 export type { AbcClass, CountSettings, CountVariance, VarianceStatus } from './counts/schemas.ts';
+export { CountSubmitted } from './events/count-submitted.ts';
 export { CountVariancePosted } from './events/count-variance-posted.ts';
+
+let counts: ReturnType<typeof countPorts> | undefined;
+
+/** Count variances waiting for a supervisor (beyond tolerance, or refused by inventory). */
+export async function pendingCountVariances(): Promise<CountVariance[]> {
+  counts ??= countPorts();
+  return (await listVariances(counts, 'pending')).items;
+}

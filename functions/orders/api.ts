@@ -201,3 +201,23 @@ export async function allChannels(): Promise<Channel[]> {
 /** The channel's listings of one SKU: the ids connectors write its stock to. */
 export const listingsOfSku = (channelId: string, sku: string): Promise<Listing[]> =>
   channelStore().listingsOfSku(channelId, sku);
+
+/**
+ * How many intake exceptions are open, counted up to `atMost` (enough to compare with a
+ * threshold without reading a backlog of thousands).
+ */
+export async function openIntakeExceptions(atMost: number): Promise<number> {
+  const { store: intakeStore } = intakePorts();
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await intakeStore.listExceptions({
+      status: 'open',
+      limit: Math.min(200, atMost - count),
+      ...(cursor ? { cursor } : {}),
+    });
+    count += page.items.length;
+    cursor = page.cursor;
+  } while (cursor && count < atMost);
+  return count;
+}

@@ -5,6 +5,7 @@ import { fulfillment } from './fulfillment.ts';
 import { inbound } from './inbound.ts';
 import { inventory } from './inventory.ts';
 import { orders } from './orders.ts';
+import { oversight } from './oversight.ts';
 import { planning } from './planning.ts';
 import { platform } from './platform.ts';
 import { returns } from './returns.ts';
@@ -32,6 +33,7 @@ const CONTEXTS: readonly ContextManifest[] = [
   connectors,
   finance,
   planning,
+  oversight,
 ];
 
 function compose(parts: readonly ContextManifest[]): SystemManifest {

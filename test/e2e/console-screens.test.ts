@@ -46,6 +46,8 @@ describe('console: main screens and budget', () => {
     ['warehouse-waves', '/warehouse', 'Waves'],
     ['warehouse-pack', '/warehouse/pack', 'Pack'],
     ['finance', '/finance', 'Finance'],
+    ['kpis', '/kpis', 'KPIs'],
+    ['alerts', '/alerts', 'Alerts'],
     ['settings', '/settings', 'Settings'],
     ['audit', '/audit', 'Audit trail'],
   ])('renders the %s screen for an admin and saves a screenshot', async (name, route, heading) => {

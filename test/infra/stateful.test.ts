@@ -211,6 +211,7 @@ describe('Athena over the finance exports', () => {
       'channel_margin',
       'inventory_valuation',
       'journal_lines',
+      'kpis_daily',
       'orders',
       'returns',
       'shipments',

@@ -15,7 +15,7 @@ function source(entries: JournalEntry[], orders: OrderPrices[] = []): DatasetSou
     entriesOfDay: () => each(entries),
     ordersOfDay: () => each(orders),
   } as unknown as FinanceStore;
-  return { store, valuationAsOf: () => each([]) };
+  return { store, valuationAsOf: () => each([]), kpisOfDay: async () => [] };
 }
 
 async function rows(name: keyof typeof DATASETS, src: DatasetSource): Promise<Row[]> {

@@ -59,6 +59,8 @@ export type Area =
   | 'returns'
   | 'finance'
   | 'planning'
+  | 'kpis'
+  | 'alerts'
   | 'settings'
   | 'audit';
 
@@ -73,6 +75,8 @@ const AREA_ROUTES: Readonly<Record<Area, readonly RouteKey[]>> = {
   returns: ['GET /api/returns'],
   finance: ['GET /api/finance/trial-balance'],
   planning: ['GET /api/planning/suggestions'],
+  kpis: ['GET /api/kpis'],
+  alerts: ['GET /api/alerts'],
   settings: SETTINGS_ROUTES,
   audit: ['GET /api/audit'],
 };

@@ -16,6 +16,8 @@ const AREA_NAMES: Record<Area, string> = {
   returns: 'Returns',
   finance: 'Finance',
   planning: 'Planning',
+  kpis: 'KPIs',
+  alerts: 'Alerts',
   settings: 'Settings',
   audit: 'The audit trail',
 };

@@ -74,6 +74,8 @@ export const NAV: readonly NavEntry[] = [
   },
   { area: 'finance', text: 'Finance', href: '/finance' },
   { area: 'planning', text: 'Planning', href: '/planning' },
+  { area: 'kpis', text: 'KPIs', href: '/kpis' },
+  { area: 'alerts', text: 'Alerts', href: '/alerts' },
   { area: 'settings', text: 'Settings', href: '/settings' },
   { area: 'audit', text: 'Audit trail', href: '/audit' },
 ];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DomainError } from '#shared/errors';
 import { derivedEvent } from '#shared/events';
 import { ReconciliationNotFound } from '../errors.ts';
-import { InventoryMismatchDetected } from '../events/threepl.ts';
+import { InventoryMismatchDetected, ThreePLReconciliationApproved } from '../events/threepl.ts';
 import type { Reconciliation, ReconciliationLine, ThreePLPorts } from './threepl-ports.ts';
 
 const hash = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
@@ -113,5 +113,20 @@ export async function approveReconciliation(
   const at = ports.clock().toISOString();
   const changed = await ports.reconciliations.markApproved(reconciliationId, who.actor, note, at);
   const after = await ports.reconciliations.get(reconciliationId);
+  // Its id is derived from the reconciliation, so a retried approval announces it once.
+  await ports.events.publish([
+    derivedEvent(
+      ThreePLReconciliationApproved,
+      {
+        reconciliationId,
+        locationId: r.locationId,
+        skus: r.lines.map((l) => l.sku),
+        approvedAt: after?.approvedAt ?? at,
+      },
+      `${reconciliationId}#approved`,
+      at,
+      who.correlationId,
+    ),
+  ]);
   return { reconciliation: after ?? r, changed };
 }

@@ -50,3 +50,19 @@ export const InventoryMismatchDetected = defineEvent({
     detectedAt: z.string(),
   }),
 });
+
+/**
+ * A 3PL reconciliation was approved: its differences are posted as adjustments, so our record
+ * and the 3PL's agree again for these SKUs (the mismatch alerts close on it).
+ */
+export const ThreePLReconciliationApproved = defineEvent({
+  source: 'qm.connectors',
+  detailType: 'ThreePLReconciliationApproved',
+  version: 1,
+  data: z.object({
+    reconciliationId: z.string(),
+    locationId: z.string(),
+    skus: z.array(z.string()),
+    approvedAt: z.string(),
+  }),
+});

@@ -1,4 +1,5 @@
 import { catalogReader } from '#catalog/api';
+import { kpiExportRows } from '#oversight/api';
 import type { ExportPorts } from '../core/exports.ts';
 import type { FinancePorts } from '../core/ports.ts';
 import { dynamoExportStore, s3ExportTarget } from './export-store.ts';
@@ -28,6 +29,7 @@ export function exportPorts(): ExportPorts {
     store: dynamoFinanceStore(),
     valuationAsOf: (at) => runs.valuationAsOf(at),
     target: s3ExportTarget(),
+    kpisOfDay: kpiExportRows,
     putRun: (run) => runs.putRun(run),
     clock: () => new Date(),
   };

@@ -2,6 +2,7 @@ import type { AccountRole } from './accounts.ts';
 import type { CostPosition } from './costing.ts';
 import { unitCost } from './costing.ts';
 import type { Column, Money, Row } from './export-files.ts';
+import { KPI_DAILY_COLUMNS, type KpiDailyRow, kpiDailyRows } from './kpi-dataset.ts';
 import type { FinanceStore } from './ports.ts';
 import type { ReturnActivity, ShipmentRecord } from './posting-service.ts';
 import type { JournalEntry } from './postings.ts';
@@ -19,6 +20,8 @@ export interface DatasetSource {
   store: FinanceStore;
   /** The cost of every position as it stood at `at` (its last change at or before it), in SKU order. */
   valuationAsOf(at: string): AsyncIterable<CostPosition>;
+  /** Oversight's KPI rows of a day (`kpis_daily`). */
+  kpisOfDay(date: string): Promise<readonly KpiDailyRow[]>;
 }
 
 interface Dataset {
@@ -304,6 +307,12 @@ const CHANNEL_MARGIN: Dataset = {
   },
 };
 
+/** Oversight's KPIs of the day, as its api hands them over (see kpi-dataset.ts). */
+const KPIS_DAILY: Dataset = {
+  columns: KPI_DAILY_COLUMNS,
+  rows: (source, date) => kpiDailyRows(source.kpisOfDay(date)),
+};
+
 export const DATASETS = {
   journal_lines: JOURNAL_LINES,
   inventory_valuation: INVENTORY_VALUATION,
@@ -311,6 +320,7 @@ export const DATASETS = {
   shipments: SHIPMENTS,
   returns: RETURNS,
   channel_margin: CHANNEL_MARGIN,
+  kpis_daily: KPIS_DAILY,
 } satisfies Record<string, Dataset>;
 
 export type DatasetName = keyof typeof DATASETS;

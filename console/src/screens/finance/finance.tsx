@@ -41,6 +41,7 @@ const DATASET_LABELS: Record<DatasetName, string> = {
   shipments: 'Shipments',
   returns: 'Returns',
   channel_margin: 'Channel margin',
+  kpis_daily: 'KPIs (daily)',
 };
 const DATASET_OPTIONS = (Object.entries(DATASET_LABELS) as [DatasetName, string][]).map(([value, label]) => ({
   value,

@@ -1,6 +1,7 @@
 import { DomainError } from '#shared/errors';
 import { derivedEvent } from '#shared/events';
 import { fingerprintOf } from '../../core/fingerprint.ts';
+import { CountSubmitted } from '../../events/count-submitted.ts';
 import { CountVariancePosted } from '../../events/count-variance-posted.ts';
 import {
   BinTooBigToCount,
@@ -386,6 +387,29 @@ export async function submitCount(
 
 /** Posts the task's variances that are approved but not in the ledger yet; re-sends posted ones' events. */
 async function finishPosting(ports: CountPorts, task: CountTask, who: Actor): Promise<void> {
+  // Derived from the task, so a retried submit re-sends the identical event (consumers see one).
+  if (task.submittedAt && task.lines) {
+    await ports.events.publish([
+      derivedEvent(
+        CountSubmitted,
+        {
+          taskId: task.taskId,
+          locationId: task.locationId,
+          binId: task.binId,
+          lines: task.lines.map((l) => ({
+            sku: l.sku,
+            expected: l.expected,
+            counted: l.counted,
+            withinTolerance: l.withinTolerance,
+          })),
+          submittedAt: task.submittedAt,
+        },
+        task.taskId,
+        task.submittedAt,
+        who.correlationId,
+      ),
+    ]);
+  }
   for (const line of task.lines ?? []) {
     if (!line.varianceId) continue;
     const v = await ports.store.variance(line.varianceId);
