@@ -73,12 +73,9 @@ export interface AsnIssue {
   remaining?: number;
 }
 
-export interface CsvRowIssue {
-  /** Line number in the file (the header is line 1), as a spreadsheet shows it. */
-  row: number;
-  field: string;
-  message: string;
-}
+import type { CsvRowIssue } from '#shared/csv';
+
+export type { CsvRowIssue };
 
 /** 400: the CSV has bad rows; nothing was written. */
 export class CsvRejected extends DomainError {

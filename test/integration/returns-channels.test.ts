@@ -556,6 +556,32 @@ describe('refunds the channel refuses or makes itself', () => {
     });
     expect(unknown).toMatchObject({ status: 'exception', code: 'UNKNOWN_ORDER' });
     expect((await rt.api('GET', `/api/returns?orderId=${order(9)}`)).body.items).toEqual([]);
+
+    // Five tees back when two shipped: kept as a rejected return with the reason, for customer
+    // service to see, not dropped.
+    await shopifyWebhook('returns/request', {
+      id: 97,
+      admin_graphql_api_id: 'gid://shopify/Return/97',
+      order: { id: shopifyId(9), admin_graphql_api_id: gid(9) },
+      status: 'requested',
+      return_line_items: [
+        {
+          id: 997,
+          quantity: 5,
+          return_reason: 'UNWANTED',
+          fulfillment_line_item: { id: 998, line_item: { id: lineId(9, 1) } },
+        },
+      ],
+    });
+    const over = await until(
+      () => rt.api('GET', `/api/returns/${encodeURIComponent(`${SHOP}:return-97`)}`),
+      (r) => r.status === 200,
+      'refused return from Shopify',
+    );
+    expect(over.body).toMatchObject({ status: 'rejected', orderId: order(9) });
+    expect(over.body.decision.reason).toMatch(/^EXCEEDS_SHIPPED/);
+    const ofNine = await rt.api('GET', `/api/returns?orderId=${order(9)}`);
+    expect(ofNine.body.items.map((r: { status: string }) => r.status)).toEqual(['rejected']);
   }, 30_000);
 });
 

@@ -1,8 +1,7 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import type { z } from 'zod';
 import { skuCode } from '#catalog/api';
 import { MAX_QUANTITY } from '#shared/bounds';
-import type { CsvRowIssue } from '../errors.ts';
+import { type CsvRowIssue, readCsvRecords } from '#shared/csv';
 import { type AsnBody, asnBody, entityId, MAX_CSV_ASNS, MAX_CSV_ROWS } from '../schemas/inbound.ts';
 import type { AsnFinding } from './asns.ts';
 
@@ -39,24 +38,9 @@ const cellChecks: Record<Exclude<Column, 'quantity'>, z.ZodType<string>> = {
  * field) and then no ASN is answered: a file is taken whole or not at all.
  */
 export function parseAsnCsv(text: string): { asns: CsvAsn[]; issues: CsvRowIssue[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      info: true,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    if (error instanceof CsvError) {
-      return {
-        asns: [],
-        issues: [{ row: Number(error.lines) || 1, field: '(row)', message: error.message }],
-      };
-    }
-    throw error;
-  }
+  const read = readCsvRecords(text);
+  if ('issue' in read) return { asns: [], issues: [read.issue] };
+  const { records } = read;
   const [header, ...data] = records;
   const columns = header?.record ?? [];
   const missing = ASN_CSV_COLUMNS.filter((c) => !columns.includes(c));

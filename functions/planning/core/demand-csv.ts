@@ -1,6 +1,6 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { skuCode } from '#catalog/api';
 import { MAX_QUANTITY } from '#shared/bounds';
+import { type CsvRowIssue, readCsvRecords } from '#shared/csv';
 import { locationId as locationIdSchema } from '../schemas/planning.ts';
 
 /** The columns of a demand-history upload, in this order. */
@@ -16,11 +16,7 @@ export interface DemandRow {
   quantity: number;
 }
 
-export interface CsvRowIssue {
-  row: number;
-  field: string;
-  message: string;
-}
+export type { CsvRowIssue } from '#shared/csv';
 
 const isDate = (s: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -33,24 +29,9 @@ const isDate = (s: string) => {
  * line and field); a SKU × location × day listed twice is a bad row too (which would win?).
  */
 export function parseDemandCsv(text: string, today: string): { rows: DemandRow[]; issues: CsvRowIssue[] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      info: true,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    if (error instanceof CsvError) {
-      return {
-        rows: [],
-        issues: [{ row: Number(error.lines) || 1, field: '(row)', message: error.message }],
-      };
-    }
-    throw error;
-  }
+  const read = readCsvRecords(text);
+  if ('issue' in read) return { rows: [], issues: [read.issue] };
+  const { records } = read;
   const [header, ...data] = records;
   const columns = header?.record ?? [];
   if (columns.join(',') !== DEMAND_CSV_COLUMNS.join(',')) {

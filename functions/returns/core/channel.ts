@@ -67,8 +67,9 @@ const refused = (error: unknown, returnId?: string): ChannelOutcome => {
 
 /**
  * A channel's return request → an RMA (idempotent by the channel's return id), checked like any
- * request against what shipped, the window and the threshold. A request the checks refuse
- * (EXCEEDS_SHIPPED, an unknown order) is answered as refused, not retried.
+ * request against what shipped, the window and the threshold. A request the checks refuse is
+ * kept as a rejected return with the reason (EXCEEDS_SHIPPED, …), or, for an unknown order,
+ * answered as refused; neither is retried.
  */
 export async function requestFromChannel(
   ports: ReturnPorts,
@@ -83,7 +84,10 @@ export async function requestFromChannel(
   const settings = await settingsOf(ports);
   const returnId = channelReturnIdOf(req.channelId, 'return', req.channelReturnId);
   try {
-    await requestReturn(
+    // A request our checks refuse (more than shipped, nothing shipped yet) is kept as a rejected
+    // return with the reason: the channel cannot be answered with a 4xx, and customer service
+    // must see it (GET /api/returns?status=rejected).
+    const { ret } = await requestReturn(
       ports,
       {
         returnId,
@@ -95,7 +99,11 @@ export async function requestFromChannel(
         })),
       },
       channelActor(req.channelId, correlationId),
+      { keepRefused: true },
     );
+    if (ret.status === 'rejected') {
+      return { applied: false, reason: ret.decision?.reason ?? 'rejected', returnId };
+    }
     return { applied: true, returnId };
   } catch (error) {
     return refused(error, returnId);

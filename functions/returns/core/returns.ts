@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { ServiceUnavailable } from '#shared/errors';
+import { DomainError, ServiceUnavailable } from '#shared/errors';
 import { derivedEvent } from '#shared/events';
 import {
   InvalidReturnState,
@@ -32,7 +32,9 @@ import {
   heldUnits,
   judgeRequest,
   phaseReached,
+  type RequestVerdict,
   refundLines,
+  refusedRequest,
   SUPERVISORS,
   sortReceipt,
   supervisorReasons,
@@ -106,6 +108,8 @@ export async function requestReturn(
   ports: ReturnPorts,
   body: CreateReturnBody,
   actor: Actor,
+  /** Keep a request the checks refuse (a known order) as a rejected return instead of throwing. */
+  options: { keepRefused?: boolean } = {},
 ): Promise<{ created: boolean; ret: ReturnRecord }> {
   const fingerprint = fingerprintOf(body);
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -129,14 +133,20 @@ export async function requestReturn(
       if (unknown.length) throw new UnknownReturnedSku(unknown);
     }
     const now = ports.clock();
-    const verdict = judgeRequest(body, {
-      order,
-      shipped,
-      alreadyReturned: tally.skus,
-      settings,
-      now,
-      roles: actor.roles,
-    });
+    let verdict: RequestVerdict;
+    try {
+      verdict = judgeRequest(body, {
+        order,
+        shipped,
+        alreadyReturned: tally.skus,
+        settings,
+        now,
+        roles: actor.roles,
+      });
+    } catch (error) {
+      if (!(options.keepRefused && error instanceof DomainError && error.status < 500)) throw error;
+      verdict = refusedRequest(body, order, `${error.code}: ${error.message}`);
+    }
     const at = now.toISOString();
     const ret: ReturnRecord = {
       returnId: body.returnId,
@@ -163,10 +173,14 @@ export async function requestReturn(
             },
           }
         : {}),
+      ...(verdict.refusal
+        ? { decision: { outcome: 'rejected' as const, by: actor.username, reason: verdict.refusal, at } }
+        : {}),
       refund: { status: 'not_requested', amount: verdict.value, currency: order.currency, attempt: 0 },
       timeline: [
         { at, what: 'requested', by: actor.username },
         ...(verdict.status === 'approved' ? [{ at, what: 'approved', by: actor.username }] : []),
+        ...(verdict.refusal ? [{ at, what: 'rejected', by: actor.username, note: verdict.refusal }] : []),
       ],
       fingerprint,
       createdAt: at,

@@ -62,7 +62,31 @@ export interface RequestVerdict {
   value: number;
   outsideWindow: boolean;
   overThreshold: boolean;
-  status: Extract<ReturnStatus, 'requested' | 'pending_approval' | 'approved'>;
+  status: Extract<ReturnStatus, 'requested' | 'pending_approval' | 'approved' | 'rejected'>;
+  /** Why a request was refused and kept as a rejected return (a channel's request, see `refusedRequest`). */
+  refusal?: string;
+}
+
+/**
+ * A request the checks refused, kept as a rejected return instead of being dropped: a channel's
+ * return (it cannot be answered with a 4xx) stays visible to customer service with the reason.
+ */
+export function refusedRequest(
+  body: Pick<CreateReturnBody, 'lines'>,
+  order: OrderFacts,
+  refusal: string,
+): RequestVerdict {
+  const prices = unitPrices(order);
+  const lines: ReturnLine[] = body.lines.map((l) => ({
+    sku: l.sku,
+    quantity: l.quantity,
+    reason: l.reason,
+    unitPrice: prices.get(l.sku) ?? 0,
+    received: 0,
+    dispositions: {},
+  }));
+  const value = lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
+  return { lines, value, outsideWindow: false, overThreshold: false, status: 'rejected', refusal };
 }
 
 /**
