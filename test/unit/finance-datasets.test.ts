@@ -60,6 +60,7 @@ describe('finance datasets', () => {
       'shipments',
       'returns',
       'channel_margin',
+      'kpis_daily',
     ]);
     for (const name of DATASET_NAMES) {
       const columns = DATASETS[name].columns.map((c) => c.name);
