@@ -29,7 +29,8 @@ export async function connectionOf(ports: Pick<ThreePLPorts, 'locations' | 'secr
 
 /**
  * ThreePLOrderRequested → the order created in the 3PL's API, once per node part:
- * 1. the part's record (created on first sight; a redelivery finds it)
+ * 1. the part's record (created on first sight; a redelivery finds it); a location without a
+ *    connection ends here (`not-connected`: the part waits, pending, on its 3PL orders)
  * 2. done when the hand-off is `sent`; else claim it (a lease, so concurrent deliveries call once)
  * 3. create the order at the 3PL, idempotent by our reference (the order id): a duplicate answer
  *    counts as created, so a crash after the call and before `sent` is harmless
@@ -40,7 +41,7 @@ export async function handOff(
   ports: ThreePLPorts,
   req: Requested,
   correlationId: string,
-): Promise<'sent' | 'already-sent' | 'in-flight'> {
+): Promise<'sent' | 'already-sent' | 'in-flight' | 'not-connected'> {
   const now = ports.clock().toISOString();
   const record: ThreePLOrder = {
     locationId: req.locationId,
@@ -60,6 +61,10 @@ export async function handOff(
   };
   const stored = await ports.orders.ensure(record);
   if (stored.handoff === 'sent') return 'already-sent';
+  // A 3PL we have no connection to (handled through its own portal, or not connected yet): the
+  // part stays recorded as pending on the location's 3PL orders, and nothing is retried.
+  const location = await ports.locations.get(req.locationId);
+  if (location?.type !== '3pl' || !location.connection) return 'not-connected';
   const { connection, token } = await connectionOf(ports, req.locationId);
   const owner = ports.newOwner();
   if (

@@ -1,5 +1,6 @@
 import { ThreePLOrderRequested } from '#orders/api';
 import { eventHandler } from '#shared/event-handler';
+import { logger } from '#shared/powertools';
 import { threePLPorts } from '../adapters/threepl-wiring.ts';
 import { handOff } from '../core/threepl-handoff.ts';
 
@@ -13,7 +14,13 @@ export const handler = eventHandler(
   'connectors-on-three-pl-order-requested',
   async (event) => {
     const data = ThreePLOrderRequested.data.parse(event.detail.data);
-    await handOff(ports, data, event.detail.metadata.correlationId);
+    const outcome = await handOff(ports, data, event.detail.metadata.correlationId);
+    if (outcome === 'not-connected') {
+      logger.warn('3PL order not handed off: the location has no 3PL connection', {
+        locationId: data.locationId,
+        orderId: data.orderId,
+      });
+    }
   },
   { idempotent: false },
 );
