@@ -5,7 +5,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons } from '#shared/audit';
-import { getItem } from '#shared/queries';
+import { getItem, queryAll } from '#shared/queries';
 import type { Cost, CounterAdd, DayCounters, KpiChange, KpiPorts, OrderFacts } from '../core/kpis.ts';
 import { oversightKeys as keys } from '../keys.ts';
 
@@ -248,25 +248,17 @@ export function dynamoKpiStore(db: DynamoDBDocumentClient, table: string, clock 
 
     /** Orders with an open backorder, oldest first. */
     async openBackorders(): Promise<{ orderId: string; backorderedAt: string }[]> {
-      const out: { orderId: string; backorderedAt: string }[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.backorders },
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          if (typeof item.backorderedAt === 'string')
-            out.push({ orderId: String(item.orderId), backorderedAt: item.backorderedAt });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+      const items = await queryAll<{ orderId?: unknown; backorderedAt?: unknown }>(db, {
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.backorders },
+      });
+      return items.flatMap((i) =>
+        typeof i.backorderedAt === 'string'
+          ? [{ orderId: String(i.orderId), backorderedAt: i.backorderedAt }]
+          : [],
+      );
     },
   };
 }
