@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RuleSpec, RuleTarget, RuleTargetBatch } from '../lib/manifest/types.ts';
-import { type CompiledPattern, compilePattern, matchesPattern } from './event-pattern.ts';
+import {
+  type CompiledPattern,
+  compilePattern,
+  flattenEvent,
+  matchesFlattened,
+  type PlainObject,
+} from './event-pattern.ts';
 
 /** An event as EventBridge delivers it to targets. */
 export interface BusEnvelope {
@@ -78,6 +84,9 @@ export class LocalBus {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batches = new Map<string, OpenBatch>();
   private readonly listeners = new Set<(event: BusEnvelope) => void>();
+  /** Per archive file: lines waiting for the next append, and the append under way. */
+  private readonly appends = new Map<string, { lines: string[]; written: Promise<void> }>();
+  private busDirReady: Promise<void> | undefined;
   readonly deadLetters: { rule: string; event: BusEnvelope; error: string }[] = [];
 
   constructor(
@@ -156,8 +165,10 @@ export class LocalBus {
     if (this.recent.length > (this.opts.recentLimit ?? 5000)) this.recent.shift();
     for (const listener of this.listeners) listener(event);
     void this.archive('archive.jsonl', event);
+    // Flattened once for every rule: matching is most of the bus's own work under load.
+    const fields = flattenEvent(event as unknown as PlainObject);
     for (const rule of this.rules) {
-      if (!matchesPattern(rule.pattern, event)) continue;
+      if (!matchesFlattened(rule.pattern, fields)) continue;
       const batch = 'fn' in rule.spec.target ? rule.spec.target.batch : undefined;
       if (batch) {
         this.gather(rule.spec, batch, event);
@@ -283,11 +294,32 @@ export class LocalBus {
     await this.archive(`dlq-${rule.name}.jsonl`, { event, error, at: new Date().toISOString() });
   }
 
-  private async archive(file: string, record: unknown): Promise<void> {
-    if (!this.opts.dataDir) return;
-    const dir = path.join(this.opts.dataDir, 'bus');
-    await mkdir(dir, { recursive: true });
-    await appendFile(path.join(dir, file), `${JSON.stringify(record)}\n`);
+  /**
+   * Appends a line to a file under `<dataDir>/bus`. Lines written while an append is under way
+   * go together in the next one (one open/write/close per burst, not per event), in order.
+   */
+  private archive(file: string, record: unknown): Promise<void> {
+    if (!this.opts.dataDir) return Promise.resolve();
+    const line = `${JSON.stringify(record)}\n`;
+    let writer = this.appends.get(file);
+    if (!writer) {
+      writer = { lines: [], written: Promise.resolve() };
+      this.appends.set(file, writer);
+    }
+    const pending = writer;
+    pending.lines.push(line);
+    if (pending.lines.length > 1) return pending.written;
+    pending.written = pending.written
+      .then(async () => {
+        const dir = path.join(this.opts.dataDir as string, 'bus');
+        this.busDirReady ??= mkdir(dir, { recursive: true }).then(() => undefined);
+        await this.busDirReady;
+        const text = pending.lines.join('');
+        pending.lines = [];
+        await appendFile(path.join(dir, file), text);
+      })
+      .catch((error: Error) => console.error(`[bus] could not append to ${file}: ${error.message}`));
+    return pending.written;
   }
 }
 

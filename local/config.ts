@@ -21,6 +21,8 @@ export interface LocalConfig {
   backgroundConcurrency: number;
   /** How many of them may still run while the API is busy (at most backgroundConcurrency). */
   backgroundMinWhileBusy: number;
+  /** How many order-flow invocations may run while the API is busy (at most backgroundConcurrency). */
+  backgroundOrderFlowWhileBusy: number;
   /** Run them on a worker thread, away from the API's event loop (QM_BACKGROUND_WORKER=0: not). */
   backgroundWorker: boolean;
 }
@@ -43,6 +45,8 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     backgroundConcurrency: Number(env.QM_BACKGROUND_CONCURRENCY ?? 4),
     // 0: API first (measured: with 2, webhook intake p99 at 200/s rose from ~85 ms to ~1.4 s here).
     backgroundMinWhileBusy: Number(env.QM_BACKGROUND_MIN_WHILE_BUSY ?? 0),
+    // An order on its way to released keeps two slots while webhooks arrive; the rest waits.
+    backgroundOrderFlowWhileBusy: Number(env.QM_BACKGROUND_ORDER_FLOW_WHILE_BUSY ?? 2),
     backgroundWorker: env.QM_BACKGROUND_WORKER !== '0',
   };
 }

@@ -83,7 +83,7 @@ interface Bound {
 type WildcardToken = string | typeof STAR;
 const STAR: unique symbol = Symbol('wildcard');
 
-type PlainObject = Record<string, unknown>;
+export type PlainObject = Record<string, unknown>;
 type RuleMap = Map<string, Matcher[]>;
 
 /** Field names event-ruler refuses inside `$or` (its operators, plus words it reserves). */
@@ -676,7 +676,18 @@ export function matchesPattern(compiled: CompiledPattern, event: unknown): boole
     }
   }
   if (!isPlainObject(source)) return false;
-  const fields = flatten(source);
+  return matchesFlattened(compiled, flatten(source));
+}
+
+/** An event flattened once, to be matched against many patterns (the bus's rules). */
+export type FlattenedEvent = ReadonlyMap<string, EventField[]>;
+
+/** Flattens an event object for `matchesFlattened`. */
+export function flattenEvent(event: PlainObject): FlattenedEvent {
+  return flatten(event);
+}
+
+export function matchesFlattened(compiled: CompiledPattern, fields: FlattenedEvent): boolean {
   return compiled.branches.some((branch) => matchBranch(branch.fields, 0, new Map(), fields));
 }
 
@@ -742,7 +753,7 @@ function matchBranch(
   fields: readonly CompiledField[],
   index: number,
   membership: ReadonlyMap<number, number>,
-  event: Map<string, EventField[]>,
+  event: ReadonlyMap<string, EventField[]>,
 ): boolean {
   const field = fields[index];
   if (field === undefined) return true;

@@ -3,10 +3,18 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import type { SystemManifest } from '../lib/manifest/types.ts';
+import type { FunctionSpec, SystemManifest } from '../lib/manifest/types.ts';
 import type { WorkerReply, WorkerRequest } from './lambda-protocol.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+type Urgency = NonNullable<FunctionSpec['urgency']>;
+interface Waiter {
+  wake(): void;
+  since: number;
+}
+
+/** The background lane serves its queues in this order (`FunctionSpec.urgency`). */
+const URGENCIES: readonly Urgency[] = ['order-flow', 'normal', 'bookkeeping'];
 
 export interface LocalLambdasOptions {
   /** Event-driven invocations running at once. @default 4 */
@@ -16,6 +24,11 @@ export interface LocalLambdasOptions {
    * `backgroundConcurrency`; 0: none, except one after the oldest has waited 250 ms). @default 0 (API first)
    */
   backgroundMinWhileBusy?: number;
+  /**
+   * Order-flow invocations (`FunctionSpec.urgency`) that may still run while the API is busy: an
+   * order keeps moving towards released during a burst of webhooks. @default 2
+   */
+  orderFlowWhileBusy?: number;
   /** Run event-driven invocations on a worker thread (see below). @default true */
   backgroundWorker?: boolean;
 }
@@ -38,10 +51,14 @@ export interface LocalLambdasOptions {
 export class LocalLambdas {
   private readonly backgroundConcurrency: number;
   private readonly minWhileBusy: number;
+  private readonly orderFlowWhileBusy: number;
   private running = 0;
+  /** Running invocations per urgency (they sum to `running`). */
+  private readonly runningBy: Record<Urgency, number> = { 'order-flow': 0, normal: 0, bookkeeping: 0 };
   private apiInFlight = 0;
   private apiLastDone = 0;
-  private readonly waiting: { wake(): void; since: number }[] = [];
+  /** One first-come-first-served queue per urgency, most urgent first. */
+  private readonly waiting: Record<Urgency, Waiter[]> = { 'order-flow': [], normal: [], bookkeeping: [] };
   private starvationTimer: NodeJS.Timeout | undefined;
   private worker: BackgroundWorker | undefined;
 
@@ -52,10 +69,10 @@ export class LocalLambdas {
   ) {
     this.backgroundConcurrency = Math.max(1, options.backgroundConcurrency ?? 4);
     const minWhileBusy = options.backgroundMinWhileBusy ?? 0;
-    this.minWhileBusy = Math.min(
-      this.backgroundConcurrency,
-      Number.isFinite(minWhileBusy) ? Math.max(0, Math.floor(minWhileBusy)) : 0,
-    );
+    const atMostAll = (n: number) =>
+      Math.min(this.backgroundConcurrency, Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
+    this.minWhileBusy = atMostAll(minWhileBusy);
+    this.orderFlowWhileBusy = atMostAll(options.orderFlowWhileBusy ?? 2);
   }
 
   has(fn: string): boolean {
@@ -64,7 +81,7 @@ export class LocalLambdas {
 
   /** Event-driven invocations waiting for a slot. */
   backlog(): number {
-    return this.waiting.length;
+    return URGENCIES.reduce((sum, u) => sum + this.waiting[u].length, 0);
   }
 
   /**
@@ -101,12 +118,16 @@ export class LocalLambdas {
   }
 
   async invokeInBackground(fn: string, event: unknown): Promise<unknown> {
-    // Nobody overtakes the queue: a new invocation runs at once only when none is waiting.
-    if (this.waiting.length === 0 && this.running < this.slots()) this.running++;
+    const urgency = this.urgencyOf(fn);
+    // Nobody overtakes the queue: a new invocation runs at once only when none as urgent waits.
+    if (!this.waitingAtLeast(urgency) && this.mayStart(urgency)) {
+      this.running++;
+      this.runningBy[urgency]++;
+    }
     // Queued: whoever frees a slot counts this invocation as running before waking it.
     else {
       await new Promise<void>((wake) => {
-        this.waiting.push({ wake, since: Date.now() });
+        this.waiting[urgency].push({ wake, since: Date.now() });
         this.dispatch();
       });
     }
@@ -118,6 +139,7 @@ export class LocalLambdas {
       return await this.worker.invoke({ fn, entry: this.entryOf(fn), ...this.limits(fn), event });
     } finally {
       this.running--;
+      this.runningBy[urgency]--;
       this.dispatch();
     }
   }
@@ -135,37 +157,72 @@ export class LocalLambdas {
    * down without stopping it — and never fewer than one once the oldest waiting invocation has
    * waited STARVATION_MS (the bound that matters when the minimum is 0).
    */
-  private slots(): number {
+  private slots(urgency: Urgency): number {
     if (this.apiInFlight === 0 && Date.now() - this.apiLastDone >= API_QUIET_MS)
       return this.backgroundConcurrency;
-    const oldest = this.waiting[0];
-    const starved = oldest !== undefined && Date.now() - oldest.since >= STARVATION_MS;
-    return Math.max(this.minWhileBusy, starved ? 1 : 0);
+    const oldest = this.oldestWaiting();
+    const starved = oldest !== undefined && Date.now() - oldest >= STARVATION_MS;
+    const floor = urgency === 'order-flow' ? this.orderFlowWhileBusy : 0;
+    return Math.max(this.minWhileBusy, floor, starved ? 1 : 0);
+  }
+
+  /**
+   * Whether an invocation of this urgency may start now: within the slots open to it, and
+   * bookkeeping never in more than half of them, so a slot is always left for an order arriving
+   * behind a burst of journal and posting batches.
+   */
+  private mayStart(urgency: Urgency): boolean {
+    if (this.running >= this.slots(urgency)) return false;
+    return (
+      urgency !== 'bookkeeping' ||
+      this.runningBy.bookkeeping < Math.max(1, Math.floor(this.backgroundConcurrency / 2))
+    );
+  }
+
+  private waitingAtLeast(urgency: Urgency): boolean {
+    return URGENCIES.slice(0, URGENCIES.indexOf(urgency) + 1).some((u) => this.waiting[u].length > 0);
+  }
+
+  /** The most urgent waiter allowed to start, taken off its queue. */
+  private takeNext(): Urgency | undefined {
+    for (const urgency of URGENCIES) {
+      const waiter = this.waiting[urgency][0];
+      if (waiter && this.mayStart(urgency)) {
+        this.waiting[urgency].shift();
+        this.running++;
+        this.runningBy[urgency]++;
+        waiter.wake();
+        return urgency;
+      }
+    }
+    return undefined;
+  }
+
+  private oldestWaiting(): number | undefined {
+    const times = URGENCIES.flatMap((u) => this.waiting[u].slice(0, 1).map((w) => w.since));
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
   private dispatch(): void {
-    while (this.waiting.length > 0 && this.running < this.slots()) {
-      this.running++;
-      this.waiting.shift()?.wake();
-    }
+    while (this.takeNext() !== undefined);
     this.watchStarvation();
   }
 
   /**
    * Wakes the queue at the next moment `slots()` can grow by itself: when the API will have been
-   * quiet long enough, or when the oldest waiter starves with nothing running (only possible
-   * when the busy minimum is 0). Otherwise only an invocation or a request ending frees a slot,
-   * and both dispatch; a moment already past would only spin the timer.
+   * quiet long enough, or when the oldest waiting invocation starves with nothing running (only
+   * possible when the busy minimum is 0). Otherwise only an invocation or a request ending frees
+   * a slot, and both dispatch; a moment already past would only spin the timer.
    */
   private watchStarvation(): void {
     clearTimeout(this.starvationTimer);
     this.starvationTimer = undefined;
-    const oldest = this.waiting[0];
-    if (!oldest) return;
+    const oldest = this.oldestWaiting();
+    if (oldest === undefined) return;
     const now = Date.now();
     const moments = [
       this.apiInFlight === 0 ? this.apiLastDone + API_QUIET_MS : Number.POSITIVE_INFINITY,
-      this.running === 0 ? oldest.since + STARVATION_MS : Number.POSITIVE_INFINITY,
+      this.running === 0 ? oldest + STARVATION_MS : Number.POSITIVE_INFINITY,
     ].filter((t) => t > now && Number.isFinite(t));
     if (moments.length === 0) return;
     this.starvationTimer = setTimeout(
@@ -176,6 +233,10 @@ export class LocalLambdas {
       Math.min(...moments) - now,
     );
     this.starvationTimer.unref();
+  }
+
+  private urgencyOf(fn: string): Urgency {
+    return this.manifest.functions[fn]?.urgency ?? 'normal';
   }
 
   private limits(fn: string) {

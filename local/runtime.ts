@@ -113,6 +113,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     const lambdas = new LocalLambdas(manifest, REPO_ROOT, {
       backgroundConcurrency: config.backgroundConcurrency,
       backgroundMinWhileBusy: config.backgroundMinWhileBusy,
+      orderFlowWhileBusy: config.backgroundOrderFlowWhileBusy,
       backgroundWorker: config.backgroundWorker,
     });
     // Stopped last (stops run in reverse): pollers and workflows may still await an invocation.

@@ -20,6 +20,7 @@ export const connectors: ContextManifest = {
   functions: {
     pushChannelStock: {
       entry: 'functions/connectors/handlers/on-channel-availability-changed.ts',
+      urgency: 'order-flow',
       description:
         'ChannelAvailabilityChanged → the channel set to our latest number (Shopify, WooCommerce, Amazon)',
       table: 'RW',

@@ -110,6 +110,7 @@ export const finance: ContextManifest = {
     },
     onFinancialEvent: {
       entry: 'functions/finance/handlers/on-financial-event.ts',
+      urgency: 'bookkeeping',
       description:
         'Receipts, shipments, short picks, adjustments, returns, refunds → balanced journal entries at moving-average cost',
       table: 'RW',

@@ -273,11 +273,13 @@ inbound.functions = {
   },
   onShipmentVelocity: {
     entry: 'functions/inbound/counts/handlers/on-shipment-velocity.ts',
+    urgency: 'bookkeeping',
     description: 'ShipmentConfirmed: shipped units per SKU and month (ABC velocity)',
     table: 'RW',
   },
   onGoodsReceivedCost: {
     entry: 'functions/inbound/counts/handlers/on-goods-received-cost.ts',
+    urgency: 'bookkeeping',
     description: 'GoodsReceived: the SKU’s last received unit cost (ABC value)',
     table: 'RW',
   },

@@ -128,6 +128,7 @@ export const inventory: ContextManifest = {
     },
     stockStream: {
       entry: 'functions/inventory/handlers/stock-stream.ts',
+      urgency: 'order-flow',
       description:
         'Table stream: ledger movements, reservation records, inventory events, channel availability',
       table: 'RW',

@@ -94,6 +94,7 @@ export const orders: ContextManifest = {
     },
     publishOrderEvents: {
       entry: 'functions/orders/handlers/publish-order-events.ts',
+      urgency: 'order-flow',
       description: 'Orders outbox: publishes the event each order write carries, from the table stream',
       publishes: true,
       /** An order event whose detail passes 200 KB is published with its data in S3 (claim check). */
@@ -149,6 +150,7 @@ export const orders: ContextManifest = {
     },
     releaseOrder: {
       entry: 'functions/orders/release/handlers/release-order.ts',
+      urgency: 'order-flow',
       description:
         'OrderReceived → holds, routing, reservation and release in one invocation; a hold or a failure starts order-release',
       table: 'RW',
@@ -160,6 +162,7 @@ export const orders: ContextManifest = {
     },
     orderReleaseTask: {
       entry: 'functions/orders/release/handlers/release-task.ts',
+      urgency: 'order-flow',
       description: 'order-release steps: validate, holds, allocate, reserve, backorder, release, compensate',
       table: 'RW',
       publishes: true,
@@ -167,6 +170,7 @@ export const orders: ContextManifest = {
     },
     onOrderUpdated: {
       entry: 'functions/orders/release/handlers/on-order-updated.ts',
+      urgency: 'order-flow',
       description:
         'Channel order changes: a paid update clears a payment hold; after allocation, an order exception',
       table: 'RW',
@@ -178,6 +182,7 @@ export const orders: ContextManifest = {
     },
     onOrderCancelled: {
       entry: 'functions/orders/release/handlers/on-order-cancelled.ts',
+      urgency: 'order-flow',
       description: 'Channel cancellation: release reservations once, drop backorders, end a held workflow',
       table: 'RW',
       publishes: true,
@@ -231,6 +236,7 @@ export const orders: ContextManifest = {
     },
     retryBackorders: {
       entry: 'functions/orders/release/handlers/retry-backorders.ts',
+      urgency: 'order-flow',
       description:
         'Stock arrived: retry the SKU backorders, highest channel priority then oldest, one run per SKU',
       table: 'RW',

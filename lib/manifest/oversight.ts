@@ -50,6 +50,7 @@ export const oversight: ContextManifest = {
     // Events (KPIs and alerts) and the sweep in one function, for the same reason.
     oversightWorker: {
       entry: 'functions/oversight/handlers/worker.ts',
+      urgency: 'bookkeeping',
       description:
         'Events → KPI counters per day and location, AlertRaised / AlertCleared; schedule: the alert sweep and on-hand units',
       table: 'RW',

@@ -41,6 +41,7 @@ export const planning: ContextManifest = {
     },
     planningWorker: {
       entry: 'functions/planning/handlers/planning-worker.ts',
+      urgency: 'bookkeeping',
       description:
         'PlanningRunRequested → forecasts, backtest, suggestions, StockoutRiskChanged; shipments, backorders, PO events → history and supplier figures',
       table: 'RW',

@@ -11,6 +11,7 @@ export const platform: ContextManifest = {
     },
     recordEvent: {
       entry: 'functions/platform/handlers/record-event.ts',
+      urgency: 'bookkeeping',
       description: 'Journals every qm.* event so ops can trace what happened to an entity',
       table: 'RW',
     },

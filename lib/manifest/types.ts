@@ -39,6 +39,14 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** @default 512 */
   memoryMb?: number;
+  /**
+   * How soon its event-driven work matters, for a runtime where every function shares a few
+   * CPUs (the local one): `order-flow` work (an order on its way to released, stock on its way
+   * to the channels) is served first, `bookkeeping` (journal, postings, planning and KPI inputs)
+   * when nothing more urgent waits. On AWS every function has its own capacity and this is unused.
+   * @default 'normal'
+   */
+  urgency?: 'order-flow' | 'normal' | 'bookkeeping';
 }
 
 /** Who may call a route. Every `/api/*` route must name roles; only health and webhooks are public. */
