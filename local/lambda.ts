@@ -43,10 +43,13 @@ export interface LocalLambdasOptions {
  * - `invokeInBackground`: event-driven ones (bus targets, stream batches, Step Functions tasks,
  *   schedules) run on a worker thread with its own event loop — their long synchronous
  *   stretches (decoding a page of stream images) never hold an API request up — and at most
- *   `backgroundConcurrency` at once, first come first served, like Lambda's asynchronous queue in
- *   front of a function with reserved concurrency, and only `backgroundMinWhileBusy` while API
- *   requests are in flight (see `slots`). A burst of orders is answered at once and the work it
- *   starts keeps moving behind it, at full width as soon as the API pauses.
+ *   `backgroundConcurrency` at once, like Lambda's asynchronous queue in front of a function
+ *   with reserved concurrency. Waiting invocations are served by their function's urgency
+ *   (order flow, normal, bookkeeping), first come first served within each, and bookkeeping
+ *   never fills more than half the slots. While API requests are in flight only
+ *   `orderFlowWhileBusy` order-flow invocations (and `backgroundMinWhileBusy` of any kind) run
+ *   (see `slots`). A burst of orders is answered at once, the orders keep moving towards
+ *   released behind it, and the journal, postings and KPI inputs catch up when it pauses.
  */
 export class LocalLambdas {
   private readonly backgroundConcurrency: number;

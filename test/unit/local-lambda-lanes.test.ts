@@ -13,7 +13,11 @@ import { theGate } from './fixtures/gated-handler.ts';
 const gate = theGate();
 const ENTRY = 'test/unit/fixtures/gated-handler.ts';
 const manifest = {
-  functions: { gated: { entry: ENTRY, description: 'test' } },
+  functions: {
+    gated: { entry: ENTRY, description: 'test' },
+    flow: { entry: ENTRY, description: 'test', urgency: 'order-flow' },
+    books: { entry: ENTRY, description: 'test', urgency: 'bookkeeping' },
+  },
   routes: [],
   rules: [],
   stateMachines: [],
@@ -35,6 +39,9 @@ const finish = async (id: string) => {
 };
 const background = (lambdas: LocalLambdas, ...ids: string[]) =>
   ids.map((id) => lambdas.invokeInBackground('gated', { id }));
+/** Background invocations of the order-flow (`flow…` ids) and bookkeeping (`books…`) functions. */
+const urgent = (lambdas: LocalLambdas, ...ids: string[]) =>
+  ids.map((id) => lambdas.invokeInBackground(id.startsWith('flow') ? 'flow' : 'books', { id }));
 
 beforeAll(async () => {
   // The handler module is imported once, before the clock is faked: later loads are cached.
@@ -144,6 +151,57 @@ describe('local Lambda lanes', () => {
     await finish('api');
     await finish('bg2');
     expect(await Promise.all([api, ...queued])).toEqual(['api', 'bg1', 'bg2']);
+  });
+
+  it('serves order-flow work first and bookkeeping last, each in arrival order', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 1 });
+    const first = background(lambdas, 'b1');
+    await settle();
+    const queued = [
+      ...urgent(lambdas, 'books1'),
+      ...background(lambdas, 'b2'),
+      ...urgent(lambdas, 'flow1', 'flow2'),
+    ];
+    await settle();
+    expect(lambdas.backlog()).toBe(4);
+    for (const id of ['b1', 'flow1', 'flow2', 'b2']) await finish(id);
+    expect(gate.started).toEqual(['b1', 'flow1', 'flow2', 'b2', 'books1']);
+    await finish('books1');
+    expect(await Promise.all([...first, ...queued])).toEqual(['b1', 'books1', 'b2', 'flow1', 'flow2']);
+  });
+
+  it('never gives bookkeeping more than half the slots, so an order finds one free', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4 });
+    urgent(lambdas, 'books1', 'books2', 'books3');
+    await settle();
+    expect(gate.started).toEqual(['books1', 'books2']);
+    urgent(lambdas, 'flow1');
+    background(lambdas, 'b1', 'b2');
+    await settle();
+    // books3 waits although two slots were free: they went to the order and the normal work.
+    expect(gate.started).toEqual(['books1', 'books2', 'flow1', 'b1']);
+    await finish('books1');
+    expect(gate.started).toEqual(['books1', 'books2', 'flow1', 'b1', 'b2']);
+    for (const id of ['books2', 'flow1', 'b1', 'b2']) await finish(id);
+    expect(gate.started.at(-1)).toBe('books3');
+    await finish('books3');
+  });
+
+  it('keeps two order-flow invocations running while the API is busy; other work waits', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 0 });
+    const api = lambdas.invoke('gated', { id: 'api' });
+    await settle();
+    background(lambdas, 'b1');
+    urgent(lambdas, 'flow1', 'flow2', 'flow3');
+    await settle();
+    expect(gate.started).toEqual(['api', 'flow1', 'flow2']);
+    await finish('flow1');
+    expect(gate.started).toEqual(['api', 'flow1', 'flow2', 'flow3']);
+    await finish('api');
+    await elapse(25);
+    expect(gate.started).toEqual(['api', 'flow1', 'flow2', 'flow3', 'b1']);
+    for (const id of ['flow2', 'flow3', 'b1']) await finish(id);
+    await api;
   });
 
   it('answers an API request at once even when the background lane is full', async () => {
