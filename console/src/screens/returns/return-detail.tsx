@@ -11,7 +11,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import Table from '@cloudscape-design/components/table';
 import Textarea from '@cloudscape-design/components/textarea';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import type { ApiError } from '../../api/client.ts';
 import { endpoints } from '../../api/endpoints.ts';
@@ -178,6 +178,8 @@ async function loadReturn(returnId: string, signal: AbortSignal): Promise<Return
   }
 }
 
+const RELOAD_WHILE_OPEN_MS = 3000;
+
 /** One return: its decision, the lines with what came back and what became of it, the refund and the timeline. */
 export default function ReturnDetail() {
   const { returnId = '' } = useParams();
@@ -192,6 +194,14 @@ export default function ReturnDetail() {
   ]);
   const ret = useResource(`return:${returnId}:${refresh}`, (signal) => loadReturn(returnId, signal));
   const r = ret.data;
+  // The workflow moves a return on by itself (an issued refund completes it): the page reads it
+  // again every few seconds until it reaches an end, so nobody has to press refresh.
+  const { reload } = ret;
+  useEffect(() => {
+    if (!r || r.status === 'completed' || r.status === 'rejected') return;
+    const timer = setTimeout(reload, RELOAD_WHILE_OPEN_MS);
+    return () => clearTimeout(timer);
+  }, [r, reload]);
   const changed = (label: string) => {
     setCommandError(null);
     notify({ type: 'success', header: label });
