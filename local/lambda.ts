@@ -55,8 +55,7 @@ export class LocalLambdas {
   private readonly backgroundConcurrency: number;
   private readonly minWhileBusy: number;
   private readonly orderFlowWhileBusy: number;
-  private running = 0;
-  /** Running invocations per urgency (they sum to `running`). */
+  /** Running invocations per urgency. */
   private readonly runningBy: Record<Urgency, number> = { 'order-flow': 0, normal: 0, bookkeeping: 0 };
   private apiInFlight = 0;
   private apiLastDone = 0;
@@ -123,10 +122,7 @@ export class LocalLambdas {
   async invokeInBackground(fn: string, event: unknown): Promise<unknown> {
     const urgency = this.urgencyOf(fn);
     // Nobody overtakes the queue: a new invocation runs at once only when none as urgent waits.
-    if (!this.waitingAtLeast(urgency) && this.mayStart(urgency)) {
-      this.running++;
-      this.runningBy[urgency]++;
-    }
+    if (!this.waitingAtLeast(urgency) && this.mayStart(urgency)) this.runningBy[urgency]++;
     // Queued: whoever frees a slot counts this invocation as running before waking it.
     else {
       await new Promise<void>((wake) => {
@@ -141,7 +137,6 @@ export class LocalLambdas {
       this.worker ??= new BackgroundWorker();
       return await this.worker.invoke({ fn, entry: this.entryOf(fn), ...this.limits(fn), event });
     } finally {
-      this.running--;
       this.runningBy[urgency]--;
       this.dispatch();
     }
@@ -156,9 +151,10 @@ export class LocalLambdas {
   /**
    * How many event-driven invocations may run now. While the API is idle: all
    * `backgroundConcurrency`. While it is busy (a request in flight, or one finished in the last
-   * API_QUIET_MS): `backgroundMinWhileBusy`, so a steady stream of requests slows the backlog
-   * down without stopping it — and never fewer than one once the oldest waiting invocation has
-   * waited STARVATION_MS (the bound that matters when the minimum is 0).
+   * API_QUIET_MS): `backgroundMinWhileBusy`, or `orderFlowWhileBusy` for order-flow work, so a
+   * steady stream of requests slows the backlog down without stopping it — and never fewer than
+   * one once the oldest waiting invocation has waited STARVATION_MS (the bound that matters when
+   * the minimum is 0).
    */
   private slots(urgency: Urgency): number {
     if (this.apiInFlight === 0 && Date.now() - this.apiLastDone >= API_QUIET_MS)
@@ -192,7 +188,6 @@ export class LocalLambdas {
       const waiter = this.waiting[urgency][0];
       if (waiter && this.mayStart(urgency)) {
         this.waiting[urgency].shift();
-        this.running++;
         this.runningBy[urgency]++;
         waiter.wake();
         return urgency;
@@ -201,9 +196,19 @@ export class LocalLambdas {
     return undefined;
   }
 
+  /** Event-driven invocations running now, of every urgency. */
+  private get running(): number {
+    return this.runningBy['order-flow'] + this.runningBy.normal + this.runningBy.bookkeeping;
+  }
+
+  /** When the longest-waiting invocation was queued (each queue's head is its oldest). */
   private oldestWaiting(): number | undefined {
-    const times = URGENCIES.flatMap((u) => this.waiting[u].slice(0, 1).map((w) => w.since));
-    return times.length > 0 ? Math.min(...times) : undefined;
+    let oldest: number | undefined;
+    for (const urgency of URGENCIES) {
+      const since = this.waiting[urgency][0]?.since;
+      if (since !== undefined && (oldest === undefined || since < oldest)) oldest = since;
+    }
+    return oldest;
   }
 
   private dispatch(): void {
