@@ -17,6 +17,14 @@ export type LoadPlan =
   | { mode: 'closed'; url: string; requests: LoadRequest[]; concurrency: number };
 
 export interface LoadResult {
+  /**
+   * When the sender started its clock, in ms since the epoch (`performance.timeOrigin + now`):
+   * paced request i was due at `startedAt + i * 1000 / perSecond`. The worker takes about a
+   * second to start, so the caller's clock before `runLoad` is no stand-in for it.
+   */
+  startedAt: number;
+  /** When the last reply arrived, on the same clock. */
+  endedAt: number;
   seconds: number;
   /** Milliseconds, one per answered request, unsorted. */
   latencies: number[];
@@ -64,8 +72,11 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
       }),
     );
   }
+  const t1 = performance.now();
   return {
-    seconds: (performance.now() - t0) / 1000,
+    startedAt: performance.timeOrigin + t0,
+    endedAt: performance.timeOrigin + t1,
+    seconds: (t1 - t0) / 1000,
     latencies,
     statuses,
     errors: [...errors].slice(0, 3),

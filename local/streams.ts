@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { withoutSdkLogging } from '../functions/shared/clients.ts';
 import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
+import { type CompiledPattern, compilePattern, matchesPattern, type PlainObject } from './event-pattern.ts';
 
 /**
  * Polls the table's stream in DynamoDB Local and hands batches to the manifest's stream
@@ -24,6 +25,12 @@ import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
  *   after it. Delivery is at least once: what was delivered after the last write is delivered
  *   again, and every consumer is idempotent;
  * - a consumer with no checkpoint starts at TRIM_HORIZON, as the mapping on AWS does;
+ * - the consumers' `filters` (the mapping's FilterCriteria) are applied before invoking: a batch
+ *   holds only matching records, and the position moves past the others as well;
+ * - loops at the same place in a shard share what they read (`PageCache`): every consumer reads
+ *   every record of the table, and DynamoDB Local charges each read by its records (measured:
+ *   ~0.35 ms of its CPU per record), so a page one loop read is handed to the next loop that gets
+ *   there instead of being read again;
  * - a batch is filled up to the consumer's batch size with what the shard has, read in small
  *   pages;
  * - a failing batch is split in two and each half retried (bisectBatchOnFunctionError); a single
@@ -125,6 +132,63 @@ interface Shared {
   readonly region: string;
   readonly retry: StreamRetryPolicy;
   recordFailure(failure: StreamFailure): Promise<void>;
+  readonly pages: PageCache;
+}
+
+/** One GetRecords answer as Lambda records, and the iterator after it (none: the shard ended). */
+interface Page {
+  records: _Record[];
+  next: string | undefined;
+}
+
+/** How long a page read by one loop may be handed to another, and how many are kept. */
+const PAGE_KEEP_MS = 5_000;
+const PAGE_KEEP_MAX = 1_000;
+
+/**
+ * Pages read lately, by the place in a shard they start from (right after a sequence number): a
+ * loop that gets there takes the page and the iterator after it instead of reading it again, and
+ * a read in flight is shared the same way. Only pages with records are kept (an empty answer is
+ * only true for the moment it was given), for PAGE_KEEP_MS: a loop further behind reads for
+ * itself, as it does after a restart from its checkpoint (its place is known only once it has
+ * read a record).
+ */
+class PageCache {
+  private readonly pages = new Map<string, { page: Promise<Page>; at: number }>();
+
+  async read(
+    shardId: string,
+    after: string | undefined,
+    limit: number,
+    fetch: () => Promise<Page>,
+  ): Promise<Page> {
+    if (after === undefined) return fetch();
+    const key = `${shardId} ${after}`;
+    const kept = this.pages.get(key);
+    if (kept && Date.now() - kept.at < PAGE_KEEP_MS) {
+      const page = await kept.page.catch(() => undefined);
+      // A page longer than this loop may take now is read again with its own limit.
+      if (page && page.records.length <= limit) return page;
+    }
+    const entry = { page: fetch(), at: Date.now() };
+    this.pages.set(key, entry);
+    this.forgetOld(entry.at);
+    const forget = () => {
+      if (this.pages.get(key) === entry) this.pages.delete(key);
+    };
+    entry.page.then((page) => {
+      if (page.records.length === 0) forget();
+    }, forget);
+    return entry.page;
+  }
+
+  /** Entries are kept in the order they were read: the oldest go first. */
+  private forgetOld(now: number): void {
+    for (const [key, entry] of this.pages) {
+      if (now - entry.at < PAGE_KEEP_MS && this.pages.size <= PAGE_KEEP_MAX) break;
+      this.pages.delete(key);
+    }
+  }
 }
 
 export class StreamPoller {
@@ -178,6 +242,7 @@ export class StreamPoller {
       region: this.region,
       retry: this.options.retry ?? DEFAULT_RETRY,
       recordFailure: (failure) => this.recordFailure(failure),
+      pages: new PageCache(),
     };
     for (const consumer of this.consumers) {
       const file = stateDir ? path.join(stateDir, `checkpoint-${safeName(consumer.name)}.json`) : undefined;
@@ -344,6 +409,10 @@ async function writeAtomically(file: string, body: string): Promise<void> {
 /** One consumer's event source mapping: its own position in every shard, its own pace. */
 class ConsumerLoop {
   private readonly iterators = new Map<string, string>();
+  /** Per shard, the sequence number its iterator is right after (unknown from TRIM_HORIZON). */
+  private readonly readAfter = new Map<string, string>();
+  /** The mapping's FilterCriteria: a record is delivered when it matches any (all without). */
+  private readonly filters: { pattern: CompiledPattern; paths: string[] }[] | undefined;
   private readonly finished = new Set<string>();
   /** Shards whose iterator was trimmed, and how often since they last delivered a record. */
   private readonly trims = new Map<string, number>();
@@ -359,7 +428,13 @@ class ConsumerLoop {
     private readonly invoke: Invoke,
     readonly checkpoint: Checkpoint,
     private readonly shared: Shared,
-  ) {}
+  ) {
+    this.filters = consumer.filters?.map((filter) => {
+      const pattern = compilePattern(filter);
+      const paths = pattern.branches.flatMap((branch) => branch.fields.map((field) => field.path));
+      return { pattern, paths: [...new Set(paths)] };
+    });
+  }
 
   /** Takes up every shard not read yet: after its checkpoint, else from its oldest record. */
   async refreshShards(): Promise<void> {
@@ -377,8 +452,10 @@ class ConsumerLoop {
       const parent = shard.ParentShardId;
       if (parent && live.has(parent) && !this.finished.has(parent)) continue;
       // Trimmed twice without progress: the checkpoint's place is gone, start from the oldest record.
-      const iterator = await this.iteratorFor(id, (this.trims.get(id) ?? 0) >= 2);
-      if (iterator) this.iterators.set(id, iterator);
+      const start = await this.iteratorFor(id, (this.trims.get(id) ?? 0) >= 2);
+      if (start.after) this.readAfter.set(id, start.after);
+      else this.readAfter.delete(id);
+      if (start.iterator) this.iterators.set(id, start.iterator);
       else this.closeShard(id);
     }
     if (live.size > 0) this.checkpoint.keepOnly(live);
@@ -398,7 +475,7 @@ class ConsumerLoop {
           if (records.length) {
             delivered += records.length;
             this.idle = false;
-            if (!(await this.deliver(shardId, records.map(asLambdaRecord)))) return;
+            if (!(await this.deliver(shardId, records))) return;
             this.trims.delete(shardId);
           }
           // Only once its last records are handled: a checkpoint never says more than was delivered.
@@ -414,6 +491,7 @@ class ConsumerLoop {
         console.error(`[streams] ${this.consumer.name}: polling failed; retrying`, error);
         // Iterators may be past records not yet handled: take every shard up again from its checkpoint.
         this.iterators.clear();
+        this.readAfter.clear();
         this.shardsChanged = true;
         await this.shared.pause(500);
       }
@@ -439,9 +517,11 @@ class ConsumerLoop {
       const iterator = this.iterators.get(shardId);
       if (!iterator) return { records, ended: false };
       const limit = Math.min(RECORDS_PER_READ, size - records.length);
-      let out: Awaited<ReturnType<typeof this.getRecords>>;
+      let page: Page;
       try {
-        out = await this.getRecords(iterator, limit);
+        page = await this.shared.pages.read(shardId, this.readAfter.get(shardId), limit, () =>
+          this.getRecords(iterator, limit),
+        );
       } catch (error) {
         const name = (error as Error).name;
         if (name === 'TrimmedDataAccessException' || name === 'ExpiredIteratorException') {
@@ -449,6 +529,7 @@ class ConsumerLoop {
           // that sat idle and empty, and iterators expire after 15 minutes: take the shard up
           // again from its checkpoint, or from its oldest record if that was trimmed too.
           this.iterators.delete(shardId);
+          this.readAfter.delete(shardId);
           this.shardsChanged = true;
           if (name === 'TrimmedDataAccessException')
             this.trims.set(shardId, (this.trims.get(shardId) ?? 0) + 1);
@@ -458,14 +539,15 @@ class ConsumerLoop {
         if (records.length) return { records, ended: false };
         throw error;
       }
-      const page = out.Records ?? [];
-      records.push(...page);
-      if (!out.NextShardIterator) {
+      records.push(...page.records);
+      const last = page.records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) this.readAfter.set(shardId, last);
+      if (!page.next) {
         this.iterators.delete(shardId);
         return { records, ended: true };
       }
-      this.iterators.set(shardId, out.NextShardIterator);
-      if (page.length < limit || records.length >= size) return { records, ended: false };
+      this.iterators.set(shardId, page.next);
+      if (page.records.length < limit || records.length >= size) return { records, ended: false };
     }
   }
 
@@ -497,7 +579,10 @@ class ConsumerLoop {
    * Right after the checkpoint when there is one, from the shard's oldest record otherwise (or
    * when the checkpoint's record was trimmed away: redelivery is safe, a gap is not).
    */
-  private async iteratorFor(shardId: string, fromOldest: boolean): Promise<string | undefined> {
+  private async iteratorFor(
+    shardId: string,
+    fromOldest: boolean,
+  ): Promise<{ iterator: string | undefined; after?: string }> {
     const after = this.checkpoint.of(shardId)?.after;
     if (after && !fromOldest) {
       try {
@@ -510,7 +595,7 @@ class ConsumerLoop {
           }),
           { abortSignal: this.shared.stopping },
         );
-        return it.ShardIterator;
+        return { iterator: it.ShardIterator, after };
       } catch (error) {
         if ((error as Error).name !== 'TrimmedDataAccessException') throw error;
       }
@@ -523,36 +608,48 @@ class ConsumerLoop {
       }),
       { abortSignal: this.shared.stopping },
     );
-    return it.ShardIterator;
+    return { iterator: it.ShardIterator };
   }
 
-  private getRecords(iterator: string, limit: number) {
+  /** One page, as the records Lambda would hand the function (built once, shared by every loop). */
+  private async getRecords(iterator: string, limit: number): Promise<Page> {
     // Small pages: a page is decoded in one synchronous stretch (position images carry their
     // holds and command keys), and every API request in flight waits behind it.
-    return this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
+    const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }), {
       abortSignal: this.shared.stopping,
     });
+    const records = (out.Records ?? []).map((r) => ({
+      ...asLambdaRecord(r),
+      eventSource: 'aws:dynamodb',
+      awsRegion: this.shared.region,
+      eventSourceARN: this.streamArn,
+    }));
+    return { records, next: out.NextShardIterator };
   }
 
   /**
    * Hands a page to the consumer in batches of its size and moves its checkpoint past each batch
-   * once the batch is handled. False when the poller stopped before a batch was: its position
-   * stays where it was, and the next start delivers the batch again.
+   * once the batch is handled; records its filters leave out are passed over, as on AWS. False
+   * when the poller stopped before a batch was: its position stays where it was, and the next
+   * start delivers the batch again.
    */
   private async deliver(shardId: string, records: _Record[]): Promise<boolean> {
     const size = this.consumer.batchSize ?? 100;
     for (let i = 0; i < records.length; i += size) {
-      const batch = records.slice(i, i + size).map((r) => ({
-        ...r,
-        eventSource: 'aws:dynamodb',
-        awsRegion: this.shared.region,
-        eventSourceARN: this.streamArn,
-      }));
-      if (!(await this.deliverBatch(shardId, batch))) return false;
-      const last = batch.at(-1)?.dynamodb?.SequenceNumber;
+      const chunk = records.slice(i, i + size);
+      const batch = this.filters ? chunk.filter((r) => this.wanted(r)) : chunk;
+      if (batch.length > 0 && !(await this.deliverBatch(shardId, batch))) return false;
+      const last = chunk.at(-1)?.dynamodb?.SequenceNumber;
       if (last) this.checkpoint.advance(shardId, last);
     }
     return true;
+  }
+
+  /** Whether a record matches one of the consumer's filters (matched on the fields they name). */
+  private wanted(record: _Record): boolean {
+    // Only the named fields: a record's images can be large, and flattening them all is not free.
+    const fields = record as unknown as PlainObject;
+    return (this.filters ?? []).some((f) => matchesPattern(f.pattern, picked(fields, f.paths)));
   }
 
   /**
@@ -686,6 +783,30 @@ function pause(ms: number, stopping: AbortSignal): Promise<void> {
 
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/** The values at `paths` (dotted) of `record`, in an object of the same shape. */
+function picked(record: PlainObject, paths: readonly string[]): PlainObject {
+  const out: PlainObject = {};
+  for (const path of paths) {
+    const segments = path.split('.');
+    let from: unknown = record;
+    let to = out;
+    for (const [i, segment] of segments.entries()) {
+      if (!from || typeof from !== 'object' || Array.isArray(from)) break;
+      const value = (from as PlainObject)[segment];
+      if (value === undefined) break;
+      if (i === segments.length - 1 || !value || typeof value !== 'object' || Array.isArray(value)) {
+        to[segment] = value;
+        break;
+      }
+      const inner = (to[segment] as PlainObject | undefined) ?? {};
+      to[segment] = inner;
+      to = inner;
+      from = value;
+    }
+  }
+  return out;
+}
 
 /** A consumer's name as a file name. */
 const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');

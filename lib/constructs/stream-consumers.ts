@@ -46,6 +46,7 @@ export class StreamConsumers extends Construct {
           retryAttempts: STREAM_RETRY_ATTEMPTS,
           reportBatchItemFailures: true,
           onFailure: new SqsDlq(deadLetterQueue),
+          ...(spec.filters ? { filters: spec.filters.map((f) => lambda.FilterCriteria.filter(f)) } : {}),
         }),
       );
       dlqs.set(spec.name, deadLetterQueue);

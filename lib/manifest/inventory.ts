@@ -257,6 +257,8 @@ export const inventory: ContextManifest = {
       description: 'Position and reservation writes → ledger movements, reservation records, events',
       fn: 'stockStream',
       batchSize: 100,
+      // Written positions and reservations only (what processStockStream acts on).
+      filters: [{ dynamodb: { NewImage: { entity: { S: ['StockPosition', 'Reservation'] } } } }],
     },
   ],
 };

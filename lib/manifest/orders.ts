@@ -345,6 +345,8 @@ export const orders: ContextManifest = {
       description: 'Order writes → OrderReceived / OrderUpdated / OrderCancelled on the bus',
       fn: 'publishOrderEvents',
       batchSize: 100,
+      // Order items only (ordersKeys.isOrder): the function is not invoked for the rest of the table.
+      filters: [{ dynamodb: { Keys: { pk: { S: [{ prefix: 'ORDER#' }] }, sk: { S: ['ORDER'] } } } }],
     },
   ],
   rules: [

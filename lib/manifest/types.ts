@@ -139,6 +139,13 @@ export interface StreamConsumerSpec {
   fn: string;
   /** @default 100 */
   batchSize?: number;
+  /**
+   * The mapping's FilterCriteria: event patterns matched against each stream record as Lambda
+   * receives it (`{ dynamodb: { Keys, NewImage, ... }, eventName }`). A record is delivered when
+   * it matches any of them; the others are passed over without an invocation (and not billed on
+   * AWS). Without filters, every record is delivered.
+   */
+  filters?: readonly Record<string, unknown>[];
 }
 
 export interface ContextManifest {

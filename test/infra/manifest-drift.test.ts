@@ -468,7 +468,7 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
       }
     });
 
-    it('consumes the table stream from TRIM_HORIZON with bisection, retries and an SQS on-failure destination', () => {
+    it('consumes the table stream from TRIM_HORIZON with bisection, retries, its filters and an SQS on-failure destination', () => {
       // Batching rule targets have SQS mappings of their own (checked with the rules).
       const mappings = resourcesIn('AWS::Lambda::EventSourceMapping').filter((m) =>
         JSON.stringify(m.resource.Properties.EventSourceArn).includes('StreamArn'),
@@ -488,6 +488,12 @@ describe.each(CASES)('stateless stack built from $label', ({ manifest, options }
         expect(JSON.stringify(mapping?.Properties.EventSourceArn)).toMatch(
           new RegExp(`${tableLogicalId}.*StreamArn`),
         );
+        // The local poller applies the same patterns: both read them from the manifest.
+        const criteria = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+        expect(
+          criteria?.Filters.map((f) => JSON.parse(f.Pattern)),
+          spec.name,
+        ).toEqual(spec.filters);
         const destination = mapping?.Properties.DestinationConfig as { OnFailure: { Destination: unknown } };
         queueIsEncryptedTlsOnlyDlq(app, destination.OnFailure.Destination, located?.stack ?? root);
       }

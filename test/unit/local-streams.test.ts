@@ -31,6 +31,8 @@ class FakeStream {
   /** The next GetRecords call fails as a busy or restarting DynamoDB Local would. */
   failNext = false;
   destroyed = false;
+  /** GetRecords calls that returned records (what DynamoDB Local charges by). */
+  pagesWithRecords = 0;
   private sequence = 0;
   private issued = 0;
 
@@ -110,6 +112,7 @@ class FakeStream {
         const shard = this.shard(id);
         const from = Number(at);
         const page = shard.records.slice(from, from + (command.input.Limit ?? 1000));
+        if (page.length > 0) this.pagesWithRecords++;
         const end = from + page.length;
         const closedAndRead = shard.closed && end >= shard.records.length;
         return {
@@ -502,6 +505,68 @@ describe('local stream poller', () => {
     // r1 and r2 were done; r3 and r4 split in two, as bisectBatchOnFunctionError does.
     expect(calls).toEqual([['r1', 'r2', 'r3', 'r4'], ['r3'], ['r4']]);
     expect(p.failures).toEqual([]);
+  });
+
+  it("applies a consumer's filters: only matching records are delivered, and its position moves past the rest", async () => {
+    const stream = new FakeStream();
+    const dir = await newStateDir();
+    const received: Batch[] = [];
+    const orders: StreamConsumerSpec = {
+      ...consumer('outbox'),
+      filters: [{ dynamodb: { Keys: { pk: { S: [{ prefix: 'ORDER#' }] } } } }],
+    };
+    const p = startPoller(
+      stream,
+      [orders],
+      async (_fn, event) => {
+        received.push(event);
+      },
+      { stateDir: dir },
+    );
+    await p.start();
+    stream.write('ORDER#1', 'STOCK#1', 'ORDER#2', 'STOCK#2');
+    await until(() => expect(idsOf(received)).toEqual(['ORDER#1', 'ORDER#2']));
+    // A page of nothing but other records starts no invocation.
+    const invocations = received.length;
+    stream.write('STOCK#3');
+    await until(() => expect(p.isIdle()).toBe(true));
+    await p.stop();
+    expect(received.length).toBe(invocations);
+
+    // The checkpoint is past STOCK#3: the same consumer without its filter starts after it.
+    const after: Batch[] = [];
+    const again = startPoller(
+      stream,
+      [consumer('outbox')],
+      async (_fn, event) => {
+        after.push(event);
+      },
+      { stateDir: dir },
+    );
+    await again.start();
+    stream.write('STOCK#4');
+    await until(() => expect(idsOf(after)).toEqual(['STOCK#4']));
+  });
+
+  it('hands a page one loop read to the other loop at the same place instead of reading it again', async () => {
+    const stream = new FakeStream();
+    const received: Record<string, string[]> = { outbox: [], ledger: [] };
+    const p = startPoller(stream, [consumer('outbox'), consumer('ledger')], async (fn, event) => {
+      received[fn]?.push(...idsOf([event]));
+    });
+    await p.start();
+    // Each loop learns its place from the first record it reads itself.
+    stream.write('r0');
+    await until(() => expect([received.outbox, received.ledger]).toEqual([['r0'], ['r0']]));
+    const before = stream.pagesWithRecords;
+    stream.write('r1', 'r2', 'r3');
+    await until(() =>
+      expect([received.outbox, received.ledger]).toEqual([
+        ['r0', 'r1', 'r2', 'r3'],
+        ['r0', 'r1', 'r2', 'r3'],
+      ]),
+    );
+    expect(stream.pagesWithRecords - before).toBe(1);
   });
 
   it('retries as many times as the AWS event source mapping does', () => {
