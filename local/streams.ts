@@ -412,7 +412,7 @@ class ConsumerLoop {
   /** Per shard, the sequence number its iterator is right after (unknown from TRIM_HORIZON). */
   private readonly readAfter = new Map<string, string>();
   /** The mapping's FilterCriteria: a record is delivered when it matches any (all without). */
-  private readonly filters: { pattern: CompiledPattern; paths: string[] }[] | undefined;
+  private readonly filters: { pattern: CompiledPattern; paths: string[][] }[] | undefined;
   private readonly finished = new Set<string>();
   /** Shards whose iterator was trimmed, and how often since they last delivered a record. */
   private readonly trims = new Map<string, number>();
@@ -431,8 +431,9 @@ class ConsumerLoop {
   ) {
     this.filters = consumer.filters?.map((filter) => {
       const pattern = compilePattern(filter);
-      const paths = pattern.branches.flatMap((branch) => branch.fields.map((field) => field.path));
-      return { pattern, paths: [...new Set(paths)] };
+      const paths = new Set(pattern.branches.flatMap((branch) => branch.fields.map((field) => field.path)));
+      // Split once here: they are walked for every record.
+      return { pattern, paths: [...paths].map((path) => path.split('.')) };
     });
   }
 
@@ -784,11 +785,10 @@ function pause(ms: number, stopping: AbortSignal): Promise<void> {
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-/** The values at `paths` (dotted) of `record`, in an object of the same shape. */
-function picked(record: PlainObject, paths: readonly string[]): PlainObject {
+/** The values at `paths` (each a list of keys) of `record`, in an object of the same shape. */
+function picked(record: PlainObject, paths: readonly (readonly string[])[]): PlainObject {
   const out: PlainObject = {};
-  for (const path of paths) {
-    const segments = path.split('.');
+  for (const segments of paths) {
     let from: unknown = record;
     let to = out;
     for (const [i, segment] of segments.entries()) {
