@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { withoutSdkLogging } from '../functions/shared/clients.ts';
+import { unsignedLocalSigner, withoutSdkLogging } from '../functions/shared/clients.ts';
 import type { TestRuntime } from '../test/support/runtime.ts';
 
 /** What every benchmark receives: a running local runtime and a raw client on the same engine. */
@@ -23,6 +23,8 @@ export function rawClient(endpoint: string, region: string): DynamoDBDocumentCli
         region,
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
         maxAttempts: 1,
+        // As the runtime's own clients send to DynamoDB Local: the engine's rate, not SigV4's.
+        signer: unsignedLocalSigner,
       }),
     ),
   );

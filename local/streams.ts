@@ -10,7 +10,7 @@ import {
   GetShardIteratorCommand,
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
-import { withoutSdkLogging } from '../functions/shared/clients.ts';
+import { unsignedLocalSigner, withoutSdkLogging } from '../functions/shared/clients.ts';
 import type { StreamConsumerSpec } from '../lib/manifest/types.ts';
 import { type CompiledPattern, compilePattern, matchesPattern, type PlainObject } from './event-pattern.ts';
 
@@ -219,6 +219,7 @@ export class StreamPoller {
         endpoint,
         region: rest[3],
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        signer: unsignedLocalSigner,
       }),
     );
     return new StreamPoller(ddb, streams, ...rest);
