@@ -11,3 +11,21 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { name: string; message: string; stack?: string; fields: object } };
+
+/**
+ * A handler on the worker calling an emulated AWS API (EventBridge, Step Functions): the SDK's
+ * request as the emulator reads it, handed to the main thread instead of sent over loopback TCP.
+ */
+export interface WorkerAwsCall {
+  awsCall: number;
+  target: string;
+  body: string;
+}
+
+/** The main thread's answer to a `WorkerAwsCall`, as the emulator's HTTP reply would carry it. */
+export interface AwsCallReply {
+  awsCall: number;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}

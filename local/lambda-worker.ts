@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
+import { LOCAL_AWS_TRANSPORT, type LocalAwsTransport } from '../functions/shared/clients.ts';
 import { loadHandler, runHandler } from './lambda.ts';
-import type { WorkerReply, WorkerRequest } from './lambda-protocol.ts';
+import type { AwsCallReply, WorkerAwsCall, WorkerReply, WorkerRequest } from './lambda-protocol.ts';
 
 /**
  * The background lane's Lambda "container": a worker thread with its own event loop and its own
@@ -10,7 +11,23 @@ import type { WorkerReply, WorkerRequest } from './lambda-protocol.ts';
  */
 const port = parentPort;
 if (port) {
-  port.on('message', async (req: WorkerRequest) => {
+  // Emulated AWS calls (PutEvents, StartExecution) go to the main thread, which owns the bus and
+  // the workflows, as messages: no loopback HTTP on either side (functions/shared/clients.ts).
+  const awsCalls = new Map<number, (reply: AwsCallReply) => void>();
+  let nextAwsCall = 0;
+  const transport: LocalAwsTransport = (target, body) =>
+    new Promise((resolve) => {
+      const awsCall = nextAwsCall++;
+      awsCalls.set(awsCall, resolve);
+      port.postMessage({ awsCall, target, body } satisfies WorkerAwsCall);
+    });
+  Object.assign(globalThis, { [LOCAL_AWS_TRANSPORT]: transport });
+  port.on('message', async (req: WorkerRequest | AwsCallReply) => {
+    if ('awsCall' in req) {
+      awsCalls.get(req.awsCall)?.(req);
+      awsCalls.delete(req.awsCall);
+      return;
+    }
     try {
       const handler = await loadHandler(req.entry);
       const result = await runHandler(handler, req.fn, req, req.event);

@@ -4,9 +4,14 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec, SystemManifest } from '../lib/manifest/types.ts';
-import type { WorkerReply, WorkerRequest } from './lambda-protocol.ts';
+import type { AwsCallReply, WorkerAwsCall, WorkerReply, WorkerRequest } from './lambda-protocol.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+/** The emulated AWS APIs (local/aws-emulator.ts): an X-Amz-Target and its JSON body in, a reply out. */
+export type AwsEmulation = (
+  target: string,
+  body: string,
+) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
 type Urgency = NonNullable<FunctionSpec['urgency']>;
 interface Waiter {
   wake(): void;
@@ -63,6 +68,7 @@ export class LocalLambdas {
   private readonly waiting: Record<Urgency, Waiter[]> = { 'order-flow': [], normal: [], bookkeeping: [] };
   private starvationTimer: NodeJS.Timeout | undefined;
   private worker: BackgroundWorker | undefined;
+  private awsEmulation: AwsEmulation | undefined;
 
   constructor(
     private readonly manifest: SystemManifest,
@@ -75,6 +81,11 @@ export class LocalLambdas {
       Math.min(this.backgroundConcurrency, Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
     this.minWhileBusy = atMostAll(minWhileBusy);
     this.orderFlowWhileBusy = atMostAll(options.orderFlowWhileBusy ?? 2);
+  }
+
+  /** Answers the worker's emulated AWS calls (its handlers' PutEvents, StartExecution, ...). */
+  answerAwsCalls(emulation: AwsEmulation): void {
+    this.awsEmulation = emulation;
   }
 
   has(fn: string): boolean {
@@ -134,7 +145,10 @@ export class LocalLambdas {
       if (this.options.backgroundWorker === false) {
         return await runHandler(await this.load(fn), fn, this.limits(fn), event);
       }
-      this.worker ??= new BackgroundWorker();
+      this.worker ??= new BackgroundWorker((target, body) => {
+        if (!this.awsEmulation) throw new Error('The local runtime emulates no AWS API yet');
+        return this.awsEmulation(target, body);
+      });
       return await this.worker.invoke({ fn, entry: this.entryOf(fn), ...this.limits(fn), event });
     } finally {
       this.runningBy[urgency]--;
@@ -327,13 +341,14 @@ class BackgroundWorker {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 0;
 
-  constructor() {
+  constructor(private readonly emulate: AwsEmulation) {
     // The environment as the runtime set it, copied now (the runtime sets it before any event).
     this.worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
       env: { ...process.env },
       execArgv: [],
     });
-    this.worker.on('message', (reply: WorkerReply) => {
+    this.worker.on('message', (reply: WorkerReply | WorkerAwsCall) => {
+      if ('awsCall' in reply) return void this.answer(reply);
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
@@ -362,6 +377,29 @@ class BackgroundWorker {
 
   async stop(): Promise<void> {
     await this.worker.terminate();
+  }
+
+  /** Runs a handler's emulated AWS call here and posts the reply the HTTP emulator would send. */
+  private async answer(call: WorkerAwsCall): Promise<void> {
+    let reply: AwsCallReply;
+    try {
+      const out = await this.emulate(call.target, call.body);
+      reply = {
+        awsCall: call.awsCall,
+        status: out.status,
+        headers: out.headers ?? {},
+        body: JSON.stringify(out.body),
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      reply = {
+        awsCall: call.awsCall,
+        status: 500,
+        headers: { 'x-amzn-errortype': 'InternalException' },
+        body: JSON.stringify({ __type: 'InternalException', message }),
+      };
+    }
+    this.worker.postMessage(reply);
   }
 
   private failAll(error: Error): void {

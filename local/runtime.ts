@@ -173,6 +173,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
     );
     stops.push(() => bus.drain());
     const emulate = createAwsEmulator({ bus, sfn, busName: config.busName, busArn });
+    lambdas.answerAwsCalls(emulate);
 
     const consoleDir = path.join(REPO_ROOT, 'console', 'dist');
     // Not awaited: /health and the API never wait for the console's build.

@@ -32,6 +32,48 @@ export const unsignedLocalSigner = {
 };
 
 /**
+ * Where the local runtime's background worker hands emulated AWS calls to its main thread
+ * (local/lambda-worker.ts): an X-Amz-Target and the JSON body in, the emulator's reply out.
+ */
+export const LOCAL_AWS_TRANSPORT = Symbol.for('quartermaster.local-aws-transport');
+export type LocalAwsTransport = (
+  target: string,
+  body: string,
+) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
+
+/**
+ * The EventBridge and Step Functions clients' options. On the local runtime's worker thread, the
+ * emulator runs on the main thread of the same process: the request goes there as a message
+ * instead of over loopback HTTP, which cost both threads an HTTP exchange per call (PutEvents is
+ * on every order's path). The SDK still builds, serializes and parses every call.
+ */
+const utf8 = new TextDecoder();
+
+function awsEmulatorOptions() {
+  const options = endpointFor(ENV.awsEndpoint);
+  const transport = (globalThis as { [LOCAL_AWS_TRANSPORT]?: LocalAwsTransport })[LOCAL_AWS_TRANSPORT];
+  if (!options.endpoint || !transport) return options;
+  const requestHandler = {
+    async handle(request: { headers: Record<string, string>; body?: unknown }) {
+      // The SDK's JSON body is a string or bytes (a Uint8Array that warns when used as a string).
+      const body =
+        request.body instanceof Uint8Array ? utf8.decode(request.body) : String(request.body ?? '');
+      const reply = await transport(request.headers['x-amz-target'] ?? '', body);
+      return {
+        response: {
+          statusCode: reply.status,
+          headers: { 'content-type': 'application/x-amz-json-1.1', ...reply.headers },
+          body: new TextEncoder().encode(reply.body),
+        },
+      };
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+  };
+  return { ...options, requestHandler };
+}
+
+/**
  * Drops the SDK's logger middleware. On every call it walks the whole request and response to
  * redact sensitive fields for a logger that, by default, throws the result away: on large
  * responses (stream batches, queries) that walk is most of the call's CPU and blocks the event
@@ -78,12 +120,12 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  events ??= sdkClient(new EventBridgeClient({ ...endpointFor(ENV.awsEndpoint) }));
+  events ??= sdkClient(new EventBridgeClient(awsEmulatorOptions()));
   return events;
 }
 
 export function sfnClient(): SFNClient {
-  sfn ??= sdkClient(new SFNClient({ ...endpointFor(ENV.awsEndpoint) }));
+  sfn ??= sdkClient(new SFNClient(awsEmulatorOptions()));
   return sfn;
 }
 
