@@ -50,8 +50,9 @@ export interface LocalLambdasOptions {
  *   stretches (decoding a page of stream images) never hold an API request up — and at most
  *   `backgroundConcurrency` at once, like Lambda's asynchronous queue in front of a function
  *   with reserved concurrency. Waiting invocations are served by their function's urgency
- *   (order flow, normal, bookkeeping), first come first served within each, and bookkeeping
- *   never fills more than half the slots. While API requests are in flight only
+ *   (order flow, normal, bookkeeping), first come first served within each; bookkeeping waits
+ *   while order flow runs or waits (one at a time once it has waited 30 s) and never fills more
+ *   than half the slots. While API requests are in flight only
  *   `orderFlowWhileBusy` order-flow invocations (and `backgroundMinWhileBusy` of any kind) run
  *   (see `slots`). A burst of orders is answered at once, the orders keep moving towards
  *   released behind it, and the journal, postings and KPI inputs catch up when it pauses.
@@ -186,9 +187,27 @@ export class LocalLambdas {
    */
   private mayStart(urgency: Urgency): boolean {
     if (this.running >= this.slots(urgency)) return false;
+    if (urgency !== 'bookkeeping') return true;
+    if (this.orderFlowActive() && !this.bookkeepingOverdue()) return false;
+    return this.runningBy.bookkeeping < Math.max(1, Math.floor(this.backgroundConcurrency / 2));
+  }
+
+  /**
+   * Order flow is running or waiting: bookkeeping (journal, postings, KPI inputs) then waits, as it
+   * does behind a busy API, so a burst of orders settles on all the CPU this machine has (on AWS
+   * each function has its own). Bookkeeping catches up in the pauses.
+   */
+  private orderFlowActive(): boolean {
+    return this.runningBy['order-flow'] > 0 || this.waiting['order-flow'].length > 0;
+  }
+
+  /** Under order flow that never pauses, one bookkeeping invocation at a time once it has waited this long. */
+  private bookkeepingOverdue(): boolean {
+    const oldest = this.waiting.bookkeeping[0]?.since;
     return (
-      urgency !== 'bookkeeping' ||
-      this.runningBy.bookkeeping < Math.max(1, Math.floor(this.backgroundConcurrency / 2))
+      this.runningBy.bookkeeping === 0 &&
+      oldest !== undefined &&
+      Date.now() - oldest >= BOOKKEEPING_PATIENCE_MS
     );
   }
 
@@ -292,6 +311,8 @@ const isMiddyTimeout = (error: unknown) =>
 
 /** How long event-driven work may wait behind a busy API before one invocation runs anyway. */
 const STARVATION_MS = 250;
+/** How long bookkeeping waits behind order flow that never pauses before one invocation runs anyway. */
+const BOOKKEEPING_PATIENCE_MS = 30_000;
 /** The API counts as busy until it has been quiet this long. */
 const API_QUIET_MS = 25;
 

@@ -187,6 +187,44 @@ describe('local Lambda lanes', () => {
     await finish('books3');
   });
 
+  it('holds bookkeeping back while order flow runs or waits, and starts it when order flow pauses', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4 });
+    urgent(lambdas, 'flow1');
+    await settle();
+    urgent(lambdas, 'books1', 'books2');
+    background(lambdas, 'b1');
+    await settle();
+    // Two slots are free and bookkeeping's half is unused, but an order is moving.
+    expect(gate.started).toEqual(['flow1', 'b1']);
+    urgent(lambdas, 'flow2');
+    await finish('flow1');
+    expect(gate.started).toEqual(['flow1', 'b1', 'flow2']);
+    await finish('flow2');
+    expect(gate.started).toEqual(['flow1', 'b1', 'flow2', 'books1', 'books2']);
+    for (const id of ['b1', 'books1', 'books2']) await finish(id);
+  });
+
+  it('runs one bookkeeping invocation at a time once it has waited 30 s behind order flow that never pauses', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4 });
+    urgent(lambdas, 'flow1');
+    await settle();
+    urgent(lambdas, 'books1', 'books2');
+    await elapse(29_000);
+    urgent(lambdas, 'flow2');
+    await settle();
+    expect(gate.started).toEqual(['flow1', 'flow2']);
+    await elapse(1_000);
+    await finish('flow1');
+    expect(gate.started).toEqual(['flow1', 'flow2', 'books1']);
+    urgent(lambdas, 'flow3');
+    await finish('flow2');
+    // books2 waits for books1: one at a time while orders keep coming.
+    expect(gate.started).toEqual(['flow1', 'flow2', 'books1', 'flow3']);
+    await finish('books1');
+    expect(gate.started.at(-1)).toBe('books2');
+    for (const id of ['flow3', 'books2']) await finish(id);
+  });
+
   it('keeps two order-flow invocations running while the API is busy; other work waits', async () => {
     const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 0 });
     const api = lambdas.invoke('gated', { id: 'api' });

@@ -4,6 +4,7 @@ import { eventBridgePublisher } from '#shared/events';
 import { sfnTaskTokens } from '#shared/task-tokens';
 import { dynamoChannelStore } from '../../intake/adapters/channel-store.ts';
 import type { ReleasePorts } from '../core/ports.ts';
+import { cachedArrivals } from './arrivals-cache.ts';
 import { inventoryReads } from './inventory-reads.ts';
 import { inventoryReservations } from './inventory-reservations.ts';
 import { recentOrders } from './recent-orders.ts';
@@ -40,7 +41,7 @@ export function releasePorts(): ReleasePorts & {
       },
     },
     backorders: dynamoBackorderQueue(),
-    arrivals: { of: arrivalsFor },
+    arrivals: { of: cachedArrivals(arrivalsFor) },
     events: eventBridgePublisher(),
     clock: () => new Date(),
   };
