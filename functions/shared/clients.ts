@@ -41,14 +41,14 @@ export type LocalAwsTransport = (
   body: string,
 ) => Promise<{ status: number; headers: Record<string, string>; body: string }>;
 
+const utf8 = new TextDecoder();
+
 /**
  * The EventBridge and Step Functions clients' options. On the local runtime's worker thread, the
  * emulator runs on the main thread of the same process: the request goes there as a message
  * instead of over loopback HTTP, which cost both threads an HTTP exchange per call (PutEvents is
  * on every order's path). The SDK still builds, serializes and parses every call.
  */
-const utf8 = new TextDecoder();
-
 function awsEmulatorOptions() {
   const options = endpointFor(ENV.awsEndpoint);
   const transport = (globalThis as { [LOCAL_AWS_TRANSPORT]?: LocalAwsTransport })[LOCAL_AWS_TRANSPORT];
