@@ -107,6 +107,7 @@ describe('console: orders and intake exceptions', () => {
       await page.waitForURL(/status=released/);
       await table.getByRole('link', { name: orderId }).waitFor();
       await tabs.getByRole('tab', { name: 'All', exact: true }).click();
+      await page.waitForURL(/\/orders$/);
       await table.getByLabel('Channel id').fill('store-e2e');
       await table.getByRole('button', { name: 'Find' }).click();
       await page.waitForURL(/\/orders\?channelId=store-e2e$/);

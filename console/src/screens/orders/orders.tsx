@@ -68,7 +68,9 @@ export default function Orders() {
   useEffect(() => setDraft({ channelId, locationId, externalId }), [channelId, locationId, externalId]);
 
   const update = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
+    // From the address bar, not this render's params: the router renders a navigation in a
+    // transition, so a Find clicked right after a tab could otherwise bring the old tab back.
+    const p = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
     setParams(p, { replace: true });
   };
