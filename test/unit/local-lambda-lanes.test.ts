@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SystemManifest } from '../../lib/manifest/types.ts';
 import { LocalLambdas, type LocalLambdasOptions, loadHandler } from '../../local/lambda.ts';
+import { functionsOnly } from './fixtures/functions-only-manifest.ts';
 import { theGate } from './fixtures/gated-handler.ts';
 
 /*
@@ -12,18 +12,11 @@ import { theGate } from './fixtures/gated-handler.ts';
  */
 const gate = theGate();
 const ENTRY = 'test/unit/fixtures/gated-handler.ts';
-const manifest = {
-  functions: {
-    gated: { entry: ENTRY, description: 'test' },
-    flow: { entry: ENTRY, description: 'test', urgency: 'order-flow' },
-    books: { entry: ENTRY, description: 'test', urgency: 'bookkeeping' },
-  },
-  routes: [],
-  rules: [],
-  stateMachines: [],
-  schedules: [],
-  streams: [],
-} as unknown as SystemManifest;
+const manifest = functionsOnly({
+  gated: { entry: ENTRY },
+  flow: { entry: ENTRY, urgency: 'order-flow' },
+  books: { entry: ENTRY, urgency: 'bookkeeping' },
+});
 
 const lanes = (options: LocalLambdasOptions) =>
   new LocalLambdas(manifest, process.cwd(), { backgroundWorker: false, ...options });

@@ -1,20 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SystemManifest } from '../../lib/manifest/types.ts';
 import { LocalLambdas } from '../../local/lambda.ts';
+import { functionsOnly } from './fixtures/functions-only-manifest.ts';
 
 /*
  * A handler on the background worker calls the emulated AWS APIs through the real SDK clients;
  * the call reaches the runtime's emulation on the main thread as a message. The emulator's HTTP
  * endpoint here is a port nothing listens on, so a call that went over HTTP would fail.
  */
-const manifest = {
-  functions: { publisher: { entry: 'test/unit/fixtures/publishing-handler.ts', description: 'test' } },
-  routes: [],
-  rules: [],
-  stateMachines: [],
-  schedules: [],
-  streams: [],
-} as unknown as SystemManifest;
+const manifest = functionsOnly({ publisher: { entry: 'test/unit/fixtures/publishing-handler.ts' } });
 
 const calls: { target: string; body: unknown }[] = [];
 Object.assign(process.env, {
