@@ -4,14 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec, SystemManifest } from '../lib/manifest/types.ts';
+import type { AwsJsonReply } from './aws-emulator.ts';
 import type { AwsCallReply, WorkerAwsCall, WorkerReply, WorkerRequest } from './lambda-protocol.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 /** The emulated AWS APIs (local/aws-emulator.ts): an X-Amz-Target and its JSON body in, a reply out. */
-export type AwsEmulation = (
-  target: string,
-  body: string,
-) => Promise<{ status: number; body: unknown; headers?: Record<string, string> }>;
+type AwsEmulation = (target: string, body: string) => Promise<AwsJsonReply>;
 type Urgency = NonNullable<FunctionSpec['urgency']>;
 interface Waiter {
   wake(): void;
