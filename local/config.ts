@@ -25,6 +25,8 @@ export interface LocalConfig {
   backgroundOrderFlowWhileBusy: number;
   /** Run them on a worker thread, away from the API's event loop (QM_BACKGROUND_WORKER=0: not). */
   backgroundWorker: boolean;
+  /** Steps added to that worker thread's nice value (Linux; 0: as the API's thread). */
+  backgroundNice: number;
 }
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -45,9 +47,13 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     backgroundConcurrency: Number(env.QM_BACKGROUND_CONCURRENCY ?? 4),
     // 0: API first (measured: with 2, webhook intake p99 at 200/s rose from ~85 ms to ~1.4 s here).
     backgroundMinWhileBusy: Number(env.QM_BACKGROUND_MIN_WHILE_BUSY ?? 0),
-    // An order on its way to released keeps two slots while webhooks arrive; the rest waits.
-    backgroundOrderFlowWhileBusy: Number(env.QM_BACKGROUND_ORDER_FLOW_WHILE_BUSY ?? 2),
+    // An order on its way to released keeps four slots while webhooks arrive; the rest waits.
+    // Each spends most of its time waiting on DynamoDB Local, so two capped paced release at
+    // ~85 orders/s (p50 1.1 s at 100/s; with four: 0.08 s). The worker's nice keeps them from
+    // taking the API's CPU (docs/decisions.md, 2026-12-05).
+    backgroundOrderFlowWhileBusy: Number(env.QM_BACKGROUND_ORDER_FLOW_WHILE_BUSY ?? 4),
     backgroundWorker: env.QM_BACKGROUND_WORKER !== '0',
+    backgroundNice: Number(env.QM_BACKGROUND_NICE ?? 5),
   };
 }
 

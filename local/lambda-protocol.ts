@@ -29,3 +29,9 @@ export interface AwsCallReply {
   headers: Record<string, string>;
   body: string;
 }
+
+/** What the worker is started with (`workerData`). */
+export interface WorkerOptions {
+  /** Steps added to the worker thread's nice value (LocalLambdasOptions.backgroundNice). */
+  nice: number;
+}

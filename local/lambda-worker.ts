@@ -1,7 +1,14 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { LOCAL_AWS_TRANSPORT, type LocalAwsTransport } from '../functions/shared/clients.ts';
 import { loadHandler, runHandler } from './lambda.ts';
-import type { AwsCallReply, WorkerAwsCall, WorkerReply, WorkerRequest } from './lambda-protocol.ts';
+import type {
+  AwsCallReply,
+  WorkerAwsCall,
+  WorkerOptions,
+  WorkerReply,
+  WorkerRequest,
+} from './lambda-protocol.ts';
+import { lowerThisThreadPriority } from './thread-priority.ts';
 
 /**
  * The background lane's Lambda "container": a worker thread with its own event loop and its own
@@ -11,6 +18,8 @@ import type { AwsCallReply, WorkerAwsCall, WorkerReply, WorkerRequest } from './
  */
 const port = parentPort;
 if (port) {
+  // Behind the API's thread when both want a CPU (LocalLambdasOptions.backgroundNice).
+  lowerThisThreadPriority((workerData as WorkerOptions | undefined)?.nice ?? 0);
   // Emulated AWS calls (PutEvents, StartExecution) go to the main thread, which owns the bus and
   // the workflows, as messages: no loopback HTTP on either side (functions/shared/clients.ts).
   const awsCalls = new Map<number, (reply: AwsCallReply) => void>();

@@ -5,7 +5,13 @@ import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec, SystemManifest } from '../lib/manifest/types.ts';
 import type { AwsJsonReply } from './aws-emulator.ts';
-import type { AwsCallReply, WorkerAwsCall, WorkerReply, WorkerRequest } from './lambda-protocol.ts';
+import type {
+  AwsCallReply,
+  WorkerAwsCall,
+  WorkerOptions,
+  WorkerReply,
+  WorkerRequest,
+} from './lambda-protocol.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 /** The emulated AWS APIs (local/aws-emulator.ts): an X-Amz-Target and its JSON body in, a reply out. */
@@ -29,9 +35,14 @@ export interface LocalLambdasOptions {
   backgroundMinWhileBusy?: number;
   /**
    * Order-flow invocations (`FunctionSpec.urgency`) that may still run while the API is busy: an
-   * order keeps moving towards released during a burst of webhooks. @default 2
+   * order keeps moving towards released during a burst of webhooks. @default 4
    */
   orderFlowWhileBusy?: number;
+  /**
+   * Steps added to the worker thread's nice value (Linux): when the API's thread and the worker
+   * both want a CPU, the API's goes first, whatever the lane lets run. 0 keeps them equal. @default 0
+   */
+  backgroundNice?: number;
   /** Run event-driven invocations on a worker thread (see below). @default true */
   backgroundWorker?: boolean;
 }
@@ -79,7 +90,7 @@ export class LocalLambdas {
     const atMostAll = (n: number) =>
       Math.min(this.backgroundConcurrency, Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
     this.minWhileBusy = atMostAll(minWhileBusy);
-    this.orderFlowWhileBusy = atMostAll(options.orderFlowWhileBusy ?? 2);
+    this.orderFlowWhileBusy = atMostAll(options.orderFlowWhileBusy ?? 4);
   }
 
   /** Answers the worker's emulated AWS calls (its handlers' PutEvents, StartExecution, ...). */
@@ -144,10 +155,13 @@ export class LocalLambdas {
       if (this.options.backgroundWorker === false) {
         return await runHandler(await this.load(fn), fn, this.limits(fn), event);
       }
-      this.worker ??= new BackgroundWorker((target, body) => {
-        if (!this.awsEmulation) throw new Error('The local runtime emulates no AWS API yet');
-        return this.awsEmulation(target, body);
-      });
+      this.worker ??= new BackgroundWorker(
+        (target, body) => {
+          if (!this.awsEmulation) throw new Error('The local runtime emulates no AWS API yet');
+          return this.awsEmulation(target, body);
+        },
+        { nice: this.options.backgroundNice ?? 0 },
+      );
       return await this.worker.invoke({ fn, entry: this.entryOf(fn), ...this.limits(fn), event });
     } finally {
       this.runningBy[urgency]--;
@@ -360,11 +374,15 @@ class BackgroundWorker {
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextId = 0;
 
-  constructor(private readonly emulate: AwsEmulation) {
+  constructor(
+    private readonly emulate: AwsEmulation,
+    options: WorkerOptions,
+  ) {
     // The environment as the runtime set it, copied now (the runtime sets it before any event).
     this.worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
       env: { ...process.env },
       execArgv: [],
+      workerData: options,
     });
     this.worker.on('message', (reply: WorkerReply | WorkerAwsCall) => {
       if ('awsCall' in reply) return void this.answer(reply);

@@ -115,6 +115,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       backgroundMinWhileBusy: config.backgroundMinWhileBusy,
       orderFlowWhileBusy: config.backgroundOrderFlowWhileBusy,
       backgroundWorker: config.backgroundWorker,
+      backgroundNice: config.backgroundNice,
     });
     // Stopped last (stops run in reverse): pollers and workflows may still await an invocation.
     stops.push(() => lambdas.stop());

@@ -218,8 +218,8 @@ describe('local Lambda lanes', () => {
     for (const id of ['flow3', 'books2']) await finish(id);
   });
 
-  it('keeps two order-flow invocations running while the API is busy; other work waits', async () => {
-    const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 0 });
+  it('keeps orderFlowWhileBusy order-flow invocations running while the API is busy; other work waits', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4, backgroundMinWhileBusy: 0, orderFlowWhileBusy: 2 });
     const api = lambdas.invoke('gated', { id: 'api' });
     await settle();
     background(lambdas, 'b1');
