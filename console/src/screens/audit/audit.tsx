@@ -8,7 +8,6 @@ import PropertyFilter, { type PropertyFilterProps } from '@cloudscape-design/com
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useEffect, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { AuditEntry } from '../../api/types.ts';
 import { useChrome, usePage } from '../../app/chrome.tsx';
@@ -16,6 +15,7 @@ import { ROLE_LABELS, type Role } from '../../app/identity.ts';
 import { useCursorList } from '../../app/use-resource.ts';
 import { DateRangeFilter, resolveRange, type TimeRange } from '../../components/date-range.tsx';
 import { formatDateTime, JsonBlock } from '../../components/format.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, AuditOutcome, EmptyState } from '../../components/states.tsx';
 import { describeAction } from './action-phrases.ts';
 
@@ -119,7 +119,7 @@ function AuditDetail({ entry }: { entry: AuditEntry }) {
 export default function Audit() {
   usePage('Audit trail', [{ text: 'Audit trail', href: '/audit' }]);
   const { set } = useChrome();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useQueryParams();
   const actor = params.get('actor') ?? '';
   const action = params.get('action') ?? '';
   const selectedId = params.get('entry');
@@ -130,12 +130,6 @@ export default function Audit() {
           ...(params.get('to') ? { to: params.get('to')! } : {}),
         }
       : { range: params.get('range') ?? '7d' };
-
-  const update = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
-    setParams(p, { replace: true });
-  };
 
   const key = `audit:${actor}:${action}:${JSON.stringify(time)}`;
   const list = useCursorList<AuditEntry>(key, (cursor, signal) =>

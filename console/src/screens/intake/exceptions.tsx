@@ -7,7 +7,6 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { IntakeExceptionSummary } from '../../api/types.ts';
 import { can } from '../../app/access.ts';
@@ -16,6 +15,7 @@ import { useUser } from '../../app/session.tsx';
 import { useCursorList } from '../../app/use-resource.ts';
 import { formatDateTime } from '../../components/format.tsx';
 import { RouterButton, RouterLink } from '../../components/links.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 import { ExceptionsPerDay } from './exceptions-per-day.tsx';
 
@@ -34,16 +34,11 @@ const formatBytes = (n: number) =>
 export default function IntakeExceptions() {
   usePage('Intake exceptions', [{ text: 'Intake exceptions', href: '/intake' }]);
   const user = useUser();
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useQueryParams();
   const status = params.get('status') === 'resolved' ? 'resolved' : 'open';
   const channelId = params.get('channelId') ?? '';
   const [channelDraft, setChannelDraft] = useState(channelId);
   useEffect(() => setChannelDraft(channelId), [channelId]);
-  const update = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
-    setParams(p, { replace: true });
-  };
 
   const list = useCursorList<IntakeExceptionSummary>(`intake:${status}:${channelId}`, (cursor, signal) =>
     endpoints.intakeExceptions(

@@ -9,7 +9,6 @@ import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table, { type TableProps } from '@cloudscape-design/components/table';
-import { useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { BrowseRow } from '../../api/types.ts';
 import { useMySite } from '../../app/preferences.ts';
@@ -18,6 +17,7 @@ import { useCursorList } from '../../app/use-resource.ts';
 import { formatNumber } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
 import { useLocations } from '../../components/my-site.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 
 type Filter = 'all' | 'low' | 'zero' | 'negative';
@@ -43,21 +43,13 @@ export function StockBrowse(props: { fixedLocation?: string }) {
   const user = useUser();
   const [mySite] = useMySite(user.username);
   const locations = useLocations();
-  const [params, setParams] = useSearchParams();
+  const [params, set] = useQueryParams();
   const rawFilter = params.get('filter');
   const filter: Filter = FILTERS.some((f) => f.id === rawFilter) ? (rawFilter as Filter) : 'all';
   const lowAtParam = params.get('lowAt') ?? '';
   const lowAt = /^\d+$/.test(lowAtParam) ? Number(lowAtParam) : undefined;
   const chosen = params.get('location');
   const location = props.fixedLocation ?? (chosen === ALL_LOCATIONS ? undefined : (chosen ?? mySite));
-  const set = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setParams(p, { replace: true });
-  };
 
   const key = `browse:${location ?? ''}:${filter}:${filter === 'low' ? (lowAt ?? '') : ''}`;
   const list = useCursorList<BrowseRow>(key, (cursor, signal) =>

@@ -5,7 +5,6 @@ import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
-import { useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { JournalEntry, Movement, PositionView } from '../../api/types.ts';
 import { can } from '../../app/access.ts';
@@ -14,6 +13,7 @@ import { describeReason } from '../../app/reasons.ts';
 import { useUser } from '../../app/session.tsx';
 import { useCursorList } from '../../app/use-resource.ts';
 import { Delta, formatDateTime, formatNumber } from '../../components/format.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
 
 /**
@@ -23,17 +23,9 @@ import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states
  * SKU's event journal stands in: every adjustment is announced there with the same numbers.
  */
 export function Ledger(props: { sku: string; positions: PositionView[]; refreshKey: number }) {
-  const [params, setParams] = useSearchParams();
+  const [params, setFilter] = useQueryParams();
   const location = params.get('location') ?? '';
   const order = params.get('order') === 'asc' ? 'asc' : 'desc';
-  const setFilter = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) {
-      if (v) p.set(k, v);
-      else p.delete(k);
-    }
-    setParams(p, { replace: true });
-  };
 
   const key = `ledger:${props.sku}:${location}:${order}:${props.refreshKey}`;
   const ledger = useCursorList<Movement>(key, (cursor, signal) =>

@@ -9,7 +9,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
 import { type FormEvent, useEffect, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { OrderStatusName, OrderSummary } from '../../api/types.ts';
 import { can, isDeclared } from '../../app/access.ts';
@@ -19,6 +19,7 @@ import { useCursorList, useResource } from '../../app/use-resource.ts';
 import { DateRangeFilter, resolveRange, type TimeRange } from '../../components/date-range.tsx';
 import { formatDateTime } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, EmptyState, NotAvailable } from '../../components/states.tsx';
 import { BulkReleaseModal, RELEASE_HOLD } from './bulk-release.tsx';
 import {
@@ -46,7 +47,7 @@ const AT_RISK = 'at_risk';
 
 export default function Orders() {
   usePage('Orders', [{ text: 'Orders', href: '/orders' }]);
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useQueryParams();
   const navigate = useNavigate();
   const statusParam = params.get('status');
   const status = isOrderStatus(statusParam) ? statusParam : undefined;
@@ -66,14 +67,6 @@ export default function Orders() {
   const [draft, setDraft] = useState({ channelId, locationId, externalId });
   const [orderId, setOrderId] = useState('');
   useEffect(() => setDraft({ channelId, locationId, externalId }), [channelId, locationId, externalId]);
-
-  const update = (next: Record<string, string | undefined>) => {
-    // From the address bar, not this render's params: the router renders a navigation in a
-    // transition, so a Find clicked right after a tab could otherwise bring the old tab back.
-    const p = new URLSearchParams(window.location.search);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
-    setParams(p, { replace: true });
-  };
 
   const listed = isDeclared(LIST_ORDERS);
   /** A channel and its order number name one order: a point lookup, not a queue. */

@@ -6,7 +6,7 @@ import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useNavigate } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { PoStatus, PurchaseOrderSummary } from '../../api/types.ts';
 import { can } from '../../app/access.ts';
@@ -16,6 +16,7 @@ import { useUser } from '../../app/session.tsx';
 import { useCursorList } from '../../app/use-resource.ts';
 import { formatMoney, formatNumber } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 import { PO_STATUS_LABELS, PoStatusIndicator } from './po-status.tsx';
 
@@ -32,7 +33,7 @@ const NewPurchaseOrderModal = lazy(() =>
  */
 export default function PurchaseOrders() {
   usePage('Purchase orders', [{ text: 'Purchase orders', href: '/purchasing' }]);
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useQueryParams();
   const status = (STATUSES as string[]).includes(params.get('status') ?? '')
     ? (params.get('status') as PoStatus)
     : 'open';
@@ -44,11 +45,6 @@ export default function PurchaseOrders() {
   const { notify } = useNotifications();
   const [placing, setPlacing] = useState(false);
   useEffect(() => setDrafts({ supplierId, locationId }), [supplierId, locationId]);
-  const update = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
-    setParams(p, { replace: true });
-  };
 
   const list = useCursorList<PurchaseOrderSummary>(
     `purchase-orders:${status}:${supplierId}:${locationId}`,

@@ -4,13 +4,13 @@ import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
 import { useEffect, useState } from 'react';
-import { useSearchParams } from 'react-router';
 import { endpoints } from '../../api/endpoints.ts';
 import type { ReturnStatus, ReturnView } from '../../api/types.ts';
 import { usePage } from '../../app/chrome.tsx';
 import { useResource } from '../../app/use-resource.ts';
 import { formatDateTime, formatMoney, formatNumber } from '../../components/format.tsx';
 import { RouterLink } from '../../components/links.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ApiErrorAlert, EmptyState } from '../../components/states.tsx';
 import { RETURN_STATUS_LABELS, RefundStatusIndicator, ReturnStatusIndicator } from './return-status.tsx';
 
@@ -23,18 +23,13 @@ const ALL = 'all';
  */
 export default function Returns() {
   usePage('Returns', [{ text: 'Returns', href: '/returns' }]);
-  const [params, setParams] = useSearchParams();
+  const [params, update] = useQueryParams();
   const status = (STATUSES as string[]).includes(params.get('status') ?? '')
     ? (params.get('status') as ReturnStatus)
     : undefined;
   const orderId = params.get('orderId') ?? '';
   const [draft, setDraft] = useState(orderId);
   useEffect(() => setDraft(orderId), [orderId]);
-  const update = (next: Record<string, string | undefined>) => {
-    const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(next)) v ? p.set(k, v) : p.delete(k);
-    setParams(p, { replace: true });
-  };
   const list = useResource(`returns:${status ?? ''}:${orderId}`, (signal) =>
     endpoints.listReturns({ ...(status ? { status } : {}), ...(orderId ? { orderId } : {}) }, signal),
   );

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { ApiError } from '../../api/client.ts';
 import { packEndpoints } from '../../api/pack-endpoints.ts';
 import type { Fulfillment, FulfillmentLine, PackageBody } from '../../api/types.ts';
@@ -19,6 +19,7 @@ import {
   Spinner,
   Status,
 } from '../../components/plain.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 import { ScanField, ScanMessage, ScanPanel, useScanOutcome } from './scan-field.tsx';
 import { useLoaded } from './use-loaded.ts';
 import { useSite } from './use-site.ts';
@@ -42,14 +43,10 @@ export default function Pack() {
     { text: 'Pack station', href: '/warehouse/pack' },
   ]);
   const user = useUser();
-  const [params, setParams] = useSearchParams();
+  const [params, change] = useQueryParams();
   const fulfillmentId = params.get('fulfillment');
-  const open = (id: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (id) next.set('fulfillment', id);
-    else next.delete('fulfillment');
-    setParams(next);
-  };
+  // A pushed entry: Back closes the order the packer opened.
+  const open = (id: string | undefined) => change({ fulfillment: id }, { push: true });
   return (
     <div className="qm-stack">
       <PageHeader

@@ -1,6 +1,6 @@
-import { useSearchParams } from 'react-router';
 import { useMySite } from '../../app/preferences.ts';
 import { useUser } from '../../app/session.tsx';
+import { useQueryParams } from '../../components/query-params.ts';
 
 // Its own module, free of Cloudscape, so the handheld pack screen can use it too.
 /**
@@ -10,12 +10,8 @@ import { useUser } from '../../app/session.tsx';
 export function useSite(): [string | undefined, (locationId: string) => void] {
   const user = useUser();
   const [mySite] = useMySite(user.username);
-  const [params, setParams] = useSearchParams();
+  const [params, change] = useQueryParams();
   const site = params.get('location') ?? mySite;
-  const set = (locationId: string) => {
-    const next = new URLSearchParams(params);
-    next.set('location', locationId);
-    setParams(next, { replace: true });
-  };
+  const set = (locationId: string) => change({ location: locationId });
   return [site, set];
 }
