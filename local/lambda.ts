@@ -65,6 +65,8 @@ export interface LocalLambdasOptions {
  *   `orderFlowWhileBusy` order-flow invocations (and `backgroundMinWhileBusy` of any kind) run
  *   (see `slots`). A burst of orders is answered at once, the orders keep moving towards
  *   released behind it, and the journal, postings and KPI inputs catch up when it pauses.
+ *   On Linux the worker's thread also runs `backgroundNice` steps of nice below the API's: the
+ *   lane decides what may run, the OS who gets a CPU when all of it wants more than there is.
  */
 export class LocalLambdas {
   private readonly backgroundConcurrency: number;
