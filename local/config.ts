@@ -49,7 +49,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     backgroundMinWhileBusy: Number(env.QM_BACKGROUND_MIN_WHILE_BUSY ?? 0),
     // An order on its way to released keeps four slots while webhooks arrive; the rest waits.
     // Each spends most of its time waiting on DynamoDB Local, so two capped paced release at
-    // ~85 orders/s (p50 1.1 s at 100/s; with four: 0.08 s). The worker's nice keeps them from
+    // ~85 orders/s (paced 100/s p50 1.1–2.3 s; with four: 0.13 s, median of three bench runs). The worker's nice keeps them from
     // taking the API's CPU (docs/decisions.md, 2026-12-05).
     backgroundOrderFlowWhileBusy: Number(env.QM_BACKGROUND_ORDER_FLOW_WHILE_BUSY ?? 4),
     backgroundWorker: env.QM_BACKGROUND_WORKER !== '0',

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalLambdas } from '../../local/lambda.ts';
 import { functionsOnly } from './fixtures/functions-only-manifest.ts';
+import { threadNice } from './fixtures/thread-nice-handler.ts';
 
 /*
  * The background worker runs behind the API's thread when both want a CPU: its own thread's nice
@@ -15,17 +15,15 @@ afterAll(async () => {
   await equal.stop();
 });
 
-const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-
 describe('the background worker thread’s priority', () => {
   it('is lowered by backgroundNice on the worker only', async () => {
-    const before = niceOf(readFileSync('/proc/thread-self/stat', 'utf8'));
+    const before = threadNice();
     expect(await lowered.invokeInBackground('niceProbe', {})).toEqual({ nice: Math.min(19, before + 7) });
-    expect(niceOf(readFileSync('/proc/thread-self/stat', 'utf8'))).toBe(before);
+    expect(threadNice()).toBe(before);
   });
 
   it('stays as the process’s without it', async () => {
-    const own = niceOf(readFileSync('/proc/thread-self/stat', 'utf8'));
+    const own = threadNice();
     expect(await equal.invokeInBackground('niceProbe', {})).toEqual({ nice: own });
   });
 });
