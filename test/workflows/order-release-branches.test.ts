@@ -1,4 +1,8 @@
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseKeys } from '../../functions/orders/release/keys.ts';
+import { documentClient } from '../../functions/shared/clients.ts';
+import { tableName } from '../../functions/shared/table.ts';
 import { startTestRuntime, type TestRuntime } from '../support/runtime.ts';
 import {
   expectStockInvariants,
@@ -14,7 +18,7 @@ import {
 } from './order-release-helpers.ts';
 
 let rt: TestRuntime;
-const SKUS = ['TEE', 'MUG', 'CAP', 'HAT', 'SOCK'];
+const SKUS = ['TEE', 'MUG', 'CAP', 'HAT', 'SOCK', 'SCARF'];
 
 const execution = (orderId: string) =>
   rt.sfn.listExecutions(rt.sfn.arnOf('order-release')).find((e) => e.name === orderId);
@@ -201,6 +205,52 @@ describe('backorders', () => {
     expect((await positions(rt, 'SOCK')).WH1).toMatchObject({ reserved: 3, available: 3 });
     expect(execution(orderId)).toBeUndefined(); // backorder and fill both took the fast path
     await expectStockInvariants(rt, ['SOCK']);
+  });
+
+  it('puts back the queue entry and event of a backorder whose invocation died after the order write', async () => {
+    const orderId = await sendOrder(rt, 'whole', { lines: [{ sku: 'SCARF', quantity: 2 }] });
+    const backordered = await waitForStatus(rt, orderId, 'backordered');
+    // What a crash between the order write and the rest leaves: the order backordered, no entry.
+    const entry = {
+      TableName: tableName(),
+      Key: releaseKeys.backorderEntry('SCARF', 5, backordered.placedAt, orderId),
+    };
+    expect((await documentClient().send(new GetCommand(entry))).Item).toBeDefined();
+    await documentClient().send(new DeleteCommand(entry));
+
+    // The bus delivers OrderReceived again, as it does after a failed invocation.
+    const received = rt.bus
+      .events({ detailType: 'OrderReceived' })
+      .find((e: any) => e.detail.data.orderId === orderId);
+    await rt.api('POST', '/local/events', {
+      body: {
+        Entries: [
+          { Source: 'qm.orders', DetailType: 'OrderReceived', Detail: JSON.stringify(received?.detail) },
+        ],
+      },
+    });
+    await rt.settle();
+
+    expect((await documentClient().send(new GetCommand(entry))).Item).toMatchObject({
+      orderId,
+      sku: 'SCARF',
+    });
+    const ids = releaseEvents(rt, 'OrderBackordered', orderId).map((e: any) => e.detail.metadata.eventId);
+    expect(ids.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(ids).size).toBe(1);
+    // And the entry does its job: stock arriving releases the order.
+    const receipt = await rt.api('POST', '/api/inventory/receipts', {
+      role: 'warehouse-associate',
+      body: {
+        sku: 'SCARF',
+        locationId: 'WH1',
+        quantity: 2,
+        reason: 'PO-3',
+        idempotencyKey: 'po-3-scarf-wh1',
+      },
+    });
+    expect(receipt.status).toBe(201);
+    await waitForStatus(rt, orderId, 'released');
   });
 
   it('promises a backorder from units in transit', async () => {

@@ -6,7 +6,7 @@ import { reservationIdFor } from '../keys.ts';
 import type { LineState, ReleaseFields, ReleaseOrder, Shipment } from '../schemas.ts';
 import { release as republishRelease } from './durable-steps.ts';
 import { automaticHolds } from './holds.ts';
-import type { ReleasePorts } from './ports.ts';
+import type { BackorderEntry, ReleasePorts } from './ports.ts';
 import {
   DONE_STATUSES,
   isCancelled,
@@ -48,7 +48,8 @@ export type FastOutcome =
  *      release state exists yet and the order is not cancelled;
  *   5. OrderReleased / ThreePLOrderRequested / OrderBackordered with ids derived from the order.
  * A second delivery of the same event finds the release state and changes nothing; if a crash
- * came between the write and the events, it re-sends the same events (consumers dedupe by id).
+ * came between the write and the events, it re-sends the same events (consumers dedupe by id)
+ * and, for a backorder, puts its queue entries again.
  */
 export async function releaseFast(
   ports: ReleasePorts,
@@ -208,23 +209,66 @@ export async function releaseFast(
       await republishRelease(ports, order.orderId, ctx);
       return { status: 'done', orderStatus: current.status };
     }
+    if (current.status === 'backordered' && current.releaseRound === FAST_ROUND && current.backorder) {
+      // Likewise for a backorder: its event and its queue entries may have died with that attempt,
+      // and without the entries no arrival of stock would ever wake the order.
+      await resendBackorder(ports, current, ctx);
+      return { status: 'done', orderStatus: current.status };
+    }
     if (DONE_STATUSES.has(current.status)) return { status: 'done', orderStatus: current.status };
     return handOver(ports, order.orderId, ctx, 'the release state changed while releasing');
   }
-  await ports.events.publish(events);
   if (!complete) {
-    const shortSkus = [...new Set(short.map((l) => l.sku))];
-    await ports.backorders.put(
-      shortSkus.map((sku) => ({
-        sku,
-        orderId: order.orderId,
-        channelPriority: channel.priority ?? 0,
-        placedAt: order.placedAt,
-      })),
-    );
+    // The event and the queue entries both follow from the write, not from each other: sent at
+    // once, one round trip shorter. A retry after either failed re-sends both (above).
+    await Promise.all([
+      ports.events.publish(events),
+      ports.backorders.put(backorderEntries({ ...order, channelPriority: channel.priority ?? 0 }, short)),
+    ]);
     return { status: 'backordered', lines: short.length };
   }
+  await ports.events.publish(events);
   return { status: 'released', shipments: Object.keys(shipments).length };
+}
+
+/** One backorder queue entry per short SKU, in the channel's priority and the order's age. */
+function backorderEntries(
+  order: Pick<ReleaseOrder, 'orderId' | 'placedAt' | 'channelPriority'>,
+  short: readonly { sku: string }[],
+): BackorderEntry[] {
+  return [...new Set(short.map((l) => l.sku))].map((sku) => ({
+    sku,
+    orderId: order.orderId,
+    channelPriority: order.channelPriority ?? 0,
+    placedAt: order.placedAt,
+  }));
+}
+
+/** A fast-round backorder again, as written: the same event (same id, consumers dedupe) and entries. */
+async function resendBackorder(ports: ReleasePorts, order: ReleaseOrder, ctx: StepContext) {
+  const backorder = order.backorder as NonNullable<ReleaseOrder['backorder']>;
+  const reservedLineIds = order.lines
+    .filter((l) => order.lineStates?.[l.lineId]?.status === 'reserved')
+    .map((l) => l.lineId);
+  const event = orderEvent(
+    OrderBackordered,
+    {
+      orderId: order.orderId,
+      channelId: order.channelId,
+      status: 'backordered',
+      lines: backorder.lines,
+      reservedLineIds,
+      at: backorder.since,
+    },
+    order.orderId,
+    `round-${FAST_ROUND}`,
+    backorder.since,
+    ctx,
+  );
+  await Promise.all([
+    ports.events.publish([event]),
+    ports.backorders.put(backorderEntries(order, backorder.lines)),
+  ]);
 }
 
 async function releaseAll(ports: ReleasePorts, ids: readonly string[], ctx: StepContext, reason: string) {
