@@ -26,6 +26,21 @@ const execution = (orderId: string) =>
 const release = (orderId: string, holdId: string) =>
   rt.api('POST', `/api/orders/${orderId}/holds/${holdId}/release`, { role: 'customer-service', body: {} });
 
+/** Puts the order's OrderReceived on the bus again, as the bus does after a failed invocation. */
+async function deliverOrderReceivedAgain(orderId: string) {
+  const received = rt.bus
+    .events({ detailType: 'OrderReceived' })
+    .find((e: any) => e.detail.data.orderId === orderId);
+  await rt.api('POST', '/local/events', {
+    body: {
+      Entries: [
+        { Source: 'qm.orders', DetailType: 'OrderReceived', Detail: JSON.stringify(received?.detail) },
+      ],
+    },
+  });
+  await rt.settle();
+}
+
 beforeAll(async () => {
   rt = await startTestRuntime();
   for (const sku of SKUS) await putSku(rt, sku);
@@ -154,18 +169,8 @@ describe('allocation and release', () => {
     const orderId = await sendOrder(rt, 'web');
     await waitForStatus(rt, orderId, 'released');
     const reservedBefore = (await positions(rt, 'TEE')).WH1.reserved - 1;
-    const received = rt.bus
-      .events({ detailType: 'OrderReceived' })
-      .find((e: any) => e.detail.data.orderId === orderId);
 
-    await rt.api('POST', '/local/events', {
-      body: {
-        Entries: [
-          { Source: 'qm.orders', DetailType: 'OrderReceived', Detail: JSON.stringify(received?.detail) },
-        ],
-      },
-    });
-    await rt.settle();
+    await deliverOrderReceivedAgain(orderId);
 
     // Nothing needed a person: no durable execution. The repeat may re-send the release (in case
     // the first attempt died before publishing), but only as the same event, which consumers dedupe.
@@ -218,18 +223,7 @@ describe('backorders', () => {
     expect((await documentClient().send(new GetCommand(entry))).Item).toBeDefined();
     await documentClient().send(new DeleteCommand(entry));
 
-    // The bus delivers OrderReceived again, as it does after a failed invocation.
-    const received = rt.bus
-      .events({ detailType: 'OrderReceived' })
-      .find((e: any) => e.detail.data.orderId === orderId);
-    await rt.api('POST', '/local/events', {
-      body: {
-        Entries: [
-          { Source: 'qm.orders', DetailType: 'OrderReceived', Detail: JSON.stringify(received?.detail) },
-        ],
-      },
-    });
-    await rt.settle();
+    await deliverOrderReceivedAgain(orderId);
 
     expect((await documentClient().send(new GetCommand(entry))).Item).toMatchObject({
       orderId,
