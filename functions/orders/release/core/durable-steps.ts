@@ -6,8 +6,9 @@ import { OrderReleaseFailed } from '../../events/order-release-failed.ts';
 import { reservationIdFor } from '../keys.ts';
 import type { HeldUnits, Hold, LineState } from '../schemas.ts';
 import { automaticHolds, openHolds } from './holds.ts';
-import type { BackorderEntry, ReleasePorts } from './ports.ts';
+import type { ReleasePorts } from './ports.ts';
 import {
+  backorderEntries,
   DONE_STATUSES,
   holdData,
   isCancelled,
@@ -320,15 +321,9 @@ export async function backorder(
   if (written.value.status !== 'backordered') return written.value;
   const order = written.order;
   const shortSkus = new Set(uncovered(order).map((l) => l.sku));
-  const entry = (sku: string): BackorderEntry => ({
-    sku,
-    orderId,
-    channelPriority: priority,
-    placedAt: order.placedAt,
-  });
-  await ports.backorders.put([...shortSkus].map(entry));
-  const covered = [...new Set(order.lines.map((l) => l.sku))].filter((s) => !shortSkus.has(s));
-  if (covered.length) await ports.backorders.remove(covered.map(entry));
+  await ports.backorders.put(backorderEntries(order, priority, shortSkus));
+  const covered = order.lines.map((l) => l.sku).filter((s) => !shortSkus.has(s));
+  if (covered.length) await ports.backorders.remove(backorderEntries(order, priority, covered));
   const restocked = [...shortSkus].filter(
     (sku) => [...(stock.get(sku)?.values() ?? [])].reduce((s, p) => s + Math.max(0, p.available), 0) > 0,
   );

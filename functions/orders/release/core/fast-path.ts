@@ -6,8 +6,9 @@ import { reservationIdFor } from '../keys.ts';
 import type { LineState, ReleaseFields, ReleaseOrder, Shipment } from '../schemas.ts';
 import { release as republishRelease } from './durable-steps.ts';
 import { automaticHolds } from './holds.ts';
-import type { BackorderEntry, ReleasePorts } from './ports.ts';
+import type { ReleasePorts } from './ports.ts';
 import {
+  backorderEntries,
   DONE_STATUSES,
   isCancelled,
   orderEvent,
@@ -159,26 +160,7 @@ export async function releaseFast(
       lineStates[l.lineId] = { status: 'backordered', expectedAt, since: at };
       return { ...line, expectedAt };
     });
-    const reservedLineIds = order.lines
-      .filter((l) => lineStates[l.lineId]?.status === 'reserved')
-      .map((l) => l.lineId);
-    events.push(
-      orderEvent(
-        OrderBackordered,
-        {
-          orderId: order.orderId,
-          channelId: order.channelId,
-          status: 'backordered',
-          lines,
-          reservedLineIds,
-          at,
-        },
-        order.orderId,
-        `round-${FAST_ROUND}`,
-        at,
-        ctx,
-      ),
-    );
+    events.push(backorderedEvent(order, lineStates, { since: at, lines }, ctx));
     patch = {
       releaseRound: FAST_ROUND,
       routing: plan.decision,
@@ -212,7 +194,7 @@ export async function releaseFast(
     if (current.status === 'backordered' && current.releaseRound === FAST_ROUND && current.backorder) {
       // Likewise for a backorder: its event and its queue entries may have died with that attempt,
       // and without the entries no arrival of stock would ever wake the order.
-      await resendBackorder(ports, current, ctx);
+      await resendBackorder(ports, current, current.backorder, ctx);
       return { status: 'done', orderStatus: current.status };
     }
     if (DONE_STATUSES.has(current.status)) return { status: 'done', orderStatus: current.status };
@@ -223,7 +205,13 @@ export async function releaseFast(
     // once, one round trip shorter. A retry after either failed re-sends both (above).
     await Promise.all([
       ports.events.publish(events),
-      ports.backorders.put(backorderEntries({ ...order, channelPriority: channel.priority ?? 0 }, short)),
+      ports.backorders.put(
+        backorderEntries(
+          order,
+          channel.priority ?? 0,
+          short.map((l) => l.sku),
+        ),
+      ),
     ]);
     return { status: 'backordered', lines: short.length };
   }
@@ -231,26 +219,19 @@ export async function releaseFast(
   return { status: 'released', shipments: Object.keys(shipments).length };
 }
 
-/** One backorder queue entry per short SKU, in the channel's priority and the order's age. */
-function backorderEntries(
-  order: Pick<ReleaseOrder, 'orderId' | 'placedAt' | 'channelPriority'>,
-  short: readonly { sku: string }[],
-): BackorderEntry[] {
-  return [...new Set(short.map((l) => l.sku))].map((sku) => ({
-    sku,
-    orderId: order.orderId,
-    channelPriority: order.channelPriority ?? 0,
-    placedAt: order.placedAt,
-  }));
-}
+type Backorder = NonNullable<ReleaseOrder['backorder']>;
 
-/** A fast-round backorder again, as written: the same event (same id, consumers dedupe) and entries. */
-async function resendBackorder(ports: ReleasePorts, order: ReleaseOrder, ctx: StepContext) {
-  const backorder = order.backorder as NonNullable<ReleaseOrder['backorder']>;
+/** OrderBackordered of the fast round: one id per order, so a re-send is the same event. */
+function backorderedEvent(
+  order: Pick<ReleaseOrder, 'orderId' | 'channelId' | 'lines'>,
+  lineStates: Readonly<Record<string, LineState>>,
+  backorder: Backorder,
+  ctx: StepContext,
+): DomainEvent {
   const reservedLineIds = order.lines
-    .filter((l) => order.lineStates?.[l.lineId]?.status === 'reserved')
+    .filter((l) => lineStates[l.lineId]?.status === 'reserved')
     .map((l) => l.lineId);
-  const event = orderEvent(
+  return orderEvent(
     OrderBackordered,
     {
       orderId: order.orderId,
@@ -265,9 +246,24 @@ async function resendBackorder(ports: ReleasePorts, order: ReleaseOrder, ctx: St
     backorder.since,
     ctx,
   );
+}
+
+/** A fast-round backorder again, as written: the same event and the same queue entries. */
+async function resendBackorder(
+  ports: ReleasePorts,
+  order: ReleaseOrder,
+  backorder: Backorder,
+  ctx: StepContext,
+) {
   await Promise.all([
-    ports.events.publish([event]),
-    ports.backorders.put(backorderEntries(order, backorder.lines)),
+    ports.events.publish([backorderedEvent(order, order.lineStates ?? {}, backorder, ctx)]),
+    ports.backorders.put(
+      backorderEntries(
+        order,
+        order.channelPriority ?? 0,
+        backorder.lines.map((l) => l.sku),
+      ),
+    ),
   ]);
 }
 

@@ -6,7 +6,7 @@ import { OrderNotFound } from '../../errors.ts';
 import { OrderReleased } from '../../events/order-released.ts';
 import { ThreePLOrderRequested } from '../../events/three-pl-order-requested.ts';
 import type { Hold, LineState, ReleaseFields, ReleaseOrder, Shipment, ShipmentLine } from '../schemas.ts';
-import type { ReleasePorts } from './ports.ts';
+import type { BackorderEntry, ReleasePorts } from './ports.ts';
 
 /**
  * What every order-release use case shares: the release state on the order item, written under
@@ -111,6 +111,19 @@ export const lineState = (o: ReleaseOrder, lineId: string): LineState =>
   o.lineStates?.[lineId] ?? { status: 'pending' };
 export const isHeldForOrder = (s: LineState) => s.status === 'reserved' || s.status === 'released';
 export const shipmentsOf = (o: ReleaseOrder): Shipment[] => Object.values(o.shipments ?? {});
+
+/** The order's backorder queue entries, one per SKU: in the channel's priority, then by age. */
+export const backorderEntries = (
+  order: Pick<ReleaseOrder, 'orderId' | 'placedAt'>,
+  channelPriority: number,
+  skus: Iterable<string>,
+): BackorderEntry[] =>
+  [...new Set(skus)].map((sku) => ({
+    sku,
+    orderId: order.orderId,
+    channelPriority,
+    placedAt: order.placedAt,
+  }));
 /** Shipments whose units are the order's: held by a reservation, or gone out with a parcel. */
 const COVERING = new Set(['reserved', 'released', 'shipped']);
 /** Units of each line that covering shipments hold (or shipped). */
