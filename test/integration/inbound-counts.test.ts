@@ -47,6 +47,13 @@ async function stock(sku: string, binId: string, quantity: number) {
   expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
 }
 /** What a bin holds, by SKU. */
+/** A count task as the counter sees it, its random ids and clock times masked: a "100" in a task id is not a quantity. */
+function counterText(body: unknown): string {
+  return JSON.stringify(body)
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>');
+}
+
 async function bin(binId: string): Promise<Record<string, number>> {
   const res = await rt.api('GET', `/api/locations/${LOC}/bins`);
   const found = res.body.items.find((b: { binId: string }) => b.binId === binId);
@@ -136,7 +143,7 @@ describe('cycle counts', () => {
     const list = await rt.api('GET', `/api/count-tasks?locationId=${LOC}`, { role: 'warehouse-associate' });
     expect(list.body.items.map((t: { taskId: string }) => t.taskId)).toContain(taskId);
     for (const body of [one.body, ...list.body.items]) {
-      const text = JSON.stringify(body);
+      const text = counterText(body);
       expect(text).not.toMatch(/expected|contents|delta|"quantity"/);
       // Neither the SKUs the bin holds nor their units (100 KA, 10 KB) appear.
       expect(text).not.toMatch(/KA|KB|100/);
@@ -152,7 +159,7 @@ describe('cycle counts', () => {
     expect(done.body.status).toBe('submitted');
     expect(JSON.stringify(done.body)).not.toMatch(/expected|delta/);
     const after = await rt.api('GET', `/api/count-tasks/${taskId}`, { role: 'warehouse-associate' });
-    expect(JSON.stringify(after.body)).not.toMatch(/expected|delta|100/);
+    expect(counterText(after.body)).not.toMatch(/expected|delta|100/);
     expect(await bin('B-01')).toEqual({ KA: 99, KB: 10, KD: 1 });
     expect(await onHand('KA')).toBe(99);
     const events = posted().filter((e) => e.data.taskId === taskId);
