@@ -52,8 +52,8 @@ type RuntimeHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => P
 /**
  * How long an idle kept-alive connection stays open: Node's default (5 s, closed after 6) drops
  * sockets a sender still holds in its pool, and a request sent on one just as it closes meets
- * ECONNRESET without being read (up to two in 2,000 paced webhooks of the intake bench did). A load balancer's idle timeout is about a
- * minute; a stop still closes every connection at once.
+ * ECONNRESET without being read (up to two in 2,000 paced webhooks of the intake bench did).
+ * A load balancer's idle timeout is about a minute; a stop still closes every connection at once.
  */
 const IDLE_CONNECTION_MS = 65_000;
 

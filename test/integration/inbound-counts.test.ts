@@ -46,14 +46,17 @@ async function stock(sku: string, binId: string, quantity: number) {
   });
   expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
 }
-/** What a bin holds, by SKU. */
-/** A count task as the counter sees it, its random ids and clock times masked: a "100" in a task id is not a quantity. */
+/**
+ * A count task as the counter sees it, its random ids and clock times masked: a "100" inside a
+ * task id is not a quantity.
+ */
 function counterText(body: unknown): string {
   return JSON.stringify(body)
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
     .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>');
 }
 
+/** What a bin holds, by SKU. */
 async function bin(binId: string): Promise<Record<string, number>> {
   const res = await rt.api('GET', `/api/locations/${LOC}/bins`);
   const found = res.body.items.find((b: { binId: string }) => b.binId === binId);

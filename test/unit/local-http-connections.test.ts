@@ -4,12 +4,25 @@ import { MANIFEST } from '../../lib/manifest/index.ts';
 import { type HttpServerDeps, startHttpServer } from '../../local/http-server.ts';
 import { freePort } from '../support/ports.ts';
 
-/** One GET on the agent's pooled connection: its status and whether an idle socket was reused. */
-function get(port: number, agent: Agent, path: string): Promise<{ status: number; reused: boolean }> {
+/**
+ * One GET on the agent's pooled connection: its status, the idle window the server announces, and
+ * whether an idle socket was reused.
+ */
+function get(
+  port: number,
+  agent: Agent,
+  path: string,
+): Promise<{ status: number; keepAlive: string | undefined; reused: boolean }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          keepAlive: res.headers['keep-alive']?.toString(),
+          reused: req.reusedSocket,
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -39,10 +52,12 @@ describe('connections a sender keeps alive', () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const path = '/local/auth/.well-known/jwks.json';
-      expect(await get(port, agent, path)).toEqual({ status: 200, reused: false });
-      // Node's own default closes the socket after 5 s idle (and a 1 s grace); a sender's pool keeps it longer.
+      const announced = { status: 200, keepAlive: 'timeout=65' };
+      expect(await get(port, agent, path)).toEqual({ ...announced, reused: false });
+      // Node's own default closes the socket after 5 s idle (and a 1 s grace); a sender's pool keeps
+      // it longer. Real time: the server's socket timer is inside node:net, out of fake timers' reach.
       await new Promise((resolve) => setTimeout(resolve, 6_600));
-      expect(await get(port, agent, path)).toEqual({ status: 200, reused: true });
+      expect(await get(port, agent, path)).toEqual({ ...announced, reused: true });
     } finally {
       agent.destroy();
     }
