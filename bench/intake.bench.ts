@@ -96,9 +96,15 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
    * lag counts against intake (no coordinated omission). Then waits for the orders' workflows
    * (the backlog a burst leaves) and reports how long they took to drain.
    */
-  async function paced(label: string, perSecond: number, count: number) {
+  async function paced(label: string, perSecond: number, count: number, accountCpu = false) {
     const requests = Array.from({ length: count }, (_, i) => request(`${label}-${i}`));
-    const out = await runLoad({ mode: 'paced', url, requests, perSecond });
+    const out = await runLoad({
+      mode: 'paced',
+      url,
+      requests,
+      perSecond,
+      ...(accountCpu ? { accountCpu: { ddbEndpoint: process.env.QM_DDB_ENDPOINT } } : {}),
+    });
     const drainStarted = performance.now();
     await runtime.settle();
     const latencies = out.latencies.sort((a, b) => a - b);
@@ -114,6 +120,7 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
       maxMs: round(latencies[latencies.length - 1] ?? 0),
       maxSendLagMs: round(out.maxSendLagMs),
       workflowsDrainedAfterSeconds: round((performance.now() - drainStarted) / 1000),
+      ...(out.cpu ? { cpu: out.cpu } : {}),
     };
   }
 
@@ -122,7 +129,8 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
   for (const perSecond of [25, 50, 100, 150]) {
     sweep.push(await paced(`sweep${perSecond}`, perSecond, Math.round(perSecond * Math.max(2, 3 * scale))));
   }
-  const target = await paced('target', rate, pacedCount);
+  // The target run also says who used the CPUs and who waited for one (Linux only).
+  const target = await paced('target', rate, pacedCount, true);
 
   // Saturation: closed loop, 16 senders.
   const burst = Array.from({ length: saturated }, (_, i) => request(`burst-${i}`));

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { cpuWindow } from './cpu-accounting.ts';
 
 /**
  * The load generator of the HTTP benchmarks, on a worker thread: it keeps its own event loop,
@@ -12,8 +13,17 @@ export interface LoadRequest {
 }
 
 export type LoadPlan =
-  /** Fires on a fixed schedule, never waiting for replies; latency runs from the scheduled time. */
-  | { mode: 'paced'; url: string; requests: LoadRequest[]; perSecond: number }
+  /**
+   * Fires on a fixed schedule, never waiting for replies; latency runs from the scheduled time.
+   * With `accountCpu`, also reports who used the CPUs meanwhile (cpu-accounting.ts).
+   */
+  | {
+      mode: 'paced';
+      url: string;
+      requests: LoadRequest[];
+      perSecond: number;
+      accountCpu?: { ddbEndpoint: string | undefined };
+    }
   /** Closed loop: `concurrency` senders, each sending its next request when the last returned. */
   | { mode: 'closed'; url: string; requests: LoadRequest[]; concurrency: number };
 
@@ -32,6 +42,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   errors: string[];
   maxSendLagMs: number;
+  /** Paced with `accountCpu`, on Linux: CPU run and wait per thread group over the sending. */
+  cpu?: Record<string, unknown>;
 }
 
 async function run(plan: LoadPlan): Promise<LoadResult> {
@@ -54,6 +66,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
       errors.add(e.code ?? e.message);
     }
   };
+  const cpu = plan.mode === 'paced' && plan.accountCpu ? cpuWindow(plan.accountCpu.ddbEndpoint) : undefined;
   const t0 = performance.now();
   if (plan.mode === 'paced') {
     const interval = 1000 / plan.perSecond;
@@ -77,6 +90,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     );
   }
   const t1 = performance.now();
+  const used = cpu?.finish();
   agent.destroy();
   return {
     startedAt: performance.timeOrigin + t0,
@@ -86,6 +100,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     statuses,
     errors: [...errors].slice(0, 3),
     maxSendLagMs,
+    ...(used ? { cpu: used } : {}),
   };
 }
 
