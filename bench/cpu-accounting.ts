@@ -2,13 +2,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { round } from './context.ts';
 
-/**
- * Who used the machine's CPUs during a measured window, and who waited for one: per thread group
- * of this process (the runtime and the load sender) and of DynamoDB Local, from Linux's
- * per-thread counters (`/proc/<pid>/task/<tid>/schedstat`: time run, time runnable but waiting).
- * On a small machine a latency tail is often a thread waiting for a CPU, not a slow step; this
- * says which. Elsewhere (no /proc) `take` returns undefined and nothing is reported.
- */
+/** One thread's name and its scheduler counters, in ms. */
 interface ThreadTimes {
   name: string;
   ranMs: number;
@@ -23,8 +17,12 @@ export interface CpuWindow {
 }
 
 /**
- * Starts a window over this process and the DynamoDB Local listening on `ddbEndpoint`. Called
- * on the load sender's thread, which then counts as `loadSender`.
+ * Who used the machine's CPUs during a measured window, and who waited for one: per thread group
+ * of this process (the runtime and the load sender) and of DynamoDB Local (the one listening on
+ * `ddbEndpoint`), from Linux's per-thread counters (`/proc/<pid>/task/<tid>/schedstat`: time run,
+ * time runnable but waiting). On a small machine a latency tail is often a thread waiting for a
+ * CPU, not a slow step; this says which. Called on the load sender's thread, which then counts
+ * as `loadSender`. Elsewhere (no /proc) `finish` returns undefined and nothing is reported.
  */
 export function cpuWindow(ddbEndpoint: string | undefined): CpuWindow {
   const jvm = ddbEndpoint ? dynamoDbLocalPid(new URL(ddbEndpoint).port) : undefined;
