@@ -18,24 +18,22 @@ export interface CpuWindow {
 
 /**
  * Who used the machine's CPUs during a measured window, and who waited for one: per thread group
- * of this process (the runtime and the load sender) and of DynamoDB Local (the one listening on
- * `ddbEndpoint`), from Linux's per-thread counters (`/proc/<pid>/task/<tid>/schedstat`: time run,
- * time runnable but waiting). On a small machine a latency tail is often a thread waiting for a
- * CPU, not a slow step; this says which. Called on the load sender's thread, which then counts
- * as `loadSender`. Elsewhere (no /proc) `finish` returns undefined and nothing is reported.
+ * of this process (the runtime and the load sender) and of DynamoDB Local (`dynamoDbPid`), from
+ * Linux's per-thread counters (`/proc/<pid>/task/<tid>/schedstat`: time run, time runnable but
+ * waiting). On a small machine a latency tail is often a thread waiting for a CPU, not a slow
+ * step; this says which. Called on the load sender's thread, which then counts as `loadSender`.
+ * Elsewhere (no /proc) `finish` returns undefined and nothing is reported.
  */
-export function cpuWindow(ddbEndpoint: string | undefined): CpuWindow {
-  const jvm = ddbEndpoint ? dynamoDbLocalPid(new URL(ddbEndpoint).port) : undefined;
+export function cpuWindow(dynamoDbPid: number): CpuWindow {
   const self = thisThreadId();
   const started = performance.now();
-  const before = take(process.pid, jvm);
+  const before = take(process.pid, dynamoDbPid);
   return {
     finish() {
-      const after = take(process.pid, jvm);
+      const after = take(process.pid, dynamoDbPid);
       if (!before || !after) return undefined;
       const seconds = (performance.now() - started) / 1000;
       const groups = new Map<string, { ranMs: number; waitedMs: number }>();
-      let ranMs = 0;
       for (const [key, now] of after) {
         const then = before.get(key);
         const group = groupOf(key, now.name, self);
@@ -43,8 +41,8 @@ export function cpuWindow(ddbEndpoint: string | undefined): CpuWindow {
         g.ranMs += now.ranMs - (then?.ranMs ?? 0);
         g.waitedMs += now.waitedMs - (then?.waitedMs ?? 0);
         groups.set(group, g);
-        ranMs += now.ranMs - (then?.ranMs ?? 0);
       }
+      const ranMs = [...groups.values()].reduce((sum, g) => sum + g.ranMs, 0);
       const cpus = availableParallelism();
       return {
         seconds: round(seconds),
@@ -86,10 +84,9 @@ function thisThreadId(): string | undefined {
   }
 }
 
-function take(...pids: (number | undefined)[]): Snapshot | undefined {
+function take(...pids: number[]): Snapshot | undefined {
   const snapshot: Snapshot = new Map();
   for (const pid of pids) {
-    if (pid === undefined) continue;
     let tids: string[];
     try {
       tids = readdirSync(`/proc/${pid}/task`);
@@ -107,25 +104,4 @@ function take(...pids: (number | undefined)[]): Snapshot | undefined {
     }
   }
   return snapshot;
-}
-
-/** The java process whose command line runs DynamoDB Local on `port`, if this machine has /proc. */
-function dynamoDbLocalPid(port: string): number | undefined {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return undefined;
-  }
-  for (const pid of pids) {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      const at = args.indexOf('-port');
-      if (at >= 0 && args[at + 1] === port && args.some((a) => a.includes('DynamoDBLocal')))
-        return Number(pid);
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return undefined;
 }

@@ -103,7 +103,7 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
       url,
       requests,
       perSecond,
-      ...(accountCpu ? { accountCpu: { ddbEndpoint: process.env.QM_DDB_ENDPOINT } } : {}),
+      ...(accountCpu ? { accountCpu: { dynamoDbPid: runtime.dynamoDbPid } } : {}),
     });
     const drainStarted = performance.now();
     await runtime.settle();

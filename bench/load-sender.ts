@@ -22,7 +22,7 @@ export type LoadPlan =
       url: string;
       requests: LoadRequest[];
       perSecond: number;
-      accountCpu?: { ddbEndpoint: string | undefined };
+      accountCpu?: { dynamoDbPid: number };
     }
   /** Closed loop: `concurrency` senders, each sending its next request when the last returned. */
   | { mode: 'closed'; url: string; requests: LoadRequest[]; concurrency: number };
@@ -67,7 +67,7 @@ async function run(plan: LoadPlan): Promise<LoadResult> {
     }
   };
   if (plan.mode === 'paced') await warmUp(plan.url, agent);
-  const cpu = plan.mode === 'paced' && plan.accountCpu ? cpuWindow(plan.accountCpu.ddbEndpoint) : undefined;
+  const cpu = plan.mode === 'paced' && plan.accountCpu ? cpuWindow(plan.accountCpu.dynamoDbPid) : undefined;
   const t0 = performance.now();
   if (plan.mode === 'paced') {
     const interval = 1000 / plan.perSecond;

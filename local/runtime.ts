@@ -41,6 +41,8 @@ export interface LocalRuntime {
   bus: LocalBus;
   sfn: LocalStepFunctions;
   lambdas: LocalLambdas;
+  /** DynamoDB Local's process id (benchmarks read its threads' CPU use). */
+  dynamoDbPid: number;
   token(role: Role, username?: string): Promise<string>;
   /** Resolves when the console build (if one was needed) has finished. */
   consoleReady: Promise<void>;
@@ -238,6 +240,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       bus,
       sfn,
       lambdas,
+      dynamoDbPid: ddb.pid,
       token: (role, username) => identity.sign({ role, ...(username ? { username } : {}) }),
       async settle() {
         for (let quiet = 0; quiet < 3; ) {
