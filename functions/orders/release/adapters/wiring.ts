@@ -8,6 +8,7 @@ import { cachedArrivals } from './arrivals-cache.ts';
 import { inventoryReads } from './inventory-reads.ts';
 import { inventoryReservations } from './inventory-reservations.ts';
 import { recentOrders } from './recent-orders.ts';
+import { recentStock } from './recent-stock.ts';
 import { dynamoBackorderQueue, dynamoReleaseStore } from './release-store.ts';
 import { dynamoRulesStore } from './rules-store.ts';
 import { sfnReleaseWorkflows } from './workflows.ts';
@@ -22,11 +23,13 @@ export function releasePorts(): ReleasePorts & {
   const reads = inventoryReads();
   const rulesStore = dynamoRulesStore();
   const catalog = catalogReader();
+  const stock = recentStock(reads.stock.snapshot);
   return {
     orders: dynamoReleaseStore(),
     channels: { get: (id) => channels.getCached(id) },
     nodes: reads.nodes,
-    stock: reads.stock,
+    stock: { snapshot: stock.snapshot },
+    recentStock: stock.recent,
     rules: rulesStore,
     rulesStore,
     recentOrders,

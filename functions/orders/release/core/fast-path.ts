@@ -2,8 +2,17 @@ import { DomainError } from '#shared/errors';
 import type { DomainEvent } from '#shared/events';
 import { OrderBackordered } from '../../events/order-backordered.ts';
 import type { OrderReceived } from '../../events/order-received.ts';
+import type { Channel } from '../../intake/schemas/channel.ts';
 import { reservationIdFor } from '../keys.ts';
-import type { LineState, ReleaseFields, ReleaseOrder, Shipment } from '../schemas.ts';
+import type {
+  LineState,
+  NodeInfo,
+  ReleaseFields,
+  ReleaseOrder,
+  Shipment,
+  StockSnapshot,
+  StoredRuleSet,
+} from '../schemas.ts';
 import { release as republishRelease } from './durable-steps.ts';
 import { automaticHolds } from './holds.ts';
 import type { ReleasePorts } from './ports.ts';
@@ -17,7 +26,7 @@ import {
   type StepContext,
   withStatus,
 } from './release-state.ts';
-import { expectedAvailability, planRouting, routingRequest } from './routing.ts';
+import { expectedAvailability, planRouting, type RoutingPlan, routingRequest } from './routing.ts';
 import { substituteShortLines } from './substitutes.ts';
 
 /** The order as OrderReceived carries it: everything release needs, so nothing is read again. */
@@ -42,7 +51,9 @@ export type FastOutcome =
 /**
  * Releases an order that needs no person, in one invocation and a handful of calls:
  *   1. holds evaluated in memory (any hold → the durable workflow, which parks on it);
- *   2. routing by the active rules over one stock snapshot (kits as their components can build);
+ *   2. routing by the active rules over one stock snapshot (kits as their components can build):
+ *      the container's stock a moment old when that plan ships everything from one node, else (or
+ *      when its reservation is refused) a fresh read, so a backorder never rests on old numbers;
  *   3. one reservation per node (one conditional write for a single position, one transaction
  *      otherwise), ids deterministic, so a retried invocation gets the same reservations back;
  *   4. the order written once (routing, shipments, line states, status) on the condition that no
@@ -69,57 +80,35 @@ export async function releaseFast(
   }
 
   const skus = [...new Set(order.lines.map((l) => l.sku))];
-  const stock = await ports.stock.snapshot(skus);
-  let lines = order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
-  let substitutions: { lineId: string; from: string; to: string }[] = [];
-  if (order.allowSubstitutes) {
-    // Only an order that allows it, and only for lines its own SKU cannot cover (extra reads then).
-    const substitutesOf = await ports.substitutes.of(skus);
-    const candidates = [...new Set([...substitutesOf.values()].flat())].filter((s) => !stock.has(s));
-    if (candidates.length) for (const [sku, at] of await ports.stock.snapshot(candidates)) stock.set(sku, at);
-    ({ lines, substitutions } = substituteShortLines(lines, substitutesOf, stock, channel.locationIds));
-  }
-  const routed = planRouting(
-    routingRequest(order, channel, active, { lines, nodes, stock, round: FAST_ROUND, now }),
-  );
-  const plan = substitutions.length
-    ? {
-        ...routed,
-        decision: {
-          ...routed.decision,
-          substitutions,
-          summary: `${routed.decision.summary}; substituted ${substitutions.map((s) => `${s.to} for ${s.from} (${s.lineId})`).join(', ')}`,
-        },
-      }
-    : routed;
-
+  const routing = { order, channel, active, nodes, now };
   const shipments: Record<string, Shipment> = {};
   const lineStates: Record<string, LineState> = {};
+  let stock: StockSnapshot;
+  let plan: RoutingPlan;
   try {
-    for (const s of plan.shipments) {
-      const reservationId = reservationIdFor(order.orderId, s.locationId, FAST_ROUND);
-      const r = await ports.reservations.reserve(
-        reservationId,
-        s.lines.map((l) => ({ sku: l.sku, locationId: s.locationId, quantity: l.quantity })),
-        ctx.correlationId,
-      );
-      shipments[reservationId] = {
-        reservationId,
-        locationId: s.locationId,
-        nodeType: nodes.get(s.locationId)?.type ?? 'warehouse',
-        round: FAST_ROUND,
-        lines: s.lines,
-        status: r.status === 'reserved' ? 'reserved' : 'insufficient',
-        ...(r.status === 'reserved' && r.held ? { held: r.held } : {}),
-      };
-      if (r.status === 'reserved') {
-        for (const l of s.lines)
-          lineStates[l.lineId] = { status: 'reserved', locationId: s.locationId, reservationId };
+    const recent = order.allowSubstitutes ? undefined : await recentPlan(ports, routing, skus);
+    if (recent && (await reservePlan(ports, recent.plan, routing, shipments, lineStates, ctx))) {
+      ({ stock, plan } = recent);
+    } else {
+      if (recent) {
+        // Refused: the remembered stock was wrong, and nothing is held (one node, all or nothing).
+        ports.recentStock?.stale(skus);
+        for (const id of Object.keys(shipments)) delete shipments[id];
       }
+      stock = await ports.stock.snapshot(skus);
+      plan = await freshPlan(ports, routing, skus, stock);
+      await reservePlan(ports, plan, routing, shipments, lineStates, ctx);
     }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error; // transient: the invocation is retried
-    await releaseAll(ports, Object.keys(shipments), ctx, 'fast release failed');
+    await releaseAll(
+      ports,
+      Object.values(shipments)
+        .filter((s) => s.status === 'reserved')
+        .map((s) => s.reservationId),
+      ctx,
+      'fast release failed',
+    );
     return handOver(ports, order.orderId, ctx, `reservation failed: ${error.code}`);
   }
 
@@ -217,6 +206,119 @@ export async function releaseFast(
   }
   await ports.events.publish(events);
   return { status: 'released', shipments: Object.keys(shipments).length };
+}
+
+interface Routing {
+  order: ReleaseOrder;
+  channel: Channel;
+  active: StoredRuleSet;
+  nodes: Map<string, NodeInfo>;
+  now: Date;
+}
+
+const plainLines = (order: ReleaseOrder) =>
+  order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
+
+/**
+ * A plan from stock a moment old (ports.recentStock), kept only when it ships everything from one
+ * node: then its one reservation confirms it or refuses it whole. A plan that would backorder or
+ * split is made again from fresh reads, so no order waits for stock that a fresh read would show.
+ */
+async function recentPlan(
+  ports: ReleasePorts,
+  r: Routing,
+  skus: readonly string[],
+): Promise<{ stock: StockSnapshot; plan: RoutingPlan } | undefined> {
+  if (!ports.recentStock) return undefined;
+  const stock = await ports.recentStock.of(skus);
+  const plan = planRouting(
+    routingRequest(r.order, r.channel, r.active, {
+      lines: plainLines(r.order),
+      nodes: r.nodes,
+      stock,
+      round: FAST_ROUND,
+      now: r.now,
+    }),
+  );
+  return plan.short.length === 0 && plan.shipments.length === 1 ? { stock, plan } : undefined;
+}
+
+/** Routing over a fresh snapshot, with substitutes for short lines when the order allows them. */
+async function freshPlan(
+  ports: ReleasePorts,
+  r: Routing,
+  skus: readonly string[],
+  stock: StockSnapshot,
+): Promise<RoutingPlan> {
+  let lines = plainLines(r.order);
+  let substitutions: { lineId: string; from: string; to: string }[] = [];
+  if (r.order.allowSubstitutes) {
+    // Only an order that allows it, and only for lines its own SKU cannot cover (extra reads then).
+    const substitutesOf = await ports.substitutes.of(skus);
+    const candidates = [...new Set([...substitutesOf.values()].flat())].filter((s) => !stock.has(s));
+    if (candidates.length) for (const [sku, at] of await ports.stock.snapshot(candidates)) stock.set(sku, at);
+    ({ lines, substitutions } = substituteShortLines(lines, substitutesOf, stock, r.channel.locationIds));
+  }
+  const routed = planRouting(
+    routingRequest(r.order, r.channel, r.active, {
+      lines,
+      nodes: r.nodes,
+      stock,
+      round: FAST_ROUND,
+      now: r.now,
+    }),
+  );
+  if (!substitutions.length) return routed;
+  return {
+    ...routed,
+    decision: {
+      ...routed.decision,
+      substitutions,
+      summary: `${routed.decision.summary}; substituted ${substitutions.map((s) => `${s.to} for ${s.from} (${s.lineId})`).join(', ')}`,
+    },
+  };
+}
+
+/**
+ * One reservation per planned node (ids deterministic, so a retried invocation gets the same ones
+ * back), recorded in `shipments` and `lineStates` as each is made. True when every one was reserved.
+ */
+async function reservePlan(
+  ports: ReleasePorts,
+  plan: RoutingPlan,
+  r: Routing,
+  shipments: Record<string, Shipment>,
+  lineStates: Record<string, LineState>,
+  ctx: StepContext,
+): Promise<boolean> {
+  let all = true;
+  for (const s of plan.shipments) {
+    const reservationId = reservationIdFor(r.order.orderId, s.locationId, FAST_ROUND);
+    const out = await ports.reservations.reserve(
+      reservationId,
+      s.lines.map((l) => ({ sku: l.sku, locationId: s.locationId, quantity: l.quantity })),
+      ctx.correlationId,
+    );
+    const reserved = out.status === 'reserved';
+    shipments[reservationId] = {
+      reservationId,
+      locationId: s.locationId,
+      nodeType: r.nodes.get(s.locationId)?.type ?? 'warehouse',
+      round: FAST_ROUND,
+      lines: s.lines,
+      status: reserved ? 'reserved' : 'insufficient',
+      ...(reserved && out.held ? { held: out.held } : {}),
+    };
+    if (!reserved) {
+      all = false;
+      continue;
+    }
+    for (const l of s.lines) {
+      lineStates[l.lineId] = { status: 'reserved', locationId: s.locationId, reservationId };
+      ports.recentStock?.reserved(l.sku, s.locationId, l.quantity);
+    }
+  }
+  return all;
 }
 
 type Backorder = NonNullable<ReleaseOrder['backorder']>;

@@ -66,6 +66,19 @@ export interface Reservations {
   release(reservationId: string, reason: string, correlationId: string): Promise<'released' | 'unknown'>;
 }
 
+/**
+ * The last stock read of each SKU, reused for a moment, less what this container reserved since.
+ * Good enough to choose where to reserve (the reservation refuses what is not there); never good
+ * enough to backorder.
+ */
+export interface RecentStock {
+  of(skus: readonly string[]): Promise<StockSnapshot>;
+  /** Units this container just reserved: the remembered availability drops by them. */
+  reserved(sku: string, locationId: string, quantity: number): void;
+  /** The remembered numbers proved wrong (a reservation was refused): read next time. */
+  stale(skus: readonly string[]): void;
+}
+
 /** The durable order-release workflow, for orders the fast path hands over. */
 export interface ReleaseWorkflows {
   /**
@@ -81,6 +94,8 @@ export interface ReleasePorts {
   nodes: { get(locationIds: readonly string[]): Promise<Map<string, NodeInfo>> };
   /** Read-only stock for the SKUs (every location when `locationIds` is omitted). */
   stock: { snapshot(skus: readonly string[]): Promise<StockSnapshot> };
+  /** Stock a moment old, for the fast path's first plan (absent: every plan reads). */
+  recentStock?: RecentStock;
   rules: { active(): Promise<StoredRuleSet> };
   reservations: Reservations;
   tokens: TaskTokens;
