@@ -71,6 +71,19 @@ describe('routing stock remembered for a moment per container', () => {
     expect(fake.reads).toHaveLength(2);
   });
 
+  it('forgets expired SKUs once it remembers many, and keeps the fresh ones', async () => {
+    const fake = inventory({});
+    let now = 0;
+    const stock = recentStock(fake.read, () => now);
+    await stock.recent.of(Array.from({ length: 5_001 }, (_, i) => `OLD-${i}`));
+    now += RECENT_STOCK_MS;
+    expect(stock.remembered()).toBe(5_001);
+    await stock.recent.of(['NEW']);
+    expect(stock.remembered()).toBe(1);
+    await stock.recent.of(['NEW']);
+    expect(fake.reads.slice(1)).toEqual([['NEW']]);
+  });
+
   it('answers copies, and keeps no failed read', async () => {
     const fake = inventory({ TEE: { WH1: 5 } });
     const stock = recentStock(fake.read, () => 0);

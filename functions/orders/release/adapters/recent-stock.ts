@@ -4,6 +4,9 @@ import type { StockSnapshot } from '../schemas.ts';
 /** How old a SKU's stock may be when the fast path makes its first plan from it. */
 export const RECENT_STOCK_MS = 500;
 
+/** Beyond this many SKUs remembered, the expired ones are dropped (a long-lived container, a big catalog). */
+const PRUNE_ABOVE = 5_000;
+
 type SnapshotOf = (skus: readonly string[]) => Promise<StockSnapshot>;
 type AtLocations = NonNullable<ReturnType<StockSnapshot['get']>>;
 
@@ -21,6 +24,9 @@ export function recentStock(read: SnapshotOf, now: () => number = Date.now) {
   const cache = new Map<string, { at: number; value: Promise<AtLocations> }>();
 
   const remember = (skus: readonly string[], at: number, fetched: Promise<StockSnapshot>) => {
+    if (cache.size > PRUNE_ABOVE) {
+      for (const [sku, hit] of cache) if (at - hit.at >= RECENT_STOCK_MS) cache.delete(sku);
+    }
     for (const sku of skus) {
       const value = fetched.then((found) => found.get(sku) ?? new Map());
       value.catch(() => {
@@ -63,5 +69,8 @@ export function recentStock(read: SnapshotOf, now: () => number = Date.now) {
     },
   };
 
-  return { snapshot, recent };
+  /** How many SKUs are remembered (expired ones included until pruned). */
+  const remembered = () => cache.size;
+
+  return { snapshot, recent, remembered };
 }
