@@ -38,12 +38,14 @@ describe('routing stock remembered for a moment per container', () => {
     const fake = inventory({ TEE: { WH1: 5 } });
     let now = 1_000;
     const stock = recentStock(fake.read, () => now);
-    await Promise.all([stock.recent.of(['TEE']), stock.recent.of(['TEE'])]);
+    const [first] = await Promise.all([stock.recent.of(['TEE']), stock.recent.of(['TEE'])]);
+    expect(first.fresh).toBe(true);
     now += RECENT_STOCK_MS - 1;
-    expect(free(await stock.recent.of(['TEE']), 'TEE', 'WH1')).toBe(5);
+    expect((await stock.recent.of(['TEE'])).fresh).toBe(false);
+    expect(free((await stock.recent.of(['TEE'])).stock, 'TEE', 'WH1')).toBe(5);
     expect(fake.reads).toEqual([['TEE']]);
     now += 1;
-    await stock.recent.of(['TEE']);
+    expect((await stock.recent.of(['TEE'])).fresh).toBe(true);
     expect(fake.reads).toHaveLength(2);
   });
 
@@ -53,10 +55,10 @@ describe('routing stock remembered for a moment per container', () => {
     const stock = recentStock(fake.read, () => 0);
     await stock.recent.of(['TEE']);
     stock.recent.reserved('TEE', 'WH1', 2);
-    expect(free(await stock.recent.of(['TEE']), 'TEE', 'WH1')).toBe(3);
+    expect(free((await stock.recent.of(['TEE'])).stock, 'TEE', 'WH1')).toBe(3);
     units.TEE.WH1 = 0;
     stock.recent.stale(['TEE']);
-    expect(free(await stock.recent.of(['TEE']), 'TEE', 'WH1')).toBe(0);
+    expect(free((await stock.recent.of(['TEE'])).stock, 'TEE', 'WH1')).toBe(0);
     expect(fake.reads).toHaveLength(2);
   });
 
@@ -67,7 +69,7 @@ describe('routing stock remembered for a moment per container', () => {
     await stock.recent.of(['TEE']);
     units.TEE.WH1 = 9;
     expect(free(await stock.snapshot(['TEE']), 'TEE', 'WH1')).toBe(9);
-    expect(free(await stock.recent.of(['TEE']), 'TEE', 'WH1')).toBe(9);
+    expect(free((await stock.recent.of(['TEE'])).stock, 'TEE', 'WH1')).toBe(9);
     expect(fake.reads).toHaveLength(2);
   });
 
@@ -87,24 +89,25 @@ describe('routing stock remembered for a moment per container', () => {
   it('answers copies, and keeps no failed read', async () => {
     const fake = inventory({ TEE: { WH1: 5 } });
     const stock = recentStock(fake.read, () => 0);
-    const first = await stock.recent.of(['TEE']);
+    const { stock: first } = await stock.recent.of(['TEE']);
     first.get('TEE')?.set('WH1', { available: 0, inTransit: 0 });
-    expect(free(await stock.recent.of(['TEE']), 'TEE', 'WH1')).toBe(5);
+    expect(free((await stock.recent.of(['TEE'])).stock, 'TEE', 'WH1')).toBe(5);
 
     const failing = inventory({ TEE: { WH1: 5 } });
     const other = recentStock(failing.read, () => 0);
     failing.failNext(true);
     await expect(other.recent.of(['TEE'])).rejects.toThrow('throttled');
     failing.failNext(false);
-    expect(free(await other.recent.of(['TEE']), 'TEE', 'WH1')).toBe(5);
+    expect(free((await other.recent.of(['TEE'])).stock, 'TEE', 'WH1')).toBe(5);
   });
 });
 
 /**
  * The fast path over in-memory ports: `units` is the truth the reservation checks, `remembered`
- * what the container's memory of stock says (it may be wrong, as after another container's sale).
+ * what the container's memory of stock says (it may be wrong, as after another container's sale);
+ * `fresh` when the memory had to read every SKU for this order.
  */
-function fastPorts(units: Units, remembered: Units) {
+function fastPorts(units: Units, remembered: Units, { fresh = false } = {}) {
   const calls = { snapshots: 0, stale: [] as string[][], reservations: [] as string[] };
   const held = new Map<string, ReservationLineRequest[]>();
   const saved: Partial<ReleaseFields>[] = [];
@@ -138,7 +141,7 @@ function fastPorts(units: Units, remembered: Units) {
       },
     },
     recentStock: {
-      of: async (skus: readonly string[]) => snapshotOf(remembered, skus),
+      of: async (skus: readonly string[]) => ({ stock: snapshotOf(remembered, skus), fresh }),
       reserved: (sku: string, loc: string, quantity: number) => {
         const at = remembered[sku] ?? {};
         at[loc] = (at[loc] ?? 0) - quantity;
@@ -218,6 +221,14 @@ describe('fast release from remembered stock', () => {
     const out = await releaseFast(ports, order('o3'), { correlationId: 'c' });
     expect(out).toEqual({ status: 'backordered', lines: 1 });
     expect(calls.snapshots).toBe(1);
+    expect(calls.reservations).toEqual([]);
+  });
+
+  it('backorders on the read the memory just made for this order, without reading again', async () => {
+    const { ports, calls } = fastPorts({ TEE: { WH1: 0 } }, { TEE: { WH1: 0 } }, { fresh: true });
+    const out = await releaseFast(ports, order('o5'), { correlationId: 'c' });
+    expect(out).toEqual({ status: 'backordered', lines: 1 });
+    expect(calls.snapshots).toBe(0);
     expect(calls.reservations).toEqual([]);
   });
 

@@ -56,7 +56,7 @@ export function recentStock(read: SnapshotOf, now: () => number = Date.now) {
         // A copy: routing must not change the remembered numbers.
         out.set(sku, new Map([...byLocation].map(([locationId, s]) => [locationId, { ...s }])));
       }
-      return out;
+      return { stock: out, fresh: missing.length === skus.length };
     },
     reserved(sku, locationId, quantity) {
       void cache.get(sku)?.value.then((byLocation) => {

@@ -53,7 +53,8 @@ export type FastOutcome =
  *   1. holds evaluated in memory (any hold → the durable workflow, which parks on it);
  *   2. routing by the active rules over one stock snapshot (kits as their components can build):
  *      the container's stock a moment old when that plan ships everything from one node, else (or
- *      when its reservation is refused) a fresh read, so a backorder never rests on old numbers;
+ *      when its reservation is refused) a fresh read, so a backorder never rests on old numbers
+ *      (the memory's own read counts as one when it read every SKU for this order);
  *   3. one reservation per node (one conditional write for a single position, one transaction
  *      otherwise), ids deterministic, so a retried invocation gets the same reservations back;
  *   4. the order written once (routing, shipments, line states, status) on the condition that no
@@ -87,16 +88,23 @@ export async function releaseFast(
   let plan: RoutingPlan;
   try {
     const recent = order.allowSubstitutes ? undefined : await recentPlan(ports, routing, skus);
-    if (recent && (await reservePlan(ports, recent.plan, routing, shipments, lineStates, ctx))) {
+    const oneNode =
+      recent !== undefined && recent.plan.short.length === 0 && recent.plan.shipments.length === 1;
+    if (oneNode && (await reservePlan(ports, recent.plan, routing, shipments, lineStates, ctx))) {
       ({ stock, plan } = recent);
     } else {
-      if (recent) {
+      if (oneNode) {
         // Refused: the remembered stock was wrong, and nothing is held (one node, all or nothing).
         ports.recentStock?.stale(skus);
         for (const id of Object.keys(shipments)) delete shipments[id];
       }
-      stock = await ports.stock.snapshot(skus);
-      plan = await freshPlan(ports, routing, skus, stock);
+      if (recent?.fresh && !oneNode) {
+        // Read by this invocation just now: as fresh as a snapshot, and planned without substitutes.
+        ({ stock, plan } = recent);
+      } else {
+        stock = await ports.stock.snapshot(skus);
+        plan = await freshPlan(ports, routing, skus, stock);
+      }
       await reservePlan(ports, plan, routing, shipments, lineStates, ctx);
     }
   } catch (error) {
@@ -220,28 +228,32 @@ const plainLines = (order: ReleaseOrder) =>
   order.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity }));
 
 /**
- * A plan from stock a moment old (ports.recentStock), kept only when it ships everything from one
- * node: then its one reservation confirms it or refuses it whole. A plan that would backorder or
- * split is made again from fresh reads, so no order waits for stock that a fresh read would show.
+ * A plan from stock a moment old (ports.recentStock). The caller keeps it only when it ships
+ * everything from one node: then its one reservation confirms it or refuses it whole. A plan that
+ * would backorder or split is made again from fresh reads, so no order waits for stock that a fresh
+ * read would show — unless this very call read every SKU (`fresh`), which is such a read.
  */
 async function recentPlan(
   ports: ReleasePorts,
   r: Routing,
   skus: readonly string[],
-): Promise<{ stock: StockSnapshot; plan: RoutingPlan } | undefined> {
+): Promise<{ stock: StockSnapshot; plan: RoutingPlan; fresh: boolean } | undefined> {
   if (!ports.recentStock) return undefined;
-  const stock = await ports.recentStock.of(skus);
-  const plan = planRouting(
+  const { stock, fresh } = await ports.recentStock.of(skus);
+  return { stock, plan: routeOver(r, plainLines(r.order), stock), fresh };
+}
+
+/** The routing rules over `lines` and `stock`, for the fast round. */
+const routeOver = (r: Routing, lines: ReturnType<typeof plainLines>, stock: StockSnapshot) =>
+  planRouting(
     routingRequest(r.order, r.channel, r.active, {
-      lines: plainLines(r.order),
+      lines,
       nodes: r.nodes,
       stock,
       round: FAST_ROUND,
       now: r.now,
     }),
   );
-  return plan.short.length === 0 && plan.shipments.length === 1 ? { stock, plan } : undefined;
-}
 
 /** Routing over a fresh snapshot, with substitutes for short lines when the order allows them. */
 async function freshPlan(
@@ -259,15 +271,7 @@ async function freshPlan(
     if (candidates.length) for (const [sku, at] of await ports.stock.snapshot(candidates)) stock.set(sku, at);
     ({ lines, substitutions } = substituteShortLines(lines, substitutesOf, stock, r.channel.locationIds));
   }
-  const routed = planRouting(
-    routingRequest(r.order, r.channel, r.active, {
-      lines,
-      nodes: r.nodes,
-      stock,
-      round: FAST_ROUND,
-      now: r.now,
-    }),
-  );
+  const routed = routeOver(r, lines, stock);
   if (!substitutions.length) return routed;
   return {
     ...routed,

@@ -72,7 +72,8 @@ export interface Reservations {
  * enough to backorder.
  */
 export interface RecentStock {
-  of(skus: readonly string[]): Promise<StockSnapshot>;
+  /** `fresh`: this very call read every SKU, so the answer is as new as `snapshot`'s. */
+  of(skus: readonly string[]): Promise<{ stock: StockSnapshot; fresh: boolean }>;
   /** Units this container just reserved: the remembered availability drops by them. */
   reserved(sku: string, locationId: string, quantity: number): void;
   /** The remembered numbers proved wrong (a reservation was refused): read next time. */
