@@ -20,6 +20,32 @@ type Urgency = NonNullable<FunctionSpec['urgency']>;
 interface Waiter {
   wake(): void;
   since: number;
+  /** A stream batch (see `invokeInBackground`). */
+  fromStream: boolean;
+}
+
+/**
+ * When the longest-waiting invocation of a queue was queued: the oldest of the stream batches at
+ * its head and of the first invocation behind them (the rest arrived in order after it).
+ */
+function oldestIn(queue: readonly Waiter[]): number | undefined {
+  let oldest: number | undefined;
+  for (const waiter of queue) {
+    if (oldest === undefined || waiter.since < oldest) oldest = waiter.since;
+    if (!waiter.fromStream) break;
+  }
+  return oldest;
+}
+
+/** Where an event-driven invocation comes from, when that changes its place in the queue. */
+export interface BackgroundSource {
+  /**
+   * A stream poller's batch: it waits ahead of the bus targets of its urgency (behind other
+   * batches). It is what feeds them — an outbox batch waiting behind the releases its last batch
+   * started would pause the whole pipeline — and on AWS a stream's function has its own
+   * concurrency. Pollers deliver one batch per shard at a time, so batches cannot crowd the lane.
+   */
+  fromStream?: boolean;
 }
 
 /** The background lane serves its queues in this order (`FunctionSpec.urgency`). */
@@ -59,7 +85,8 @@ export interface LocalLambdasOptions {
  *   stretches (decoding a page of stream images) never hold an API request up — and at most
  *   `backgroundConcurrency` at once, like Lambda's asynchronous queue in front of a function
  *   with reserved concurrency. Waiting invocations are served by their function's urgency
- *   (order flow, normal, bookkeeping), first come first served within each; bookkeeping waits
+ *   (order flow, normal, bookkeeping), first come first served within each except that a stream
+ *   batch waits ahead of the rest of its urgency (`BackgroundSource`); bookkeeping waits
  *   while order flow runs or waits (one at a time once it has waited 30 s) and never fills more
  *   than half the slots. While API requests are in flight only
  *   `orderFlowWhileBusy` order-flow invocations (and `backgroundMinWhileBusy` of any kind) run
@@ -142,14 +169,19 @@ export class LocalLambdas {
     }
   }
 
-  async invokeInBackground(fn: string, event: unknown): Promise<unknown> {
+  async invokeInBackground(fn: string, event: unknown, source: BackgroundSource = {}): Promise<unknown> {
     const urgency = this.urgencyOf(fn);
+    const fromStream = source.fromStream === true;
     // Nobody overtakes the queue: a new invocation runs at once only when none as urgent waits.
     if (!this.waitingAtLeast(urgency) && this.mayStart(urgency)) this.runningBy[urgency]++;
     // Queued: whoever frees a slot counts this invocation as running before waking it.
     else {
       await new Promise<void>((wake) => {
-        this.waiting[urgency].push({ wake, since: Date.now() });
+        const queue = this.waiting[urgency];
+        const waiter = { wake, since: Date.now(), fromStream };
+        // A stream batch goes behind the batches already waiting, ahead of everything else.
+        const behindBatches = fromStream ? queue.findIndex((w) => !w.fromStream) : -1;
+        queue.splice(behindBatches < 0 ? queue.length : behindBatches, 0, waiter);
         this.dispatch();
       });
     }
@@ -217,7 +249,7 @@ export class LocalLambdas {
 
   /** Under order flow that never pauses, one bookkeeping invocation at a time once it has waited this long. */
   private bookkeepingOverdue(): boolean {
-    const oldest = this.waiting.bookkeeping[0]?.since;
+    const oldest = oldestIn(this.waiting.bookkeeping);
     return (
       this.runningBy.bookkeeping === 0 &&
       oldest !== undefined &&
@@ -248,11 +280,11 @@ export class LocalLambdas {
     return this.runningBy['order-flow'] + this.runningBy.normal + this.runningBy.bookkeeping;
   }
 
-  /** When the longest-waiting invocation was queued (each queue's head is its oldest). */
+  /** When the longest-waiting invocation was queued. */
   private oldestWaiting(): number | undefined {
     let oldest: number | undefined;
     for (const urgency of URGENCIES) {
-      const since = this.waiting[urgency][0]?.since;
+      const since = oldestIn(this.waiting[urgency]);
       if (since !== undefined && (oldest === undefined || since < oldest)) oldest = since;
     }
     return oldest;

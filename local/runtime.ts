@@ -214,7 +214,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<LocalR
       ddb.endpoint,
       config.tableName,
       manifest.streams,
-      (fn, e) => lambdas.invokeInBackground(fn, e),
+      (fn, e) => lambdas.invokeInBackground(fn, e, { fromStream: true }),
       config.region,
       // Checkpoints (a restart resumes where each consumer was) and records given up on.
       { stateDir: path.join(config.dataDir, 'streams') },

@@ -163,6 +163,46 @@ describe('local Lambda lanes', () => {
     expect(await Promise.all([...first, ...queued])).toEqual(['b1', 'books1', 'b2', 'flow1', 'flow2']);
   });
 
+  it('puts a stream batch ahead of the bus targets waiting at its urgency, behind earlier batches', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 1 });
+    const batch = (id: string) => lambdas.invokeInBackground('flow', { id }, { fromStream: true });
+    const queued = [...urgent(lambdas, 'flow1', 'flow2', 'flow3'), ...background(lambdas, 'b1')];
+    await settle();
+    queued.push(batch('outbox1'), ...urgent(lambdas, 'flow4'), batch('outbox2'));
+    await settle();
+    expect(lambdas.backlog()).toBe(6);
+    // The outbox's next batch does not wait for the releases its last one started.
+    for (const id of ['flow1', 'outbox1', 'outbox2', 'flow2', 'flow3', 'flow4']) await finish(id);
+    expect(gate.started).toEqual(['flow1', 'outbox1', 'outbox2', 'flow2', 'flow3', 'flow4', 'b1']);
+    await finish('b1');
+    expect(await Promise.all(queued)).toEqual([
+      'flow1',
+      'flow2',
+      'flow3',
+      'b1',
+      'outbox1',
+      'flow4',
+      'outbox2',
+    ]);
+  });
+
+  it('counts bookkeeping patience from the oldest waiter, not from a younger stream batch ahead of it', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 4 });
+    urgent(lambdas, 'flow1');
+    await settle();
+    urgent(lambdas, 'books1');
+    await elapse(20_000);
+    void lambdas.invokeInBackground('books', { id: 'journal1' }, { fromStream: true });
+    await elapse(10_000);
+    urgent(lambdas, 'flow2');
+    await finish('flow1');
+    // books1 has waited 30 s: one bookkeeping invocation runs, the batch at the head first.
+    expect(gate.started).toEqual(['flow1', 'flow2', 'journal1']);
+    await finish('journal1');
+    expect(gate.started.at(-1)).toBe('books1');
+    for (const id of ['flow2', 'books1']) await finish(id);
+  });
+
   it('never gives bookkeeping more than half the slots, so an order finds one free', async () => {
     const lambdas = lanes({ backgroundConcurrency: 4 });
     urgent(lambdas, 'books1', 'books2', 'books3');
