@@ -1,4 +1,10 @@
-import { assertPutEventsEntryCount, type LocalBus, type PutEventsEntry } from './bus.ts';
+import {
+  acceptPutEvents,
+  assertPutEventsEntryCount,
+  type LocalBus,
+  type PutEventsEntry,
+  type PutEventsResultEntry,
+} from './bus.ts';
 import type { LocalStepFunctions } from './stepfunctions.ts';
 
 /**
@@ -13,6 +19,38 @@ export interface AwsJsonReply {
 
 const epoch = (d: Date | undefined) => (d ? d.getTime() / 1000 : undefined);
 
+export const PUT_EVENTS = 'AWSEvents.PutEvents';
+
+/** A reply as the emulator's HTTP answer carries it: the body as JSON text. */
+export function httpReply(reply: AwsJsonReply): {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+} {
+  return { status: reply.status, headers: reply.headers ?? {}, body: JSON.stringify(reply.body) };
+}
+
+/**
+ * A PutEvents request answered as EventBridge answers it, before anything is delivered: the reply,
+ * and when the request was taken (some entries may still be refused one by one) its entries with
+ * their answers, for `LocalBus.putEvents` to deliver under the ids the reply names.
+ */
+export function answerPutEvents(
+  rawBody: string,
+  busName: string,
+): { reply: AwsJsonReply; taken?: { entries: PutEventsEntry[]; accepted: PutEventsResultEntry[] } } {
+  try {
+    const input = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
+    const entries = (input.Entries as PutEventsEntry[]) ?? [];
+    assertPutEventsEntryCount(entries);
+    const accepted = acceptPutEvents(entries, busName);
+    const body = { FailedEntryCount: accepted.filter((r) => r.ErrorCode).length, Entries: accepted };
+    return { reply: { status: 200, body }, taken: { entries, accepted } };
+  } catch (e) {
+    return { reply: failure(e) };
+  }
+}
+
 export function createAwsEmulator(deps: {
   bus: LocalBus;
   sfn: LocalStepFunctions;
@@ -21,7 +59,7 @@ export function createAwsEmulator(deps: {
 }) {
   type Op = (input: Record<string, unknown>) => unknown;
   const ops: Record<string, Op> = {
-    'AWSEvents.PutEvents': (input) => {
+    [PUT_EVENTS]: (input) => {
       const entries = (input.Entries as PutEventsEntry[]) ?? [];
       assertPutEventsEntryCount(entries);
       return deps.bus.putEvents(entries);
@@ -76,28 +114,47 @@ export function createAwsEmulator(deps: {
     },
   };
 
-  return async function handle(target: string, rawBody: string): Promise<AwsJsonReply> {
+  /**
+   * Runs one call. `accepted`: a PutEvents the worker thread already answered (`answerPutEvents`):
+   * its events are delivered under the ids that answer named, and the reply is only a formality.
+   */
+  return async function handle(
+    target: string,
+    rawBody: string,
+    accepted?: readonly PutEventsResultEntry[],
+  ): Promise<AwsJsonReply> {
     const op = ops[target];
     if (!op) return error(400, 'UnknownOperationException', `${target} is not emulated locally`);
     try {
       const input = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
+      if (accepted && target === PUT_EVENTS) {
+        return {
+          status: 200,
+          body: await deps.bus.putEvents((input.Entries as PutEventsEntry[]) ?? [], accepted),
+        };
+      }
       return { status: 200, body: (await op(input)) ?? {} };
     } catch (e) {
-      const err = e as Error;
-      const known = [
-        'ResourceNotFoundException',
-        'ExecutionAlreadyExists',
-        'TaskDoesNotExist',
-        'StateMachineDoesNotExist',
-        'ExecutionDoesNotExist',
-        // PutEvents over 10 entries or 256 KB (local/bus.ts), refused whole as on AWS.
-        'ValidationException',
-      ];
-      if (known.includes(err.name)) return error(400, err.name, err.message);
-      if (err instanceof SyntaxError) return error(400, 'InvalidInput', err.message);
-      return error(500, 'InternalException', err.message);
+      return failure(e);
     }
   };
+}
+
+/** A call's error as the AWS JSON protocol answers it: the named client errors 400, the rest 500. */
+function failure(e: unknown): AwsJsonReply {
+  const err = e as Error;
+  const known = [
+    'ResourceNotFoundException',
+    'ExecutionAlreadyExists',
+    'TaskDoesNotExist',
+    'StateMachineDoesNotExist',
+    'ExecutionDoesNotExist',
+    // PutEvents over 10 entries or 256 KB (local/bus.ts), refused whole as on AWS.
+    'ValidationException',
+  ];
+  if (known.includes(err.name)) return error(400, err.name, err.message);
+  if (err instanceof SyntaxError) return error(400, 'InvalidInput', err.message);
+  return error(500, 'InternalException', err.message);
 }
 
 function named(name: string, message: string): Error {

@@ -114,19 +114,19 @@ export class LocalBus {
    * PutEvents: refuses a request over 256 KB whole, with AWS's error, then validates each entry
    * like EventBridge does and answers per entry. The entry count (≤ 10) is checked where requests
    * come in (the emulated API, `/local/events`): tests inject bursts through this method.
+   * `accepted`: the answer already given for these entries (`acceptPutEvents`, on the worker
+   * thread); each accepted entry is dispatched under the id it names.
    */
-  async putEvents(entries: readonly PutEventsEntry[]) {
-    assertPutEventsRequestSize(entries);
-    const results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] = [];
-    for (const entry of entries) {
-      const problem = validateEntry(entry, this.opts.busName);
-      if (problem) {
-        results.push({ ErrorCode: 'MalformedDetail', ErrorMessage: problem });
-        continue;
-      }
-      const event: BusEnvelope = {
+  async putEvents(
+    entries: readonly PutEventsEntry[],
+    accepted: readonly PutEventsResultEntry[] = acceptPutEvents(entries, this.opts.busName),
+  ) {
+    for (const [i, entry] of entries.entries()) {
+      const id = accepted[i]?.EventId;
+      if (!id) continue;
+      this.dispatch({
         version: '0',
-        id: randomUUID(),
+        id,
         'detail-type': entry.DetailType as string,
         source: entry.Source as string,
         account: this.opts.account,
@@ -134,11 +134,9 @@ export class LocalBus {
         region: this.opts.region,
         resources: entry.Resources ?? [],
         detail: JSON.parse(entry.Detail as string),
-      };
-      results.push({ EventId: event.id });
-      this.dispatch(event);
+      });
     }
-    return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
+    return { FailedEntryCount: accepted.filter((r) => r.ErrorCode).length, Entries: [...accepted] };
   }
 
   /** Recently seen events, newest last (local observability; bounded). */
@@ -379,6 +377,26 @@ function assertPutEventsRequestSize(entries: readonly PutEventsEntry[]): void {
 
 function validationException(message: string): Error {
   return Object.assign(new Error(message), { name: 'ValidationException', status: 400 });
+}
+
+/** EventBridge's answer for one PutEvents entry: its event id, or why it was refused. */
+export interface PutEventsResultEntry {
+  EventId?: string;
+  ErrorCode?: string;
+  ErrorMessage?: string;
+}
+
+/**
+ * What EventBridge answers a PutEvents request before anything is delivered: throws its
+ * ValidationException for entries over 256 KB together, then accepts each valid entry under a new
+ * event id and refuses the others one by one. Pure, so the worker thread can answer with it.
+ */
+export function acceptPutEvents(entries: readonly PutEventsEntry[], busName: string): PutEventsResultEntry[] {
+  assertPutEventsRequestSize(entries);
+  return entries.map((entry) => {
+    const problem = validateEntry(entry, busName);
+    return problem ? { ErrorCode: 'MalformedDetail', ErrorMessage: problem } : { EventId: randomUUID() };
+  });
 }
 
 function validateEntry(entry: PutEventsEntry, busName: string): string | undefined {

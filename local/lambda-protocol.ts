@@ -1,3 +1,5 @@
+import type { PutEventsResultEntry } from './bus.ts';
+
 /** The messages between the local runtime and its background Lambda worker thread. */
 export interface WorkerRequest {
   id: number;
@@ -20,6 +22,11 @@ export interface WorkerAwsCall {
   awsCall: number;
   target: string;
   body: string;
+  /**
+   * A PutEvents the worker answered itself (`answerPutEvents`): the main thread delivers its
+   * events under these answers and sends no reply.
+   */
+  accepted?: PutEventsResultEntry[];
 }
 
 /** The main thread's answer to a `WorkerAwsCall`, as the emulator's HTTP reply would carry it. */

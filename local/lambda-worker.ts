@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LOCAL_AWS_TRANSPORT, type LocalAwsTransport } from '../functions/shared/clients.ts';
+import { ENV } from '../functions/shared/env.ts';
+import { answerPutEvents, httpReply, PUT_EVENTS } from './aws-emulator.ts';
 import { loadHandler, runHandler } from './lambda.ts';
 import type {
   AwsCallReply,
@@ -24,12 +26,24 @@ if (port) {
   // the workflows, as messages: no loopback HTTP on either side (functions/shared/clients.ts).
   const awsCalls = new Map<number, (reply: AwsCallReply) => void>();
   let nextAwsCall = 0;
-  const transport: LocalAwsTransport = (target, body) =>
-    new Promise((resolve) => {
-      const awsCall = nextAwsCall++;
+  const busName = process.env[ENV.busName];
+  const transport: LocalAwsTransport = (target, body) => {
+    const awsCall = nextAwsCall++;
+    if (target === PUT_EVENTS && busName) {
+      // Answered here, as EventBridge answers once it has taken the events; the main thread
+      // delivers them under the same ids when it reads the message (messages keep their order,
+      // so before this invocation's end). Waiting for its reply cost every order a turn of the
+      // main thread's loop, which is longest exactly while webhooks pour in.
+      const { reply, taken } = answerPutEvents(body, busName);
+      if (taken)
+        port.postMessage({ awsCall, target, body, accepted: taken.accepted } satisfies WorkerAwsCall);
+      return Promise.resolve({ awsCall, ...httpReply(reply) });
+    }
+    return new Promise((resolve) => {
       awsCalls.set(awsCall, resolve);
       port.postMessage({ awsCall, target, body } satisfies WorkerAwsCall);
     });
+  };
   Object.assign(globalThis, { [LOCAL_AWS_TRANSPORT]: transport });
   port.on('message', async (req: WorkerRequest | AwsCallReply) => {
     if ('awsCall' in req) {

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import type { FunctionSpec, SystemManifest } from '../lib/manifest/types.ts';
-import type { AwsJsonReply } from './aws-emulator.ts';
+import { type AwsJsonReply, httpReply } from './aws-emulator.ts';
+import type { PutEventsResultEntry } from './bus.ts';
 import type {
   AwsCallReply,
   WorkerAwsCall,
@@ -15,7 +16,11 @@ import type {
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 /** The emulated AWS APIs (local/aws-emulator.ts): an X-Amz-Target and its JSON body in, a reply out. */
-type AwsEmulation = (target: string, body: string) => Promise<AwsJsonReply>;
+type AwsEmulation = (
+  target: string,
+  body: string,
+  accepted?: readonly PutEventsResultEntry[],
+) => Promise<AwsJsonReply>;
 type Urgency = NonNullable<FunctionSpec['urgency']>;
 interface Waiter {
   wake(): void;
@@ -190,9 +195,9 @@ export class LocalLambdas {
         return await runHandler(await this.load(fn), fn, this.limits(fn), event);
       }
       this.worker ??= new BackgroundWorker(
-        (target, body) => {
+        (target, body, accepted) => {
           if (!this.awsEmulation) throw new Error('The local runtime emulates no AWS API yet');
-          return this.awsEmulation(target, body);
+          return this.awsEmulation(target, body, accepted);
         },
         { nice: this.options.backgroundNice ?? 0 },
       );
@@ -450,17 +455,18 @@ class BackgroundWorker {
     await this.worker.terminate();
   }
 
-  /** Runs a handler's emulated AWS call here and posts the reply the HTTP emulator would send. */
+  /**
+   * Runs a handler's emulated AWS call here and posts the reply the HTTP emulator would send;
+   * a call the worker answered itself (`accepted`) is only carried out.
+   */
   private async answer(call: WorkerAwsCall): Promise<void> {
+    if (call.accepted) {
+      await this.emulate(call.target, call.body, call.accepted);
+      return;
+    }
     let reply: AwsCallReply;
     try {
-      const out = await this.emulate(call.target, call.body);
-      reply = {
-        awsCall: call.awsCall,
-        status: out.status,
-        headers: out.headers ?? {},
-        body: JSON.stringify(out.body),
-      };
+      reply = { awsCall: call.awsCall, ...httpReply(await this.emulate(call.target, call.body)) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       reply = {

@@ -17,6 +17,7 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'local',
 });
 const lambdas = new LocalLambdas(manifest, process.cwd());
+// No QM_BUS_NAME: the worker cannot answer PutEvents itself and asks the main thread.
 lambdas.answerAwsCalls(async (target, body) => {
   calls.push({ target, body: JSON.parse(body) });
   if (target === 'AWSEvents.PutEvents')
