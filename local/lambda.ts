@@ -31,7 +31,8 @@ interface Waiter {
 
 /**
  * When the longest-waiting invocation of a queue was queued: the oldest of the stream batches at
- * its head and of the first invocation behind them (the rest arrived in order after it).
+ * its head and of the first invocation behind them. The others arrived in order after that one,
+ * and a batch further back joined after everything ahead of it.
  */
 function oldestIn(queue: readonly Waiter[]): number | undefined {
   let oldest: number | undefined;
@@ -45,10 +46,10 @@ function oldestIn(queue: readonly Waiter[]): number | undefined {
 /** Where an event-driven invocation comes from, when that changes its place in the queue. */
 export interface BackgroundSource {
   /**
-   * A stream poller's batch: it waits ahead of the bus targets of its urgency (behind other
-   * batches). It is what feeds them — an outbox batch waiting behind the releases its last batch
-   * started would pause the whole pipeline — and on AWS a stream's function has its own
-   * concurrency. Pollers deliver one batch per shard at a time, so batches cannot crowd the lane.
+   * A stream poller's batch: it overtakes the bus targets waiting at its urgency, all of them or
+   * all but the last `streamBatchLead`. It is what feeds them — an outbox batch waiting behind
+   * the releases its last batch started pauses the whole pipeline — and on AWS a stream's
+   * function has its own concurrency. Pollers deliver one batch per shard at a time.
    */
   fromStream?: boolean;
 }
@@ -74,6 +75,12 @@ export interface LocalLambdasOptions {
    * both want a CPU, the API's goes first, whatever the lane lets run. 0 keeps them equal. @default 0
    */
   backgroundNice?: number;
+  /**
+   * How many waiting invocations a stream batch leaves ahead of itself (`BackgroundSource`): enough
+   * to keep every slot busy while the poller reads its next batch, few enough that a burst's
+   * backlog stays in the stream — which survives a crash — rather than in this queue. @default 200
+   */
+  streamBatchLead?: number;
   /** Run event-driven invocations on a worker thread (see below). @default true */
   backgroundWorker?: boolean;
 }
@@ -91,7 +98,7 @@ export interface LocalLambdasOptions {
  *   `backgroundConcurrency` at once, like Lambda's asynchronous queue in front of a function
  *   with reserved concurrency. Waiting invocations are served by their function's urgency
  *   (order flow, normal, bookkeeping), first come first served within each except that a stream
- *   batch waits ahead of the rest of its urgency (`BackgroundSource`); bookkeeping waits
+ *   batch overtakes most of its urgency's queue (`BackgroundSource`); bookkeeping waits
  *   while order flow runs or waits (one at a time once it has waited 30 s) and never fills more
  *   than half the slots. While API requests are in flight only
  *   `orderFlowWhileBusy` order-flow invocations (and `backgroundMinWhileBusy` of any kind) run
@@ -104,6 +111,7 @@ export class LocalLambdas {
   private readonly backgroundConcurrency: number;
   private readonly minWhileBusy: number;
   private readonly orderFlowWhileBusy: number;
+  private readonly streamBatchLead: number;
   /** Running invocations per urgency. */
   private readonly runningBy: Record<Urgency, number> = { 'order-flow': 0, normal: 0, bookkeeping: 0 };
   private apiInFlight = 0;
@@ -125,6 +133,7 @@ export class LocalLambdas {
       Math.min(this.backgroundConcurrency, Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
     this.minWhileBusy = atMostAll(minWhileBusy);
     this.orderFlowWhileBusy = atMostAll(options.orderFlowWhileBusy ?? 4);
+    this.streamBatchLead = Math.max(0, options.streamBatchLead ?? STREAM_BATCH_LEAD);
   }
 
   /** Answers the worker's emulated AWS calls (its handlers' PutEvents, StartExecution, ...). */
@@ -185,8 +194,7 @@ export class LocalLambdas {
         const queue = this.waiting[urgency];
         const waiter = { wake, since: Date.now(), fromStream };
         // A stream batch goes behind the batches already waiting, ahead of everything else.
-        const behindBatches = fromStream ? queue.findIndex((w) => !w.fromStream) : -1;
-        queue.splice(behindBatches < 0 ? queue.length : behindBatches, 0, waiter);
+        queue.splice(fromStream ? this.batchPlace(queue) : queue.length, 0, waiter);
         this.dispatch();
       });
     }
@@ -206,6 +214,13 @@ export class LocalLambdas {
       this.runningBy[urgency]--;
       this.dispatch();
     }
+  }
+
+  /** Where a stream batch joins a queue: behind the batches at its head, and `streamBatchLead` from its end. */
+  private batchPlace(queue: readonly Waiter[]): number {
+    const firstNotBatch = queue.findIndex((w) => !w.fromStream);
+    const behindBatches = firstNotBatch < 0 ? queue.length : firstNotBatch;
+    return Math.max(behindBatches, queue.length - this.streamBatchLead);
   }
 
   async stop(): Promise<void> {
@@ -362,6 +377,8 @@ const isMiddyTimeout = (error: unknown) =>
 
 /** How long event-driven work may wait behind a busy API before one invocation runs anyway. */
 const STARVATION_MS = 250;
+/** `LocalLambdasOptions.streamBatchLead`: at ~100 releases/s during a burst, about 2 s of work. */
+const STREAM_BATCH_LEAD = 200;
 /** How long bookkeeping waits behind order flow that never pauses before one invocation runs anyway. */
 const BOOKKEEPING_PATIENCE_MS = 30_000;
 /** The API counts as busy until it has been quiet this long. */

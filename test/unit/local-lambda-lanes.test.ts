@@ -186,6 +186,18 @@ describe('local Lambda lanes', () => {
     ]);
   });
 
+  it('leaves streamBatchLead invocations ahead of a stream batch, so a long backlog stays in the stream', async () => {
+    const lambdas = lanes({ backgroundConcurrency: 1, streamBatchLead: 2 });
+    const queued = urgent(lambdas, 'flow1', 'flow2', 'flow3', 'flow4', 'flow5');
+    await settle();
+    queued.push(lambdas.invokeInBackground('flow', { id: 'outbox1' }, { fromStream: true }));
+    await settle();
+    // Four wait behind flow1: the batch overtakes all but the last two.
+    for (const id of ['flow1', 'flow2', 'flow3', 'outbox1', 'flow4', 'flow5']) await finish(id);
+    expect(gate.started).toEqual(['flow1', 'flow2', 'flow3', 'outbox1', 'flow4', 'flow5']);
+    await Promise.all(queued);
+  });
+
   it('counts bookkeeping patience from the oldest waiter, not from a younger stream batch ahead of it', async () => {
     const lambdas = lanes({ backgroundConcurrency: 4 });
     urgent(lambdas, 'flow1');
