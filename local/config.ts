@@ -53,7 +53,9 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     // taking the API's CPU (docs/decisions.md, 2026-12-05).
     backgroundOrderFlowWhileBusy: Number(env.QM_BACKGROUND_ORDER_FLOW_WHILE_BUSY ?? 4),
     backgroundWorker: env.QM_BACKGROUND_WORKER !== '0',
-    backgroundNice: Number(env.QM_BACKGROUND_NICE ?? 5),
+    // 8 since the worker answers PutEvents itself: its releases no longer wait on the main thread
+    // and take more CPU beside the API (docs/decisions.md, 2026-12-06, the outbox entry).
+    backgroundNice: Number(env.QM_BACKGROUND_NICE ?? 8),
   };
 }
 
