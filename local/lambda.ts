@@ -193,7 +193,7 @@ export class LocalLambdas {
       await new Promise<void>((wake) => {
         const queue = this.waiting[urgency];
         const waiter = { wake, since: Date.now(), fromStream };
-        // A stream batch goes behind the batches already waiting, ahead of everything else.
+        // A stream batch overtakes the queue, but not the batches at its head nor its last streamBatchLead.
         queue.splice(fromStream ? this.batchPlace(queue) : queue.length, 0, waiter);
         this.dispatch();
       });
