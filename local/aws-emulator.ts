@@ -4,6 +4,7 @@ import {
   type LocalBus,
   type PutEventsEntry,
   type PutEventsResultEntry,
+  putEventsResult,
 } from './bus.ts';
 import type { LocalStepFunctions } from './stepfunctions.ts';
 
@@ -32,23 +33,26 @@ export function httpReply(reply: AwsJsonReply): {
 
 /**
  * A PutEvents request answered as EventBridge answers it, before anything is delivered: the reply,
- * and when the request was taken (some entries may still be refused one by one) its entries with
- * their answers, for `LocalBus.putEvents` to deliver under the ids the reply names.
+ * and when the request was taken (some entries may still be refused one by one) the answer per
+ * entry, for `LocalBus.putEvents` to deliver under the ids the reply names.
  */
 export function answerPutEvents(
   rawBody: string,
   busName: string,
-): { reply: AwsJsonReply; taken?: { entries: PutEventsEntry[]; accepted: PutEventsResultEntry[] } } {
+): { reply: AwsJsonReply; accepted?: PutEventsResultEntry[] } {
   try {
-    const input = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
-    const entries = (input.Entries as PutEventsEntry[]) ?? [];
-    assertPutEventsEntryCount(entries);
-    const accepted = acceptPutEvents(entries, busName);
-    const body = { FailedEntryCount: accepted.filter((r) => r.ErrorCode).length, Entries: accepted };
-    return { reply: { status: 200, body }, taken: { entries, accepted } };
+    const accepted = acceptPutEvents(countedEntries(rawBody ? JSON.parse(rawBody) : {}), busName);
+    return { reply: { status: 200, body: putEventsResult(accepted) }, accepted };
   } catch (e) {
     return { reply: failure(e) };
   }
+}
+
+/** A PutEvents request's entries, refused whole (AWS's ValidationException) when over 10. */
+function countedEntries(input: Record<string, unknown>): PutEventsEntry[] {
+  const entries = (input.Entries as PutEventsEntry[]) ?? [];
+  assertPutEventsEntryCount(entries);
+  return entries;
 }
 
 export function createAwsEmulator(deps: {
@@ -57,13 +61,10 @@ export function createAwsEmulator(deps: {
   busName: string;
   busArn: string;
 }) {
-  type Op = (input: Record<string, unknown>) => unknown;
+  /** `accepted`: the worker thread already answered this PutEvents (`answerPutEvents`). */
+  type Op = (input: Record<string, unknown>, accepted?: readonly PutEventsResultEntry[]) => unknown;
   const ops: Record<string, Op> = {
-    [PUT_EVENTS]: (input) => {
-      const entries = (input.Entries as PutEventsEntry[]) ?? [];
-      assertPutEventsEntryCount(entries);
-      return deps.bus.putEvents(entries);
-    },
+    [PUT_EVENTS]: (input, accepted) => deps.bus.putEvents(countedEntries(input), accepted),
     'AWSEvents.DescribeEventBus': (input) => {
       const name = String(input.Name ?? 'default');
       if (name !== deps.busName && name !== deps.busArn)
@@ -127,13 +128,7 @@ export function createAwsEmulator(deps: {
     if (!op) return error(400, 'UnknownOperationException', `${target} is not emulated locally`);
     try {
       const input = rawBody ? (JSON.parse(rawBody) as Record<string, unknown>) : {};
-      if (accepted && target === PUT_EVENTS) {
-        return {
-          status: 200,
-          body: await deps.bus.putEvents((input.Entries as PutEventsEntry[]) ?? [], accepted),
-        };
-      }
-      return { status: 200, body: (await op(input)) ?? {} };
+      return { status: 200, body: (await op(input, accepted)) ?? {} };
     } catch (e) {
       return failure(e);
     }

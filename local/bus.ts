@@ -136,7 +136,7 @@ export class LocalBus {
         detail: JSON.parse(entry.Detail as string),
       });
     }
-    return { FailedEntryCount: accepted.filter((r) => r.ErrorCode).length, Entries: [...accepted] };
+    return putEventsResult(accepted);
   }
 
   /** Recently seen events, newest last (local observability; bounded). */
@@ -384,6 +384,11 @@ export interface PutEventsResultEntry {
   EventId?: string;
   ErrorCode?: string;
   ErrorMessage?: string;
+}
+
+/** PutEvents' response body for these per-entry answers. */
+export function putEventsResult(accepted: readonly PutEventsResultEntry[]) {
+  return { FailedEntryCount: accepted.filter((r) => r.ErrorCode).length, Entries: [...accepted] };
 }
 
 /**

@@ -34,9 +34,8 @@ if (port) {
       // delivers them under the same ids when it reads the message (messages keep their order,
       // so before this invocation's end). Waiting for its reply cost every order a turn of the
       // main thread's loop, which is longest exactly while webhooks pour in.
-      const { reply, taken } = answerPutEvents(body, busName);
-      if (taken)
-        port.postMessage({ awsCall, target, body, accepted: taken.accepted } satisfies WorkerAwsCall);
+      const { reply, accepted } = answerPutEvents(body, busName);
+      if (accepted) port.postMessage({ awsCall, target, body, accepted } satisfies WorkerAwsCall);
       return Promise.resolve({ awsCall, ...httpReply(reply) });
     }
     return new Promise((resolve) => {
