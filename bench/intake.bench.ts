@@ -7,8 +7,9 @@ import { runLoad } from './load.ts';
  * Webhook intake on the local runtime: POST /webhooks/orders/{channelId} (raw-body HMAC
  * verification, normalization, SKU and listing lookup, one conditional PutItem; the event
  * leaves through the table-stream outbox), measured
- * - paced: requests fire on a fixed schedule (a short sweep of rates, then the target,
- *   default 200/s for 10 s), never waiting for earlier replies;
+ * - paced: requests fire on a fixed schedule (one unmeasured run at the target rate while the
+ *   engine's JIT settles, a short sweep of rates, then the target, default 200/s for 10 s), never
+ *   waiting for earlier replies;
  * - saturated: as fast as 16 concurrent senders go;
  * beside the raw engine doing single PutItems (the same shape as intake's write) and 2-item
  * transactions on the same table, in the same run.
@@ -124,6 +125,11 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
     };
   }
 
+  // One unmeasured run at the target rate first: DynamoDB Local's C2 compiler is still at work on
+  // the release path's requests until then (its CPU in the first run at 200/s: 0.5–0.7 s of 10 s;
+  // in the next ones 0.12–0.21 s), which is start-up, not intake. Its figures are reported beside.
+  const warmUp = await paced('warm', rate, pacedCount);
+
   // A short sweep shows where latency bends; then the target rate for the full duration.
   const sweep = [];
   for (const perSecond of [25, 50, 100, 150]) {
@@ -185,6 +191,12 @@ const bench: Bench = async ({ runtime, raw, tableName, scale }) => {
 
   return {
     pacedWebhookIntake: { ...target, p99Under50Ms: target.p99Ms < 50 },
+    firstRunAtTargetRate: {
+      p50Ms: warmUp.p50Ms,
+      p99Ms: warmUp.p99Ms,
+      maxMs: warmUp.maxMs,
+      workflowsDrainedAfterSeconds: warmUp.workflowsDrainedAfterSeconds,
+    },
     sweep: sweep.map((r) => ({
       targetPerSecond: r.targetPerSecond,
       throughputPerSecond: r.throughputPerSecond,
